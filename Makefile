@@ -1,0 +1,56 @@
+# coop: two commands on a fresh Debian machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+export FLASK_APP := wsgi
+
+.PHONY: run test install install-test assets translations migrate demo lint bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[test]'
+	touch $(VENV)/.installed $@
+
+install: $(VENV)/.installed assets translations
+install-test: $(VENV)/.installed-test assets translations
+
+# KERN UX (CSS and fonts, EUPL-1.2) comes from npm and is served by us from static/vendor.
+static/vendor/kern/.version: package.json
+	npm install --no-audit --no-fund --silent
+	rm -rf static/vendor/kern && mkdir -p static/vendor/kern
+	cp -r node_modules/@kern-ux/native/dist/kern.min.css node_modules/@kern-ux/native/dist/fonts static/vendor/kern/
+	cp node_modules/@kern-ux/native/LICENSE.md static/vendor/kern/
+	node -p "require('@kern-ux/native/package.json').version" > $@
+
+assets: static/vendor/kern/.version
+
+translations:
+	$(BIN)/pybabel compile -q -d coop/translations
+
+migrate: install
+	$(BIN)/flask db upgrade
+
+run: migrate
+	$(BIN)/flask demo load --if-empty
+	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
+
+test: install-test
+	$(BIN)/ruff check .
+	$(BIN)/pytest
+
+lint: install-test
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+bench: install-test
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor

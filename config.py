@@ -1,0 +1,95 @@
+"""Configuration of coop, read from the environment.
+
+Select with COOP_ENV (development, testing, production); `create_app()` defaults to development.
+"""
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = Path(os.environ.get("COOP_INSTANCE_DIR", BASE_DIR / "instance"))
+
+
+def _sqlite_default() -> str:
+    return f"sqlite:///{INSTANCE_DIR / 'coop.sqlite'}"
+
+
+def _database_url(default: str | None) -> str | None:
+    url = os.environ.get("DATABASE_URL", default)
+    # Heroku-style URLs and plain postgresql:// both mean psycopg 3 for us.
+    if url and url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://") :]
+    if url and url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    return url
+
+
+class Config:
+    """Settings shared by every environment."""
+
+    ENV_NAME = "development"
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    SQLALCHEMY_DATABASE_URI = _database_url(_sqlite_default())
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SQLALCHEMY_TRACK_MODIFICATIONS = False
+    BABEL_DEFAULT_LOCALE = "de"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Berlin"
+    LANGUAGES = ("de", "en")
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    # JSON bodies larger than this are refused with 413 before they are parsed.
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", 1024 * 1024))
+    LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", 5))
+    LOGIN_LOCKOUT_MINUTES = int(os.environ.get("LOGIN_LOCKOUT_MINUTES", 15))
+    PAGE_SIZE = 25
+    API_MAX_PER_PAGE = 200
+
+
+class DevelopmentConfig(Config):
+    """Local development: SQLite under instance/, a fixed development key if none is set."""
+
+    DEBUG = False
+    SECRET_KEY = os.environ.get("SECRET_KEY", "development-only-not-secret")
+
+
+class TestingConfig(Config):
+    """The test suite: the database comes from the fixture (TEST_DATABASE_URL or a temp SQLite)."""
+
+    ENV_NAME = "testing"
+    TESTING = True
+    SECRET_KEY = "testing-only-not-secret"
+    SQLALCHEMY_DATABASE_URI = _database_url("sqlite://")
+    WTF_CSRF_ENABLED = True
+    LOGIN_MAX_FAILURES = 3
+
+
+class ProductionConfig(Config):
+    """Production: PostgreSQL from DATABASE_URL, a SECRET_KEY is mandatory, secure cookies."""
+
+    ENV_NAME = "production"
+    SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "1") == "1"
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+class ConfigError(RuntimeError):
+    """The configuration cannot run (e.g. production without SECRET_KEY)."""
+
+
+def load_config(name: str | None = None) -> type[Config]:
+    """Return the configuration class for `name` (or COOP_ENV), checking what production needs."""
+    name = name or os.environ.get("COOP_ENV", "development")
+    if name not in CONFIGS:
+        raise ConfigError(f"Unknown COOP_ENV {name!r}; use one of {', '.join(CONFIGS)}.")
+    cls = CONFIGS[name]
+    if name == "production" and not os.environ.get("SECRET_KEY"):
+        raise ConfigError("SECRET_KEY must be set in production.")
+    return cls

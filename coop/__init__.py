@@ -1,0 +1,56 @@
+"""coop: the platform for inter-municipal cooperation (IKZ)."""
+
+from pathlib import Path
+
+from flask import Flask
+
+from config import load_config
+
+
+def create_app(config_name: str | None = None, **overrides) -> Flask:
+    """Build the app: extensions, blueprints, error handlers, CLI. No other side effects."""
+    app = Flask(
+        __name__,
+        template_folder="../templates",
+        static_folder="../static",
+        instance_relative_config=False,
+    )
+    app.config.from_object(load_config(config_name))
+    app.config.update(overrides)
+
+    from . import audit  # noqa: F401  (registers the flush hook)
+    from .extensions import babel, csrf, db, login_manager, migrate
+    from .i18n import init_i18n, select_locale
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, default_translation_directories="translations")
+    login_manager.init_app(app)
+    init_i18n(app)
+
+    from .api import bp as api_bp
+    from .auth.views import bp as auth_bp
+    from .auth.views import init_login
+    from .bodies.views import bp as bodies_bp
+    from .main.views import bp as main_bp
+    from .users.views import bp as users_bp
+
+    init_login(app)
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(bodies_bp)
+    app.register_blueprint(users_bp)
+    app.register_blueprint(api_bp)
+    csrf.exempt(api_bp)  # the API authenticates with bearer tokens, not cookies
+
+    from .main.context import init_template_context
+    from .main.errors import init_error_handlers
+
+    init_error_handlers(app)
+    init_template_context(app)
+
+    from .cli import init_cli
+
+    init_cli(app)
+    return app

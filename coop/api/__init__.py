@@ -1,0 +1,7 @@
+"""The JSON API under /api/v1: bearer tokens, one error shape, generated OpenAPI document."""
+
+from flask import Blueprint
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+from . import auth, bodies, openapi  # noqa: E402,F401  (register routes)

@@ -1,0 +1,123 @@
+"""Bearer-token authentication and request helpers of the API."""
+
+from __future__ import annotations
+
+from flask import g, request
+from flask_babel import gettext as _
+from pydantic import BaseModel
+from pydantic import ValidationError as PydanticError
+
+from .. import audit
+from ..auth.services import user_for_token
+from ..errors import ServiceError
+from ..extensions import db
+from ..main.errors import api_error
+from . import bp
+
+PUBLIC_ENDPOINTS = {"api.openapi_document"}
+
+
+class ApiAbort(Exception):
+    """Raised inside an endpoint to answer with an API error."""
+
+    def __init__(self, status: int, message: str, fields: dict | None = None, code=None):
+        super().__init__(message)
+        self.status, self.message, self.fields, self.code = status, message, fields, code
+
+
+@bp.before_request
+def authenticate():
+    """Every endpoint but the OpenAPI document needs `Authorization: Bearer <token>`."""
+    if request.endpoint in PUBLIC_ENDPOINTS:
+        return None
+    header = request.headers.get("Authorization", "")
+    scheme, _sep, secret = header.partition(" ")
+    user = user_for_token(secret.strip()) if scheme.lower() == "bearer" and secret else None
+    if user is None:
+        response = api_error(401, _("A valid API token is required (Authorization: Bearer …)."))
+        response[0].headers["WWW-Authenticate"] = 'Bearer realm="coop"'
+        return response
+    db.session.commit()  # last_used_at
+    g.api_user = user
+    audit.set_actor(user.id, f"{user.email} (API)")
+    return None
+
+
+@bp.errorhandler(ApiAbort)
+def _abort(exc: ApiAbort):
+    return api_error(exc.status, exc.message, exc.fields, exc.code)
+
+
+@bp.errorhandler(ServiceError)
+def _service_error(exc: ServiceError):
+    db.session.rollback()
+    return api_error(exc.status, exc.message, exc.fields, exc.code)
+
+
+def _message(err: dict) -> str:
+    kind = err["type"]
+    ctx = err.get("ctx") or {}
+    if kind == "missing":
+        return _("This field is required.")
+    if kind == "extra_forbidden":
+        return _("Unknown field.")
+    if kind in ("int_type", "int_parsing", "int_from_float"):
+        return _("Please enter a whole number.")
+    if kind in ("string_type",):
+        return _("Please enter a text.")
+    if kind == "enum":
+        return _("Unknown value; allowed: %(values)s.", values=ctx.get("expected", ""))
+    if kind == "string_too_long":
+        return _("At most %(n)d characters.", n=ctx.get("max_length", 0))
+    if kind == "bool_type":
+        return _("Please enter true or false.")
+    return err.get("msg", _("Invalid value."))
+
+
+def parse_json(model: type[BaseModel]) -> BaseModel:
+    """The request's JSON body validated against `model`; errors name each field."""
+    if not request.is_json:
+        raise ApiAbort(415, _("Send the body as JSON (Content-Type: application/json)."))
+    data = request.get_json(silent=True)
+    if data is None:
+        raise ApiAbort(400, _("The body is not valid JSON."), code="malformed_json")
+    if not isinstance(data, dict):
+        raise ApiAbort(400, _("The body must be a JSON object."), code="malformed_json")
+    try:
+        return model.model_validate(data)
+    except PydanticError as exc:
+        fields = {}
+        for err in exc.errors():
+            name = ".".join(str(p) for p in err["loc"]) or "body"
+            fields.setdefault(name, _message(err))
+        raise ApiAbort(422, _("Please correct the marked fields."), fields) from None
+
+
+def query_int(name: str, default: int | None = None, *, minimum: int = 1, maximum=None):
+    """An integer query parameter, or a 400 naming the parameter."""
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ApiAbort(400, _("Please correct the marked fields."),
+                       {name: _("Please enter a whole number.")}) from None
+    if value < minimum or (maximum is not None and value > maximum):
+        raise ApiAbort(400, _("Please correct the marked fields."),
+                       {name: _("Must be between %(lo)d and %(hi)d.", lo=minimum,
+                                hi=maximum or 2**31)})
+    return value
+
+
+def expected_version(payload_version: int | None) -> int | None:
+    """The version the client edits: the `version` field, or an `If-Match` header."""
+    if payload_version is not None:
+        return payload_version
+    header = (request.headers.get("If-Match") or "").strip().strip('"')
+    if header:
+        if not header.isdigit():
+            raise ApiAbort(400, _("If-Match must carry the record's version number."),
+                           {"If-Match": _("Please enter a whole number.")})
+        return int(header)
+    return None

@@ -1,0 +1,101 @@
+"""/api/v1/bodies: the partner registry as JSON. Same services and permissions as the UI."""
+
+from flask import current_app, g, request
+from flask_babel import gettext as _
+
+from ..auth import permissions
+from ..bodies import services
+from ..extensions import db
+from ..models import STATES, Body, BodyKind
+from ..pagination import paginate
+from . import bp
+from .auth import ApiAbort, expected_version, parse_json, query_int
+from .schemas import BodyCreate, BodyUpdate, body_out
+
+
+def _get(body_id: int) -> Body:
+    body = db.session.get(Body, body_id)
+    if body is None:
+        raise ApiAbort(404, _("There is no body with id %(id)d.", id=body_id))
+    return body
+
+
+def _forbidden():
+    return ApiAbort(403, _("Your role does not allow this."))
+
+
+@bp.get("/bodies")
+def list_bodies():
+    """List bodies; filters kind, parent_id, district_id, state, q; page, per_page."""
+    kind = request.args.get("kind") or None
+    if kind is not None and kind not in set(BodyKind):
+        raise ApiAbort(400, _("Please correct the marked fields."),
+                       {"kind": _("Unknown value; allowed: %(values)s.",
+                                  values=", ".join(BodyKind))})
+    state = request.args.get("state") or None
+    if state is not None and state not in STATES:
+        raise ApiAbort(400, _("Please correct the marked fields."),
+                       {"state": _("Unknown federal state: choose one from the list.")})
+    stmt = services.body_query(
+        q=request.args.get("q"),
+        kind=kind,
+        parent_id=query_int("parent_id"),
+        district_id=query_int("district_id"),
+        state=state,
+        sort=request.args.get("sort"),
+    )
+    per_page = query_int("per_page", 50, maximum=current_app.config["API_MAX_PER_PAGE"])
+    page = paginate(stmt, page=query_int("page", 1, maximum=10**6), per_page=per_page)
+    return {
+        "items": [body_out(b) for b in page.items],
+        "page": page.page,
+        "per_page": page.per_page,
+        "total": page.total,
+    }
+
+
+@bp.post("/bodies")
+def create_body():
+    """Create a body."""
+    payload = parse_json(BodyCreate)
+    if not permissions.can_create_body(g.api_user):
+        raise _forbidden()
+    body = services.create_body(payload.model_dump(exclude_unset=True, mode="json"),
+                                actor=g.api_user)
+    db.session.commit()
+    return body_out(body), 201, {"Location": f"/api/v1/bodies/{body.id}"}
+
+
+@bp.get("/bodies/<int:body_id>")
+def get_body(body_id: int):
+    """One body."""
+    return body_out(_get(body_id))
+
+
+@bp.patch("/bodies/<int:body_id>")
+def update_body(body_id: int):
+    """Change the given fields of a body; `version` (or If-Match) guards against lost updates."""
+    body = _get(body_id)
+    payload = parse_json(BodyUpdate)
+    if not permissions.can_edit_body(g.api_user, body):
+        raise _forbidden()
+    data = payload.model_dump(exclude_unset=True, mode="json")
+    version = expected_version(data.pop("version", None))
+    for required in ("name", "kind"):
+        if required in data and data[required] is None:
+            raise ApiAbort(422, _("Please correct the marked fields."),
+                           {required: _("This field is required.")})
+    services.update_body(body, data, actor=g.api_user, expected_version=version)
+    db.session.commit()
+    return body_out(body)
+
+
+@bp.delete("/bodies/<int:body_id>")
+def delete_body(body_id: int):
+    """Delete a body that has no members and no accounts."""
+    body = _get(body_id)
+    if not permissions.can_delete_body(g.api_user, body):
+        raise _forbidden()
+    services.delete_body(body, expected_version=expected_version(None))
+    db.session.commit()
+    return "", 204

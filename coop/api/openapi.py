@@ -1,0 +1,134 @@
+"""The OpenAPI 3.1 document of the API, built from the pydantic schemas at first request."""
+
+from functools import cache
+
+from pydantic.json_schema import models_json_schema
+
+from . import bp
+from .schemas import BodyCreate, BodyList, BodyOut, BodyUpdate, Error
+
+SCHEMAS = (Error, BodyCreate, BodyUpdate, BodyOut, BodyList)
+REF = "#/components/schemas/{model}"
+
+
+def _ref(model) -> dict:
+    return {"$ref": REF.format(model=model.__name__)}
+
+
+def _json(model) -> dict:
+    return {"application/json": {"schema": _ref(model)}}
+
+
+def _errors(*codes: int) -> dict:
+    text = {
+        400: "Malformed request or query parameter",
+        401: "Missing or invalid token",
+        403: "The token's role does not allow this",
+        404: "No such record",
+        409: "Stale version, or the record is still in use",
+        413: "Body too large",
+        415: "Body is not JSON",
+        422: "Invalid fields",
+    }
+    return {str(c): {"description": text[c], "content": _json(Error)} for c in codes}
+
+
+def _param(name, schema, description, where="query", required=False):
+    return {"name": name, "in": where, "required": required, "description": description,
+            "schema": schema}
+
+
+ID = _param("body_id", {"type": "integer"}, "Id of the body", "path", True)
+IF_MATCH = _param("If-Match", {"type": "string", "pattern": "^\"?[0-9]+\"?$"},
+                  "Version being edited (alternative to the `version` field)", "header")
+
+
+@cache
+def build_document() -> dict:
+    """The whole document; cached, the schemas do not change while the app runs."""
+    _keys, defs = models_json_schema([(m, "validation") for m in SCHEMAS], ref_template=REF)
+    kinds = [k for k in BodyCreate.model_fields["kind"].annotation]
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "coop API",
+            "version": "1",
+            "description": (
+                "Inter-municipal cooperation: partner registry and, in later versions, "
+                "initiatives, resolutions, funding and savings. Authenticate with "
+                "`Authorization: Bearer <token>` (create one on your account page or with "
+                "`flask --app wsgi tokens create`). Errors: "
+                "`{\"error\": {\"code\", \"message\", \"fields\"}}`. Money is sent as strings."
+            ),
+        },
+        "servers": [{"url": "/api/v1"}],
+        "security": [{"bearer": []}],
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "schemas": defs["$defs"],
+        },
+        "paths": {
+            "/bodies": {
+                "get": {
+                    "operationId": "listBodies",
+                    "summary": "List bodies",
+                    "parameters": [
+                        _param("q", {"type": "string"}, "Text in name, council or AGS prefix"),
+                        _param("kind", {"type": "string", "enum": [k.value for k in kinds]},
+                               "Kind of body"),
+                        _param("parent_id", {"type": "integer", "minimum": 1}, "Parent body"),
+                        _param("district_id", {"type": "integer", "minimum": 1}, "District"),
+                        _param("state", {"type": "string", "pattern": "^[0-9]{2}$"},
+                               "Federal state key"),
+                        _param("sort", {"type": "string", "enum": [
+                            "name", "-name", "ags", "-ags", "population", "-population",
+                            "kind", "-kind"]}, "Sort order"),
+                        _param("page", {"type": "integer", "minimum": 1, "maximum": 1000000},
+                               "Page, from 1"),
+                        _param("per_page", {"type": "integer", "minimum": 1, "maximum": 200},
+                               "Items per page"),
+                    ],
+                    "responses": {"200": {"description": "A page of bodies",
+                                          "content": _json(BodyList)},
+                                  **_errors(400, 401)},
+                },
+                "post": {
+                    "operationId": "createBody",
+                    "summary": "Create a body",
+                    "requestBody": {"required": True, "content": _json(BodyCreate)},
+                    "responses": {"201": {"description": "Created", "content": _json(BodyOut)},
+                                  **_errors(400, 401, 403, 413, 415, 422)},
+                },
+            },
+            "/bodies/{body_id}": {
+                "parameters": [ID],
+                "get": {
+                    "operationId": "getBody",
+                    "summary": "One body",
+                    "responses": {"200": {"description": "The body", "content": _json(BodyOut)},
+                                  **_errors(401, 404)},
+                },
+                "patch": {
+                    "operationId": "updateBody",
+                    "summary": "Change fields of a body",
+                    "parameters": [IF_MATCH],
+                    "requestBody": {"required": True, "content": _json(BodyUpdate)},
+                    "responses": {"200": {"description": "Changed", "content": _json(BodyOut)},
+                                  **_errors(400, 401, 403, 404, 409, 413, 415, 422)},
+                },
+                "delete": {
+                    "operationId": "deleteBody",
+                    "summary": "Delete a body without members or accounts",
+                    "parameters": [IF_MATCH],
+                    "responses": {"204": {"description": "Deleted"},
+                                  **_errors(400, 401, 403, 404, 409)},
+                },
+            },
+        },
+    }
+
+
+@bp.get("/openapi.json")
+def openapi_document():
+    """The OpenAPI document (public, so clients can read it before they have a token)."""
+    return build_document()

@@ -1,0 +1,138 @@
+"""Writes the audit trail from SQLAlchemy's flush, so no change to an audited record can
+bypass it, whichever code path (form, API, CLI, job) made the change."""
+
+from __future__ import annotations
+
+import contextvars
+import enum
+from contextlib import contextmanager
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import event, insert, inspect
+from sqlalchemy.orm import Session
+
+from .models.audit import AuditEntry
+from .models.base import AuditedMixin, utcnow
+from .models.enums import AuditAction
+
+# (user id or None, label) of whoever acts now: set per request, per API call, per CLI command.
+_actor: contextvars.ContextVar[tuple[int | None, str]] = contextvars.ContextVar(
+    "coop_actor", default=(None, "system")
+)
+
+
+def set_actor(user_id: int | None, label: str) -> contextvars.Token:
+    """Name who makes the following changes."""
+    return _actor.set((user_id, label))
+
+
+@contextmanager
+def acting_as(user_id: int | None, label: str):
+    """Run a block of changes in the name of an actor (CLI commands, jobs, tests)."""
+    token = _actor.set((user_id, label))
+    try:
+        yield
+    finally:
+        _actor.reset(token)
+
+
+def _plain(value):
+    """A JSON-safe rendering of a column value."""
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+def _audited_columns(obj: AuditedMixin):
+    mapper = inspect(obj).mapper
+    skip = set(obj.__audit_exclude__)
+    return [attr for attr in mapper.column_attrs if attr.key not in skip]
+
+
+def _changes(obj: AuditedMixin, action: AuditAction) -> dict:
+    state = inspect(obj)
+    redact = set(obj.__audit_redact__)
+    changes = {}
+    for attr in _audited_columns(obj):
+        key = attr.key
+        if action is AuditAction.UPDATE:
+            hist = state.attrs[key].history
+            if not hist.has_changes():
+                continue
+            old = hist.deleted[0] if hist.deleted else None
+            new = hist.added[0] if hist.added else None
+            if _plain(old) == _plain(new):
+                continue
+        elif action is AuditAction.CREATE:
+            old, new = None, getattr(obj, key)
+            if new is None:
+                continue
+        else:
+            old, new = getattr(obj, key), None
+            if old is None:
+                continue
+        if key in redact:
+            changes[key] = ["***", "***"]
+        else:
+            changes[key] = [_plain(old), _plain(new)]
+    return changes
+
+
+@event.listens_for(Session, "after_flush")
+def _write_audit_trail(session: Session, flush_context) -> None:
+    """After each flush, insert one AuditEntry per created, changed or deleted audited record.
+
+    after_flush still sees the pre-flush new/dirty/deleted sets and attribute history, and
+    primary keys of new rows are known by then; the rows go in through the same connection,
+    so they commit or roll back with the change itself.
+    """
+    actor_id, actor_label = _actor.get()
+    rows = []
+    now = utcnow()
+    groups = (
+        (AuditAction.CREATE, session.new),
+        (AuditAction.UPDATE, session.dirty),
+        (AuditAction.DELETE, session.deleted),
+    )
+    for action, objects in groups:
+        for obj in objects:
+            if not isinstance(obj, AuditedMixin):
+                continue
+            if action is AuditAction.UPDATE and not session.is_modified(obj):
+                continue
+            changes = _changes(obj, action)
+            if action is AuditAction.UPDATE and not changes:
+                continue
+            rows.append(
+                {
+                    "at": now,
+                    "actor_id": actor_id,
+                    "actor_label": actor_label[:254],
+                    "action": action,
+                    "entity_type": type(obj).__name__,
+                    "entity_id": inspect(obj).mapper.primary_key_from_instance(obj)[0],
+                    "entity_label": obj.audit_label()[:300],
+                    "changes": changes,
+                }
+            )
+    if rows:
+        session.connection().execute(insert(AuditEntry), rows)
+
+
+def audit_entries(entity_type: str, entity_id: int, limit: int = 100) -> list[AuditEntry]:
+    """The newest entries of one record, newest first (for the record's page)."""
+    from sqlalchemy import select
+
+    from .extensions import db
+
+    return db.session.scalars(
+        select(AuditEntry)
+        .where(AuditEntry.entity_type == entity_type, AuditEntry.entity_id == entity_id)
+        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+        .limit(limit)
+    ).all()

@@ -1,0 +1,131 @@
+"""The one place that decides who may see and change what. Views, the API and the CLI ask here.
+
+Roles:
+- admin: everything.
+- coordinator: bound to a district; manages the bodies of that district (the district itself and
+  every body whose district it is) and parentless associations such as Dataport AöR, which serve
+  many districts; gives colleagues in its district accounts as partner editor or viewer.
+- partner_editor: bound to one body; records that body's own data only.
+- funding_officer: reads everything (manages funding, later).
+- viewer: reads only.
+"""
+
+from __future__ import annotations
+
+from ..models import Body, BodyKind, Role, User
+
+# What a partner editor may change on its own body; official keys and hierarchy stay with the
+# coordinators, who answer for the registry.
+PARTNER_EDITABLE_FIELDS = frozenset({"population", "council_name", "website", "contact"})
+ALL_BODY_FIELDS = frozenset(
+    {
+        "name",
+        "kind",
+        "kind_detail",
+        "ags",
+        "ars",
+        "population",
+        "parent_id",
+        "state",
+        "council_name",
+        "website",
+        "contact",
+    }
+)
+
+
+def _is(user, *roles: Role) -> bool:
+    return bool(user and getattr(user, "is_authenticated", False) and user.role in roles)
+
+
+def coordinator_district_id(user: User) -> int | None:
+    """The district a coordinator manages (None if unbound)."""
+    if user.body is None:
+        return None
+    return user.body.district_id or user.body.id
+
+
+def in_scope(user: User, body: Body | None) -> bool:
+    """Whether `body` lies in the coordinator's district (parentless associations count)."""
+    if body is None:
+        return False
+    if body.kind == BodyKind.ASSOCIATION and body.parent_id is None:
+        return True
+    district_id = coordinator_district_id(user)
+    return district_id is not None and district_id in (body.district_id, body.id)
+
+
+def can_view_registry(user) -> bool:
+    return bool(user and user.is_authenticated)
+
+
+def can_create_body(user, kind: BodyKind | str | None = None, parent: Body | None = None) -> bool:
+    """May create a body at all (kind/parent None) or one of this kind under this parent."""
+    if _is(user, Role.ADMIN):
+        return True
+    if not _is(user, Role.COORDINATOR):
+        return False
+    if kind is None and parent is None:
+        return True
+    if parent is None:
+        return kind == BodyKind.ASSOCIATION
+    return in_scope(user, parent)
+
+
+def can_edit_body(user, body: Body) -> bool:
+    if _is(user, Role.ADMIN):
+        return True
+    if _is(user, Role.COORDINATOR):
+        return in_scope(user, body)
+    if _is(user, Role.PARTNER_EDITOR):
+        return user.body_id == body.id
+    return False
+
+
+def editable_body_fields(user, body: Body | None) -> frozenset[str]:
+    """The fields of `body` (None: a new body) that `user` may set."""
+    if body is None:
+        return ALL_BODY_FIELDS if can_create_body(user) else frozenset()
+    if not can_edit_body(user, body):
+        return frozenset()
+    if _is(user, Role.PARTNER_EDITOR):
+        return PARTNER_EDITABLE_FIELDS
+    return ALL_BODY_FIELDS
+
+
+def can_delete_body(user, body: Body) -> bool:
+    if _is(user, Role.ADMIN):
+        return True
+    return _is(user, Role.COORDINATOR) and in_scope(user, body)
+
+
+def can_view_audit(user) -> bool:
+    return _is(user, Role.ADMIN, Role.COORDINATOR)
+
+
+def can_manage_users(user) -> bool:
+    return _is(user, Role.ADMIN, Role.COORDINATOR)
+
+
+def assignable_roles(user) -> list[Role]:
+    """Roles `user` may give to others."""
+    if _is(user, Role.ADMIN):
+        return list(Role)
+    if _is(user, Role.COORDINATOR):
+        return [Role.PARTNER_EDITOR, Role.VIEWER]
+    return []
+
+
+def can_edit_user(user, target: User) -> bool:
+    if _is(user, Role.ADMIN):
+        return True
+    if not _is(user, Role.COORDINATOR) or target.id == user.id:
+        return False
+    return target.role in assignable_roles(user) and in_scope(user, target.body)
+
+
+def can_assign(user, role: Role, body: Body | None) -> bool:
+    """May give an account this role bound to this body."""
+    if _is(user, Role.ADMIN):
+        return True
+    return role in assignable_roles(user) and in_scope(user, body)

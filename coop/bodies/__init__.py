@@ -1,0 +1,1 @@
+"""The partner registry: bodies (Gebietskörperschaften) and their hierarchy."""

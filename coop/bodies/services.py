@@ -1,0 +1,346 @@
+"""Workflows of the partner registry. Plain arguments in; flushes, never commits."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session, joinedload
+
+from ..auth import permissions
+from ..errors import ConflictError, PermissionDenied, ValidationError
+from ..extensions import db
+from ..models import STATES, Body, BodyKind, User
+
+AGS_RE = re.compile(r"^\d{8}$")
+ARS_RE = re.compile(r"^\d{12}$")
+URL_RE = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
+# Kinds a body may hang under: its district, or the collective municipality it belongs to.
+PARENT_KINDS = (BodyKind.DISTRICT, BodyKind.COLLECTIVE_MUNICIPALITY)
+MAX_DEPTH = 10
+
+TEXT_LIMITS = {
+    "name": 200,
+    "kind_detail": 60,
+    "council_name": 200,
+    "website": 300,
+    "contact": 2000,
+}
+
+
+def _clean_text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        value = str(value)
+    value = value.strip()
+    return value or None
+
+
+def normalise(data: Mapping[str, Any], errors: dict[str, str]) -> dict[str, Any]:
+    """Coerce raw input (form strings or JSON values) into typed values; note type errors."""
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        if key in ("parent_id", "population"):
+            if value is None or (isinstance(value, str) and not value.strip()):
+                out[key] = None
+            elif isinstance(value, bool):
+                errors[key] = _("Please enter a whole number.")
+            elif isinstance(value, int):
+                out[key] = value
+            elif isinstance(value, str) and re.fullmatch(r"-?\d+", value.strip()):
+                out[key] = int(value.strip())
+            else:
+                errors[key] = _("Please enter a whole number.")
+        elif key == "kind":
+            value = _clean_text(value)
+            try:
+                out[key] = BodyKind(value) if value is not None else None
+            except ValueError:
+                errors[key] = _("Unknown kind of body: choose one from the list.")
+        else:
+            out[key] = _clean_text(value)
+    return out
+
+
+def _ancestors(session: Session, parent_id: int | None):
+    """Yield the parent chain from `parent_id` upwards (bounded, so a bad row cannot loop)."""
+    seen = set()
+    while parent_id is not None and len(seen) < MAX_DEPTH:
+        if parent_id in seen:
+            return
+        seen.add(parent_id)
+        parent = session.get(Body, parent_id)
+        if parent is None:
+            return
+        yield parent
+        parent_id = parent.parent_id
+
+
+def validate(session: Session, body: Body | None, values: dict[str, Any]) -> dict[str, str]:
+    """Check the merged values of a body against the registry's rules; return field errors."""
+    errors: dict[str, str] = {}
+    name = values.get("name")
+    if not name:
+        errors["name"] = _("Please enter a name.")
+    for key, limit in TEXT_LIMITS.items():
+        if values.get(key) and len(values[key]) > limit:
+            errors[key] = _("At most %(n)d characters.", n=limit)
+    kind = values.get("kind")
+    if kind is None:
+        errors["kind"] = _("Please choose a kind.")
+
+    ags = values.get("ags")
+    if ags is not None and not AGS_RE.match(ags):
+        errors["ags"] = _("The AGS (official municipality key) has exactly 8 digits, e.g. 05762020.")
+    elif ags is not None:
+        clash = session.scalar(
+            select(Body).where(Body.ags == ags, Body.id != (body.id if body else -1))
+        )
+        if clash:
+            errors["ags"] = _("The AGS %(ags)s is already used by %(name)s.", ags=ags, name=clash.name)
+    ars = values.get("ars")
+    if ars is not None and not ARS_RE.match(ars):
+        errors["ars"] = _("The ARS (regional key) has exactly 12 digits, e.g. 057620020020.")
+    elif ars and ags and "ags" not in errors and (ars[:5] != ags[:5] or ars[9:] != ags[5:]):
+        errors["ars"] = _(
+            "The ARS does not match the AGS: it must start with %(district)s and end with %(tail)s.",
+            district=ags[:5],
+            tail=ags[5:],
+        )
+
+    population = values.get("population")
+    if population is not None and population < 0:
+        errors["population"] = _("The population cannot be negative.")
+    elif population is not None and population > 100_000_000:
+        errors["population"] = _("That population is not plausible.")
+
+    state = values.get("state")
+    if state is not None and state not in STATES:
+        errors["state"] = _("Unknown federal state: choose one from the list.")
+    elif state and ags and "ags" not in errors and ags[:2] != state:
+        errors["state"] = _("The AGS %(ags)s belongs to %(state)s.", ags=ags, state=STATES.get(ags[:2], ags[:2]))
+
+    website = values.get("website")
+    if website and not URL_RE.match(website):
+        errors["website"] = _("Please enter a web address starting with https:// or http://.")
+
+    parent_id = values.get("parent_id")
+    if parent_id is not None:
+        parent = session.get(Body, parent_id)
+        if parent is None:
+            errors["parent_id"] = _("The parent body does not exist.")
+        elif body is not None and parent_id == body.id:
+            errors["parent_id"] = _("A body cannot be its own parent.")
+        elif body is not None and any(a.id == body.id for a in _ancestors(session, parent_id)):
+            errors["parent_id"] = _(
+                "%(parent)s belongs to %(name)s: that would make a cycle.",
+                parent=parent.name,
+                name=body.name,
+            )
+        elif parent.kind not in PARENT_KINDS:
+            errors["parent_id"] = _(
+                "A body can only belong to a district or a collective municipality."
+            )
+        elif kind == BodyKind.DISTRICT:
+            errors["parent_id"] = _("A district does not belong to another body.")
+        elif kind == BodyKind.COLLECTIVE_MUNICIPALITY and parent.kind != BodyKind.DISTRICT:
+            errors["parent_id"] = _("A collective municipality belongs to a district.")
+        else:
+            district = next(
+                (a for a in _ancestors(session, parent_id) if a.kind == BodyKind.DISTRICT), None
+            )
+            key = district.district_key if district else None
+            if key and ags and "ags" not in errors and not ags.startswith(key):
+                errors["ags"] = _(
+                    "A member of %(district)s has an AGS starting with %(key)s.",
+                    district=district.name,
+                    key=key,
+                )
+            if key and ars and "ars" not in errors and not ars.startswith(key):
+                errors["ars"] = _(
+                    "A member of %(district)s has an ARS starting with %(key)s.",
+                    district=district.name,
+                    key=key,
+                )
+    return errors
+
+
+def _district_id_for(body: Body) -> int | None:
+    if body.kind == BodyKind.DISTRICT or (body.kind == BodyKind.CITY and body.parent is None):
+        return body.id
+    parent = body.parent
+    if parent is None:
+        return None
+    if parent.kind == BodyKind.DISTRICT:
+        return parent.id
+    return parent.district_id
+
+
+def _refresh_district(session: Session, body: Body) -> None:
+    """Recompute the derived district of `body` and, if it moved, of its members."""
+    session.flush()
+    new = _district_id_for(body)
+    if body.district_id != new:
+        body.district_id = new
+        for member in body.members:
+            _refresh_district(session, member)
+
+
+def _check_fields(actor: User | None, body: Body | None, keys) -> None:
+    if actor is None:  # system (CLI import, demo loader)
+        return
+    allowed = permissions.editable_body_fields(actor, body)
+    forbidden = sorted(set(keys) - allowed)
+    if forbidden:
+        raise PermissionDenied(
+            _("You may not change these fields."),
+            {key: _("You may not change this field.") for key in forbidden},
+        )
+
+
+def create_body(data: Mapping[str, Any], *, actor: User | None) -> Body:
+    """Validate `data` and add a new body. Raises ValidationError or PermissionDenied."""
+    data = {k: v for k, v in data.items() if k in permissions.ALL_BODY_FIELDS}
+    _check_fields(actor, None, data.keys())
+    errors: dict[str, str] = {}
+    values = normalise(data, errors)
+    errors = {**validate(db.session, None, values), **errors}
+    if errors:
+        raise ValidationError(_("Please correct the marked fields."), errors)
+    if values.get("ags") and not values.get("state"):
+        values["state"] = values["ags"][:2]
+    parent = db.session.get(Body, values["parent_id"]) if values.get("parent_id") else None
+    if actor is not None and not permissions.can_create_body(actor, values["kind"], parent):
+        raise PermissionDenied(
+            _("You may only add bodies within your own district."),
+            {"parent_id": _("You may only add bodies within your own district.")},
+        )
+    body = Body(**values)
+    db.session.add(body)
+    _refresh_district(db.session, body)
+    return body
+
+
+def update_body(
+    body: Body,
+    data: Mapping[str, Any],
+    *,
+    actor: User | None,
+    expected_version: int | None = None,
+) -> Body:
+    """Apply the fields present in `data` to `body`. A stale `expected_version` gives 409."""
+    if expected_version is not None and expected_version != body.version:
+        raise ConflictError(
+            _(
+                "Someone else changed this record in the meantime (version %(theirs)d, you edited "
+                "version %(yours)d). Reload it and make your change again.",
+                theirs=body.version,
+                yours=expected_version,
+            ),
+            {"version": _("The record has changed since you loaded it.")},
+        )
+    data = {k: v for k, v in data.items() if k in permissions.ALL_BODY_FIELDS}
+    errors: dict[str, str] = {}
+    changes = normalise(data, errors)
+    # Fields the actor did not change are fine even if they are outside their remit
+    # (a form posts every field it shows).
+    changed = {k for k, v in changes.items() if getattr(body, k) != v}
+    _check_fields(actor, body, changed)
+    merged = {key: getattr(body, key) for key in permissions.ALL_BODY_FIELDS}
+    merged.update(changes)
+    errors = {**validate(db.session, body, merged), **errors}
+    if errors:
+        raise ValidationError(_("Please correct the marked fields."), errors)
+    if actor is not None and "parent_id" in changed and merged["parent_id"] is not None:
+        parent = db.session.get(Body, merged["parent_id"])
+        if not permissions.can_create_body(actor, merged["kind"], parent):
+            raise PermissionDenied(
+                _("You may only move bodies within your own district."),
+                {"parent_id": _("You may only move bodies within your own district.")},
+            )
+    for key in changed:
+        setattr(body, key, changes[key])
+    if merged.get("ags") and not merged.get("state"):
+        body.state = merged["ags"][:2]
+    _refresh_district(db.session, body)
+    return body
+
+
+def delete_body(body: Body, *, expected_version: int | None = None) -> None:
+    """Delete a body that nothing depends on any more."""
+    if expected_version is not None and expected_version != body.version:
+        raise ConflictError(
+            _("Someone else changed this record in the meantime. Reload it first."),
+            {"version": _("The record has changed since you loaded it.")},
+        )
+    members = db.session.scalar(select(func.count()).where(Body.parent_id == body.id))
+    if members:
+        raise ConflictError(
+            _("%(name)s still has %(n)d member bodies; move or delete them first.",
+              name=body.name, n=members)
+        )
+    users = db.session.scalar(select(func.count()).where(User.body_id == body.id))
+    if users:
+        raise ConflictError(
+            _("%(n)d user accounts are bound to %(name)s; change them first.", n=users, name=body.name)
+        )
+    db.session.execute(
+        Body.__table__.update().where(Body.district_id == body.id).values(district_id=None)
+    )
+    db.session.delete(body)
+    db.session.flush()
+
+
+SORTS = {
+    "name": Body.name,
+    "-name": Body.name.desc(),
+    "ags": Body.ags,
+    "-ags": Body.ags.desc(),
+    "population": Body.population,
+    "-population": Body.population.desc(),
+    "kind": Body.kind,
+    "-kind": Body.kind.desc(),
+}
+
+
+def body_query(
+    *,
+    q: str | None = None,
+    kind: str | None = None,
+    district_id: int | None = None,
+    parent_id: int | None = None,
+    state: str | None = None,
+    sort: str | None = None,
+):
+    """The select statement for a filtered, sorted list of bodies (parent and district eager)."""
+    stmt = select(Body).options(joinedload(Body.parent), joinedload(Body.district))
+    if q:
+        like = f"%{q.strip().lower()}%"
+        stmt = stmt.where(
+            or_(
+                func.lower(Body.name).like(like),
+                Body.ags.like(f"{q.strip()}%"),
+                func.lower(Body.council_name).like(like),
+            )
+        )
+    if kind:
+        stmt = stmt.where(Body.kind == kind)
+    if district_id:
+        stmt = stmt.where(Body.district_id == district_id)
+    if parent_id:
+        stmt = stmt.where(Body.parent_id == parent_id)
+    if state:
+        stmt = stmt.where(Body.state == state)
+    order = SORTS.get(sort or "name", Body.name)
+    return stmt.order_by(order, Body.id)
+
+
+def districts():
+    """All districts and kreisfreie cities (for filters and choices), by name."""
+    return db.session.scalars(
+        select(Body).where(Body.district_id == Body.id).order_by(Body.name)
+    ).all()

@@ -1,0 +1,157 @@
+"""Pages of the partner registry."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from ..audit import audit_entries
+from ..auth import permissions
+from ..errors import ServiceError
+from ..extensions import db
+from ..forms import apply_errors
+from ..models import STATES, Body, BodyKind, User
+from ..pagination import paginate
+from . import services
+from .forms import BodyForm
+
+bp = Blueprint("bodies", __name__, url_prefix="/bodies")
+
+
+def get_body(body_id: int, *, for_edit: bool = False) -> Body:
+    """Load a body or 404; with for_edit, 403 unless the current user may change it."""
+    body = db.session.get(Body, body_id)
+    if body is None:
+        abort(404)
+    if for_edit and not permissions.can_edit_body(current_user, body):
+        abort(403)
+    return body
+
+
+def _parent_candidates():
+    return db.session.scalars(
+        select(Body)
+        .where(Body.kind.in_(services.PARENT_KINDS))
+        .order_by(Body.kind, Body.name)
+    ).all()
+
+
+@bp.route("/")
+@login_required
+def index():
+    """The registry: search, filter by district, kind and state, sort, page through."""
+    args = request.args
+    district_id = args.get("district", type=int)
+    stmt = services.body_query(
+        q=args.get("q"),
+        kind=args.get("kind") if args.get("kind") in set(BodyKind) else None,
+        district_id=district_id,
+        state=args.get("state") if args.get("state") in STATES else None,
+        sort=args.get("sort"),
+    )
+    page = paginate(stmt, page=args.get("page", 1, type=int), per_page=25)
+    return render_template(
+        "bodies/index.html",
+        page=page,
+        districts=services.districts(),
+        args=args,
+        can_create=permissions.can_create_body(current_user),
+    )
+
+
+@bp.route("/<int:body_id>")
+@login_required
+def detail(body_id: int):
+    """One body: its data, parent, members, accounts and (for coordinators) the audit trail."""
+    body = db.session.scalar(
+        select(Body).where(Body.id == body_id).options(selectinload(Body.members))
+    )
+    if body is None:
+        abort(404)
+    users = []
+    if permissions.can_manage_users(current_user):
+        users = db.session.scalars(select(User).where(User.body_id == body.id)
+                                   .order_by(User.email)).all()
+    return render_template(
+        "bodies/detail.html",
+        body=body,
+        users=users,
+        can_edit=permissions.can_edit_body(current_user, body),
+        can_delete=permissions.can_delete_body(current_user, body),
+        audit=audit_entries("Body", body.id) if permissions.can_view_audit(current_user) else None,
+    )
+
+
+def _render_form(form, body, allowed, status=200):
+    return render_template("bodies/form.html", form=form, body=body, allowed=allowed), status
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def create():
+    """Add a body."""
+    if not permissions.can_create_body(current_user):
+        abort(403)
+    allowed = permissions.editable_body_fields(current_user, None)
+    form = BodyForm(parent_id=request.args.get("parent", ""))
+    form.set_choices(_parent_candidates())
+    if form.validate_on_submit():
+        try:
+            body = services.create_body(form.values(allowed), actor=current_user)
+            db.session.commit()
+            flash(_("%(name)s has been added.", name=body.name), "success")
+            return redirect(url_for(".detail", body_id=body.id))
+        except ServiceError as exc:
+            db.session.rollback()
+            apply_errors(form, exc)
+            return _render_form(form, None, allowed, exc.status)
+    return _render_form(form, None, allowed)
+
+
+@bp.route("/<int:body_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(body_id: int):
+    """Change a body; an edit based on an outdated version is refused, not merged."""
+    body = get_body(body_id, for_edit=True)
+    allowed = permissions.editable_body_fields(current_user, body)
+    if request.method == "GET":
+        form = BodyForm(obj=body, kind=body.kind.value,
+                        parent_id=str(body.parent_id or ""), state=body.state or "")
+        form.population.data = "" if body.population is None else str(body.population)
+    else:
+        form = BodyForm()
+    form.set_choices([p for p in _parent_candidates() if p.id != body.id])
+    if form.validate_on_submit():
+        try:
+            version = int(form.version.data) if (form.version.data or "").isdigit() else None
+            services.update_body(body, form.values(allowed), actor=current_user,
+                                 expected_version=version)
+            db.session.commit()
+            flash(_("The changes to %(name)s have been saved.", name=body.name), "success")
+            return redirect(url_for(".detail", body_id=body.id))
+        except ServiceError as exc:
+            db.session.rollback()
+            apply_errors(form, exc)
+            return _render_form(form, db.session.get(Body, body_id), allowed, exc.status)
+    return _render_form(form, body, allowed)
+
+
+@bp.route("/<int:body_id>/delete", methods=["POST"])
+@login_required
+def delete(body_id: int):
+    """Delete a body nothing depends on."""
+    body = get_body(body_id)
+    if not permissions.can_delete_body(current_user, body):
+        abort(403)
+    version = request.form.get("version", type=int)
+    try:
+        name = body.name
+        services.delete_body(body, expected_version=version)
+        db.session.commit()
+    except ServiceError as exc:
+        db.session.rollback()
+        flash(exc.message, "danger")
+        return redirect(url_for(".detail", body_id=body_id))
+    flash(_("%(name)s has been deleted.", name=name), "success")
+    return redirect(url_for(".index"))

@@ -1,0 +1,149 @@
+"""flask commands: `flask --app wsgi <group> <command>`."""
+
+from __future__ import annotations
+
+import time
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from . import audit
+from .errors import ServiceError
+from .extensions import db
+
+bodies_cli = AppGroup("bodies", help="The partner registry.")
+users_cli = AppGroup("users", help="Accounts.")
+tokens_cli = AppGroup("tokens", help="API tokens.")
+demo_cli = AppGroup("demo", help="Demo data.")
+
+
+def _fail(exc: ServiceError):
+    db.session.rollback()
+    details = "; ".join(f"{k}: {v}" for k, v in exc.fields.items())
+    raise click.ClickException(f"{exc.message} {details}".strip())
+
+
+@bodies_cli.command("import-gv100ad")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--district", "districts", multiple=True, metavar="KEY",
+              help="Only this district (5-digit key, e.g. 05762); repeatable.")
+def import_gv100ad(path: str, districts: tuple[str, ...]):
+    """Import districts, collective municipalities and municipalities from a GV100AD file."""
+    from .bodies import gv100ad
+
+    for key in districts:
+        if not (len(key) == 5 and key.isdigit()):
+            raise click.BadParameter(f"{key!r} is not a 5-digit district key", param_hint="--district")
+    started = time.perf_counter()
+    summary = gv100ad.Summary()
+    records = gv100ad.read(path, districts, summary.skipped)
+    with audit.acting_as(None, "import GV100AD (CLI)"):
+        with click.progressbar(length=len(records), label="Importing", file=None) as bar:
+            gv100ad.import_records(records, summary, progress=bar.update)
+        db.session.commit()
+    click.echo(f"{summary} in {time.perf_counter() - started:.1f} s")
+
+
+@users_cli.command("create")
+@click.option("--email", required=True)
+@click.option("--role", required=True, type=click.Choice(
+    ["admin", "coordinator", "partner_editor", "funding_officer", "viewer"]))
+@click.option("--password", required=True, help="At least 10 characters.")
+@click.option("--name", default="")
+@click.option("--body-ags", default=None, help="AGS of the body the account is bound to.")
+def create_user(email, role, password, name, body_ags):
+    """Create an account."""
+    from sqlalchemy import select
+
+    from .models import Body
+    from .users import services
+
+    body_id = None
+    if body_ags:
+        body = db.session.scalar(select(Body).where(Body.ags == body_ags))
+        if body is None:
+            raise click.ClickException(f"No body with AGS {body_ags}.")
+        body_id = body.id
+    with audit.acting_as(None, "CLI"):
+        try:
+            user = services.create_user({"email": email, "role": role, "password": password,
+                                         "name": name, "body_id": body_id}, actor=None)
+        except ServiceError as exc:
+            _fail(exc)
+        db.session.commit()
+    click.echo(f"Created {user.email} ({user.role.value}).")
+
+
+@users_cli.command("list")
+def list_users():
+    """List accounts: e-mail, role, body, active."""
+    from sqlalchemy import select
+
+    from .models import User
+
+    for user in db.session.scalars(select(User).order_by(User.email)):
+        body = user.body.name if user.body else "-"
+        click.echo(f"{user.email}\t{user.role.value}\t{body}\t{'active' if user.active else 'inactive'}")
+
+
+@tokens_cli.command("create")
+@click.option("--email", required=True)
+@click.option("--name", default="cli", help="A label to tell the token apart.")
+def create_token(email, name):
+    """Create an API token for an account; prints the secret alone on the last line."""
+    from .auth.services import find_user_by_email
+    from .users import services
+
+    user = find_user_by_email(email)
+    if user is None:
+        raise click.ClickException(f"No account {email}.")
+    with audit.acting_as(None, "CLI"):
+        _token, secret = services.issue_token(user, name)
+        db.session.commit()
+    click.echo(f"Token for {user.email} (shown once, store it safely):")
+    click.echo(secret)
+
+
+@tokens_cli.command("revoke")
+@click.argument("prefix")
+def revoke_token(prefix):
+    """Revoke every unrevoked token whose secret starts with PREFIX (at least 10 characters)."""
+    from sqlalchemy import select
+
+    from .models import ApiToken
+    from .users import services
+
+    if len(prefix) < 10:
+        raise click.BadParameter("give at least the first 10 characters", param_hint="PREFIX")
+    tokens = db.session.scalars(select(ApiToken).where(ApiToken.prefix == prefix[:10])).all()
+    with audit.acting_as(None, "CLI"):
+        for token in tokens:
+            services.revoke_token(token)
+        db.session.commit()
+    click.echo(f"Revoked {len(tokens)} token(s).")
+
+
+@demo_cli.command("load")
+@click.option("--if-empty", is_flag=True, help="Only when the registry has no bodies yet.")
+def load_demo(if_empty: bool):
+    """Load the demo districts, municipalities and one account per role; print the logins."""
+    from . import demo
+
+    if current_app.config.get("ENV_NAME") == "production":
+        raise click.ClickException("Refusing to load demo accounts in production.")
+    if if_empty and not demo.is_empty():
+        click.echo("Database not empty: demo data not loaded.")
+    else:
+        with audit.acting_as(None, "demo loader"):
+            summary = demo.load()
+            db.session.commit()
+        click.echo(f"Demo data: {summary}")
+    click.echo("Demo accounts (role, e-mail, password):")
+    for role, email, password in demo.credentials():
+        click.echo(f"  {role:16} {email:40} {password}")
+
+
+def init_cli(app: Flask) -> None:
+    for group in (bodies_cli, users_cli, tokens_cli, demo_cli):
+        app.cli.add_command(group)

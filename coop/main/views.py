@@ -1,0 +1,40 @@
+"""Start page and language switch."""
+
+from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from ..auth.services import safe_next
+from ..extensions import db
+from ..models import Body, BodyKind
+
+bp = Blueprint("main", __name__)
+
+
+@bp.route("/")
+def index():
+    """Start page: what coop is; signed in, the registry at a glance."""
+    counts = {}
+    district = None
+    if current_user.is_authenticated:
+        rows = db.session.execute(select(Body.kind, func.count()).group_by(Body.kind)).all()
+        counts = {kind: n for kind, n in rows}
+        if current_user.body is not None:
+            district = current_user.body.district
+    return render_template("main/index.html", counts=counts, kinds=list(BodyKind),
+                           district=district)
+
+
+@bp.route("/language/<code>", methods=["POST"])
+def set_language(code: str):
+    """Switch the interface language (de, en) and go back where the person was."""
+    if code in ("de", "en"):
+        session["lang"] = code
+    return redirect(safe_next(request.form.get("next")) or url_for("main.index"))
+
+
+@bp.route("/healthz")
+def healthz():
+    """Liveness and database check for load balancers."""
+    db.session.execute(select(1))
+    return {"status": "ok"}

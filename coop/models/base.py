@@ -1,0 +1,50 @@
+"""Shared columns of civic records: timestamps, optimistic-locking version, external id."""
+
+from datetime import UTC, datetime
+
+from sqlalchemy import DateTime, Integer, String
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column
+
+
+def utcnow() -> datetime:
+    """The current time in UTC (a callable default, evaluated per row)."""
+    return datetime.now(UTC)
+
+
+class TimestampMixin:
+    """created_at / modified_at in UTC."""
+
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    modified_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+
+
+class VersionedMixin:
+    """A version counter; SQLAlchemy refuses an UPDATE whose version no longer matches."""
+
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+
+    @declared_attr.directive
+    def __mapper_args__(cls):  # noqa: N805 - declared_attr receives the class
+        return {"version_id_col": cls.version}
+
+
+class AuditedMixin:
+    """Marks a model whose creates, updates and deletes go into the audit trail.
+
+    `__audit_exclude__` names columns that are derived or secret; a secret column listed in
+    `__audit_redact__` is recorded as changed without its values.
+    """
+
+    __audit_exclude__: tuple[str, ...] = ("id", "created_at", "modified_at", "version")
+    __audit_redact__: tuple[str, ...] = ()
+
+    def audit_label(self) -> str:
+        return str(getattr(self, "name", None) or getattr(self, "id", ""))
+
+
+class ExternalIdMixin:
+    """The id of the record in an outside system (OParl URL), where it came from there."""
+
+    external_id: Mapped[str | None] = mapped_column(String(500), index=True)

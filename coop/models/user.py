@@ -1,0 +1,99 @@
+"""People who use coop, and their API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..extensions import db
+from .base import AuditedMixin, TimestampMixin, VersionedMixin, utcnow
+from .body import Body, enum_column
+from .enums import Role
+
+
+class User(AuditedMixin, UserMixin, TimestampMixin, VersionedMixin, db.Model):
+    __tablename__ = "users"
+    __audit_exclude__ = (
+        *AuditedMixin.__audit_exclude__,
+        "failed_logins",
+        "locked_until",
+        "last_login_at",
+    )
+    __audit_redact__ = ("password_hash",)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[Role] = mapped_column(enum_column(Role))
+    body_id: Mapped[int | None] = mapped_column(
+        ForeignKey("bodies.id", ondelete="RESTRICT"), index=True
+    )
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    body: Mapped[Body | None] = relationship()
+    tokens: Mapped[list[ApiToken]] = relationship(back_populates="user", order_by="ApiToken.id")
+
+    def __repr__(self) -> str:
+        return f"<User {self.email} {self.role}>"
+
+    def audit_label(self) -> str:
+        return self.email
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login asks this
+        return self.active
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+
+def hash_token(token: str) -> str:
+    """Tokens are long random strings, so a plain SHA-256 is enough to store them safely."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class ApiToken(AuditedMixin, TimestampMixin, db.Model):
+    __tablename__ = "api_tokens"
+    __audit_exclude__ = (*AuditedMixin.__audit_exclude__, "last_used_at")
+    __audit_redact__ = ("token_hash",)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(100), default="")
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # The first characters, so people can tell their tokens apart without the secret.
+    prefix: Mapped[str] = mapped_column(String(16))
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    user: Mapped[User] = relationship(back_populates="tokens")
+
+    def audit_label(self) -> str:
+        return f"{self.prefix}… ({self.name})" if self.name else f"{self.prefix}…"
+
+    @property
+    def revoked(self) -> bool:
+        return self.revoked_at is not None
+
+    @classmethod
+    def issue(cls, user: User, name: str = "") -> tuple[ApiToken, str]:
+        """A new token for `user`; returns the record and the secret, which is shown only once."""
+        secret = "coop_" + secrets.token_urlsafe(32)
+        token = cls(user=user, name=name, token_hash=hash_token(secret), prefix=secret[:10])
+        return token, secret
+
+    def revoke(self) -> None:
+        self.revoked_at = utcnow()

@@ -1,0 +1,35 @@
+"""Pagination of a select statement: two queries per page (count and rows), whatever the size."""
+
+from dataclasses import dataclass
+from math import ceil
+
+from sqlalchemy import func, select
+
+from .extensions import db
+
+
+@dataclass
+class Page:
+    items: list
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, ceil(self.total / self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+
+def paginate(stmt, *, page: int = 1, per_page: int = 25) -> Page:
+    page = max(1, page or 1)
+    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    items = db.session.scalars(stmt.limit(per_page).offset((page - 1) * per_page)).unique().all()
+    return Page(items=list(items), page=page, per_page=per_page, total=total or 0)

@@ -1,0 +1,25 @@
+"""The account form for administrators and coordinators."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
+
+from ..labels import ROLE_LABELS
+
+
+class UserForm(FlaskForm):
+    email = EmailField(_l("E-mail address"), render_kw={"autocomplete": "off"})
+    name = StringField(_l("Name"), render_kw={"autocomplete": "off", "maxlength": 200})
+    role = SelectField(_l("Role"), choices=[], validate_choice=False)
+    body_id = SelectField(_l("Body"), choices=[], validate_choice=False,
+                          description=_l("Coordinators: their district. Partner editors: their body."))
+    password = PasswordField(_l("Password"), render_kw={"autocomplete": "new-password"},
+                             description=_l("At least 10 characters. Leave empty to keep the current one."))
+    active = BooleanField(_l("Account active"), default=True)
+    version = HiddenField()
+
+    def set_choices(self, roles, bodies) -> None:
+        self.role.choices = [(r.value, ROLE_LABELS[r]) for r in roles]
+        self.body_id.choices = [("", _l("– none –"))] + [
+            (str(b.id), f"{b.name} ({b.ags or b.ars or '–'})") for b in bodies
+        ]

@@ -1,0 +1,171 @@
+"""Account workflows, shared by the admin pages and the CLI. Flushes, never commits."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from email_validator import EmailNotValidError, validate_email
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from ..auth import permissions
+from ..auth.services import MIN_PASSWORD_LENGTH
+from ..errors import ConflictError, PermissionDenied, ValidationError
+from ..extensions import db
+from ..models import ApiToken, Body, BodyKind, Role, User
+
+ROLES_NEEDING_BODY = (Role.COORDINATOR, Role.PARTNER_EDITOR)
+
+
+def password_problem(password: str | None) -> str | None:
+    """Why a new password is not acceptable, or None."""
+    if not password or len(password) < MIN_PASSWORD_LENGTH:
+        return _("The password needs at least %(n)d characters.", n=MIN_PASSWORD_LENGTH)
+    return None
+
+
+def _validate(user: User | None, values: dict[str, Any], *, new_password: str | None) -> dict:
+    errors: dict[str, str] = {}
+    email = (values.get("email") or "").strip()
+    try:
+        email = validate_email(email, check_deliverability=False).normalized.lower()
+        values["email"] = email
+        clash = db.session.scalar(
+            select(User).where(
+                func.lower(User.email) == email, User.id != (user.id if user else -1)
+            )
+        )
+        if clash:
+            errors["email"] = _("There is already an account with this e-mail address.")
+    except EmailNotValidError:
+        errors["email"] = _("Please enter a valid e-mail address.")
+    try:
+        role = Role(values.get("role"))
+        values["role"] = role
+    except ValueError:
+        errors["role"] = _("Unknown role: choose one from the list.")
+        role = None
+    body = None
+    if values.get("body_id"):
+        body = db.session.get(Body, int(values["body_id"]))
+        if body is None:
+            errors["body_id"] = _("The body does not exist.")
+    values["body_id"] = body.id if body else None
+    if role in ROLES_NEEDING_BODY and body is None and "body_id" not in errors:
+        errors["body_id"] = _("This role is bound to a body: please choose one.")
+    if role == Role.COORDINATOR and body is not None and body.id != body.district_id:
+        errors["body_id"] = _("A coordinator is bound to a district (or a kreisfreie Stadt).")
+    if len(values.get("name") or "") > 200:
+        errors["name"] = _("At most %(n)d characters.", n=200)
+    if new_password is not None or user is None:
+        problem = password_problem(new_password)
+        if problem:
+            errors["password"] = problem
+    return errors
+
+
+def _check_actor(actor: User | None, role, body: Body | None) -> None:
+    if actor is not None and not permissions.can_assign(actor, role, body):
+        raise PermissionDenied(
+            _("You may not give this role for this body."),
+            {"role": _("You may not give this role for this body.")},
+        )
+
+
+def create_user(data: dict[str, Any], *, actor: User | None) -> User:
+    """Add an account. `data`: email, name, role, body_id, password, active."""
+    values = {k: data.get(k) for k in ("email", "name", "role", "body_id")}
+    password = data.get("password")
+    errors = _validate(None, values, new_password=password)
+    if errors:
+        raise ValidationError(_("Please correct the marked fields."), errors)
+    body = db.session.get(Body, values["body_id"]) if values["body_id"] else None
+    _check_actor(actor, values["role"], body)
+    user = User(
+        email=values["email"],
+        name=(values.get("name") or "").strip(),
+        role=values["role"],
+        body_id=values["body_id"],
+        active=bool(data.get("active", True)),
+    )
+    user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def update_user(
+    user: User, data: dict[str, Any], *, actor: User | None, expected_version: int | None = None
+) -> User:
+    """Change an account; a non-empty `password` sets a new one."""
+    if expected_version is not None and expected_version != user.version:
+        raise ConflictError(
+            _("Someone else changed this record in the meantime. Reload it first."),
+            {"version": _("The record has changed since you loaded it.")},
+        )
+    if actor is not None and not permissions.can_edit_user(actor, user):
+        raise PermissionDenied(_("You may not change this account."))
+    values = {k: data.get(k, getattr(user, k)) for k in ("email", "name", "role", "body_id")}
+    password = data.get("password") or None
+    errors = _validate(user, values, new_password=password)
+    if actor is not None and actor.id == user.id and values.get("role") != user.role:
+        errors["role"] = _("You cannot change your own role.")
+    if errors:
+        raise ValidationError(_("Please correct the marked fields."), errors)
+    body = db.session.get(Body, values["body_id"]) if values["body_id"] else None
+    _check_actor(actor, values["role"], body)
+    user.email = values["email"]
+    user.name = (values.get("name") or "").strip()
+    user.role = values["role"]
+    user.body_id = values["body_id"]
+    if "active" in data:
+        if actor is not None and actor.id == user.id and not data["active"]:
+            raise ValidationError(
+                _("You cannot deactivate your own account."),
+                {"active": _("You cannot deactivate your own account.")},
+            )
+        user.active = bool(data["active"])
+    if password:
+        user.set_password(password)
+    db.session.flush()
+    return user
+
+
+def change_password(user: User, current: str, new: str, confirm: str) -> None:
+    """A user changes their own password after proving the current one."""
+    errors = {}
+    if not user.check_password(current or ""):
+        errors["current_password"] = _("The current password is not correct.")
+    problem = password_problem(new)
+    if problem:
+        errors["new_password"] = problem
+    elif new != confirm:
+        errors["confirm_password"] = _("The two new passwords differ.")
+    if errors:
+        raise ValidationError(_("Please correct the marked fields."), errors)
+    user.set_password(new)
+    db.session.flush()
+
+
+def issue_token(user: User, name: str = "") -> tuple[ApiToken, str]:
+    """A new API token for `user`; the secret is returned once and stored only hashed."""
+    if len(name) > 100:
+        raise ValidationError(
+            _("Please correct the marked fields."), {"name": _("At most %(n)d characters.", n=100)}
+        )
+    token, secret = ApiToken.issue(user, name.strip())
+    db.session.add(token)
+    db.session.flush()
+    return token, secret
+
+
+def revoke_token(token: ApiToken) -> None:
+    if not token.revoked:
+        token.revoke()
+        db.session.flush()
+
+
+def district_choices() -> list[Body]:
+    return db.session.scalars(
+        select(Body).where(Body.kind.in_([BodyKind.DISTRICT, BodyKind.CITY])).order_by(Body.name)
+    ).all()

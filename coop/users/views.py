@@ -1,0 +1,105 @@
+"""Account administration for admins (everyone) and coordinators (their district)."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from ..audit import audit_entries
+from ..auth import permissions
+from ..errors import ServiceError
+from ..extensions import db
+from ..forms import apply_errors
+from ..models import Body, BodyKind, Role, User
+from ..pagination import paginate
+from . import services
+from .forms import UserForm
+
+bp = Blueprint("users", __name__, url_prefix="/users")
+
+
+@bp.before_request
+@login_required
+def require_manager():
+    if not permissions.can_manage_users(current_user):
+        abort(403)
+
+
+def _scoped_users():
+    stmt = select(User).options(joinedload(User.body)).order_by(User.email)
+    if current_user.role != Role.ADMIN:
+        district_id = permissions.coordinator_district_id(current_user)
+        stmt = stmt.join(Body, User.body_id == Body.id).where(
+            (Body.district_id == district_id) | (Body.id == district_id)
+        )
+    return stmt
+
+
+def _assignable_bodies():
+    stmt = select(Body).order_by(Body.name)
+    if current_user.role != Role.ADMIN:
+        district_id = permissions.coordinator_district_id(current_user)
+        stmt = stmt.where((Body.district_id == district_id)
+                          | ((Body.kind == BodyKind.ASSOCIATION) & Body.parent_id.is_(None)))
+    return db.session.scalars(stmt).all()
+
+
+def get_user(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    if not permissions.can_edit_user(current_user, user):
+        abort(403)
+    return user
+
+
+@bp.route("/")
+def index():
+    """Accounts the current user manages."""
+    page = paginate(_scoped_users(), page=request.args.get("page", 1, type=int), per_page=50)
+    return render_template("users/index.html", page=page)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def create():
+    """Give a colleague an account."""
+    form = UserForm()
+    form.set_choices(permissions.assignable_roles(current_user), _assignable_bodies())
+    if form.validate_on_submit():
+        try:
+            user = services.create_user(form.data, actor=current_user)
+            db.session.commit()
+            flash(_("The account for %(email)s has been created.", email=user.email), "success")
+            return redirect(url_for(".index"))
+        except ServiceError as exc:
+            db.session.rollback()
+            apply_errors(form, exc)
+            return render_template("users/form.html", form=form, user=None), exc.status
+    return render_template("users/form.html", form=form, user=None)
+
+
+@bp.route("/<int:user_id>/edit", methods=["GET", "POST"])
+def edit(user_id: int):
+    """Change an account: role, body, active, a new password."""
+    user = get_user(user_id)
+    if request.method == "GET":
+        form = UserForm(obj=user, role=user.role.value, body_id=str(user.body_id or ""))
+    else:
+        form = UserForm()
+    form.set_choices(permissions.assignable_roles(current_user), _assignable_bodies())
+    if form.validate_on_submit():
+        try:
+            version = int(form.version.data) if (form.version.data or "").isdigit() else None
+            services.update_user(user, form.data, actor=current_user, expected_version=version)
+            db.session.commit()
+            flash(_("The account for %(email)s has been saved.", email=user.email), "success")
+            return redirect(url_for(".index"))
+        except ServiceError as exc:
+            db.session.rollback()
+            apply_errors(form, exc)
+            user = db.session.get(User, user_id)
+            return render_template("users/form.html", form=form, user=user,
+                                   audit=audit_entries("User", user.id)), exc.status
+    return render_template("users/form.html", form=form, user=user,
+                           audit=audit_entries("User", user.id))
