@@ -26,15 +26,22 @@ def _fail(exc: ServiceError):
 
 @bodies_cli.command("import-gv100ad")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
-@click.option("--district", "districts", multiple=True, metavar="KEY",
-              help="Only this district (5-digit key, e.g. 05762); repeatable.")
+@click.option(
+    "--district",
+    "districts",
+    multiple=True,
+    metavar="KEY",
+    help="Only this district (5-digit key, e.g. 05762); repeatable.",
+)
 def import_gv100ad(path: str, districts: tuple[str, ...]):
     """Import districts, collective municipalities and municipalities from a GV100AD file."""
     from .bodies import gv100ad
 
     for key in districts:
         if not (len(key) == 5 and key.isdigit()):
-            raise click.BadParameter(f"{key!r} is not a 5-digit district key", param_hint="--district")
+            raise click.BadParameter(
+                f"{key!r} is not a 5-digit district key", param_hint="--district"
+            )
     started = time.perf_counter()
     summary = gv100ad.Summary()
     records = gv100ad.read(path, districts, summary.skipped)
@@ -47,8 +54,11 @@ def import_gv100ad(path: str, districts: tuple[str, ...]):
 
 @users_cli.command("create")
 @click.option("--email", required=True)
-@click.option("--role", required=True, type=click.Choice(
-    ["admin", "coordinator", "partner_editor", "funding_officer", "viewer"]))
+@click.option(
+    "--role",
+    required=True,
+    type=click.Choice(["admin", "coordinator", "partner_editor", "funding_officer", "viewer"]),
+)
 @click.option("--password", required=True, help="At least 10 characters.")
 @click.option("--name", default="")
 @click.option("--body-ags", default=None, help="AGS of the body the account is bound to.")
@@ -67,8 +77,16 @@ def create_user(email, role, password, name, body_ags):
         body_id = body.id
     with audit.acting_as(None, "CLI"):
         try:
-            user = services.create_user({"email": email, "role": role, "password": password,
-                                         "name": name, "body_id": body_id}, actor=None)
+            user = services.create_user(
+                {
+                    "email": email,
+                    "role": role,
+                    "password": password,
+                    "name": name,
+                    "body_id": body_id,
+                },
+                actor=None,
+            )
         except ServiceError as exc:
             _fail(exc)
         db.session.commit()
@@ -84,7 +102,9 @@ def list_users():
 
     for user in db.session.scalars(select(User).order_by(User.email)):
         body = user.body.name if user.body else "-"
-        click.echo(f"{user.email}\t{user.role.value}\t{body}\t{'active' if user.active else 'inactive'}")
+        click.echo(
+            f"{user.email}\t{user.role.value}\t{body}\t{'active' if user.active else 'inactive'}"
+        )
 
 
 @tokens_cli.command("create")

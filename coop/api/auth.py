@@ -101,12 +101,15 @@ def query_int(name: str, default: int | None = None, *, minimum: int = 1, maximu
     try:
         value = int(raw)
     except ValueError:
-        raise ApiAbort(400, _("Please correct the marked fields."),
-                       {name: _("Please enter a whole number.")}) from None
+        raise ApiAbort(
+            400, _("Please correct the marked fields."), {name: _("Please enter a whole number.")}
+        ) from None
     if value < minimum or (maximum is not None and value > maximum):
-        raise ApiAbort(400, _("Please correct the marked fields."),
-                       {name: _("Must be between %(lo)d and %(hi)d.", lo=minimum,
-                                hi=maximum or 2**31)})
+        raise ApiAbort(
+            400,
+            _("Please correct the marked fields."),
+            {name: _("Must be between %(lo)d and %(hi)d.", lo=minimum, hi=maximum or 2**31)},
+        )
     return value
 
 
@@ -117,7 +120,10 @@ def expected_version(payload_version: int | None) -> int | None:
     header = (request.headers.get("If-Match") or "").strip().strip('"')
     if header:
         if not header.isdigit():
-            raise ApiAbort(400, _("If-Match must carry the record's version number."),
-                           {"If-Match": _("Please enter a whole number.")})
+            raise ApiAbort(
+                400,
+                _("If-Match must carry the record's version number."),
+                {"If-Match": _("Please enter a whole number.")},
+            )
         return int(header)
     return None

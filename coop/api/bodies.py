@@ -29,13 +29,18 @@ def list_bodies():
     """List bodies; filters kind, parent_id, district_id, state, q; page, per_page."""
     kind = request.args.get("kind") or None
     if kind is not None and kind not in set(BodyKind):
-        raise ApiAbort(400, _("Please correct the marked fields."),
-                       {"kind": _("Unknown value; allowed: %(values)s.",
-                                  values=", ".join(BodyKind))})
+        raise ApiAbort(
+            400,
+            _("Please correct the marked fields."),
+            {"kind": _("Unknown value; allowed: %(values)s.", values=", ".join(BodyKind))},
+        )
     state = request.args.get("state") or None
     if state is not None and state not in STATES:
-        raise ApiAbort(400, _("Please correct the marked fields."),
-                       {"state": _("Unknown federal state: choose one from the list.")})
+        raise ApiAbort(
+            400,
+            _("Please correct the marked fields."),
+            {"state": _("Unknown federal state: choose one from the list.")},
+        )
     stmt = services.body_query(
         q=request.args.get("q"),
         kind=kind,
@@ -60,8 +65,9 @@ def create_body():
     payload = parse_json(BodyCreate)
     if not permissions.can_create_body(g.api_user):
         raise _forbidden()
-    body = services.create_body(payload.model_dump(exclude_unset=True, mode="json"),
-                                actor=g.api_user)
+    body = services.create_body(
+        payload.model_dump(exclude_unset=True, mode="json"), actor=g.api_user
+    )
     db.session.commit()
     return body_out(body), 201, {"Location": f"/api/v1/bodies/{body.id}"}
 
@@ -83,8 +89,11 @@ def update_body(body_id: int):
     version = expected_version(data.pop("version", None))
     for required in ("name", "kind"):
         if required in data and data[required] is None:
-            raise ApiAbort(422, _("Please correct the marked fields."),
-                           {required: _("This field is required.")})
+            raise ApiAbort(
+                422,
+                _("Please correct the marked fields."),
+                {required: _("This field is required.")},
+            )
     services.update_body(body, data, actor=g.api_user, expected_version=version)
     db.session.commit()
     return body_out(body)

@@ -34,13 +34,22 @@ def _errors(*codes: int) -> dict:
 
 
 def _param(name, schema, description, where="query", required=False):
-    return {"name": name, "in": where, "required": required, "description": description,
-            "schema": schema}
+    return {
+        "name": name,
+        "in": where,
+        "required": required,
+        "description": description,
+        "schema": schema,
+    }
 
 
 ID = _param("body_id", {"type": "integer"}, "Id of the body", "path", True)
-IF_MATCH = _param("If-Match", {"type": "string", "pattern": "^\"?[0-9]+\"?$"},
-                  "Version being edited (alternative to the `version` field)", "header")
+IF_MATCH = _param(
+    "If-Match",
+    {"type": "string", "pattern": '^"?[0-9]+"?$'},
+    "Version being edited (alternative to the `version` field)",
+    "header",
+)
 
 
 @cache
@@ -58,7 +67,7 @@ def build_document() -> dict:
                 "initiatives, resolutions, funding and savings. Authenticate with "
                 "`Authorization: Bearer <token>` (create one on your account page or with "
                 "`flask --app wsgi tokens create`). Errors: "
-                "`{\"error\": {\"code\", \"message\", \"fields\"}}`. Money is sent as strings."
+                '`{"error": {"code", "message", "fields"}}`. Money is sent as strings.'
             ),
         },
         "servers": [{"url": "/api/v1"}],
@@ -74,30 +83,59 @@ def build_document() -> dict:
                     "summary": "List bodies",
                     "parameters": [
                         _param("q", {"type": "string"}, "Text in name, council or AGS prefix"),
-                        _param("kind", {"type": "string", "enum": [k.value for k in kinds]},
-                               "Kind of body"),
+                        _param(
+                            "kind",
+                            {"type": "string", "enum": [k.value for k in kinds]},
+                            "Kind of body",
+                        ),
                         _param("parent_id", {"type": "integer", "minimum": 1}, "Parent body"),
                         _param("district_id", {"type": "integer", "minimum": 1}, "District"),
-                        _param("state", {"type": "string", "pattern": "^[0-9]{2}$"},
-                               "Federal state key"),
-                        _param("sort", {"type": "string", "enum": [
-                            "name", "-name", "ags", "-ags", "population", "-population",
-                            "kind", "-kind"]}, "Sort order"),
-                        _param("page", {"type": "integer", "minimum": 1, "maximum": 1000000},
-                               "Page, from 1"),
-                        _param("per_page", {"type": "integer", "minimum": 1, "maximum": 200},
-                               "Items per page"),
+                        _param(
+                            "state",
+                            {"type": "string", "pattern": "^[0-9]{2}$"},
+                            "Federal state key",
+                        ),
+                        _param(
+                            "sort",
+                            {
+                                "type": "string",
+                                "enum": [
+                                    "name",
+                                    "-name",
+                                    "ags",
+                                    "-ags",
+                                    "population",
+                                    "-population",
+                                    "kind",
+                                    "-kind",
+                                ],
+                            },
+                            "Sort order",
+                        ),
+                        _param(
+                            "page",
+                            {"type": "integer", "minimum": 1, "maximum": 1000000},
+                            "Page, from 1",
+                        ),
+                        _param(
+                            "per_page",
+                            {"type": "integer", "minimum": 1, "maximum": 200},
+                            "Items per page",
+                        ),
                     ],
-                    "responses": {"200": {"description": "A page of bodies",
-                                          "content": _json(BodyList)},
-                                  **_errors(400, 401)},
+                    "responses": {
+                        "200": {"description": "A page of bodies", "content": _json(BodyList)},
+                        **_errors(400, 401),
+                    },
                 },
                 "post": {
                     "operationId": "createBody",
                     "summary": "Create a body",
                     "requestBody": {"required": True, "content": _json(BodyCreate)},
-                    "responses": {"201": {"description": "Created", "content": _json(BodyOut)},
-                                  **_errors(400, 401, 403, 413, 415, 422)},
+                    "responses": {
+                        "201": {"description": "Created", "content": _json(BodyOut)},
+                        **_errors(400, 401, 403, 413, 415, 422),
+                    },
                 },
             },
             "/bodies/{body_id}": {
@@ -105,23 +143,29 @@ def build_document() -> dict:
                 "get": {
                     "operationId": "getBody",
                     "summary": "One body",
-                    "responses": {"200": {"description": "The body", "content": _json(BodyOut)},
-                                  **_errors(401, 404)},
+                    "responses": {
+                        "200": {"description": "The body", "content": _json(BodyOut)},
+                        **_errors(401, 404),
+                    },
                 },
                 "patch": {
                     "operationId": "updateBody",
                     "summary": "Change fields of a body",
                     "parameters": [IF_MATCH],
                     "requestBody": {"required": True, "content": _json(BodyUpdate)},
-                    "responses": {"200": {"description": "Changed", "content": _json(BodyOut)},
-                                  **_errors(400, 401, 403, 404, 409, 413, 415, 422)},
+                    "responses": {
+                        "200": {"description": "Changed", "content": _json(BodyOut)},
+                        **_errors(400, 401, 403, 404, 409, 413, 415, 422),
+                    },
                 },
                 "delete": {
                     "operationId": "deleteBody",
                     "summary": "Delete a body without members or accounts",
                     "parameters": [IF_MATCH],
-                    "responses": {"204": {"description": "Deleted"},
-                                  **_errors(400, 401, 403, 404, 409)},
+                    "responses": {
+                        "204": {"description": "Deleted"},
+                        **_errors(400, 401, 403, 404, 409),
+                    },
                 },
             },
         },

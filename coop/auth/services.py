@@ -30,7 +30,9 @@ def find_user_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
 
 
-def authenticate(email: str, password: str, *, max_failures: int, lockout_minutes: int) -> LoginResult:
+def authenticate(
+    email: str, password: str, *, max_failures: int, lockout_minutes: int
+) -> LoginResult:
     """Check a password; after `max_failures` wrong ones the account is locked for a while.
 
     The failure counter lives in the database, so the lockout holds across app instances.

@@ -68,8 +68,10 @@ def login():
             return redirect(services.safe_next(form.next.data) or url_for("main.index"))
         if result.reason == "locked":
             form.form_errors.append(
-                _("Too many failed attempts. The account is locked until %(time)s.",
-                  time=fmt_datetime(result.until))
+                _(
+                    "Too many failed attempts. The account is locked until %(time)s.",
+                    time=fmt_datetime(result.until),
+                )
             )
         else:
             form.form_errors.append(_("E-mail address or password is not correct."))
@@ -88,8 +90,7 @@ def logout():
 @login_required
 def account():
     """Own account: role, body, password, API tokens."""
-    return render_template("auth/account.html", password_form=ChangePasswordForm(),
-                           new_secret=None)
+    return render_template("auth/account.html", password_form=ChangePasswordForm(), new_secret=None)
 
 
 @bp.route("/account/password", methods=["POST"])
@@ -99,8 +100,12 @@ def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
-            user_services.change_password(current_user, form.current_password.data,
-                                          form.new_password.data, form.confirm_password.data)
+            user_services.change_password(
+                current_user,
+                form.current_password.data,
+                form.new_password.data,
+                form.confirm_password.data,
+            )
             db.session.commit()
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("auth.account"))
@@ -122,8 +127,9 @@ def create_token():
         flash(exc.fields.get("name", exc.message), "danger")
         return redirect(url_for("auth.account"))
     db.session.commit()
-    return render_template("auth/account.html", password_form=ChangePasswordForm(),
-                           new_secret=secret)
+    return render_template(
+        "auth/account.html", password_form=ChangePasswordForm(), new_secret=secret
+    )
 
 
 @bp.route("/account/tokens/<int:token_id>/revoke", methods=["POST"])

@@ -13,17 +13,27 @@ from ..models import STATES
 class BodyForm(FlaskForm):
     name = StringField(L["name"], render_kw={"autocomplete": "organization", "maxlength": 200})
     kind = SelectField(L["kind"], choices=[], validate_choice=False)
-    kind_detail = StringField(L["kind_detail"], description=_l("e.g. Samtgemeinde, Kreis, Stadt"),
-                              render_kw={"maxlength": 60})
-    ags = StringField(L["ags"], description=_l("8 digits, e.g. 05762020"),
-                      render_kw={"inputmode": "numeric", "maxlength": 8, "autocomplete": "off"})
-    ars = StringField(L["ars"], description=_l("12 digits, e.g. 057620020020"),
-                      render_kw={"inputmode": "numeric", "maxlength": 12, "autocomplete": "off"})
+    kind_detail = StringField(
+        L["kind_detail"],
+        description=_l("e.g. Samtgemeinde, Kreis, Stadt"),
+        render_kw={"maxlength": 60},
+    )
+    ags = StringField(
+        L["ags"],
+        description=_l("8 digits, e.g. 05762020"),
+        render_kw={"inputmode": "numeric", "maxlength": 8, "autocomplete": "off"},
+    )
+    ars = StringField(
+        L["ars"],
+        description=_l("12 digits, e.g. 057620020020"),
+        render_kw={"inputmode": "numeric", "maxlength": 12, "autocomplete": "off"},
+    )
     population = StringField(L["population"], render_kw={"inputmode": "numeric"})
     parent_id = SelectField(L["parent_id"], choices=[], validate_choice=False)
     state = SelectField(L["state"], choices=[], validate_choice=False)
-    council_name = StringField(L["council_name"],
-                               description=_l("e.g. Kreistag, Rat der Stadt Brakel"))
+    council_name = StringField(
+        L["council_name"], description=_l("e.g. Kreistag, Rat der Stadt Brakel")
+    )
     website = StringField(L["website"], render_kw={"inputmode": "url", "autocomplete": "url"})
     contact = TextAreaField(L["contact"], render_kw={"rows": 3})
     version = HiddenField()

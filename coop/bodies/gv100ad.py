@@ -104,10 +104,18 @@ def parse(lines: Iterable[str], skipped: Counter) -> Iterator[Record]:
             designation = DISTRICT_KINDS.get(code, "Kreis")
             if not name.startswith(NAME_PREFIXES):
                 name = f"{designation} {name}"
-            yield Record(key=key + "000", name=name, kind=BodyKind.DISTRICT,
-                         kind_detail=designation, ags=key + "000", ars=key + "0000000",
-                         population=None, parent_key=None, state=key[:2],
-                         council_name="Kreistag" if code in ("43", "44") else None)
+            yield Record(
+                key=key + "000",
+                name=name,
+                kind=BodyKind.DISTRICT,
+                kind_detail=designation,
+                ags=key + "000",
+                ars=key + "0000000",
+                population=None,
+                parent_key=None,
+                state=key[:2],
+                council_name="Kreistag" if code in ("43", "44") else None,
+            )
         elif kind_of_record == "50":
             district, number, code = line[10:15], line[18:22], line[122:124]
             association_kinds[district + number] = code
@@ -115,10 +123,18 @@ def parse(lines: Iterable[str], skipped: Counter) -> Iterator[Record]:
                 continue
             name, designation = _split_name(line[22:72].rstrip())
             ars = district + number + "000"
-            yield Record(key=ars, name=name, kind=BodyKind.COLLECTIVE_MUNICIPALITY,
-                         kind_detail=designation or ASSOCIATION_KINDS[code], ags=None, ars=ars,
-                         population=None, parent_key=district + "000", state=district[:2],
-                         council_name=ASSOCIATION_COUNCILS.get(code))
+            yield Record(
+                key=ars,
+                name=name,
+                kind=BodyKind.COLLECTIVE_MUNICIPALITY,
+                kind_detail=designation or ASSOCIATION_KINDS[code],
+                ags=None,
+                ars=ars,
+                population=None,
+                parent_key=district + "000",
+                state=district[:2],
+                council_name=ASSOCIATION_COUNCILS.get(code),
+            )
         elif kind_of_record == "60":
             ags, number, code = line[10:18], line[18:22], line[122:124]
             if code in UNINCORPORATED:
@@ -136,9 +152,17 @@ def parse(lines: Iterable[str], skipped: Counter) -> Iterator[Record]:
                 parent_key = ags[:5] + number + "000"
             else:
                 parent_key = ags[:5] + "000"
-            yield Record(key=ags, name=name, kind=kind, kind_detail=designation or default_detail,
-                         ags=ags, ars=ags[:5] + number + ags[5:], population=_int(line[139:150]),
-                         parent_key=parent_key, state=ags[:2])
+            yield Record(
+                key=ags,
+                name=name,
+                kind=kind,
+                kind_detail=designation or default_detail,
+                ags=ags,
+                ars=ags[:5] + number + ags[5:],
+                population=_int(line[139:150]),
+                parent_key=parent_key,
+                state=ags[:2],
+            )
 
 
 def read(path: str, districts: Iterable[str] = (), skipped: Counter | None = None) -> list[Record]:
@@ -155,8 +179,7 @@ def read(path: str, districts: Iterable[str] = (), skipped: Counter | None = Non
             if r.parent_key and r.parent_key != r.ags[:5] + "000":
                 totals[r.parent_key] += r.population
     return [
-        r if r.population is not None else _with_population(r, totals.get(r.key))
-        for r in records
+        r if r.population is not None else _with_population(r, totals.get(r.key)) for r in records
     ]
 
 

@@ -95,19 +95,23 @@ def validate(session: Session, body: Body | None, values: dict[str, Any]) -> dic
 
     ags = values.get("ags")
     if ags is not None and not AGS_RE.match(ags):
-        errors["ags"] = _("The AGS (official municipality key) has exactly 8 digits, e.g. 05762020.")
+        errors["ags"] = _(
+            "The AGS (official municipality key) has exactly 8 digits, e.g. 05762020."
+        )
     elif ags is not None:
         clash = session.scalar(
             select(Body).where(Body.ags == ags, Body.id != (body.id if body else -1))
         )
         if clash:
-            errors["ags"] = _("The AGS %(ags)s is already used by %(name)s.", ags=ags, name=clash.name)
+            errors["ags"] = _(
+                "The AGS %(ags)s is already used by %(name)s.", ags=ags, name=clash.name
+            )
     ars = values.get("ars")
     if ars is not None and not ARS_RE.match(ars):
         errors["ars"] = _("The ARS (regional key) has exactly 12 digits, e.g. 057620020020.")
     elif ars and ags and "ags" not in errors and (ars[:5] != ags[:5] or ars[9:] != ags[5:]):
         errors["ars"] = _(
-            "The ARS does not match the AGS: it must start with %(district)s and end with %(tail)s.",
+            "The ARS does not match the AGS: it starts with %(district)s and ends with %(tail)s.",
             district=ags[:5],
             tail=ags[5:],
         )
@@ -122,7 +126,9 @@ def validate(session: Session, body: Body | None, values: dict[str, Any]) -> dic
     if state is not None and state not in STATES:
         errors["state"] = _("Unknown federal state: choose one from the list.")
     elif state and ags and "ags" not in errors and ags[:2] != state:
-        errors["state"] = _("The AGS %(ags)s belongs to %(state)s.", ags=ags, state=STATES.get(ags[:2], ags[:2]))
+        errors["state"] = _(
+            "The AGS %(ags)s belongs to %(state)s.", ags=ags, state=STATES.get(ags[:2], ags[:2])
+        )
 
     website = values.get("website")
     if website and not URL_RE.match(website):
@@ -280,13 +286,20 @@ def delete_body(body: Body, *, expected_version: int | None = None) -> None:
     members = db.session.scalar(select(func.count()).where(Body.parent_id == body.id))
     if members:
         raise ConflictError(
-            _("%(name)s still has %(n)d member bodies; move or delete them first.",
-              name=body.name, n=members)
+            _(
+                "%(name)s still has %(n)d member bodies; move or delete them first.",
+                name=body.name,
+                n=members,
+            )
         )
     users = db.session.scalar(select(func.count()).where(User.body_id == body.id))
     if users:
         raise ConflictError(
-            _("%(n)d user accounts are bound to %(name)s; change them first.", n=users, name=body.name)
+            _(
+                "%(n)d user accounts are bound to %(name)s; change them first.",
+                n=users,
+                name=body.name,
+            )
         )
     db.session.execute(
         Body.__table__.update().where(Body.district_id == body.id).values(district_id=None)

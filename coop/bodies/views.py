@@ -31,9 +31,7 @@ def get_body(body_id: int, *, for_edit: bool = False) -> Body:
 
 def _parent_candidates():
     return db.session.scalars(
-        select(Body)
-        .where(Body.kind.in_(services.PARENT_KINDS))
-        .order_by(Body.kind, Body.name)
+        select(Body).where(Body.kind.in_(services.PARENT_KINDS)).order_by(Body.kind, Body.name)
     ).all()
 
 
@@ -71,8 +69,9 @@ def detail(body_id: int):
         abort(404)
     users = []
     if permissions.can_manage_users(current_user):
-        users = db.session.scalars(select(User).where(User.body_id == body.id)
-                                   .order_by(User.email)).all()
+        users = db.session.scalars(
+            select(User).where(User.body_id == body.id).order_by(User.email)
+        ).all()
     return render_template(
         "bodies/detail.html",
         body=body,
@@ -116,8 +115,12 @@ def edit(body_id: int):
     body = get_body(body_id, for_edit=True)
     allowed = permissions.editable_body_fields(current_user, body)
     if request.method == "GET":
-        form = BodyForm(obj=body, kind=body.kind.value,
-                        parent_id=str(body.parent_id or ""), state=body.state or "")
+        form = BodyForm(
+            obj=body,
+            kind=body.kind.value,
+            parent_id=str(body.parent_id or ""),
+            state=body.state or "",
+        )
         form.population.data = "" if body.population is None else str(body.population)
     else:
         form = BodyForm()
@@ -125,8 +128,9 @@ def edit(body_id: int):
     if form.validate_on_submit():
         try:
             version = int(form.version.data) if (form.version.data or "").isdigit() else None
-            services.update_body(body, form.values(allowed), actor=current_user,
-                                 expected_version=version)
+            services.update_body(
+                body, form.values(allowed), actor=current_user, expected_version=version
+            )
             db.session.commit()
             flash(_("The changes to %(name)s have been saved.", name=body.name), "success")
             return redirect(url_for(".detail", body_id=body.id))

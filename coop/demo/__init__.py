@@ -50,21 +50,28 @@ def load() -> gv100ad.Summary:
         if body.kind == BodyKind.CITY and body.state == "05" and not body.council_name:
             body.council_name = f"Rat der Stadt {body.name}"
     if not db.session.scalar(select(Body).where(Body.name == "Dataport AöR")):
-        db.session.add(Body(
-            name="Dataport AöR",
-            kind=BodyKind.ASSOCIATION,
-            kind_detail="Anstalt des öffentlichen Rechts",
-            council_name="Verwaltungsrat",
-            website="https://www.dataport.de",
-            contact="Altenholzer Straße 10–14, 24161 Altenholz",
-        ))
+        db.session.add(
+            Body(
+                name="Dataport AöR",
+                kind=BodyKind.ASSOCIATION,
+                kind_detail="Anstalt des öffentlichen Rechts",
+                council_name="Verwaltungsrat",
+                website="https://www.dataport.de",
+                contact="Altenholzer Straße 10–14, 24161 Altenholz",
+            )
+        )
     db.session.flush()
     for role, email, name, ags in DEMO_USERS:
         if find_user_by_email(email) is None:
             body = bodies.get(ags) if ags else None
             user_services.create_user(
-                {"email": email, "name": name, "role": role.value,
-                 "body_id": body.id if body else None, "password": DEMO_PASSWORD},
+                {
+                    "email": email,
+                    "name": name,
+                    "role": role.value,
+                    "body_id": body.id if body else None,
+                    "password": DEMO_PASSWORD,
+                },
                 actor=None,
             )
     return summary
@@ -73,5 +80,3 @@ def load() -> gv100ad.Summary:
 def credentials() -> list[tuple[str, str, str]]:
     """(role, e-mail, password) of the demo accounts, for `make run` to print."""
     return [(role.value, email, DEMO_PASSWORD) for role, email, _n, _a in DEMO_USERS]
-
-

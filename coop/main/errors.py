@@ -31,8 +31,13 @@ API_CODES = {
 
 def api_error(status: int, message: str, fields: dict | None = None, code: str | None = None):
     """The API's one error shape: {"error": {"code", "message", "fields"}}."""
-    body = {"error": {"code": code or API_CODES.get(status, "error"), "message": message,
-                      "fields": fields or {}}}
+    body = {
+        "error": {
+            "code": code or API_CODES.get(status, "error"),
+            "message": message,
+            "fields": fields or {},
+        }
+    }
     return jsonify(body), status
 
 
@@ -51,8 +56,11 @@ def init_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc: CSRFError):
-        return render_template("errors/generic.html", error=exc,
-                               message=_("The form has expired. Please go back, reload the page and try again.")), 400
+        return render_template(
+            "errors/generic.html",
+            error=exc,
+            message=_("The form has expired. Please go back, reload the page and try again."),
+        ), 400
 
     @app.errorhandler(StaleDataError)
     def stale(exc):

@@ -21,8 +21,9 @@ def index():
         counts = {kind: n for kind, n in rows}
         if current_user.body is not None:
             district = current_user.body.district
-    return render_template("main/index.html", counts=counts, kinds=list(BodyKind),
-                           district=district)
+    return render_template(
+        "main/index.html", counts=counts, kinds=list(BodyKind), district=district
+    )
 
 
 @bp.route("/language/<code>", methods=["POST"])

@@ -11,10 +11,17 @@ class UserForm(FlaskForm):
     email = EmailField(_l("E-mail address"), render_kw={"autocomplete": "off"})
     name = StringField(_l("Name"), render_kw={"autocomplete": "off", "maxlength": 200})
     role = SelectField(_l("Role"), choices=[], validate_choice=False)
-    body_id = SelectField(_l("Body"), choices=[], validate_choice=False,
-                          description=_l("Coordinators: their district. Partner editors: their body."))
-    password = PasswordField(_l("Password"), render_kw={"autocomplete": "new-password"},
-                             description=_l("At least 10 characters. Leave empty to keep the current one."))
+    body_id = SelectField(
+        _l("Body"),
+        choices=[],
+        validate_choice=False,
+        description=_l("Coordinators: their district. Partner editors: their body."),
+    )
+    password = PasswordField(
+        _l("Password"),
+        render_kw={"autocomplete": "new-password"},
+        description=_l("At least 10 characters. Leave empty to keep the current one."),
+    )
     active = BooleanField(_l("Account active"), default=True)
     version = HiddenField()
 

@@ -40,8 +40,10 @@ def _assignable_bodies():
     stmt = select(Body).order_by(Body.name)
     if current_user.role != Role.ADMIN:
         district_id = permissions.coordinator_district_id(current_user)
-        stmt = stmt.where((Body.district_id == district_id)
-                          | ((Body.kind == BodyKind.ASSOCIATION) & Body.parent_id.is_(None)))
+        stmt = stmt.where(
+            (Body.district_id == district_id)
+            | ((Body.kind == BodyKind.ASSOCIATION) & Body.parent_id.is_(None))
+        )
     return db.session.scalars(stmt).all()
 
 
@@ -99,7 +101,9 @@ def edit(user_id: int):
             db.session.rollback()
             apply_errors(form, exc)
             user = db.session.get(User, user_id)
-            return render_template("users/form.html", form=form, user=user,
-                                   audit=audit_entries("User", user.id)), exc.status
-    return render_template("users/form.html", form=form, user=user,
-                           audit=audit_entries("User", user.id))
+            return render_template(
+                "users/form.html", form=form, user=user, audit=audit_entries("User", user.id)
+            ), exc.status
+    return render_template(
+        "users/form.html", form=form, user=user, audit=audit_entries("User", user.id)
+    )
