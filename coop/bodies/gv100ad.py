@@ -171,7 +171,9 @@ def read(path: str, districts: Iterable[str] = (), skipped: Counter | None = Non
     skipped = skipped if skipped is not None else Counter()
     wanted = tuple(districts)
     with open(path, encoding="utf-8") as handle:
-        records = [r for r in parse(handle, skipped) if not wanted or r.key[:5] in wanted]
+        # every record type keeps its district key at columns 11-15
+        lines = (line for line in handle if not wanted or line[10:15] in wanted)
+        records = list(parse(lines, skipped))
     totals: Counter = Counter()
     for r in records:
         if r.kind in (BodyKind.CITY, BodyKind.MUNICIPALITY) and r.population:

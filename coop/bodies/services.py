@@ -175,10 +175,11 @@ def validate(session: Session, body: Body | None, values: dict[str, Any]) -> dic
     return errors
 
 
-def _district_id_for(body: Body) -> int | None:
-    if body.kind == BodyKind.DISTRICT or (body.kind == BodyKind.CITY and body.parent is None):
+def _district_id_for(session: Session, body: Body) -> int | None:
+    # by parent_id, not body.parent: the relationship is stale right after parent_id changed
+    parent = session.get(Body, body.parent_id) if body.parent_id else None
+    if body.kind == BodyKind.DISTRICT or (body.kind == BodyKind.CITY and parent is None):
         return body.id
-    parent = body.parent
     if parent is None:
         return None
     if parent.kind == BodyKind.DISTRICT:
@@ -189,10 +190,12 @@ def _district_id_for(body: Body) -> int | None:
 def _refresh_district(session: Session, body: Body) -> None:
     """Recompute the derived district of `body` and, if it moved, of its members."""
     session.flush()
-    new = _district_id_for(body)
+    new = _district_id_for(session, body)
     if body.district_id != new:
         body.district_id = new
-        for member in body.members:
+        # query, not body.members: that collection may have been loaded before members
+        # were added by parent_id
+        for member in session.scalars(select(Body).where(Body.parent_id == body.id)).all():
             _refresh_district(session, member)
 
 

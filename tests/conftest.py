@@ -1,0 +1,154 @@
+"""Fixtures as in flaskr's conftest: app, client, runner, auth; on real SQLite and PostgreSQL.
+
+Every test that takes `app` runs once per database. PostgreSQL is a throwaway server the session
+starts itself; without one the PostgreSQL runs are skipped, except under CI=true, where a
+missing service fails the run.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+
+import pytest
+from sqlalchemy import text
+
+from coop import create_app
+from coop.audit import acting_as
+from coop.extensions import db
+from tests import pg
+from tests.factories import Seed, make_seed
+
+CI = os.environ.get("CI", "").lower() == "true"
+
+
+def _missing(what: str):
+    if CI:
+        pytest.fail(f"{what} is required under CI=true", pytrace=False)
+    pytest.skip(f"{what} not available")
+
+
+@pytest.fixture(scope="session")
+def postgresql_url():
+    """A URL of a fresh PostgreSQL database for this session (or TEST_DATABASE_URL)."""
+    if os.environ.get("TEST_DATABASE_URL"):
+        yield os.environ["TEST_DATABASE_URL"]
+        return
+    bindir = pg.find_bindir()
+    if bindir is None:
+        _missing("PostgreSQL (pg_ctl)")
+    server = pg.TempPostgres(bindir)
+    try:
+        url = server.start()
+    except Exception as exc:  # pragma: no cover - environment problem
+        server.stop()
+        _missing(f"PostgreSQL server ({exc})")
+    yield url
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def sqlite_url():
+    folder = tempfile.mkdtemp(prefix="coop-sqlite-")
+    yield f"sqlite:///{folder}/test.sqlite"
+
+
+_migrated: dict[str, object] = {}
+
+
+def _build_app(url: str):
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=url)
+    if url not in _migrated:
+        from flask_migrate import upgrade
+
+        with app.app_context():
+            upgrade()
+        _migrated[url] = True
+    return app
+
+
+def _clean(app) -> None:
+    with app.app_context():
+        if db.engine.dialect.name == "postgresql":
+            db.session.execute(text(
+                "TRUNCATE audit_entries, api_tokens, users, bodies RESTART IDENTITY CASCADE"))
+        else:
+            for table in ("audit_entries", "api_tokens", "users"):
+                db.session.execute(text(f"DELETE FROM {table}"))
+            db.session.execute(text("UPDATE bodies SET parent_id = NULL, district_id = NULL"))
+            db.session.execute(text("DELETE FROM bodies"))
+        db.session.commit()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def app(request):
+    """The app on a clean, migrated database: once on SQLite, once on PostgreSQL."""
+    url = request.getfixturevalue(f"{request.param}_url")
+    application = _build_app(url)
+    _clean(application)
+    with application.app_context():
+        yield application
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def sqlite_app(sqlite_url):
+    """The app on SQLite only (browser tests, CLI timing)."""
+    application = _build_app(sqlite_url)
+    _clean(application)
+    with application.app_context():
+        yield application
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def seed(app) -> Seed:
+    """A small registry (Kreis Höxter with three towns, Landkreis Helmstedt with Samtgemeinde
+    Nord-Elm, Dataport AöR) and one account and API token per role."""
+    with acting_as(None, "test seed"):
+        data = make_seed()
+        db.session.commit()
+    return data
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+class AuthActions:
+    """Sign in and out through the real login form (with its CSRF token)."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def csrf(self, path: str = "/login") -> str:
+        import re
+
+        page = self.client.get(path).get_data(as_text=True)
+        match = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', page)
+        if not match:
+            match = re.search(r'id="csrf_token" name="csrf_token" type="hidden" value="([^"]+)"',
+                              page)
+        assert match, f"no CSRF token on {path}"
+        return match.group(1)
+
+    def login(self, email: str, password: str = "correct-horse-battery"):
+        return self.client.post("/login", data={"email": email, "password": password,
+                                                "csrf_token": self.csrf()})
+
+    def post(self, path: str, data: dict, form_path: str | None = None):
+        """POST a form with the CSRF token taken from `form_path` (default: `path`)."""
+        return self.client.post(path, data={**data, "csrf_token": self.csrf(form_path or path)})
+
+
+@pytest.fixture
+def auth(client) -> AuthActions:
+    return AuthActions(client)
