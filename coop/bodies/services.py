@@ -311,14 +311,15 @@ def delete_body(body: Body, *, expected_version: int | None = None) -> None:
     db.session.flush()
 
 
+# Empty values last in both directions, the same on SQLite and PostgreSQL.
 SORTS = {
-    "name": Body.name,
+    "name": Body.name.asc(),
     "-name": Body.name.desc(),
-    "ags": Body.ags,
-    "-ags": Body.ags.desc(),
-    "population": Body.population,
-    "-population": Body.population.desc(),
-    "kind": Body.kind,
+    "ags": Body.ags.asc().nulls_last(),
+    "-ags": Body.ags.desc().nulls_last(),
+    "population": Body.population.asc().nulls_last(),
+    "-population": Body.population.desc().nulls_last(),
+    "kind": Body.kind.asc(),
     "-kind": Body.kind.desc(),
 }
 
@@ -351,7 +352,7 @@ def body_query(
         stmt = stmt.where(Body.parent_id == parent_id)
     if state:
         stmt = stmt.where(Body.state == state)
-    order = SORTS.get(sort or "name", Body.name)
+    order = SORTS.get(sort or "name", SORTS["name"])
     return stmt.order_by(order, Body.id)
 
 
