@@ -11,6 +11,7 @@ import os
 import tempfile
 
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy import text
 
 from coop import create_app
@@ -56,8 +57,28 @@ def sqlite_url():
 _migrated: dict[str, object] = {}
 
 
+class FreshContextClient(FlaskClient):
+    """Each request in its own app context, as in production.
+
+    The fixtures keep an app context open for the test's own queries; Flask would reuse it
+    for requests, sharing `g` (Flask-Login's user, Flask-Babel's locale) and the database
+    session between requests. Afterwards the test's session forgets what it had loaded, so
+    assertions read what the request committed.
+    """
+
+    def open(self, *args, **kwargs):
+        ctx = self.application.app_context()
+        ctx.push()
+        try:
+            return super().open(*args, **kwargs)
+        finally:
+            ctx.pop()
+            db.session.expire_all()
+
+
 def _build_app(url: str):
     app = create_app("testing", SQLALCHEMY_DATABASE_URI=url)
+    app.test_client_class = FreshContextClient
     if url not in _migrated:
         from flask_migrate import upgrade
 
