@@ -1,0 +1,152 @@
+"""Every page in a real Chromium: axe-core (WCAG 2.1 AA) finds nothing, keyboard use works,
+and nothing is requested from another host."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+
+import pytest
+from werkzeug.serving import make_server
+
+from coop.audit import acting_as
+from coop.extensions import db
+from tests.factories import PASSWORD, make_seed
+
+pytestmark = pytest.mark.browser
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+@pytest.fixture
+def live(sqlite_app):
+    """The app served on a free port in a thread, with the seed data."""
+    with acting_as(None, "test seed"):
+        seed = make_seed()
+        db.session.commit()
+    server = make_server("127.0.0.1", 0, sqlite_app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}", seed
+    server.shutdown()
+
+
+@pytest.fixture
+def browser():
+    if not (shutil.which(CHROMIUM) or os.path.exists(CHROMIUM)):
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail("Chromium is required under CI=true", pytrace=False)
+        pytest.skip("Chromium not installed")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, live):
+    base, _seed = live
+    context = browser.new_context(base_url=base, locale="de-DE")
+    pg = context.new_page()
+    foreign: list[str] = []
+    pg.on("request", lambda req: foreign.append(req.url)
+          if not req.url.startswith((base, "data:")) else None)
+    yield pg
+    context.close()
+    assert foreign == [], f"requests to other hosts: {foreign}"
+
+
+def login(page, email):
+    page.goto("/login")
+    page.fill("#email", email)
+    page.fill("#password", PASSWORD)
+    page.press("#password", "Enter")
+    page.wait_for_url("**/")
+
+
+def assert_accessible(page, label):
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
+    violations = results.response["violations"]
+    summary = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in violations]
+    assert not violations, f"{label}: {summary}"
+
+
+def test_every_page_passes_axe(page, live):
+    _base, seed = live
+    page.goto("/")
+    assert_accessible(page, "start (anonymous)")
+    page.goto("/login")
+    assert_accessible(page, "login")
+    page.fill("#email", "x@y.example")
+    page.fill("#password", "falsch-falsch")
+    page.press("#password", "Enter")
+    page.wait_for_selector("#error-summary")
+    assert_accessible(page, "login with error")
+    login(page, "admin@test.example")
+    b = seed.bodies
+    pages = {
+        "start": "/",
+        "bodies": "/bodies/",
+        "bodies filtered": f"/bodies/?district={b['hoexter'].id}&sort=-population",
+        "body detail": f"/bodies/{b['hoexter'].id}",
+        "body new": "/bodies/new",
+        "body edit": f"/bodies/{b['brakel'].id}/edit",
+        "users": "/users/",
+        "user new": "/users/new",
+        "user edit": f"/users/{seed.users['viewer'].id}/edit",
+        "account": "/account",
+        "404": "/bodies/999999",
+    }
+    for label, path in pages.items():
+        page.goto(path)
+        assert_accessible(page, label)
+    page.goto("/bodies/new")
+    page.fill("#name", "X")
+    page.fill("#ags", "123")
+    page.click("button[type=submit] >> text=Speichern")
+    page.wait_for_selector("#ags-error")
+    assert_accessible(page, "body form with errors")
+
+
+def test_403_page_and_english(page, live):
+    login(page, "viewer@test.example")
+    page.goto("/bodies/new")
+    assert page.locator("h1").inner_text() == "Nicht erlaubt"
+    assert_accessible(page, "403")
+    page.get_by_role("button", name="English").click()
+    page.wait_for_selector("html[lang=en]")
+    page.goto("/bodies/")
+    assert "bodies found" in page.content()
+    assert_accessible(page, "bodies (English)")
+
+
+def test_keyboard_skip_link_and_login(page, live):
+    page.goto("/login")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.textContent.trim()")
+    assert focused == "Zum Inhalt springen"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+    # sign in with the keyboard only
+    page.focus("#email")
+    page.keyboard.type("coordinator@test.example")
+    page.keyboard.press("Tab")
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    # a redirect keeps the fragment (#main) of the page the form was on
+    page.wait_for_url(lambda url: "/login" not in url)
+    assert "Angemeldet als coordinator@test.example" in page.content()
+    # the registry's filter by keyboard
+    page.goto("/bodies/")
+    page.focus("#q")
+    page.keyboard.type("Brak")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**q=Brak**")
+    assert "1 Körperschaft gefunden" in page.content()
