@@ -33,7 +33,7 @@ static/vendor/kern/.version: package.json
 assets: static/vendor/kern/.version
 
 translations:
-	$(BIN)/pybabel compile -q -d coop/translations
+	$(BIN)/pybabel compile -d coop/translations >/dev/null
 
 migrate: install
 	$(BIN)/flask db upgrade
