@@ -16,8 +16,14 @@ DATA = ROOT.parent / "shared" / "data" / "GV100AD_301123.txt"
 
 
 def flask(env, *args):
-    return subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", *args], cwd=ROOT,
-                          env=env, check=True, capture_output=True, text=True).stdout
+    return subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "wsgi", *args],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
 
 
 def main():
@@ -27,7 +33,8 @@ def main():
     for run in ("first", "second"):
         started = time.perf_counter()
         out = flask(env, "bodies", "import-gv100ad", str(DATA))
-        print(f"import {run} run: {time.perf_counter() - started:.1f} s wall, {out.strip().splitlines()[-1]}")
+        wall = time.perf_counter() - started
+        print(f"import {run} run: {wall:.1f} s wall, {out.strip().splitlines()[-1]}")
 
     from sqlalchemy import event
 
@@ -37,14 +44,30 @@ def main():
 
     app = create_app(WTF_CSRF_ENABLED=False)
     with app.app_context():
-        flask(env, "users", "create", "--email", "bench@x.example", "--role", "admin",
-              "--password", "bench-bench-1")
+        flask(
+            env,
+            "users",
+            "create",
+            "--email",
+            "bench@x.example",
+            "--role",
+            "admin",
+            "--password",
+            "bench-bench-1",
+        )
         count = {"n": 0}
-        event.listen(db.engine, "before_cursor_execute", lambda *a: count.__setitem__("n", count["n"] + 1))
+        event.listen(
+            db.engine, "before_cursor_execute", lambda *a: count.__setitem__("n", count["n"] + 1)
+        )
     client = app.test_client()
     client.post("/login", data={"email": "bench@x.example", "password": "bench-bench-1"})
-    for path in ("/bodies/", "/bodies/?per_page=25&page=200", "/bodies/?q=stadt",
-                 "/bodies/1", "/api/v1/openapi.json"):
+    for path in (
+        "/bodies/",
+        "/bodies/?per_page=25&page=200",
+        "/bodies/?q=stadt",
+        "/bodies/1",
+        "/api/v1/openapi.json",
+    ):
         count["n"] = 0
         started = time.perf_counter()
         client.get(path)
