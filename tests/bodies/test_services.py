@@ -20,19 +20,19 @@ def create(**values):
 @pytest.mark.parametrize(
     ("values", "field", "fragment"),
     [
-        ({"ags": "0576201"}, "ags", "8 digits"),
-        ({"ags": "05762o16"}, "ags", "8 digits"),
-        ({"ags": "05762016"}, "ags", "already used by Brakel"),
-        ({"population": -1}, "population", "negative"),
-        ({"population": "viele"}, "population", "whole number"),
-        ({"kind": "galaxy"}, "kind", "Unknown kind"),
-        ({"name": "  "}, "name", "name"),
-        ({"ars": "12345"}, "ars", "12 digits"),
-        ({"ags": "05762099", "ars": "057620000098"}, "ars", "does not match"),
+        ({"ags": "0576201"}, "ags", "genau 8 Ziffern"),
+        ({"ags": "05762o16"}, "ags", "genau 8 Ziffern"),
+        ({"ags": "05762016"}, "ags", "bereits an Brakel vergeben"),
+        ({"population": -1}, "population", "nicht negativ"),
+        ({"population": "viele"}, "population", "ganze Zahl"),
+        ({"kind": "galaxy"}, "kind", "Unbekannte Art"),
+        ({"name": "  "}, "name", "Namen"),
+        ({"ars": "12345"}, "ars", "genau 12 Ziffern"),
+        ({"ags": "05762099", "ars": "057620000098"}, "ars", "passt nicht"),
         ({"website": "javascript:alert(1)"}, "website", "https://"),
-        ({"state": "99"}, "state", "Unknown federal state"),
+        ({"state": "99"}, "state", "Unbekanntes Bundesland"),
         ({"ags": "05762099", "state": "03"}, "state", "Nordrhein-Westfalen"),
-        ({"parent_id": 999999}, "parent_id", "does not exist"),
+        ({"parent_id": 999999}, "parent_id", "gibt es nicht"),
     ],
 )
 def test_bad_input_names_the_field_and_stores_nothing(seed, values, field, fragment):
@@ -62,13 +62,13 @@ def test_parent_cycle_is_refused(seed):
     nord_elm, suepplingen = seed.bodies["nord_elm"], seed.bodies["suepplingen"]
     with pytest.raises(ValidationError) as info:
         services.update_body(nord_elm, {"parent_id": nord_elm.id}, actor=None)
-    assert "own parent" in info.value.fields["parent_id"]
+    assert "zu sich selbst" in info.value.fields["parent_id"]
     # a municipality cannot become a parent at all, and a district has none
     with pytest.raises(ValidationError):
         services.update_body(nord_elm, {"parent_id": suepplingen.id}, actor=None)
     with pytest.raises(ValidationError) as info:
         services.update_body(seed.bodies["helmstedt"], {"parent_id": nord_elm.id}, actor=None)
-    assert "cycle" in info.value.fields["parent_id"]
+    assert "Kreislauf" in info.value.fields["parent_id"]
 
 
 def test_district_is_derived_through_collective_municipality(seed):
@@ -125,9 +125,9 @@ def test_coordinator_creates_only_in_own_district(seed):
 
 
 def test_delete_refuses_bodies_with_members_or_accounts(seed):
-    with pytest.raises(ConflictError, match="member"):
+    with pytest.raises(ConflictError, match="Mitglieder"):
         services.delete_body(seed.bodies["hoexter"])
-    with pytest.raises(ConflictError, match="account"):
+    with pytest.raises(ConflictError, match="Benutzerkonten"):
         services.delete_body(seed.bodies["brakel"])
     services.delete_body(seed.bodies["nieheim"])
     db.session.commit()
