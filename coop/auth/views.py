@@ -47,6 +47,11 @@ def init_login(app: Flask) -> None:
         else:
             audit.set_actor(None, "anonymous")
 
+    @app.teardown_request
+    def forget_the_actor(_exc):
+        # the actor lives in a context variable; a worker thread's next job must not inherit it
+        audit.set_actor(None, "system")
+
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
