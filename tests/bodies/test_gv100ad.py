@@ -1,5 +1,6 @@
 """Import of the Destatis directory: parsing (pure) and the CLI on a real database."""
 
+import os
 from collections import Counter
 from pathlib import Path
 
@@ -9,7 +10,9 @@ from coop.bodies import gv100ad
 from coop.extensions import db
 from coop.models import AuditEntry, Body, BodyKind
 
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "data" / "GV100AD_301123.txt"
+# ../shared beside the project, as on the development and CI machines
+SHARED = Path(os.environ.get("GV100AD_FILE") or Path(__file__).resolve().parents[3] / "shared"
+              / "data" / "GV100AD_301123.txt")
 DEMO = Path(gv100ad.__file__).resolve().parents[1] / "demo" / "gv100ad_demo.txt"
 
 
