@@ -91,8 +91,9 @@ def _build_app(url: str):
 def _clean(app) -> None:
     with app.app_context():
         if db.engine.dialect.name == "postgresql":
-            db.session.execute(text(
-                "TRUNCATE audit_entries, api_tokens, users, bodies RESTART IDENTITY CASCADE"))
+            db.session.execute(
+                text("TRUNCATE audit_entries, api_tokens, users, bodies RESTART IDENTITY CASCADE")
+            )
         else:
             for table in ("audit_entries", "api_tokens", "users"):
                 db.session.execute(text(f"DELETE FROM {table}"))
@@ -101,10 +102,8 @@ def _clean(app) -> None:
         db.session.commit()
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def app(request):
-    """The app on a clean, migrated database: once on SQLite, once on PostgreSQL."""
-    url = request.getfixturevalue(f"{request.param}_url")
+def _app_on(url: str):
+    """Yield the app on a clean, migrated database at `url`, inside an app context."""
     application = _build_app(url)
     _clean(application)
     with application.app_context():
@@ -113,15 +112,16 @@ def app(request):
         db.engine.dispose()
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def app(request):
+    """The app on a clean, migrated database: once on SQLite, once on PostgreSQL."""
+    yield from _app_on(request.getfixturevalue(f"{request.param}_url"))
+
+
 @pytest.fixture
 def sqlite_app(sqlite_url):
-    """The app on SQLite only (browser tests, CLI timing)."""
-    application = _build_app(sqlite_url)
-    _clean(application)
-    with application.app_context():
-        yield application
-        db.session.remove()
-        db.engine.dispose()
+    """The app on SQLite only (browser tests, whole-Germany import)."""
+    yield from _app_on(sqlite_url)
 
 
 @pytest.fixture
@@ -156,14 +156,16 @@ class AuthActions:
         page = self.client.get(path).get_data(as_text=True)
         match = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', page)
         if not match:
-            match = re.search(r'id="csrf_token" name="csrf_token" type="hidden" value="([^"]+)"',
-                              page)
+            match = re.search(
+                r'id="csrf_token" name="csrf_token" type="hidden" value="([^"]+)"', page
+            )
         assert match, f"no CSRF token on {path}"
         return match.group(1)
 
     def login(self, email: str, password: str = "correct-horse-battery"):
-        return self.client.post("/login", data={"email": email, "password": password,
-                                                "csrf_token": self.csrf()})
+        return self.client.post(
+            "/login", data={"email": email, "password": password, "csrf_token": self.csrf()}
+        )
 
     def post(self, path: str, data: dict, form_path: str | None = None):
         """POST a form with the CSRF token taken from `form_path` (default: `path`)."""

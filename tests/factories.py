@@ -26,20 +26,42 @@ def body(**values) -> Body:
 def make_seed() -> Seed:
     s = Seed()
     b = s.bodies
-    b["hoexter"] = body(name="Kreis Höxter", kind="district", ags="05762000",
-                        council_name="Kreistag")
-    b["brakel"] = body(name="Brakel", kind="city", ags="05762016", ars="057620016016",
-                       population=16012, parent_id=b["hoexter"].id,
-                       council_name="Rat der Stadt Brakel")
-    b["nieheim"] = body(name="Nieheim", kind="city", ags="05762028", population=6044,
-                        parent_id=b["hoexter"].id)
-    b["marienmuenster"] = body(name="Marienmünster", kind="city", ags="05762024",
-                               population=4872, parent_id=b["hoexter"].id)
+    b["hoexter"] = body(
+        name="Kreis Höxter", kind="district", ags="05762000", council_name="Kreistag"
+    )
+    b["brakel"] = body(
+        name="Brakel",
+        kind="city",
+        ags="05762016",
+        ars="057620016016",
+        population=16012,
+        parent_id=b["hoexter"].id,
+        council_name="Rat der Stadt Brakel",
+    )
+    b["nieheim"] = body(
+        name="Nieheim", kind="city", ags="05762028", population=6044, parent_id=b["hoexter"].id
+    )
+    b["marienmuenster"] = body(
+        name="Marienmünster",
+        kind="city",
+        ags="05762024",
+        population=4872,
+        parent_id=b["hoexter"].id,
+    )
     b["helmstedt"] = body(name="Landkreis Helmstedt", kind="district", ags="03154000")
-    b["nord_elm"] = body(name="Nord-Elm", kind="collective_municipality", ars="031545403000",
-                         parent_id=b["helmstedt"].id)
-    b["suepplingen"] = body(name="Süpplingen", kind="municipality", ags="03154024",
-                            parent_id=b["nord_elm"].id, population=1886)
+    b["nord_elm"] = body(
+        name="Nord-Elm",
+        kind="collective_municipality",
+        ars="031545403000",
+        parent_id=b["helmstedt"].id,
+    )
+    b["suepplingen"] = body(
+        name="Süpplingen",
+        kind="municipality",
+        ags="03154024",
+        parent_id=b["nord_elm"].id,
+        population=1886,
+    )
     b["dataport"] = body(name="Dataport AöR", kind="association")
     roles = {
         "admin": None,
@@ -52,8 +74,12 @@ def make_seed() -> Seed:
     for key, body_key in roles.items():
         role = key.split("_helmstedt")[0]
         s.users[key] = users.create_user(
-            {"email": f"{key}@test.example", "role": role, "password": PASSWORD,
-             "body_id": b[body_key].id if body_key else None},
+            {
+                "email": f"{key}@test.example",
+                "role": role,
+                "password": PASSWORD,
+                "body_id": b[body_key].id if body_key else None,
+            },
             actor=None,
         )
         _token, s.tokens[key] = users.issue_token(s.users[key], "test")

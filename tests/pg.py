@@ -48,10 +48,20 @@ class TempPostgres:
         data = os.path.join(self.dir, "data")
         if self.as_root:
             shutil.chown(self.dir, "postgres", "postgres")
-        self._run("initdb", "-D", data, "--auth=trust", "-U", "postgres", "-E", "UTF8",
-                  "--locale=C")
-        self._run("pg_ctl", "-D", data, "-w", "-l", os.path.join(self.dir, "log"), "-o",
-                  f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -F", "start")
+        self._run(
+            "initdb", "-D", data, "--auth=trust", "-U", "postgres", "-E", "UTF8", "--locale=C"
+        )
+        self._run(
+            "pg_ctl",
+            "-D",
+            data,
+            "-w",
+            "-l",
+            os.path.join(self.dir, "log"),
+            "-o",
+            f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -F",
+            "start",
+        )
         return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/postgres"
 
     def stop(self) -> None:

@@ -7,6 +7,7 @@ from typing import Any
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from ..auth import permissions
 from ..auth.services import MIN_PASSWORD_LENGTH
@@ -165,7 +166,24 @@ def revoke_token(token: ApiToken) -> None:
         db.session.flush()
 
 
-def district_choices() -> list[Body]:
-    return db.session.scalars(
-        select(Body).where(Body.kind.in_([BodyKind.DISTRICT, BodyKind.CITY])).order_by(Body.name)
-    ).all()
+def managed_users_query(actor: User):
+    """Accounts `actor` manages: all for an admin, its district's for a coordinator."""
+    stmt = select(User).options(joinedload(User.body)).order_by(User.email)
+    if actor.role != Role.ADMIN:
+        district_id = permissions.coordinator_district_id(actor)
+        stmt = stmt.join(Body, User.body_id == Body.id).where(
+            (Body.district_id == district_id) | (Body.id == district_id)
+        )
+    return stmt
+
+
+def assignable_bodies(actor: User) -> list[Body]:
+    """Bodies `actor` may bind an account to (choices of the account form)."""
+    stmt = select(Body).order_by(Body.name)
+    if actor.role != Role.ADMIN:
+        district_id = permissions.coordinator_district_id(actor)
+        stmt = stmt.where(
+            (Body.district_id == district_id)
+            | ((Body.kind == BodyKind.ASSOCIATION) & Body.parent_id.is_(None))
+        )
+    return db.session.scalars(stmt).all()

@@ -3,15 +3,13 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
 from ..audit import audit_entries
 from ..auth import permissions
 from ..errors import ServiceError
 from ..extensions import db
 from ..forms import apply_errors
-from ..models import Body, BodyKind, Role, User
+from ..models import User
 from ..pagination import paginate
 from . import services
 from .forms import UserForm
@@ -26,27 +24,6 @@ def require_manager():
         abort(403)
 
 
-def _scoped_users():
-    stmt = select(User).options(joinedload(User.body)).order_by(User.email)
-    if current_user.role != Role.ADMIN:
-        district_id = permissions.coordinator_district_id(current_user)
-        stmt = stmt.join(Body, User.body_id == Body.id).where(
-            (Body.district_id == district_id) | (Body.id == district_id)
-        )
-    return stmt
-
-
-def _assignable_bodies():
-    stmt = select(Body).order_by(Body.name)
-    if current_user.role != Role.ADMIN:
-        district_id = permissions.coordinator_district_id(current_user)
-        stmt = stmt.where(
-            (Body.district_id == district_id)
-            | ((Body.kind == BodyKind.ASSOCIATION) & Body.parent_id.is_(None))
-        )
-    return db.session.scalars(stmt).all()
-
-
 def get_user(user_id: int) -> User:
     user = db.session.get(User, user_id)
     if user is None:
@@ -59,7 +36,11 @@ def get_user(user_id: int) -> User:
 @bp.route("/")
 def index():
     """Accounts the current user manages."""
-    page = paginate(_scoped_users(), page=request.args.get("page", 1, type=int), per_page=50)
+    page = paginate(
+        services.managed_users_query(current_user),
+        page=request.args.get("page", 1, type=int),
+        per_page=50,
+    )
     return render_template("users/index.html", page=page)
 
 
@@ -67,7 +48,9 @@ def index():
 def create():
     """Give a colleague an account."""
     form = UserForm()
-    form.set_choices(permissions.assignable_roles(current_user), _assignable_bodies())
+    form.set_choices(
+        permissions.assignable_roles(current_user), services.assignable_bodies(current_user)
+    )
     if form.validate_on_submit():
         try:
             user = services.create_user(form.data, actor=current_user)
@@ -89,7 +72,9 @@ def edit(user_id: int):
         form = UserForm(obj=user, role=user.role.value, body_id=str(user.body_id or ""))
     else:
         form = UserForm()
-    form.set_choices(permissions.assignable_roles(current_user), _assignable_bodies())
+    form.set_choices(
+        permissions.assignable_roles(current_user), services.assignable_bodies(current_user)
+    )
     if form.validate_on_submit():
         try:
             version = int(form.version.data) if (form.version.data or "").isdigit() else None

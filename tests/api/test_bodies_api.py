@@ -34,14 +34,28 @@ def test_list_paginates_and_filters(client, seed):
     r = client.get("/api/v1/bodies?per_page=3&page=2&sort=name", headers=h(seed))
     assert r.status_code == 200
     assert r.json["total"] == 8 and r.json["page"] == 2 and r.json["per_page"] == 3
-    assert [b["name"] for b in r.json["items"]] == ["Landkreis Helmstedt", "Marienmünster",
-                                                    "Nieheim"]
+    assert [b["name"] for b in r.json["items"]] == [
+        "Landkreis Helmstedt",
+        "Marienmünster",
+        "Nieheim",
+    ]
     hoexter = seed.bodies["hoexter"].id
     r = client.get(f"/api/v1/bodies?parent_id={hoexter}&kind=city&q=brak", headers=h(seed))
     assert [b["ags"] for b in r.json["items"]] == ["05762016"]
     item = r.json["items"][0]
-    assert set(item) >= {"id", "name", "kind", "ags", "ars", "population", "parent_id", "state",
-                         "council_name", "website", "version"}
+    assert set(item) >= {
+        "id",
+        "name",
+        "kind",
+        "ags",
+        "ars",
+        "population",
+        "parent_id",
+        "state",
+        "council_name",
+        "website",
+        "version",
+    }
     r = client.get("/api/v1/bodies?kind=planet", headers=h(seed))
     assert r.status_code == 400 and "kind" in r.json["error"]["fields"]
     r = client.get("/api/v1/bodies?per_page=x", headers=h(seed))
@@ -49,31 +63,48 @@ def test_list_paginates_and_filters(client, seed):
 
 
 def test_create_get_patch_delete(client, seed):
-    payload = {"name": "Steinheim", "kind": "city", "ags": "05762032", "population": 12659,
-               "parent_id": seed.bodies["hoexter"].id}
+    payload = {
+        "name": "Steinheim",
+        "kind": "city",
+        "ags": "05762032",
+        "population": 12659,
+        "parent_id": seed.bodies["hoexter"].id,
+    }
     r = client.post("/api/v1/bodies", json=payload, headers=h(seed))
     assert r.status_code == 201, r.json
     body = r.json
     assert body["state"] == "05" and body["version"] >= 1
     assert r.headers["Location"] == f"/api/v1/bodies/{body['id']}"
     assert client.get(f"/api/v1/bodies/{body['id']}", headers=h(seed)).json["name"] == "Steinheim"
-    r = client.patch(f"/api/v1/bodies/{body['id']}",
-                     json={"population": 12700, "version": body["version"]}, headers=h(seed))
+    r = client.patch(
+        f"/api/v1/bodies/{body['id']}",
+        json={"population": 12700, "version": body["version"]},
+        headers=h(seed),
+    )
     assert r.status_code == 200 and r.json["population"] == 12700
     assert r.json["version"] == body["version"] + 1
     # a stale version is refused with 409, the data stay as they were
-    r = client.patch(f"/api/v1/bodies/{body['id']}",
-                     json={"population": 1, "version": body["version"]}, headers=h(seed))
+    r = client.patch(
+        f"/api/v1/bodies/{body['id']}",
+        json={"population": 1, "version": body["version"]},
+        headers=h(seed),
+    )
     assert r.status_code == 409 and "version" in r.json["error"]["fields"]
-    r = client.patch(f"/api/v1/bodies/{body['id']}", json={"population": 1},
-                     headers=h(seed, **{"If-Match": str(body["version"])}))
+    r = client.patch(
+        f"/api/v1/bodies/{body['id']}",
+        json={"population": 1},
+        headers=h(seed, **{"If-Match": str(body["version"])}),
+    )
     assert r.status_code == 409
     assert db.session.get(Body, body["id"]).population == 12700
     r = client.delete(f"/api/v1/bodies/{body['id']}", headers=h(seed))
     assert r.status_code == 204
     assert client.get(f"/api/v1/bodies/{body['id']}", headers=h(seed)).status_code == 404
-    actions = db.session.scalars(select(AuditEntry.action).where(
-        AuditEntry.entity_type == "Body", AuditEntry.entity_id == body["id"])).all()
+    actions = db.session.scalars(
+        select(AuditEntry.action).where(
+            AuditEntry.entity_type == "Body", AuditEntry.entity_id == body["id"]
+        )
+    ).all()
     assert sorted(a.value for a in actions) == ["create", "delete", "update"]
 
 
@@ -102,24 +133,31 @@ def test_bad_input_gives_422_naming_the_field(client, seed, payload, field):
 
 def test_parent_cycle_through_api(client, seed):
     nord_elm = seed.bodies["nord_elm"]
-    r = client.patch(f"/api/v1/bodies/{seed.bodies['helmstedt'].id}",
-                     json={"parent_id": nord_elm.id}, headers=h(seed, "admin"))
+    r = client.patch(
+        f"/api/v1/bodies/{seed.bodies['helmstedt'].id}",
+        json={"parent_id": nord_elm.id},
+        headers=h(seed, "admin"),
+    )
     assert r.status_code == 422 and "parent_id" in r.json["error"]["fields"]
 
 
 def test_malformed_and_oversized_bodies(client, seed, app):
-    r = client.post("/api/v1/bodies", data="{not json", headers=h(seed, **{
-        "Content-Type": "application/json"}))
+    r = client.post(
+        "/api/v1/bodies", data="{not json", headers=h(seed, **{"Content-Type": "application/json"})
+    )
     assert r.status_code == 400 and r.json["error"]["code"] == "malformed_json"
-    r = client.post("/api/v1/bodies", data="[1, 2]", headers=h(seed, **{
-        "Content-Type": "application/json"}))
+    r = client.post(
+        "/api/v1/bodies", data="[1, 2]", headers=h(seed, **{"Content-Type": "application/json"})
+    )
     assert r.status_code == 400
     r = client.post("/api/v1/bodies", data="name=x", headers=h(seed))
     assert r.status_code == 415
-    big = json.dumps({"name": "X", "kind": "city", "contact": "x" * (app.config[
-        "MAX_CONTENT_LENGTH"] + 10)})
-    r = client.post("/api/v1/bodies", data=big, headers=h(seed, **{
-        "Content-Type": "application/json"}))
+    big = json.dumps(
+        {"name": "X", "kind": "city", "contact": "x" * (app.config["MAX_CONTENT_LENGTH"] + 10)}
+    )
+    r = client.post(
+        "/api/v1/bodies", data=big, headers=h(seed, **{"Content-Type": "application/json"})
+    )
     assert r.status_code == 413 and r.json["error"]["code"] == "payload_too_large"
 
 
@@ -129,8 +167,7 @@ def test_read_only_roles_cannot_write(client, seed, role):
     assert client.get("/api/v1/bodies", headers=h(seed, role)).status_code == 200
     r = client.post("/api/v1/bodies", json={"name": "X", "kind": "city"}, headers=h(seed, role))
     assert r.status_code == 403 and r.json["error"]["code"] == "forbidden"
-    r = client.patch(f"/api/v1/bodies/{brakel.id}", json={"population": 1},
-                     headers=h(seed, role))
+    r = client.patch(f"/api/v1/bodies/{brakel.id}", json={"population": 1}, headers=h(seed, role))
     assert r.status_code == 403
     assert client.delete(f"/api/v1/bodies/{brakel.id}", headers=h(seed, role)).status_code == 403
     assert db.session.get(Body, brakel.id).population == 16012
@@ -138,24 +175,34 @@ def test_read_only_roles_cannot_write(client, seed, role):
 
 def test_partner_editor_edits_own_body_only(client, seed):
     brakel, nieheim = seed.bodies["brakel"], seed.bodies["nieheim"]
-    r = client.patch(f"/api/v1/bodies/{brakel.id}", json={"website": "https://www.brakel.de"},
-                     headers=h(seed, "partner_editor"))
+    r = client.patch(
+        f"/api/v1/bodies/{brakel.id}",
+        json={"website": "https://www.brakel.de"},
+        headers=h(seed, "partner_editor"),
+    )
     assert r.status_code == 200
-    r = client.patch(f"/api/v1/bodies/{brakel.id}", json={"ags": "05762099"},
-                     headers=h(seed, "partner_editor"))
+    r = client.patch(
+        f"/api/v1/bodies/{brakel.id}", json={"ags": "05762099"}, headers=h(seed, "partner_editor")
+    )
     assert r.status_code == 403 and "ags" in r.json["error"]["fields"]
-    r = client.patch(f"/api/v1/bodies/{nieheim.id}", json={"population": 1},
-                     headers=h(seed, "partner_editor"))
+    r = client.patch(
+        f"/api/v1/bodies/{nieheim.id}", json={"population": 1}, headers=h(seed, "partner_editor")
+    )
     assert r.status_code == 403
 
 
 def test_coordinator_is_bound_to_own_district(client, seed):
-    r = client.patch(f"/api/v1/bodies/{seed.bodies['suepplingen'].id}", json={"population": 1},
-                     headers=h(seed, "coordinator"))
+    r = client.patch(
+        f"/api/v1/bodies/{seed.bodies['suepplingen'].id}",
+        json={"population": 1},
+        headers=h(seed, "coordinator"),
+    )
     assert r.status_code == 403
-    r = client.post("/api/v1/bodies", json={"name": "X", "kind": "municipality",
-                                            "parent_id": seed.bodies["helmstedt"].id},
-                    headers=h(seed, "coordinator"))
+    r = client.post(
+        "/api/v1/bodies",
+        json={"name": "X", "kind": "municipality", "parent_id": seed.bodies["helmstedt"].id},
+        headers=h(seed, "coordinator"),
+    )
     assert r.status_code == 403
 
 
@@ -178,8 +225,7 @@ def test_openapi_document_describes_the_answers(client, seed):
         jsonschema.validate(instance, json.loads(text))
 
     check(client.get("/api/v1/bodies", headers=h(seed)).json, "BodyList")
-    check(client.get(f"/api/v1/bodies/{seed.bodies['brakel'].id}", headers=h(seed)).json,
-          "BodyOut")
+    check(client.get(f"/api/v1/bodies/{seed.bodies['brakel'].id}", headers=h(seed)).json, "BodyOut")
     check(client.get("/api/v1/bodies?kind=x", headers=h(seed)).json, "Error")
 
 

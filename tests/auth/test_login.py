@@ -30,12 +30,24 @@ def test_wrong_password_and_lockout(client, auth, seed, app):
 
 @pytest.mark.parametrize(
     ("target", "expected"),
-    [("/bodies/?page=2", "/bodies/?page=2"), ("https://evil.example/", "/"),
-     ("//evil.example/x", "/"), ("/\\evil.example", "/"), ("javascript:alert(1)", "/")],
+    [
+        ("/bodies/?page=2", "/bodies/?page=2"),
+        ("https://evil.example/", "/"),
+        ("//evil.example/x", "/"),
+        ("/\\evil.example", "/"),
+        ("javascript:alert(1)", "/"),
+    ],
 )
 def test_next_only_to_own_paths(client, auth, seed, target, expected):
-    r = client.post("/login", data={"email": "viewer@test.example", "password": PASSWORD,
-                                    "next": target, "csrf_token": auth.csrf()})
+    r = client.post(
+        "/login",
+        data={
+            "email": "viewer@test.example",
+            "password": PASSWORD,
+            "next": target,
+            "csrf_token": auth.csrf(),
+        },
+    )
     assert r.location == expected
 
 
@@ -47,16 +59,31 @@ def test_forms_need_csrf(client, seed):
 
 def test_change_password(client, auth, seed):
     auth.login("viewer@test.example")
-    r = auth.post("/account/password", {"current_password": "nope-nope-nope",
-                                        "new_password": "a-new-password-1",
-                                        "confirm_password": "a-new-password-1"}, "/account")
+    r = auth.post(
+        "/account/password",
+        {
+            "current_password": "nope-nope-nope",
+            "new_password": "a-new-password-1",
+            "confirm_password": "a-new-password-1",
+        },
+        "/account",
+    )
     assert r.status_code == 422 and "nicht richtig" in r.get_data(as_text=True)
-    r = auth.post("/account/password", {"current_password": PASSWORD, "new_password": "short",
-                                        "confirm_password": "short"}, "/account")
+    r = auth.post(
+        "/account/password",
+        {"current_password": PASSWORD, "new_password": "short", "confirm_password": "short"},
+        "/account",
+    )
     assert "mindestens 10 Zeichen" in r.get_data(as_text=True)
-    r = auth.post("/account/password", {"current_password": PASSWORD,
-                                        "new_password": "a-new-password-1",
-                                        "confirm_password": "a-new-password-1"}, "/account")
+    r = auth.post(
+        "/account/password",
+        {
+            "current_password": PASSWORD,
+            "new_password": "a-new-password-1",
+            "confirm_password": "a-new-password-1",
+        },
+        "/account",
+    )
     assert r.status_code == 302
     assert db.session.get(User, seed.users["viewer"].id).check_password("a-new-password-1")
 
@@ -68,22 +95,48 @@ def test_account_page_creates_and_revokes_tokens(client, auth, seed):
     import re
 
     secret = re.search(r'id="new-token">(coop_[^<]+)<', page).group(1)
-    assert client.get("/api/v1/bodies", headers={"Authorization": f"Bearer {secret}"}
-                      ).status_code == 200
-    token = [t for t in db.session.get(User, seed.users["viewer"].id).tokens
-             if t.name == "Ratsinfo"][0]
+    assert (
+        client.get("/api/v1/bodies", headers={"Authorization": f"Bearer {secret}"}).status_code
+        == 200
+    )
+    token = [
+        t for t in db.session.get(User, seed.users["viewer"].id).tokens if t.name == "Ratsinfo"
+    ][0]
     auth.post(f"/account/tokens/{token.id}/revoke", {}, "/account")
-    assert client.get("/api/v1/bodies", headers={"Authorization": f"Bearer {secret}"}
-                      ).status_code == 401
+    assert (
+        client.get("/api/v1/bodies", headers={"Authorization": f"Bearer {secret}"}).status_code
+        == 401
+    )
 
 
 def test_cli_users_and_tokens(runner, client, seed):
-    r = runner.invoke(args=["users", "create", "--email", "neu@brakel.example", "--role",
-                            "partner_editor", "--password", "lange-genug-1",
-                            "--body-ags", "05762016"])
+    r = runner.invoke(
+        args=[
+            "users",
+            "create",
+            "--email",
+            "neu@brakel.example",
+            "--role",
+            "partner_editor",
+            "--password",
+            "lange-genug-1",
+            "--body-ags",
+            "05762016",
+        ]
+    )
     assert r.exit_code == 0, r.output
-    r = runner.invoke(args=["users", "create", "--email", "x@y.example", "--role",
-                            "partner_editor", "--password", "lange-genug-1"])
+    r = runner.invoke(
+        args=[
+            "users",
+            "create",
+            "--email",
+            "x@y.example",
+            "--role",
+            "partner_editor",
+            "--password",
+            "lange-genug-1",
+        ]
+    )
     assert r.exit_code != 0 and "body_id" in r.output
     r = runner.invoke(args=["tokens", "create", "--email", "neu@brakel.example"])
     assert r.exit_code == 0, r.output

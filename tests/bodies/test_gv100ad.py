@@ -11,8 +11,10 @@ from coop.extensions import db
 from coop.models import AuditEntry, Body, BodyKind
 
 # ../shared beside the project, as on the development and CI machines
-SHARED = Path(os.environ.get("GV100AD_FILE") or Path(__file__).resolve().parents[3] / "shared"
-              / "data" / "GV100AD_301123.txt")
+SHARED = Path(
+    os.environ.get("GV100AD_FILE")
+    or Path(__file__).resolve().parents[3] / "shared" / "data" / "GV100AD_301123.txt"
+)
 DEMO = Path(gv100ad.__file__).resolve().parents[1] / "demo" / "gv100ad_demo.txt"
 
 
@@ -34,8 +36,13 @@ def test_parse_kinds_and_parents():
     ]
     skipped = Counter()
     records = {r.name: r for r in gv100ad.parse(lines, skipped)}
-    assert set(records) == {"Landkreis Helmstedt", "Nord-Elm", "Süpplingen", "Schöningen",
-                            "Braunschweig"}
+    assert set(records) == {
+        "Landkreis Helmstedt",
+        "Nord-Elm",
+        "Süpplingen",
+        "Schöningen",
+        "Braunschweig",
+    }
     assert skipped == Counter({"unincorporated area": 1})
     assert records["Nord-Elm"].ars == "031545403000"
     assert records["Nord-Elm"].kind_detail == "Samtgemeinde"
@@ -57,8 +64,11 @@ def test_cli_import_is_idempotent_and_summarises(runner):
     result = runner.invoke(args=["bodies", "import-gv100ad", str(DEMO), "--district", "05762"])
     assert "created 0, updated 0, unchanged 11" in result.output
     assert db.session.scalar(select(func.count()).select_from(Body)) == 11
-    entries = db.session.scalar(select(func.count()).select_from(AuditEntry)
-                                .where(AuditEntry.actor_label == "import GV100AD (CLI)"))
+    entries = db.session.scalar(
+        select(func.count())
+        .select_from(AuditEntry)
+        .where(AuditEntry.actor_label == "import GV100AD (CLI)")
+    )
     assert entries >= 11
 
 

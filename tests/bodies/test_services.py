@@ -48,13 +48,15 @@ def test_bad_input_names_the_field_and_stores_nothing(seed, values, field, fragm
 
 def test_member_ags_must_start_with_district_key(seed):
     with pytest.raises(ValidationError) as info:
-        create(name="Fremd", kind="municipality", ags="03154099",
-               parent_id=seed.bodies["hoexter"].id)
+        create(
+            name="Fremd", kind="municipality", ags="03154099", parent_id=seed.bodies["hoexter"].id
+        )
     assert "05762" in info.value.fields["ags"]
     # through a collective municipality the district two levels up counts
     with pytest.raises(ValidationError) as info:
-        create(name="Fremd", kind="municipality", ags="05762099",
-               parent_id=seed.bodies["nord_elm"].id)
+        create(
+            name="Fremd", kind="municipality", ags="05762099", parent_id=seed.bodies["nord_elm"].id
+        )
     assert "03154" in info.value.fields["ags"]
 
 
@@ -84,8 +86,9 @@ def test_district_is_derived_through_collective_municipality(seed):
 
 def test_moving_a_collective_municipality_moves_its_members(seed):
     b = seed.bodies
-    hoexter_sg = create(name="Samtgemeinde Test", kind="collective_municipality",
-                        parent_id=b["hoexter"].id)
+    hoexter_sg = create(
+        name="Samtgemeinde Test", kind="collective_municipality", parent_id=b["hoexter"].id
+    )
     member = create(name="Dorf", kind="municipality", parent_id=hoexter_sg.id)
     assert member.district_id == b["hoexter"].id
     services.update_body(hoexter_sg, {"parent_id": b["helmstedt"].id}, actor=None)
@@ -94,20 +97,23 @@ def test_moving_a_collective_municipality_moves_its_members(seed):
 
 def test_stale_version_is_refused(seed):
     brakel = seed.bodies["brakel"]
-    services.update_body(brakel, {"population": 16100}, actor=None,
-                         expected_version=brakel.version)
+    services.update_body(brakel, {"population": 16100}, actor=None, expected_version=brakel.version)
     db.session.commit()
     with pytest.raises(ConflictError):
-        services.update_body(brakel, {"population": 1}, actor=None,
-                             expected_version=brakel.version - 1)
+        services.update_body(
+            brakel, {"population": 1}, actor=None, expected_version=brakel.version - 1
+        )
     db.session.rollback()
     assert db.session.get(Body, brakel.id).population == 16100
 
 
 def test_partner_editor_changes_only_descriptive_fields(seed):
     brakel, editor = seed.bodies["brakel"], seed.users["partner_editor"]
-    services.update_body(brakel, {"population": 16020, "website": "https://www.brakel.de",
-                                  "name": "Brakel"}, actor=editor)
+    services.update_body(
+        brakel,
+        {"population": 16020, "website": "https://www.brakel.de", "name": "Brakel"},
+        actor=editor,
+    )
     assert brakel.population == 16020
     with pytest.raises(PermissionDenied) as info:
         services.update_body(brakel, {"ags": "05762017"}, actor=editor)
@@ -116,12 +122,20 @@ def test_partner_editor_changes_only_descriptive_fields(seed):
 
 def test_coordinator_creates_only_in_own_district(seed):
     coordinator = seed.users["coordinator"]
-    body = services.create_body({"name": "Zweckverband IT Höxter", "kind": "association",
-                                 "parent_id": seed.bodies["hoexter"].id}, actor=coordinator)
+    body = services.create_body(
+        {
+            "name": "Zweckverband IT Höxter",
+            "kind": "association",
+            "parent_id": seed.bodies["hoexter"].id,
+        },
+        actor=coordinator,
+    )
     assert body.district_id == seed.bodies["hoexter"].id
     with pytest.raises(PermissionDenied):
-        services.create_body({"name": "Fremd", "kind": "municipality",
-                              "parent_id": seed.bodies["helmstedt"].id}, actor=coordinator)
+        services.create_body(
+            {"name": "Fremd", "kind": "municipality", "parent_id": seed.bodies["helmstedt"].id},
+            actor=coordinator,
+        )
 
 
 def test_delete_refuses_bodies_with_members_or_accounts(seed):
@@ -136,8 +150,11 @@ def test_delete_refuses_bodies_with_members_or_accounts(seed):
 
 def test_query_filters_and_sorts(seed):
     b = seed.bodies
-    rows = db.session.scalars(services.body_query(district_id=b["hoexter"].id,
-                                                  sort="-population")).unique().all()
+    rows = (
+        db.session.scalars(services.body_query(district_id=b["hoexter"].id, sort="-population"))
+        .unique()
+        .all()
+    )
     assert [r.name for r in rows] == ["Brakel", "Nieheim", "Marienmünster", "Kreis Höxter"]
     rows = db.session.scalars(services.body_query(q="nord-")).unique().all()
     assert {r.name for r in rows} == {"Nord-Elm"}

@@ -15,7 +15,8 @@ def test_list_search_filter_sort_paginate(client, auth, seed):
     assert "8 Körperschaften gefunden" in page
     hoexter = seed.bodies["hoexter"].id
     page = client.get(f"/bodies/?district={hoexter}&kind=city&sort=-population").get_data(
-        as_text=True)
+        as_text=True
+    )
     assert page.index("Brakel") < page.index("Nieheim") < page.index("Marienmünster")
     assert "16.012" in page  # German thousands separator
     page = client.get("/bodies/?q=süpp").get_data(as_text=True)
@@ -44,19 +45,38 @@ def test_detail_shows_parent_members_and_audit_for_coordinators(client, auth, se
 def test_create_edit_delete_through_forms(client, auth, seed):
     auth.login("coordinator@test.example")
     hoexter = seed.bodies["hoexter"]
-    r = auth.post("/bodies/new", {"name": "Steinheim", "kind": "city", "ags": "05762032",
-                                  "population": "12659", "parent_id": str(hoexter.id)})
+    r = auth.post(
+        "/bodies/new",
+        {
+            "name": "Steinheim",
+            "kind": "city",
+            "ags": "05762032",
+            "population": "12659",
+            "parent_id": str(hoexter.id),
+        },
+    )
     assert r.status_code == 302
     steinheim = db.session.scalar(select(Body).where(Body.ags == "05762032"))
     sid = steinheim.id
     assert steinheim.district_id == hoexter.id and steinheim.state == "05"
     form = f"/bodies/{steinheim.id}/edit"
-    r = auth.post(form, {"name": "Steinheim", "kind": "city", "ags": "05762032",
-                         "population": "12700", "parent_id": str(hoexter.id),
-                         "version": str(steinheim.version)})
+    r = auth.post(
+        form,
+        {
+            "name": "Steinheim",
+            "kind": "city",
+            "ags": "05762032",
+            "population": "12700",
+            "parent_id": str(hoexter.id),
+            "version": str(steinheim.version),
+        },
+    )
     assert r.status_code == 302
-    entry = db.session.scalars(select(AuditEntry).where(
-        AuditEntry.entity_id == steinheim.id, AuditEntry.action == "update")).all()[-1]
+    entry = db.session.scalars(
+        select(AuditEntry).where(
+            AuditEntry.entity_id == steinheim.id, AuditEntry.action == "update"
+        )
+    ).all()[-1]
     assert entry.changes["population"] == [12659, 12700]
     assert entry.actor_label == "coordinator@test.example"
     page = client.get(f"/bodies/{steinheim.id}").get_data(as_text=True)
@@ -72,8 +92,7 @@ def test_create_edit_delete_through_forms(client, auth, seed):
 def test_form_errors_are_shown_at_the_field_and_nothing_is_stored(client, auth, seed):
     auth.login("admin@test.example")
     before = db.session.scalar(select(func.count()).select_from(Body))
-    r = auth.post("/bodies/new", {"name": "X", "kind": "city", "ags": "123",
-                                  "population": "-3"})
+    r = auth.post("/bodies/new", {"name": "X", "kind": "city", "ags": "123", "population": "-3"})
     page = r.get_data(as_text=True)
     assert r.status_code == 422
     assert 'id="ags-error"' in page and "genau 8 Ziffern" in page
@@ -85,9 +104,15 @@ def test_form_errors_are_shown_at_the_field_and_nothing_is_stored(client, auth, 
 def test_stale_edit_is_refused(client, auth, seed):
     auth.login("coordinator@test.example")
     brakel = seed.bodies["brakel"]
-    data = {"name": "Brakel", "kind": "city", "ags": "05762016", "ars": "057620016016",
-            "parent_id": str(seed.bodies["hoexter"].id), "population": "16100",
-            "version": str(brakel.version)}
+    data = {
+        "name": "Brakel",
+        "kind": "city",
+        "ags": "05762016",
+        "ars": "057620016016",
+        "parent_id": str(seed.bodies["hoexter"].id),
+        "population": "16100",
+        "version": str(brakel.version),
+    }
     assert auth.post(f"/bodies/{brakel.id}/edit", data).status_code == 302
     r = auth.post(f"/bodies/{brakel.id}/edit", {**data, "population": "1"})
     assert r.status_code == 409 and "inzwischen geändert" in r.get_data(as_text=True)
@@ -110,8 +135,9 @@ def test_partner_editor_form_only_enables_own_fields(client, auth, seed):
     brakel = seed.bodies["brakel"]
     page = client.get(f"/bodies/{brakel.id}/edit").get_data(as_text=True)
     assert re.search(r'<input[^>]*disabled[^>]*id="ags"|<input[^>]*id="ags"[^>]*disabled', page)
-    r = auth.post(f"/bodies/{brakel.id}/edit", {"population": "16050",
-                                                "version": str(brakel.version)})
+    r = auth.post(
+        f"/bodies/{brakel.id}/edit", {"population": "16050", "version": str(brakel.version)}
+    )
     assert r.status_code == 302
     assert db.session.get(Body, brakel.id).population == 16050
     assert db.session.get(Body, brakel.id).ags == "05762016"

@@ -16,8 +16,16 @@ from tests.factories import PASSWORD, make_seed
 
 pytestmark = pytest.mark.browser
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
@@ -54,8 +62,10 @@ def page(browser, live):
     context = browser.new_context(base_url=base, locale="de-DE")
     pg = context.new_page()
     foreign: list[str] = []
-    pg.on("request", lambda req: foreign.append(req.url)
-          if not req.url.startswith((base, "data:")) else None)
+    pg.on(
+        "request",
+        lambda req: foreign.append(req.url) if not req.url.startswith((base, "data:")) else None,
+    )
     yield pg
     context.close()
     assert foreign == [], f"requests to other hosts: {foreign}"
