@@ -108,8 +108,11 @@ def _write_audit_trail(session: Session, flush_context) -> None:
             changes = _changes(obj, action)
             if action is AuditAction.UPDATE and not changes:
                 continue
+            context = obj.__audit_context__
             rows.append(
                 {
+                    "context_type": context[0] if context else None,
+                    "context_id": getattr(obj, context[1]) if context else None,
                     "at": now,
                     "actor_id": actor_id,
                     "actor_label": actor_label[:254],
@@ -125,14 +128,19 @@ def _write_audit_trail(session: Session, flush_context) -> None:
 
 
 def audit_entries(entity_type: str, entity_id: int, limit: int = 100) -> list[AuditEntry]:
-    """The newest entries of one record, newest first (for the record's page)."""
-    from sqlalchemy import select
+    """The newest entries of one record and its parts, newest first (for the record's page)."""
+    from sqlalchemy import and_, or_, select
 
     from .extensions import db
 
     return db.session.scalars(
         select(AuditEntry)
-        .where(AuditEntry.entity_type == entity_type, AuditEntry.entity_id == entity_id)
+        .where(
+            or_(
+                and_(AuditEntry.entity_type == entity_type, AuditEntry.entity_id == entity_id),
+                and_(AuditEntry.context_type == entity_type, AuditEntry.context_id == entity_id),
+            )
+        )
         .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
         .limit(limit)
     ).all()

@@ -2,11 +2,39 @@
 
 from .audit import AuditEntry
 from .body import Body
-from .enums import STATES, AuditAction, BodyKind, Role
+from .enums import (
+    STATES,
+    AuditAction,
+    BodyKind,
+    DecisionStatus,
+    LegalForm,
+    Outcome,
+    ParticipantRole,
+    Phase,
+    ResolutionKind,
+    Role,
+    ServiceArea,
+)
+from .initiative import DECIDING_ROLES, Initiative, Milestone, Participant, PhaseChange
+from .resolution import Document, Resolution
 from .user import ApiToken, User, hash_token
 
 __all__ = [
+    "DECIDING_ROLES",
     "STATES",
+    "DecisionStatus",
+    "Document",
+    "Initiative",
+    "LegalForm",
+    "Milestone",
+    "Outcome",
+    "Participant",
+    "ParticipantRole",
+    "Phase",
+    "PhaseChange",
+    "Resolution",
+    "ResolutionKind",
+    "ServiceArea",
     "ApiToken",
     "AuditAction",
     "AuditEntry",

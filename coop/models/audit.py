@@ -14,7 +14,10 @@ from .enums import AuditAction
 
 class AuditEntry(db.Model):
     __tablename__ = "audit_entries"
-    __table_args__ = (Index("ix_audit_entries_entity", "entity_type", "entity_id"),)
+    __table_args__ = (
+        Index("ix_audit_entries_entity", "entity_type", "entity_id"),
+        Index("ix_audit_entries_context", "context_type", "context_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
@@ -27,6 +30,10 @@ class AuditEntry(db.Model):
     entity_type: Mapped[str] = mapped_column(String(50))
     entity_id: Mapped[int] = mapped_column(Integer)
     entity_label: Mapped[str] = mapped_column(String(300))
+    # The record a part belongs to (a participant's initiative), so that the whole's history
+    # shows its parts' changes, deleted ones included.
+    context_type: Mapped[str | None] = mapped_column(String(50))
+    context_id: Mapped[int | None] = mapped_column(Integer)
     # {field: [old, new]}; values as JSON-safe strings/numbers.
     changes: Mapped[dict] = mapped_column(JSON, default=dict)
 

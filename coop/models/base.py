@@ -39,6 +39,8 @@ class AuditedMixin:
 
     __audit_exclude__: tuple[str, ...] = ("id", "created_at", "modified_at", "version")
     __audit_redact__: tuple[str, ...] = ()
+    # (entity type, foreign-key attribute) of the record this one is part of, if any.
+    __audit_context__: tuple[str, str] | None = None
 
     def audit_label(self) -> str:
         return str(getattr(self, "name", None) or getattr(self, "id", ""))

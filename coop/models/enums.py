@@ -44,3 +44,74 @@ STATES: dict[str, str] = {
     "15": "Sachsen-Anhalt",
     "16": "Thüringen",
 }
+
+
+class ServiceArea(enum.StrEnum):
+    IT = "it"
+    PAYROLL = "payroll"
+    PROCUREMENT = "procurement"
+    AUDIT = "audit"
+    WLAN = "wlan"
+    E_INVOICING = "e_invoicing"
+    E_RECORDS = "e_records"
+    ONLINE_SERVICES = "online_services"
+    COUNCIL_INFO = "council_info"
+    SCHOOL_PLANNING = "school_planning"
+    SOCIAL = "social"
+    SMART_REGION = "smart_region"
+    OTHER = "other"
+
+
+class Phase(enum.StrEnum):
+    IDEA = "idea"
+    ASSESSMENT = "assessment"
+    CONCEPT = "concept"
+    DECISION = "decision"
+    IMPLEMENTATION = "implementation"
+    OPERATION = "operation"
+    CLOSED = "closed"
+    CANCELLED = "cancelled"
+
+
+class LegalForm(enum.StrEnum):
+    WORKING_GROUP = "working_group"
+    AGREEMENT_MANDATE = "agreement_mandate"
+    AGREEMENT_DELEGATION = "agreement_delegation"
+    SPECIAL_PURPOSE_ASSOCIATION = "special_purpose_association"
+    JOINT_ENTERPRISE = "joint_enterprise"
+    COMPANY = "company"
+    OUTSOURCING = "outsourcing"
+    UNDECIDED = "undecided"
+
+
+class ParticipantRole(enum.StrEnum):
+    LEAD = "lead"
+    PARTNER = "partner"
+    PROSPECTIVE = "prospective"
+    WITHDRAWN = "withdrawn"
+
+
+class ResolutionKind(enum.StrEnum):
+    ASSESSMENT_MANDATE = "assessment_mandate"
+    BASIC_DECISION = "basic_decision"
+    ACCESSION = "accession"
+    FINANCING = "financing"
+    OTHER = "other"
+
+
+class Outcome(enum.StrEnum):
+    SCHEDULED = "scheduled"
+    ADOPTED = "adopted"
+    ADOPTED_AMENDED = "adopted_amended"
+    REJECTED = "rejected"
+    DEFERRED = "deferred"
+    WITHDRAWN = "withdrawn"
+    NOTED = "noted"
+
+
+class DecisionStatus(enum.StrEnum):
+    DECIDED = "decided"
+    REJECTED = "rejected"
+    DEFERRED = "deferred"
+    SCHEDULED = "scheduled"
+    NONE = "none"

@@ -1,0 +1,1 @@
+"""Initiatives, their participants and milestones, and the council resolutions on them."""

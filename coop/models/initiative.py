@@ -1,0 +1,134 @@
+"""Initiative: a shared service that bodies set up together, with its participants, milestones
+and the dated history of its phases."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, String, Text
+from sqlalchemy import UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .base import AuditedMixin, ExternalIdMixin, TimestampMixin, VersionedMixin
+from .body import Body, enum_column
+from .enums import LegalForm, ParticipantRole, Phase, ServiceArea
+
+# Roles whose council has to decide (the others are interested or have left).
+DECIDING_ROLES = (ParticipantRole.LEAD, ParticipantRole.PARTNER)
+
+
+class Initiative(AuditedMixin, ExternalIdMixin, TimestampMixin, VersionedMixin, db.Model):
+    __tablename__ = "initiatives"
+    __table_args__ = (
+        CheckConstraint("end_date IS NULL OR start_date IS NULL OR end_date >= start_date",
+                        name="end_after_start"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(300), index=True)
+    description: Mapped[str | None] = mapped_column(Text)
+    service_area: Mapped[ServiceArea] = mapped_column(enum_column(ServiceArea), index=True)
+    phase: Mapped[Phase] = mapped_column(enum_column(Phase), index=True)
+    legal_form: Mapped[LegalForm] = mapped_column(
+        enum_column(LegalForm), default=LegalForm.UNDECIDED
+    )
+    lead_body_id: Mapped[int | None] = mapped_column(
+        ForeignKey("bodies.id", ondelete="RESTRICT"), index=True
+    )
+    start_date: Mapped[date | None] = mapped_column(Date)
+    end_date: Mapped[date | None] = mapped_column(Date)  # None: open-ended
+    public: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+
+    lead_body: Mapped[Body | None] = relationship(foreign_keys=[lead_body_id])
+    participants: Mapped[list[Participant]] = relationship(
+        back_populates="initiative", cascade="all, delete-orphan", order_by="Participant.id"
+    )
+    milestones: Mapped[list[Milestone]] = relationship(
+        back_populates="initiative",
+        cascade="all, delete-orphan",
+        order_by="(Milestone.due_on, Milestone.id)",
+    )
+    phase_changes: Mapped[list[PhaseChange]] = relationship(
+        back_populates="initiative",
+        cascade="all, delete-orphan",
+        order_by="(PhaseChange.changed_on, PhaseChange.id)",
+    )
+
+    def __repr__(self) -> str:
+        return f"<Initiative {self.id} {self.title!r}>"
+
+    def audit_label(self) -> str:
+        return self.title
+
+    @property
+    def deciding_participants(self) -> list[Participant]:
+        return [p for p in self.participants if p.role in DECIDING_ROLES]
+
+
+class Participant(AuditedMixin, db.Model):
+    """A body's part in an initiative; one row per body (re-joining changes role and dates)."""
+
+    __tablename__ = "initiative_participants"
+    __audit_context__ = ("Initiative", "initiative_id")
+    __table_args__ = (
+        UniqueConstraint("initiative_id", "body_id", name="one_row_per_body"),
+        CheckConstraint("left_on IS NULL OR joined_on IS NULL OR left_on >= joined_on",
+                        name="left_after_joined"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    initiative_id: Mapped[int] = mapped_column(
+        ForeignKey("initiatives.id", ondelete="CASCADE"), index=True
+    )
+    body_id: Mapped[int] = mapped_column(ForeignKey("bodies.id", ondelete="RESTRICT"), index=True)
+    role: Mapped[ParticipantRole] = mapped_column(enum_column(ParticipantRole))
+    joined_on: Mapped[date | None] = mapped_column(Date)
+    left_on: Mapped[date | None] = mapped_column(Date)
+
+    initiative: Mapped[Initiative] = relationship(back_populates="participants")
+    body: Mapped[Body] = relationship()
+
+    def audit_label(self) -> str:
+        return self.body.name if self.body else str(self.body_id)
+
+
+class Milestone(AuditedMixin, db.Model):
+    __tablename__ = "milestones"
+    __audit_context__ = ("Initiative", "initiative_id")
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    initiative_id: Mapped[int] = mapped_column(
+        ForeignKey("initiatives.id", ondelete="CASCADE"), index=True
+    )
+    title: Mapped[str] = mapped_column(String(300))
+    due_on: Mapped[date | None] = mapped_column(Date)
+    done_on: Mapped[date | None] = mapped_column(Date)
+
+    initiative: Mapped[Initiative] = relationship(back_populates="milestones")
+
+    def audit_label(self) -> str:
+        return self.title
+
+
+class PhaseChange(AuditedMixin, db.Model):
+    """The initiative entered `phase` on `changed_on`."""
+
+    __tablename__ = "phase_changes"
+    __audit_context__ = ("Initiative", "initiative_id")
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    initiative_id: Mapped[int] = mapped_column(
+        ForeignKey("initiatives.id", ondelete="CASCADE"), index=True
+    )
+    phase: Mapped[Phase] = mapped_column(enum_column(Phase))
+    changed_on: Mapped[date] = mapped_column(Date)
+    note: Mapped[str | None] = mapped_column(String(500))
+
+    initiative: Mapped[Initiative] = relationship(back_populates="phase_changes")
+
+    def audit_label(self) -> str:
+        return f"{self.phase} {self.changed_on}"
+
+
+__all__ = ["DECIDING_ROLES", "Initiative", "Milestone", "Participant", "PhaseChange"]

@@ -1,0 +1,78 @@
+"""Resolution: one decision, or scheduled decision, of one organ of one body on one
+initiative; and Document, an uploaded paper kept in the database."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, LargeBinary, String
+from sqlalchemy import Text
+from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
+
+from ..extensions import db
+from .base import AuditedMixin, ExternalIdMixin, TimestampMixin, VersionedMixin
+from .body import Body, enum_column
+from .enums import Outcome, ResolutionKind
+from .initiative import Initiative
+
+
+class Document(AuditedMixin, TimestampMixin, db.Model):
+    """An uploaded file. Kept in the database rather than on a disk, so that every app
+    instance sharing the database serves the same files; the bytes load only when asked for."""
+
+    __tablename__ = "documents"
+    __audit_exclude__ = (*AuditedMixin.__audit_exclude__, "content")
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    file_name: Mapped[str] = mapped_column(String(255))  # the original name, shown and served
+    media_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes] = deferred(mapped_column(LargeBinary, nullable=False))
+
+    def audit_label(self) -> str:
+        return self.file_name
+
+
+class Resolution(AuditedMixin, ExternalIdMixin, TimestampMixin, VersionedMixin, db.Model):
+    __tablename__ = "resolutions"
+    __table_args__ = tuple(
+        CheckConstraint(f"{c} IS NULL OR {c} >= 0", name=f"{c}_not_negative")
+        for c in ("votes_yes", "votes_no", "votes_abstain")
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    initiative_id: Mapped[int] = mapped_column(
+        ForeignKey("initiatives.id", ondelete="CASCADE"), index=True
+    )
+    body_id: Mapped[int] = mapped_column(ForeignKey("bodies.id", ondelete="RESTRICT"), index=True)
+    # The council, or a committee by name (e.g. "Hauptausschuss").
+    organ: Mapped[str] = mapped_column(String(200))
+    # This organ decides (OParl Consultation.authoritative); a committee's recommendation does not.
+    authoritative: Mapped[bool] = mapped_column(Boolean, default=True)
+    reference: Mapped[str | None] = mapped_column(String(50), index=True)  # Drucksache-Nr.
+    title: Mapped[str | None] = mapped_column(String(300))
+    kind: Mapped[ResolutionKind] = mapped_column(enum_column(ResolutionKind))
+    session_date: Mapped[date] = mapped_column(Date, index=True)
+    public: Mapped[bool] = mapped_column(Boolean, default=True)
+    outcome: Mapped[Outcome] = mapped_column(enum_column(Outcome))
+    votes_yes: Mapped[int | None] = mapped_column(Integer)
+    votes_no: Mapped[int | None] = mapped_column(Integer)
+    votes_abstain: Mapped[int | None] = mapped_column(Integer)
+    result_text: Mapped[str | None] = mapped_column(String(500))  # e.g. "einstimmig"
+    resolution_text: Mapped[str | None] = mapped_column(Text)
+    source_url: Mapped[str | None] = mapped_column(String(500))
+    document_id: Mapped[int | None] = mapped_column(
+        ForeignKey("documents.id", ondelete="SET NULL"), index=True
+    )
+
+    initiative: Mapped[Initiative] = relationship()
+    body: Mapped[Body] = relationship()
+    document: Mapped[Document | None] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<Resolution {self.id} {self.reference!r} {self.outcome}>"
+
+    def audit_label(self) -> str:
+        parts = [self.organ, self.reference or "", str(self.session_date or "")]
+        return " · ".join(p for p in parts if p)
