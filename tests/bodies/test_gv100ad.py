@@ -1,5 +1,6 @@
 """Import of the Destatis directory: parsing (pure) and the CLI on a real database."""
 
+import gzip
 import os
 from collections import Counter
 from pathlib import Path
@@ -10,11 +11,12 @@ from coop.bodies import gv100ad
 from coop.extensions import db
 from coop.models import AuditEntry, Body, BodyKind
 
-# ../shared beside the project, as on the development and CI machines
+# GV100AD_FILE, else ../shared beside the project, else the compressed copy in tests/data
 SHARED = Path(
     os.environ.get("GV100AD_FILE")
     or Path(__file__).resolve().parents[3] / "shared" / "data" / "GV100AD_301123.txt"
 )
+PACKED = Path(__file__).resolve().parents[1] / "data" / "GV100AD_301123.txt.gz"
 DEMO = Path(gv100ad.__file__).resolve().parents[1] / "demo" / "gv100ad_demo.txt"
 
 
@@ -88,9 +90,13 @@ def test_cli_rejects_bad_district_key(runner):
     assert "5-digit" in result.output
 
 
-def test_whole_germany(sqlite_app):
+def test_whole_germany(sqlite_app, tmp_path):
     """All of Germany: 294 districts, 1,205 associations, 10,773 municipalities."""
-    result = sqlite_app.test_cli_runner().invoke(args=["bodies", "import-gv100ad", str(SHARED)])
+    source = SHARED
+    if not source.exists():
+        source = tmp_path / "GV100AD_301123.txt"
+        source.write_bytes(gzip.decompress(PACKED.read_bytes()))
+    result = sqlite_app.test_cli_runner().invoke(args=["bodies", "import-gv100ad", str(source)])
     assert result.exit_code == 0, result.output
     assert "created 12272" in result.output
     assert "208 unincorporated area" in result.output
