@@ -92,10 +92,24 @@ def _clean(app) -> None:
     with app.app_context():
         if db.engine.dialect.name == "postgresql":
             db.session.execute(
-                text("TRUNCATE audit_entries, api_tokens, users, bodies RESTART IDENTITY CASCADE")
+                text(
+                    "TRUNCATE audit_entries, resolutions, documents, phase_changes, milestones, "
+                    "initiative_participants, initiatives, api_tokens, users, bodies "
+                    "RESTART IDENTITY CASCADE"
+                )
             )
         else:
-            for table in ("audit_entries", "api_tokens", "users"):
+            for table in (
+                "audit_entries",
+                "resolutions",
+                "documents",
+                "phase_changes",
+                "milestones",
+                "initiative_participants",
+                "initiatives",
+                "api_tokens",
+                "users",
+            ):
                 db.session.execute(text(f"DELETE FROM {table}"))
             db.session.execute(text("UPDATE bodies SET parent_id = NULL, district_id = NULL"))
             db.session.execute(text("DELETE FROM bodies"))

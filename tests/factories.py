@@ -85,3 +85,43 @@ def make_seed() -> Seed:
         _token, s.tokens[key] = users.issue_token(s.users[key], "test")
     db.session.flush()
     return s
+
+
+def initiative(seed: Seed, **values):
+    """The Höxter Digitalnetzwerk in small: the Kreis leads, three towns take part."""
+    from coop.initiatives import services as initiatives
+
+    b = seed.bodies
+    data = {
+        "title": "Digitalnetzwerk Kreis Höxter",
+        "service_area": "smart_region",
+        "phase": "decision",
+        "legal_form": "agreement_mandate",
+        "lead_body_id": b["hoexter"].id,
+        "start_date": "2022-07-01",
+        "end_date": "2027-06-30",
+        "phase_changed_on": "2022-01-18",
+        "participants": [
+            {"body_id": b["hoexter"].id, "role": "lead"},
+            {"body_id": b["brakel"].id, "role": "partner"},
+            {"body_id": b["nieheim"].id, "role": "partner"},
+            {"body_id": b["marienmuenster"].id, "role": "partner", "joined_on": "2022-02-23"},
+        ],
+        "milestones": [{"title": "Beschlüsse aller Räte", "due_on": "2022-03-31"}],
+        **values,
+    }
+    return initiatives.create_initiative(data, actor=None)
+
+
+def resolution(ini, body: Body, **values):
+    from coop.resolutions import services as resolutions
+
+    data = {
+        "body_id": body.id,
+        "organ": "Rat",
+        "kind": "basic_decision",
+        "session_date": "2022-02-23",
+        "outcome": "adopted",
+        **values,
+    }
+    return resolutions.create_resolution(ini, data, actor=None)

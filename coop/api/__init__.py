@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-from . import auth, bodies, openapi  # noqa: E402,F401  (register routes)
+from . import auth, bodies, initiatives, openapi, resolutions  # noqa: E402,F401  (routes)

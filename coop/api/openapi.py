@@ -4,10 +4,41 @@ from functools import cache
 
 from pydantic.json_schema import models_json_schema
 
+from ..models import Phase, ServiceArea
 from . import bp
-from .schemas import BodyCreate, BodyList, BodyOut, BodyUpdate, Error
+from .schemas import (
+    BodyCreate,
+    BodyList,
+    BodyOut,
+    BodyUpdate,
+    DecisionsOut,
+    Error,
+    InitiativeCreate,
+    InitiativeList,
+    InitiativeOut,
+    InitiativeUpdate,
+    ResolutionCreate,
+    ResolutionList,
+    ResolutionOut,
+    ResolutionUpdate,
+)
 
-SCHEMAS = (Error, BodyCreate, BodyUpdate, BodyOut, BodyList)
+SCHEMAS = (
+    Error,
+    BodyCreate,
+    BodyUpdate,
+    BodyOut,
+    BodyList,
+    InitiativeCreate,
+    InitiativeUpdate,
+    InitiativeOut,
+    InitiativeList,
+    DecisionsOut,
+    ResolutionCreate,
+    ResolutionUpdate,
+    ResolutionOut,
+    ResolutionList,
+)
 REF = "#/components/schemas/{model}"
 
 
@@ -52,6 +83,172 @@ IF_MATCH = _param(
 )
 
 
+PAGING = [
+    _param("page", {"type": "integer", "minimum": 1, "maximum": 1000000}, "Page, from 1"),
+    _param("per_page", {"type": "integer", "minimum": 1, "maximum": 200}, "Items per page"),
+]
+
+
+def _crud(name: str, plural: str, models: tuple, filters: list, id_name: str) -> dict:
+    """List/create and get/patch/delete paths of one resource."""
+    create, update, out, listing = models
+    ident = _param(id_name, {"type": "integer"}, f"Id of the {name}", "path", True)
+    title = name.capitalize()
+    return {
+        f"/{plural}": {
+            "get": {
+                "operationId": f"list{title}s",
+                "summary": f"List {plural}",
+                "parameters": [*filters, *PAGING],
+                "responses": {
+                    "200": {"description": f"A page of {plural}", "content": _json(listing)},
+                    **_errors(400, 401),
+                },
+            },
+            "post": {
+                "operationId": f"create{title}",
+                "summary": f"Create a {name}",
+                "requestBody": {"required": True, "content": _json(create)},
+                "responses": {
+                    "201": {"description": "Created", "content": _json(out)},
+                    **_errors(400, 401, 403, 413, 415, 422),
+                },
+            },
+        },
+        f"/{plural}/{{{id_name}}}": {
+            "parameters": [ident],
+            "get": {
+                "operationId": f"get{title}",
+                "summary": f"One {name}",
+                "responses": {
+                    "200": {"description": f"The {name}", "content": _json(out)},
+                    **_errors(401, 404),
+                },
+            },
+            "patch": {
+                "operationId": f"update{title}",
+                "summary": f"Change fields of a {name}",
+                "parameters": [IF_MATCH],
+                "requestBody": {"required": True, "content": _json(update)},
+                "responses": {
+                    "200": {"description": "Changed", "content": _json(out)},
+                    **_errors(400, 401, 403, 404, 409, 413, 415, 422),
+                },
+            },
+            "delete": {
+                "operationId": f"delete{title}",
+                "summary": f"Delete a {name}",
+                "parameters": [IF_MATCH],
+                "responses": {
+                    "204": {"description": "Deleted"},
+                    **_errors(400, 401, 403, 404, 409),
+                },
+            },
+        },
+    }
+
+
+def _more_paths() -> dict:
+    initiative_filters = [
+        _param("q", {"type": "string"}, "Text in title or description"),
+        _param("service_area", {"type": "string", "enum": [a.value for a in ServiceArea]}, "Area"),
+        _param("phase", {"type": "string", "enum": [p.value for p in Phase]}, "Phase"),
+        _param(
+            "district_id", {"type": "integer", "minimum": 1}, "A body of this district takes part"
+        ),
+        _param("body_id", {"type": "integer", "minimum": 1}, "This body takes part"),
+        _param("public", {"type": "string", "enum": ["true", "false"]}, "Only public ones"),
+        _param(
+            "sort",
+            {
+                "type": "string",
+                "enum": [
+                    "title",
+                    "-title",
+                    "phase",
+                    "-phase",
+                    "service_area",
+                    "-service_area",
+                    "start",
+                    "-start",
+                    "modified",
+                    "-modified",
+                ],
+            },
+            "Sort order",
+        ),
+    ]
+    resolution_filters = [
+        _param("initiative_id", {"type": "integer", "minimum": 1}, "Initiative"),
+        _param("body_id", {"type": "integer", "minimum": 1}, "Body whose organ decided"),
+    ]
+    paths = {
+        **_crud(
+            "initiative",
+            "initiatives",
+            (InitiativeCreate, InitiativeUpdate, InitiativeOut, InitiativeList),
+            initiative_filters,
+            "initiative_id",
+        ),
+        **_crud(
+            "resolution",
+            "resolutions",
+            (ResolutionCreate, ResolutionUpdate, ResolutionOut, ResolutionList),
+            resolution_filters,
+            "resolution_id",
+        ),
+    }
+    paths["/initiatives/{initiative_id}/decisions"] = {
+        "parameters": [_param("initiative_id", {"type": "integer"}, "Id", "path", True)],
+        "get": {
+            "operationId": "getInitiativeDecisions",
+            "summary": "Decision status of each partner (lead or partner)",
+            "responses": {
+                "200": {
+                    "description": "Decided count and each partner",
+                    "content": _json(DecisionsOut),
+                },
+                **_errors(401, 404),
+            },
+        },
+    }
+    paths["/resolutions/{resolution_id}/document"] = {
+        "parameters": [_param("resolution_id", {"type": "integer"}, "Id", "path", True)],
+        "get": {
+            "operationId": "getResolutionDocument",
+            "summary": "The paper (PDF) under its original name",
+            "responses": {
+                "200": {
+                    "description": "The PDF",
+                    "content": {
+                        "application/pdf": {"schema": {"type": "string", "format": "binary"}}
+                    },
+                },
+                **_errors(401, 404),
+            },
+        },
+        "put": {
+            "operationId": "putResolutionDocument",
+            "summary": "Upload or replace the paper (PDF, at most 20 MB)",
+            "parameters": [
+                _param("filename", {"type": "string", "maxLength": 255}, "Original file name")
+            ],
+            "requestBody": {
+                "required": True,
+                "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+            },
+            "responses": {
+                "200": {
+                    "description": "The resolution with its document",
+                    "content": _json(ResolutionOut),
+                },
+                **_errors(401, 403, 404, 413, 415, 422),
+            },
+        },
+    }
+    return paths
+
+
 @cache
 def build_document() -> dict:
     """The whole document; cached, the schemas do not change while the app runs."""
@@ -77,6 +274,7 @@ def build_document() -> dict:
             "schemas": defs["$defs"],
         },
         "paths": {
+            **_more_paths(),
             "/bodies": {
                 "get": {
                     "operationId": "listBodies",

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
-from ..models import BodyKind
+from ..models import (
+    BodyKind,
+    DecisionStatus,
+    LegalForm,
+    Outcome,
+    ParticipantRole,
+    Phase,
+    ResolutionKind,
+    ServiceArea,
+)
 
 
 class ErrorDetail(BaseModel):
@@ -75,3 +84,204 @@ class BodyList(BaseModel):
 def body_out(body) -> dict:
     """A body as the API shows it."""
     return BodyOut.model_validate(body, from_attributes=True).model_dump(mode="json")
+
+
+# --- initiatives --------------------------------------------------------------------------
+
+
+class ParticipantIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    body_id: StrictInt = Field(ge=1, le=2**31 - 1)
+    role: ParticipantRole = ParticipantRole.PARTNER
+    joined_on: date | None = None
+    left_on: date | None = None
+
+
+class MilestoneIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    title: str = Field(max_length=300)
+    due_on: date | None = None
+    done_on: date | None = None
+
+
+class InitiativeFields(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    description: str | None = Field(None, max_length=20000)
+    legal_form: LegalForm | None = None
+    lead_body_id: StrictInt | None = Field(None, ge=1, le=2**31 - 1)
+    start_date: date | None = None
+    end_date: date | None = Field(None, description="Open-ended when null")
+    public: bool | None = None
+    participants: list[ParticipantIn] | None = Field(
+        None, description="Replaces the list when given", max_length=500
+    )
+    milestones: list[MilestoneIn] | None = Field(
+        None, description="Replaces the list when given", max_length=500
+    )
+    phase_changed_on: date | None = Field(
+        None, description="When the phase changed (default today); recorded in the history"
+    )
+
+
+class InitiativeCreate(InitiativeFields):
+    title: str = Field(max_length=300)
+    service_area: ServiceArea
+    phase: Phase = Phase.IDEA
+
+
+class InitiativeUpdate(InitiativeFields):
+    title: str | None = Field(None, max_length=300)
+    service_area: ServiceArea | None = None
+    phase: Phase | None = None
+    version: StrictInt | None = Field(
+        None, description="The version you edit; a stale one gives 409. Or send If-Match."
+    )
+
+
+class ParticipantOut(BaseModel):
+    body_id: int
+    role: ParticipantRole
+    joined_on: date | None
+    left_on: date | None
+
+
+class MilestoneOut(BaseModel):
+    title: str
+    due_on: date | None
+    done_on: date | None
+
+
+class PhaseChangeOut(BaseModel):
+    phase: Phase
+    changed_on: date
+
+
+class InitiativeOut(BaseModel):
+    id: int
+    title: str
+    description: str | None
+    service_area: ServiceArea
+    phase: Phase
+    legal_form: LegalForm
+    lead_body_id: int | None
+    start_date: date | None
+    end_date: date | None
+    public: bool
+    participants: list[ParticipantOut]
+    milestones: list[MilestoneOut]
+    phase_history: list[PhaseChangeOut]
+    version: int
+    created_at: datetime
+    modified_at: datetime
+
+
+class InitiativeList(BaseModel):
+    items: list[InitiativeOut]
+    page: int
+    per_page: int
+    total: int
+
+
+def initiative_out(initiative) -> dict:
+    """An initiative as the API shows it."""
+    data = {
+        **{k: getattr(initiative, k) for k in InitiativeOut.model_fields if hasattr(initiative, k)},
+        "phase_history": initiative.phase_changes,
+    }
+    return InitiativeOut.model_validate(data, from_attributes=True).model_dump(mode="json")
+
+
+class PartnerDecisionOut(BaseModel):
+    body_id: int
+    name: str
+    status: DecisionStatus
+    session_date: date | None = Field(description="The deciding, or next scheduled, session")
+    resolution_id: int | None
+    result_missing: bool = Field(description="A scheduled session has passed without a result")
+
+
+class DecisionsOut(BaseModel):
+    initiative_id: int
+    decided: int
+    total: int
+    partners: list[PartnerDecisionOut]
+
+
+# --- resolutions --------------------------------------------------------------------------
+
+
+class ResolutionFields(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    authoritative: bool | None = Field(None, description="This organ decides (default true)")
+    reference: str | None = Field(None, max_length=50, description="Drucksache-Nr., e.g. 560/2022")
+    title: str | None = Field(None, max_length=300)
+    public: bool | None = None
+    votes_yes: StrictInt | None = Field(None, ge=0, le=100000)
+    votes_no: StrictInt | None = Field(None, ge=0, le=100000)
+    votes_abstain: StrictInt | None = Field(None, ge=0, le=100000)
+    result_text: str | None = Field(None, max_length=500, description='e.g. "einstimmig"')
+    resolution_text: str | None = Field(None, max_length=50000)
+    source_url: str | None = Field(None, max_length=500)
+
+
+class ResolutionCreate(ResolutionFields):
+    initiative_id: StrictInt = Field(ge=1, le=2**31 - 1)
+    body_id: StrictInt = Field(ge=1, le=2**31 - 1)
+    organ: str = Field(max_length=200)
+    kind: ResolutionKind
+    session_date: date
+    outcome: Outcome
+
+
+class ResolutionUpdate(ResolutionFields):
+    body_id: StrictInt | None = Field(None, ge=1, le=2**31 - 1)
+    organ: str | None = Field(None, max_length=200)
+    kind: ResolutionKind | None = None
+    session_date: date | None = None
+    outcome: Outcome | None = None
+    version: StrictInt | None = Field(
+        None, description="The version you edit; a stale one gives 409. Or send If-Match."
+    )
+
+
+class ResolutionOut(BaseModel):
+    id: int
+    initiative_id: int
+    body_id: int
+    organ: str
+    authoritative: bool
+    reference: str | None
+    title: str | None
+    kind: ResolutionKind
+    session_date: date
+    public: bool
+    outcome: Outcome
+    votes_yes: int | None
+    votes_no: int | None
+    votes_abstain: int | None
+    result_text: str | None
+    resolution_text: str | None
+    source_url: str | None
+    document_url: str | None = Field(description="The paper (PDF), if uploaded")
+    version: int
+    created_at: datetime
+    modified_at: datetime
+
+
+class ResolutionList(BaseModel):
+    items: list[ResolutionOut]
+    page: int
+    per_page: int
+    total: int
+
+
+def resolution_out(resolution) -> dict:
+    data = {k: getattr(resolution, k) for k in ResolutionOut.model_fields if k != "document_url"}
+    data["document_url"] = (
+        f"/api/v1/resolutions/{resolution.id}/document" if resolution.document_id else None
+    )
+    return ResolutionOut.model_validate(data).model_dump(mode="json")

@@ -129,3 +129,71 @@ def can_assign(user, role: Role, body: Body | None) -> bool:
     if _is(user, Role.ADMIN):
         return True
     return role in assignable_roles(user) and in_scope(user, body)
+
+
+# --- initiatives and resolutions ------------------------------------------------------------
+
+
+def can_view_initiative(user, initiative) -> bool:
+    """Signed-in users read every initiative; the public reads the public ones."""
+    return bool(initiative.public) or can_view_registry(user)
+
+
+def can_view_resolution(user, resolution) -> bool:
+    """The public sees public resolutions of public initiatives; signed-in users see all."""
+    if can_view_registry(user):
+        return True
+    return bool(resolution.public and resolution.initiative.public)
+
+
+def can_create_initiative(user) -> bool:
+    return _is(user, Role.ADMIN, Role.COORDINATOR)
+
+
+def district_takes_part(user, initiative) -> bool:
+    """Whether the coordinator's district leads or takes part in the initiative.
+
+    Associations serving many districts (Dataport AöR) do not make an initiative the
+    district's own; a body of the district must take part.
+    """
+    district_id = coordinator_district_id(user)
+    if district_id is None:
+        return False
+    bodies = [p.body for p in initiative.participants if p.body is not None]
+    if initiative.lead_body is not None:
+        bodies.append(initiative.lead_body)
+    return any(district_id in (b.district_id, b.id) for b in bodies)
+
+
+def can_edit_initiative(user, initiative) -> bool:
+    """Admins, and coordinators of a district that takes part."""
+    if _is(user, Role.ADMIN):
+        return True
+    return _is(user, Role.COORDINATOR) and district_takes_part(user, initiative)
+
+
+can_delete_initiative = can_edit_initiative
+
+
+def recordable_body_ids(user, initiative) -> set[int]:
+    """The participants whose resolutions `user` may record on the initiative."""
+    participant_ids = {p.body_id for p in initiative.participants}
+    if can_edit_initiative(user, initiative):
+        return participant_ids
+    if _is(user, Role.PARTNER_EDITOR) and user.body_id in participant_ids:
+        return {user.body_id}
+    return set()
+
+
+def can_record_resolution(user, initiative, body_id: int | None = None) -> bool:
+    """May record resolutions on the initiative at all, or of this body.
+
+    Coordinators who manage the initiative record for every participant; a partner editor
+    records those of their own body only.
+    """
+    allowed = recordable_body_ids(user, initiative)
+    return bool(allowed) if body_id is None else body_id in allowed
+
+
+def can_edit_resolution(user, resolution) -> bool:
+    return can_record_resolution(user, resolution.initiative, resolution.body_id)

@@ -5,8 +5,15 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, String, Text
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -21,8 +28,10 @@ DECIDING_ROLES = (ParticipantRole.LEAD, ParticipantRole.PARTNER)
 class Initiative(AuditedMixin, ExternalIdMixin, TimestampMixin, VersionedMixin, db.Model):
     __tablename__ = "initiatives"
     __table_args__ = (
-        CheckConstraint("end_date IS NULL OR start_date IS NULL OR end_date >= start_date",
-                        name="end_after_start"),
+        CheckConstraint(
+            "end_date IS NULL OR start_date IS NULL OR end_date >= start_date",
+            name="end_after_start",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -73,8 +82,9 @@ class Participant(AuditedMixin, db.Model):
     __audit_context__ = ("Initiative", "initiative_id")
     __table_args__ = (
         UniqueConstraint("initiative_id", "body_id", name="one_row_per_body"),
-        CheckConstraint("left_on IS NULL OR joined_on IS NULL OR left_on >= joined_on",
-                        name="left_after_joined"),
+        CheckConstraint(
+            "left_on IS NULL OR joined_on IS NULL OR left_on >= joined_on", name="left_after_joined"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

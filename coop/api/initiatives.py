@@ -1,0 +1,132 @@
+"""/api/v1/initiatives and their partners' decision status. Same services as the UI."""
+
+from flask import current_app, g, request
+from flask_babel import gettext as _
+
+from ..auth import permissions
+from ..extensions import db
+from ..initiatives import services
+from ..models import Initiative, Phase, ServiceArea
+from ..pagination import paginate
+from . import bp
+from .auth import ApiAbort, expected_version, parse_json, query_int
+from .schemas import InitiativeCreate, InitiativeUpdate, initiative_out
+
+
+def _get(initiative_id: int) -> Initiative:
+    initiative = services.load_initiative(initiative_id)
+    if initiative is None:
+        raise ApiAbort(404, _("There is no initiative with id %(id)d.", id=initiative_id))
+    return initiative
+
+
+def _enum_arg(name: str, enum_cls):
+    value = request.args.get(name) or None
+    if value is not None and value not in set(enum_cls):
+        raise ApiAbort(
+            400,
+            _("Please correct the marked fields."),
+            {name: _("Unknown value; allowed: %(values)s.", values=", ".join(enum_cls))},
+        )
+    return value
+
+
+@bp.get("/initiatives")
+def list_initiatives():
+    """List initiatives; filters service_area, phase, district_id, body_id, q, public; sort."""
+    public = request.args.get("public")
+    stmt = services.initiative_query(
+        q=request.args.get("q"),
+        service_area=_enum_arg("service_area", ServiceArea),
+        phase=_enum_arg("phase", Phase),
+        district_id=query_int("district_id"),
+        body_id=query_int("body_id"),
+        public_only=public in ("1", "true"),
+        sort=request.args.get("sort"),
+    )
+    per_page = query_int("per_page", 50, maximum=current_app.config["API_MAX_PER_PAGE"])
+    page = paginate(stmt, page=query_int("page", 1, maximum=10**6), per_page=per_page)
+    return {
+        "items": [initiative_out(i) for i in page.items],
+        "page": page.page,
+        "per_page": page.per_page,
+        "total": page.total,
+    }
+
+
+@bp.post("/initiatives")
+def create_initiative():
+    """Create an initiative with its participants and milestones."""
+    payload = parse_json(InitiativeCreate)
+    if not permissions.can_create_initiative(g.api_user):
+        raise ApiAbort(403, _("Your role does not allow this."))
+    initiative = services.create_initiative(
+        payload.model_dump(exclude_unset=True, mode="json"), actor=g.api_user
+    )
+    db.session.commit()
+    initiative = _get(initiative.id)
+    return initiative_out(initiative), 201, {"Location": f"/api/v1/initiatives/{initiative.id}"}
+
+
+@bp.get("/initiatives/<int:initiative_id>")
+def get_initiative(initiative_id: int):
+    """One initiative."""
+    return initiative_out(_get(initiative_id))
+
+
+@bp.patch("/initiatives/<int:initiative_id>")
+def update_initiative(initiative_id: int):
+    """Change the given fields; `participants` and `milestones` replace the lists when given."""
+    initiative = _get(initiative_id)
+    payload = parse_json(InitiativeUpdate)
+    if not permissions.can_edit_initiative(g.api_user, initiative):
+        raise ApiAbort(403, _("Your role does not allow this."))
+    data = payload.model_dump(exclude_unset=True, mode="json")
+    version = expected_version(data.pop("version", None))
+    for required in ("title", "service_area", "phase"):
+        if required in data and data[required] is None:
+            raise ApiAbort(
+                422,
+                _("Please correct the marked fields."),
+                {required: _("This field is required.")},
+            )
+    services.update_initiative(initiative, data, actor=g.api_user, expected_version=version)
+    db.session.commit()
+    db.session.expire_all()
+    return initiative_out(_get(initiative_id))
+
+
+@bp.delete("/initiatives/<int:initiative_id>")
+def delete_initiative(initiative_id: int):
+    """Delete an initiative with its participants, milestones and resolutions."""
+    initiative = _get(initiative_id)
+    if not permissions.can_delete_initiative(g.api_user, initiative):
+        raise ApiAbort(403, _("Your role does not allow this."))
+    services.delete_initiative(initiative, expected_version=expected_version(None))
+    db.session.commit()
+    return "", 204
+
+
+@bp.get("/initiatives/<int:initiative_id>/decisions")
+def initiative_decisions(initiative_id: int):
+    """Decision status of every partner (role lead or partner), lead first."""
+    initiative = _get(initiative_id)
+    summary = services.decision_summaries([initiative])[initiative.id]
+    return {
+        "initiative_id": initiative.id,
+        "decided": summary.decided,
+        "total": summary.total,
+        "partners": [
+            {
+                "body_id": p.body_id,
+                "name": p.name,
+                "status": p.decision.status.value,
+                "session_date": p.decision.session_date.isoformat()
+                if p.decision.session_date
+                else None,
+                "resolution_id": p.decision.resolution_id,
+                "result_missing": p.decision.result_missing,
+            }
+            for p in summary.partners
+        ],
+    }

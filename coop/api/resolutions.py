@@ -1,0 +1,119 @@
+"""/api/v1/resolutions: council decisions on initiatives, and their papers (PDF)."""
+
+from flask import current_app, g, request
+from flask_babel import gettext as _
+
+from ..auth import permissions
+from ..extensions import db
+from ..initiatives import services as initiatives
+from ..models import Resolution
+from ..pagination import paginate
+from ..resolutions import documents, services
+from . import bp
+from .auth import ApiAbort, expected_version, parse_json, query_int
+from .schemas import ResolutionCreate, ResolutionUpdate, resolution_out
+
+
+def _get(resolution_id: int) -> Resolution:
+    resolution = services.load_resolution(resolution_id)
+    if resolution is None:
+        raise ApiAbort(404, _("There is no resolution with id %(id)d.", id=resolution_id))
+    return resolution
+
+
+@bp.get("/resolutions")
+def list_resolutions():
+    """List resolutions by session date; filters initiative_id, body_id."""
+    stmt = services.resolution_query(
+        initiative_id=query_int("initiative_id"), body_id=query_int("body_id")
+    )
+    per_page = query_int("per_page", 50, maximum=current_app.config["API_MAX_PER_PAGE"])
+    page = paginate(stmt, page=query_int("page", 1, maximum=10**6), per_page=per_page)
+    return {
+        "items": [resolution_out(r) for r in page.items],
+        "page": page.page,
+        "per_page": page.per_page,
+        "total": page.total,
+    }
+
+
+@bp.post("/resolutions")
+def create_resolution():
+    """Record a resolution of a participant's organ."""
+    payload = parse_json(ResolutionCreate)
+    data = payload.model_dump(exclude_unset=True, mode="json")
+    initiative = initiatives.load_initiative(data.pop("initiative_id"))
+    if initiative is None:
+        raise ApiAbort(
+            422,
+            _("Please correct the marked fields."),
+            {"initiative_id": _("There is no initiative with this id.")},
+        )
+    if not permissions.can_record_resolution(g.api_user, initiative):
+        raise ApiAbort(403, _("Your role does not allow this."))
+    resolution = services.create_resolution(initiative, data, actor=g.api_user)
+    db.session.commit()
+    return resolution_out(resolution), 201, {"Location": f"/api/v1/resolutions/{resolution.id}"}
+
+
+@bp.get("/resolutions/<int:resolution_id>")
+def get_resolution(resolution_id: int):
+    """One resolution."""
+    return resolution_out(_get(resolution_id))
+
+
+@bp.patch("/resolutions/<int:resolution_id>")
+def update_resolution(resolution_id: int):
+    """Change the given fields of a resolution."""
+    resolution = _get(resolution_id)
+    payload = parse_json(ResolutionUpdate)
+    if not permissions.can_edit_resolution(g.api_user, resolution):
+        raise ApiAbort(403, _("Your role does not allow this."))
+    data = payload.model_dump(exclude_unset=True, mode="json")
+    version = expected_version(data.pop("version", None))
+    for required in ("organ", "kind", "session_date", "outcome", "body_id"):
+        if required in data and data[required] is None:
+            raise ApiAbort(
+                422,
+                _("Please correct the marked fields."),
+                {required: _("This field is required.")},
+            )
+    services.update_resolution(resolution, data, actor=g.api_user, expected_version=version)
+    db.session.commit()
+    return resolution_out(resolution)
+
+
+@bp.delete("/resolutions/<int:resolution_id>")
+def delete_resolution(resolution_id: int):
+    """Delete a resolution (and its paper)."""
+    resolution = _get(resolution_id)
+    if not permissions.can_edit_resolution(g.api_user, resolution):
+        raise ApiAbort(403, _("Your role does not allow this."))
+    services.delete_resolution(resolution, expected_version=expected_version(None))
+    db.session.commit()
+    return "", 204
+
+
+@bp.get("/resolutions/<int:resolution_id>/document")
+def get_document(resolution_id: int):
+    """The paper as PDF under its original name."""
+    resolution = _get(resolution_id)
+    if resolution.document is None:
+        raise ApiAbort(404, _("No paper has been uploaded for this resolution."))
+    return documents.send_document(resolution.document)
+
+
+@bp.put("/resolutions/<int:resolution_id>/document")
+def put_document(resolution_id: int):
+    """Upload or replace the paper: the PDF as the body (Content-Type: application/pdf),
+    its name in the `filename` query parameter."""
+    resolution = _get(resolution_id)
+    if not permissions.can_edit_resolution(g.api_user, resolution):
+        raise ApiAbort(403, _("Your role does not allow this."))
+    request.max_content_length = documents.MAX_PDF_BYTES
+    if request.mimetype != documents.PDF_MEDIA_TYPE:
+        raise ApiAbort(415, _("Send the paper as application/pdf."))
+    document = documents.store_pdf(request.args.get("filename"), request.get_data())
+    services.update_resolution(resolution, {}, actor=g.api_user, document=document)
+    db.session.commit()
+    return resolution_out(resolution)

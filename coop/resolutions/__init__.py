@@ -1,0 +1,1 @@
+"""Council resolutions on initiatives, and their papers."""

@@ -1,0 +1,83 @@
+"""Uploaded papers: checked by content, kept in the database, served under their own name."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import unicodedata
+
+from flask import send_file
+from flask_babel import gettext as _
+
+from ..errors import ValidationError
+from ..extensions import db
+from ..models import Document
+
+MAX_PDF_BYTES = 20 * 1024 * 1024
+PDF_MEDIA_TYPE = "application/pdf"
+
+
+def looks_like_pdf(data: bytes) -> bool:
+    """A PDF starts with `%PDF-` (within its first KiB, as readers allow) and ends with `%%EOF`.
+
+    The name and the browser's content type are not trusted; the bytes are.
+    """
+    head = data[:1024]
+    return re.search(rb"%PDF-[12]\.\d", head) is not None and b"%%EOF" in data[-2048:]
+
+
+def clean_file_name(name: str | None) -> str:
+    """The original file name without a path or control characters, at most 255 long."""
+    name = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(
+        c for c in unicodedata.normalize("NFC", name) if unicodedata.category(c)[0] != "C"
+    )
+    name = name.strip().strip(".") or "dokument.pdf"
+    if not name.lower().endswith(".pdf"):
+        name += ".pdf"
+    if len(name) > 255:
+        name = name[:251] + ".pdf"
+    return name
+
+
+def store_pdf(file_name: str | None, data: bytes, field: str = "document") -> Document:
+    """Check `data` is a PDF of at most 20 MB and add it as a Document (flushed)."""
+    if not data:
+        raise ValidationError(
+            _("Please correct the marked fields."), {field: _("The file is empty.")}
+        )
+    if len(data) > MAX_PDF_BYTES:
+        raise ValidationError(
+            _("Please correct the marked fields."),
+            {field: _("The file is larger than 20 MB.")},
+        )
+    if not looks_like_pdf(data):
+        raise ValidationError(
+            _("Please correct the marked fields."),
+            {field: _("The file is not a PDF document.")},
+        )
+    document = Document(
+        file_name=clean_file_name(file_name),
+        media_type=PDF_MEDIA_TYPE,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        content=data,
+    )
+    db.session.add(document)
+    db.session.flush()
+    return document
+
+
+def send_document(document):
+    """The stored bytes as a download with the original name (also used by the UI)."""
+    response = send_file(
+        io.BytesIO(document.content),
+        mimetype=document.media_type,
+        download_name=document.file_name,
+        as_attachment=False,
+        etag=document.sha256,
+        max_age=0,
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

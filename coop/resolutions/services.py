@@ -1,0 +1,233 @@
+"""Workflows of resolutions. Plain arguments in; flushes, never commits."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from .. import validation as v
+from ..auth import permissions
+from ..errors import ConflictError, PermissionDenied, ValidationError
+from ..extensions import db
+from ..models import Document, Initiative, Outcome, Resolution, ResolutionKind, User
+
+FIELDS = (
+    "body_id",
+    "organ",
+    "authoritative",
+    "reference",
+    "title",
+    "kind",
+    "session_date",
+    "public",
+    "outcome",
+    "votes_yes",
+    "votes_no",
+    "votes_abstain",
+    "result_text",
+    "resolution_text",
+    "source_url",
+)
+MAX_VOTES = 100_000
+
+
+def _values(data: Mapping[str, Any], current: Resolution | None, errors: dict) -> dict:
+    merged = {k: getattr(current, k) for k in FIELDS} if current else {}
+    raw = {k: data[k] for k in FIELDS if k in data}
+    new = current is None
+
+    def given(key):
+        return new or key in raw
+
+    if given("body_id"):
+        merged["body_id"] = v.integer(errors, "body_id", raw.get("body_id"), minimum=1)
+        if merged["body_id"] is None and "body_id" not in errors:
+            errors["body_id"] = _("Please choose the body whose organ decides.")
+    if given("organ"):
+        merged["organ"] = v.limited_text(errors, "organ", raw.get("organ"), 200, required=True)
+    if given("authoritative"):
+        merged["authoritative"] = v.boolean(errors, "authoritative", raw.get("authoritative"), True)
+    if given("reference"):
+        merged["reference"] = v.limited_text(errors, "reference", raw.get("reference"), 50)
+    if given("title"):
+        merged["title"] = v.limited_text(errors, "title", raw.get("title"), 300)
+    if given("kind"):
+        merged["kind"] = v.choice(errors, "kind", raw.get("kind"), ResolutionKind)
+    if given("session_date"):
+        merged["session_date"] = v.parse_date(
+            errors, "session_date", raw.get("session_date"), required=True
+        )
+    if given("public"):
+        merged["public"] = v.boolean(errors, "public", raw.get("public"), True)
+    if given("outcome"):
+        merged["outcome"] = v.choice(errors, "outcome", raw.get("outcome"), Outcome)
+    for key in ("votes_yes", "votes_no", "votes_abstain"):
+        if given(key):
+            merged[key] = v.integer(errors, key, raw.get(key), minimum=0)
+            if merged[key] is not None and merged[key] > MAX_VOTES:
+                errors[key] = _("That number is too large.")
+    if given("result_text"):
+        merged["result_text"] = v.limited_text(errors, "result_text", raw.get("result_text"), 500)
+    if given("resolution_text"):
+        merged["resolution_text"] = v.limited_text(
+            errors, "resolution_text", raw.get("resolution_text"), 50000
+        )
+    if given("source_url"):
+        merged["source_url"] = v.url(errors, "source_url", raw.get("source_url"))
+    if merged.get("outcome") == Outcome.SCHEDULED:
+        for key in ("votes_yes", "votes_no", "votes_abstain"):
+            if merged.get(key) is not None and key not in errors:
+                errors[key] = _("A scheduled session has no votes yet.")
+    return merged
+
+
+def _check_body(initiative: Initiative, values: dict, actor: User | None, errors: dict) -> None:
+    body_id = values.get("body_id")
+    if body_id is None or "body_id" in errors:
+        return
+    participant = next((p for p in initiative.participants if p.body_id == body_id), None)
+    if participant is None:
+        errors["body_id"] = _(
+            "This body does not take part in the initiative; add it as a participant first."
+        )
+    elif actor is not None and not permissions.can_record_resolution(actor, initiative, body_id):
+        raise PermissionDenied(
+            _("You may only record resolutions of your own body."),
+            {"body_id": _("You may only record resolutions of your own body.")},
+        )
+
+
+def create_resolution(
+    initiative: Initiative,
+    data: Mapping[str, Any],
+    *,
+    actor: User | None,
+    document: Document | None = None,
+) -> Resolution:
+    """Validate and add a resolution of a participant on the initiative."""
+    if actor is not None and not permissions.can_record_resolution(actor, initiative):
+        raise PermissionDenied(_("Your role does not allow this."))
+    errors: dict[str, str] = {}
+    values = _values(data, None, errors)
+    _check_body(initiative, values, actor, errors)
+    if errors:
+        raise ValidationError(_("Please correct the marked fields."), errors)
+    resolution = Resolution(initiative=initiative, document=document, **values)
+    db.session.add(resolution)
+    db.session.flush()
+    return resolution
+
+
+def update_resolution(
+    resolution: Resolution,
+    data: Mapping[str, Any],
+    *,
+    actor: User | None,
+    expected_version: int | None = None,
+    document: Document | None = None,
+    remove_document: bool = False,
+) -> Resolution:
+    """Apply the given fields; a new document replaces the old one."""
+    if expected_version is not None and expected_version != resolution.version:
+        raise ConflictError(
+            _(
+                "Someone else changed this record in the meantime (version %(theirs)d, you edited "
+                "version %(yours)d). Reload it and make your change again.",
+                theirs=resolution.version,
+                yours=expected_version,
+            ),
+            {"version": _("The record has changed since you loaded it.")},
+        )
+    if actor is not None and not permissions.can_edit_resolution(actor, resolution):
+        raise PermissionDenied(_("Your role does not allow this."))
+    errors: dict[str, str] = {}
+    values = _values(data, resolution, errors)
+    if values.get("body_id") != resolution.body_id:
+        _check_body(resolution.initiative, values, actor, errors)
+    if errors:
+        raise ValidationError(_("Please correct the marked fields."), errors)
+    for key, value in values.items():
+        if getattr(resolution, key) != value:
+            setattr(resolution, key, value)
+    old = resolution.document
+    if document is not None or remove_document:
+        resolution.document = document
+        if old is not None and old is not document:
+            db.session.delete(old)
+    db.session.flush()
+    return resolution
+
+
+def delete_resolution(resolution: Resolution, *, expected_version: int | None = None) -> None:
+    if expected_version is not None and expected_version != resolution.version:
+        raise ConflictError(
+            _("Someone else changed this record in the meantime. Reload it first."),
+            {"version": _("The record has changed since you loaded it.")},
+        )
+    document = resolution.document
+    db.session.delete(resolution)
+    if document is not None:
+        db.session.delete(document)
+    db.session.flush()
+
+
+def load_resolution(resolution_id: int) -> Resolution | None:
+    return db.session.scalar(
+        select(Resolution)
+        .where(Resolution.id == resolution_id)
+        .options(
+            joinedload(Resolution.body),
+            joinedload(Resolution.initiative),
+            joinedload(Resolution.document),
+        )
+    )
+
+
+def resolution_query(
+    *, initiative_id: int | None = None, body_id: int | None = None, public_only: bool = False
+):
+    """Resolutions by session date, newest last, with body and initiative loaded."""
+    stmt = select(Resolution).options(
+        joinedload(Resolution.body),
+        joinedload(Resolution.initiative),
+        joinedload(Resolution.document),
+    )
+    if initiative_id:
+        stmt = stmt.where(Resolution.initiative_id == initiative_id)
+    if body_id:
+        stmt = stmt.where(Resolution.body_id == body_id)
+    if public_only:
+        stmt = stmt.join(Resolution.initiative).where(
+            Resolution.public.is_(True), Initiative.public.is_(True)
+        )
+    return stmt.order_by(Resolution.session_date, Resolution.id)
+
+
+def consultation_sequence(resolution: Resolution) -> list[Resolution]:
+    """The Beratungsfolge: the body's resolutions with the same reference, in date order."""
+    if not resolution.reference:
+        return [resolution]
+    return list(
+        db.session.scalars(
+            select(Resolution)
+            .where(
+                Resolution.body_id == resolution.body_id,
+                Resolution.reference == resolution.reference,
+            )
+            .order_by(Resolution.session_date, Resolution.id)
+        )
+    )
+
+
+def group_sequences(resolutions: list[Resolution]) -> list[list[Resolution]]:
+    """Group resolutions (in date order) into consultation sequences by body and reference;
+    those without a reference stand alone. Sequences keep the order of their first session."""
+    groups: dict[tuple, list[Resolution]] = {}
+    for r in resolutions:
+        key = (r.body_id, r.reference) if r.reference else ("single", r.id)
+        groups.setdefault(key, []).append(r)
+    return list(groups.values())
