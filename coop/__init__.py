@@ -35,13 +35,17 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     from .auth.views import bp as auth_bp
     from .auth.views import init_login
     from .bodies.views import bp as bodies_bp
+    from .initiatives.views import bp as initiatives_bp
     from .main.views import bp as main_bp
+    from .resolutions.views import bp as resolutions_bp
     from .users.views import bp as users_bp
 
     init_login(app)
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(bodies_bp)
+    app.register_blueprint(initiatives_bp)
+    app.register_blueprint(resolutions_bp)
     app.register_blueprint(users_bp)
     app.register_blueprint(api_bp)
     csrf.exempt(api_bp)  # the API authenticates with bearer tokens, not cookies

@@ -5,13 +5,51 @@ from flask_wtf import FlaskForm
 from .errors import ServiceError
 
 
+def _field(form, name: str):
+    """The form field a service error key names: `title`, or `participants.0.body_id` for a
+    row of a FieldList of FormFields."""
+    node = form
+    for part in name.split("."):
+        if part.isdigit():
+            entries = getattr(node, "entries", None)
+            if entries is None or int(part) >= len(entries):
+                return None
+            node = entries[int(part)]
+        else:
+            inner = getattr(node, "form", node)  # a FormField holds its fields in .form
+            node = (
+                getattr(inner, part, None)
+                if not hasattr(inner, "_fields")
+                else inner._fields.get(part)
+            )
+            if node is None:
+                return None
+    return node if hasattr(node, "errors") else None
+
+
 def apply_errors(form: FlaskForm, exc: ServiceError) -> None:
     """Put a service's field errors at the matching form fields; the message and errors for
     fields the form does not show go into the summary above the form."""
     form.form_errors.append(exc.message)
     for name, message in exc.fields.items():
-        field = getattr(form, name, None)
-        if field is not None and hasattr(field, "errors"):
+        field = _field(form, name)
+        if field is not None and not hasattr(field, "entries"):
+            if isinstance(field.errors, tuple):
+                field.errors = list(field.errors)
             field.errors = [*list(field.errors), message]
         elif message != exc.message:
             form.form_errors.append(message)
+
+
+def row_errors(form: FlaskForm) -> list[tuple[str, str, str]]:
+    """(field id, label, message) of every error inside list rows, for the error summary."""
+    out = []
+    for list_name in ("participants", "milestones"):
+        rows = getattr(form, list_name, None)
+        if rows is None:
+            continue
+        for i, entry in enumerate(rows.entries, start=1):
+            for sub in entry.form:
+                for message in sub.errors:
+                    out.append((sub.id, f"{sub.label.text} ({i})", message))
+    return out

@@ -4,14 +4,14 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..audit import audit_entries
 from ..auth import permissions
 from ..errors import ServiceError
 from ..extensions import db
 from ..forms import apply_errors
-from ..models import STATES, Body, BodyKind, User
+from ..models import STATES, Body, BodyKind, Participant, User
 from ..pagination import paginate
 from . import services
 from .forms import BodyForm
@@ -72,9 +72,16 @@ def detail(body_id: int):
         users = db.session.scalars(
             select(User).where(User.body_id == body.id).order_by(User.email)
         ).all()
+    initiatives = db.session.scalars(
+        select(Participant)
+        .where(Participant.body_id == body.id)
+        .options(joinedload(Participant.initiative))
+        .order_by(Participant.id)
+    ).all()
     return render_template(
         "bodies/detail.html",
         body=body,
+        initiatives=sorted(initiatives, key=lambda p: p.initiative.title.lower()),
         users=users,
         can_edit=permissions.can_edit_body(current_user, body),
         can_delete=permissions.can_delete_body(current_user, body),

@@ -61,6 +61,9 @@ def load() -> gv100ad.Summary:
             )
         )
     db.session.flush()
+    from . import initiatives
+
+    initiatives.load()
     for role, email, name, ags in DEMO_USERS:
         if find_user_by_email(email) is None:
             body = bodies.get(ags) if ags else None

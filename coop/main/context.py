@@ -3,7 +3,26 @@
 from flask import Flask
 
 from ..auth import permissions
-from ..labels import AUDIT_ACTION_LABELS, BODY_FIELD_LABELS, BODY_KIND_LABELS, ROLE_LABELS, label
+from ..forms import row_errors
+from ..initiatives.matrix import summary_line
+from ..initiatives.services import today
+from ..labels import (
+    AUDIT_ACTION_LABELS,
+    BODY_FIELD_LABELS,
+    BODY_KIND_LABELS,
+    DECISION_STATUS_LABELS,
+    DECISION_STATUS_SYMBOLS,
+    ENTITY_TYPE_LABELS,
+    INITIATIVE_FIELD_LABELS,
+    LEGAL_FORM_LABELS,
+    OUTCOME_LABELS,
+    PARTICIPANT_ROLE_LABELS,
+    PHASE_LABELS,
+    RESOLUTION_KIND_LABELS,
+    ROLE_LABELS,
+    SERVICE_AREA_LABELS,
+    label,
+)
 from ..models import STATES
 
 
@@ -12,7 +31,21 @@ def init_template_context(app: Flask) -> None:
         body_kind_label=lambda code: label(BODY_KIND_LABELS, code),
         role_label=lambda code: label(ROLE_LABELS, code),
         audit_action_label=lambda code: label(AUDIT_ACTION_LABELS, code),
-        field_labels=BODY_FIELD_LABELS,
+        field_labels={**BODY_FIELD_LABELS, **INITIATIVE_FIELD_LABELS},
+        service_area_label=lambda code: label(SERVICE_AREA_LABELS, code),
+        phase_label=lambda code: label(PHASE_LABELS, code),
+        legal_form_label=lambda code: label(LEGAL_FORM_LABELS, code),
+        participant_role_label=lambda code: label(PARTICIPANT_ROLE_LABELS, code),
+        resolution_kind_label=lambda code: label(RESOLUTION_KIND_LABELS, code),
+        outcome_label=lambda code: label(OUTCOME_LABELS, code),
+        decision_label=lambda code: label(DECISION_STATUS_LABELS, code),
+        decision_symbol=lambda code: DECISION_STATUS_SYMBOLS.get(code, ""),
+        service_areas=SERVICE_AREA_LABELS,
+        entity_type_label=lambda name: ENTITY_TYPE_LABELS.get(name, name),
+        summary_line=summary_line,
+        today=today,
+        row_errors=row_errors,
+        phases=PHASE_LABELS,
         state_name=lambda code: STATES.get(code or "", ""),
         states=STATES,
         can_manage_users=permissions.can_manage_users,

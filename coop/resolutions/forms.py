@@ -1,0 +1,77 @@
+"""The resolution form; the service checks types and rules."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
+
+from ..labels import INITIATIVE_FIELD_LABELS as L
+from ..labels import OUTCOME_LABELS, RESOLUTION_KIND_LABELS
+
+NUMBER = {"inputmode": "numeric", "autocomplete": "off"}
+
+
+class ResolutionForm(FlaskForm):
+    body_id = SelectField(_l("Body"), choices=[], validate_choice=False)
+    organ = StringField(
+        L["organ"],
+        description=_l("The council, or a committee by name, e.g. Rat, Hauptausschuss"),
+        render_kw={"maxlength": 200},
+    )
+    authoritative = BooleanField(
+        _l("This organ decides (not only a recommendation of a committee)"), default=True
+    )
+    reference = StringField(
+        L["reference"], description=_l("Drucksache-Nr., e.g. 560/2022"), render_kw={"maxlength": 50}
+    )
+    title = StringField(_l("Title of the paper"), render_kw={"maxlength": 300})
+    kind = SelectField(L["kind"], choices=[], validate_choice=False)
+    session_date = StringField(L["session_date"], render_kw={"type": "date"})
+    public = BooleanField(_l("Public session"), default=True)
+    outcome = SelectField(L["outcome"], choices=[], validate_choice=False)
+    votes_yes = StringField(L["votes_yes"], render_kw=NUMBER)
+    votes_no = StringField(L["votes_no"], render_kw=NUMBER)
+    votes_abstain = StringField(L["votes_abstain"], render_kw=NUMBER)
+    result_text = StringField(
+        L["result_text"], description=_l('e.g. "einstimmig"'), render_kw={"maxlength": 500}
+    )
+    resolution_text = TextAreaField(L["resolution_text"], render_kw={"rows": 5})
+    source_url = StringField(L["source_url"], render_kw={"inputmode": "url", "maxlength": 500})
+    document = FileField(
+        _l("Paper (PDF, at most 20 MB)"),
+        render_kw={"accept": "application/pdf,.pdf"},
+    )
+    remove_document = BooleanField(_l("Remove the stored paper"))
+    version = HiddenField()
+
+    FIELDS = (
+        "body_id",
+        "organ",
+        "authoritative",
+        "reference",
+        "title",
+        "kind",
+        "session_date",
+        "public",
+        "outcome",
+        "votes_yes",
+        "votes_no",
+        "votes_abstain",
+        "result_text",
+        "resolution_text",
+        "source_url",
+    )
+
+    def set_choices(self, bodies) -> None:
+        self.body_id.choices = [(str(b.id), b.name) for b in bodies]
+        if len(bodies) != 1:
+            self.body_id.choices.insert(0, ("", _l("– please choose –")))
+        self.kind.choices = [("", _l("– please choose –"))] + [
+            (k.value, v) for k, v in RESOLUTION_KIND_LABELS.items()
+        ]
+        self.outcome.choices = [("", _l("– please choose –"))] + [
+            (k.value, v) for k, v in OUTCOME_LABELS.items()
+        ]
+
+    def values(self) -> dict:
+        return {name: self[name].data for name in self.FIELDS}

@@ -1,0 +1,186 @@
+"""Pages of resolutions: record, read with its Beratungsfolge, change, delete; the paper."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ..audit import audit_entries
+from ..auth import permissions
+from ..errors import ServiceError
+from ..extensions import db
+from ..forms import apply_errors
+from ..initiatives import services as initiatives
+from ..initiatives.views import get_initiative
+from ..models import Body
+from . import documents, services
+from .forms import ResolutionForm
+
+bp = Blueprint("resolutions", __name__)
+
+# The form may carry a paper of 20 MB plus its other fields.
+UPLOAD_LIMIT = documents.MAX_PDF_BYTES + 1024 * 1024
+
+
+def get_resolution(resolution_id: int, *, for_edit: bool = False):
+    resolution = services.load_resolution(resolution_id)
+    if resolution is None or not permissions.can_view_resolution(current_user, resolution):
+        abort(404)
+    if for_edit and not permissions.can_edit_resolution(current_user, resolution):
+        abort(403)
+    return resolution
+
+
+def _bodies(initiative, allowed: set[int]) -> list[Body]:
+    return sorted(
+        (p.body for p in initiative.participants if p.body_id in allowed),
+        key=lambda b: b.name.lower(),
+    )
+
+
+def _upload(form):
+    """The uploaded paper as a stored Document, or None when none was sent."""
+    file = form.document.data
+    if file is None or not getattr(file, "filename", ""):
+        return None
+    return documents.store_pdf(file.filename, file.read())
+
+
+def _render(form, initiative, resolution=None, status=200):
+    return (
+        render_template(
+            "resolutions/form.html", form=form, initiative=initiative, resolution=resolution
+        ),
+        status,
+    )
+
+
+@bp.route("/initiatives/<int:initiative_id>/resolutions/new", methods=["GET", "POST"])
+@login_required
+def create(initiative_id: int):
+    """Record a decision or a scheduled decision of a participant's organ."""
+    request.max_content_length = UPLOAD_LIMIT
+    initiative = get_initiative(initiative_id)
+    allowed = permissions.recordable_body_ids(current_user, initiative)
+    if not allowed:
+        abort(403)
+    bodies = _bodies(initiative, allowed)
+    form = ResolutionForm()
+    if request.method == "GET":
+        chosen = request.args.get("body", type=int)
+        body = next((b for b in bodies if b.id == chosen), bodies[0] if len(bodies) == 1 else None)
+        if body is not None:
+            form.body_id.data = str(body.id)
+            form.organ.data = body.council_name or ""
+    form.set_choices(bodies)
+    if form.validate_on_submit():
+        try:
+            document = _upload(form)
+            resolution = services.create_resolution(
+                initiative, form.values(), actor=current_user, document=document
+            )
+            db.session.commit()
+            flash(_("The resolution has been recorded."), "success")
+            return redirect(url_for(".detail", resolution_id=resolution.id))
+        except ServiceError as exc:
+            db.session.rollback()
+            apply_errors(form, exc)
+            return _render(form, initiatives.load_initiative(initiative_id), None, exc.status)
+    return _render(form, initiative)
+
+
+@bp.route("/resolutions/<int:resolution_id>")
+def detail(resolution_id: int):
+    """One resolution with its Beratungsfolge and (for coordinators) its history."""
+    resolution = get_resolution(resolution_id)
+    sequence = [
+        r
+        for r in services.consultation_sequence(resolution)
+        if permissions.can_view_resolution(current_user, r)
+    ]
+    return render_template(
+        "resolutions/detail.html",
+        resolution=resolution,
+        sequence=sequence,
+        can_edit=permissions.can_edit_resolution(current_user, resolution),
+        audit=audit_entries("Resolution", resolution.id)
+        if permissions.can_view_audit(current_user)
+        else None,
+    )
+
+
+@bp.route("/resolutions/<int:resolution_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(resolution_id: int):
+    """Change a resolution, e.g. enter the result of a scheduled session."""
+    request.max_content_length = UPLOAD_LIMIT
+    resolution = get_resolution(resolution_id, for_edit=True)
+    initiative = initiatives.load_initiative(resolution.initiative_id)
+    allowed = permissions.recordable_body_ids(current_user, initiative) | {resolution.body_id}
+    if request.method == "GET":
+        form = ResolutionForm(
+            data={
+                **{k: getattr(resolution, k) for k in ResolutionForm.FIELDS},
+                "body_id": str(resolution.body_id),
+                "kind": resolution.kind.value,
+                "outcome": resolution.outcome.value,
+                "session_date": resolution.session_date.isoformat(),
+                "version": resolution.version,
+            }
+        )
+        for key in ("votes_yes", "votes_no", "votes_abstain"):
+            value = getattr(resolution, key)
+            form[key].data = "" if value is None else str(value)
+    else:
+        form = ResolutionForm()
+    form.set_choices(_bodies(initiative, allowed))
+    if form.validate_on_submit():
+        try:
+            version = int(form.version.data) if (form.version.data or "").isdigit() else None
+            document = _upload(form)
+            services.update_resolution(
+                resolution,
+                form.values(),
+                actor=current_user,
+                expected_version=version,
+                document=document,
+                remove_document=bool(form.remove_document.data),
+            )
+            db.session.commit()
+            flash(_("The changes have been saved."), "success")
+            return redirect(url_for(".detail", resolution_id=resolution.id))
+        except ServiceError as exc:
+            db.session.rollback()
+            apply_errors(form, exc)
+            resolution = services.load_resolution(resolution_id)
+            return _render(form, initiative, resolution, exc.status)
+    return _render(form, initiative, resolution)
+
+
+@bp.route("/resolutions/<int:resolution_id>/delete", methods=["POST"])
+@login_required
+def delete(resolution_id: int):
+    """Delete a resolution and its paper."""
+    resolution = get_resolution(resolution_id, for_edit=True)
+    initiative_id = resolution.initiative_id
+    try:
+        services.delete_resolution(
+            resolution, expected_version=request.form.get("version", type=int)
+        )
+        db.session.commit()
+    except ServiceError as exc:
+        db.session.rollback()
+        flash(exc.message, "danger")
+        return redirect(url_for(".detail", resolution_id=resolution_id))
+    flash(_("The resolution has been deleted."), "success")
+    return redirect(url_for("initiatives.detail", initiative_id=initiative_id))
+
+
+@bp.route("/resolutions/<int:resolution_id>/document")
+def document(resolution_id: int):
+    """The paper, only to those who may see the resolution, under its original name."""
+    resolution = get_resolution(resolution_id)
+    if resolution.document is None:
+        abort(404)
+    return documents.send_document(resolution.document)
