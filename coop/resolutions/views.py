@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 
 from ..audit import audit_entries
 from ..auth import permissions
-from ..errors import ServiceError
+from ..errors import ServiceError, ValidationError
 from ..extensions import db
 from ..forms import apply_errors
 from ..initiatives import services as initiatives
@@ -40,11 +40,28 @@ def _bodies(initiative, allowed: set[int]) -> list[Body]:
 
 
 def _upload(form):
-    """The uploaded paper as a stored Document, or None when none was sent."""
+    """The uploaded paper as a stored Document (None when none was sent), and the error of a
+    refused upload, which the caller reports together with the other fields' errors."""
     file = form.document.data
     if file is None or not getattr(file, "filename", ""):
-        return None
-    return documents.store_pdf(file.filename, file.read())
+        return None, None
+    try:
+        return documents.store_pdf(file.filename, file.read()), None
+    except ValidationError as exc:
+        return None, exc
+
+
+def _save(action, upload_error):
+    """Run the service; a refused upload fails the save too, with every field's error."""
+    try:
+        result = action()
+    except ValidationError as exc:
+        if upload_error is not None:
+            exc.fields.update(upload_error.fields)
+        raise
+    if upload_error is not None:
+        raise upload_error
+    return result
 
 
 def _render(form, initiative, resolution=None, status=200):
@@ -76,9 +93,12 @@ def create(initiative_id: int):
     form.set_choices(bodies)
     if form.validate_on_submit():
         try:
-            document = _upload(form)
-            resolution = services.create_resolution(
-                initiative, form.values(), actor=current_user, document=document
+            document, upload_error = _upload(form)
+            resolution = _save(
+                lambda: services.create_resolution(
+                    initiative, form.values(), actor=current_user, document=document
+                ),
+                upload_error,
             )
             db.session.commit()
             flash(_("The resolution has been recorded."), "success")
@@ -138,14 +158,17 @@ def edit(resolution_id: int):
     if form.validate_on_submit():
         try:
             version = int(form.version.data) if (form.version.data or "").isdigit() else None
-            document = _upload(form)
-            services.update_resolution(
-                resolution,
-                form.values(),
-                actor=current_user,
-                expected_version=version,
-                document=document,
-                remove_document=bool(form.remove_document.data),
+            document, upload_error = _upload(form)
+            _save(
+                lambda: services.update_resolution(
+                    resolution,
+                    form.values(),
+                    actor=current_user,
+                    expected_version=version,
+                    document=document,
+                    remove_document=bool(form.remove_document.data),
+                ),
+                upload_error,
             )
             db.session.commit()
             flash(_("The changes have been saved."), "success")
