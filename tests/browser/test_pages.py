@@ -160,3 +160,79 @@ def test_keyboard_skip_link_and_login(page, live):
     page.keyboard.press("Enter")
     page.wait_for_url("**q=Brak**")
     assert "1 Körperschaft gefunden" in page.content()
+
+
+def _initiative_with_resolutions(seed):
+    from tests import factories
+
+    with acting_as(None, "test seed"):
+        ini = factories.initiative(seed, public=True)
+        res = factories.resolution(ini, seed.bodies["marienmuenster"], reference="560/2022")
+        factories.resolution(
+            ini, seed.bodies["nieheim"], outcome="scheduled", session_date="2022-03-10"
+        )
+        db.session.commit()
+    return ini, res
+
+
+def test_initiative_pages_pass_axe(page, live):
+    _base, seed = live
+    ini, res = _initiative_with_resolutions(seed)
+    page.goto(f"/initiatives/{ini.id}")
+    assert "Ergebnis fehlt" in page.content()
+    assert_accessible(page, "initiative detail (anonymous)")
+    page.goto("/initiatives/")
+    assert_accessible(page, "initiatives (anonymous)")
+    login(page, "admin@test.example")
+    hoexter = seed.bodies["hoexter"].id
+    pages = {
+        "initiatives": "/initiatives/?sort=-phase",
+        "initiative detail": f"/initiatives/{ini.id}",
+        "initiative new": "/initiatives/new",
+        "initiative new for district": f"/initiatives/new?district={hoexter}",
+        "initiative edit": f"/initiatives/{ini.id}/edit",
+        "matrix without district": "/initiatives/matrix",
+        "matrix": f"/initiatives/matrix?district={hoexter}",
+        "resolution": f"/resolutions/{res.id}",
+        "resolution new": f"/initiatives/{ini.id}/resolutions/new",
+        "resolution edit": f"/resolutions/{res.id}/edit",
+        "body with initiatives": f"/bodies/{seed.bodies['brakel'].id}",
+    }
+    for label, path in pages.items():
+        page.goto(path)
+        assert_accessible(page, label)
+    page.goto(f"/initiatives/{ini.id}/edit")
+    page.fill("#title", "")
+    page.select_option("#participants-4-body_id", str(seed.bodies["brakel"].id))
+    page.click("button[type=submit] >> text=Speichern")
+    page.wait_for_selector("#error-summary")
+    assert "Brakel ist bereits beteiligt" in page.content()
+    assert_accessible(page, "initiative form with errors")
+    page.goto(f"/initiatives/{ini.id}/resolutions/new")
+    page.fill("#votes_yes", "-1")
+    page.click("button[type=submit] >> text=Speichern")
+    page.wait_for_selector("#error-summary")
+    assert_accessible(page, "resolution form with errors")
+
+
+def test_record_a_resolution_with_the_keyboard(page, live):
+    _base, seed = live
+    ini, _res = _initiative_with_resolutions(seed)
+    login(page, "partner_editor@test.example")
+    page.goto(f"/initiatives/{ini.id}/resolutions/new")
+    # Brakel's editor: the body is preset; fill the rest by keyboard
+    page.focus("#organ")
+    page.keyboard.type("Rat der Stadt Brakel")
+    page.focus("#kind")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    page.fill("#session_date", "2022-03-03")
+    page.select_option("#outcome", "adopted")
+    page.focus("#result_text")
+    page.keyboard.type("einstimmig")
+    page.keyboard.press("Enter")
+    page.wait_for_url(lambda url: "/resolutions/new" not in url)
+    assert "Der Beschluss wurde erfasst." in page.content(), page.inner_text("main")
+    assert "03.03.2022" in page.content()
+    page.goto(f"/initiatives/{ini.id}")
+    assert "2 von 4 Räten haben beschlossen" in page.content()
