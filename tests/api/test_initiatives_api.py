@@ -330,3 +330,84 @@ def test_document_upload_checked_by_content(client, seed, ini):
     assert got.mimetype == "application/pdf"
     assert "Drucksache%20560%E2%80%932022.pdf" in got.headers["Content-Disposition"]
     assert client.get(url).status_code == 401
+
+
+def test_openapi_describes_initiative_answers(client, seed, ini):
+    import json
+
+    jsonschema = pytest.importorskip("jsonschema")
+    doc = client.get("/api/v1/openapi.json").json
+    assert {
+        "/initiatives",
+        "/initiatives/{initiative_id}",
+        "/initiatives/{initiative_id}/decisions",
+        "/resolutions",
+        "/resolutions/{resolution_id}",
+        "/resolutions/{resolution_id}/document",
+    } <= set(doc["paths"])
+    schemas = doc["components"]["schemas"]
+
+    def check(instance, name):
+        schema = {**schemas[name], "components": {"schemas": schemas}}
+        jsonschema.validate(instance, json.loads(json.dumps(schema)))
+
+    with acting_as(None, "test"):
+        res = factories.resolution(ini, seed.bodies["brakel"])
+        db.session.commit()
+    check(client.get("/api/v1/initiatives", headers=h(seed)).json, "InitiativeList")
+    check(client.get(f"/api/v1/initiatives/{ini.id}", headers=h(seed)).json, "InitiativeOut")
+    check(
+        client.get(f"/api/v1/initiatives/{ini.id}/decisions", headers=h(seed)).json, "DecisionsOut"
+    )
+    check(client.get("/api/v1/resolutions", headers=h(seed)).json, "ResolutionList")
+    check(client.get(f"/api/v1/resolutions/{res.id}", headers=h(seed)).json, "ResolutionOut")
+
+
+def test_demo_seeds_read_back_through_the_api(app, client):
+    """The seed papers' situations, loaded by the demo, as the API answers them."""
+    from coop.models import Body
+    from coop.users import services as user_services
+
+    result = app.test_cli_runner().invoke(args=["demo", "load"])
+    assert result.exit_code == 0, result.output
+    with acting_as(None, "test"):
+        admin = db.session.scalar(select(Body).where(Body.ags == "05762000"))
+        from coop.auth.services import find_user_by_email
+
+        _t, secret = user_services.issue_token(find_user_by_email("foerderung@coop.example"), "t")
+        db.session.commit()
+    auth = {"Authorization": f"Bearer {secret}"}
+    items = client.get("/api/v1/initiatives?per_page=50", headers=auth).json["items"]
+    by_title = {i["title"]: i for i in items}
+    assert len(items) == 9
+    hoexter = by_title["Digitalnetzwerk Kreis Höxter"]
+    assert len(hoexter["participants"]) == 11 and hoexter["lead_body_id"] == admin.id
+    d = client.get(f"/api/v1/initiatives/{hoexter['id']}/decisions", headers=auth).json
+    assert (d["decided"], d["total"]) == (9, 11)
+    status = {p["name"]: (p["status"], p["session_date"]) for p in d["partners"]}
+    assert status["Nieheim"] == ("scheduled", "2022-03-10")
+    assert status["Brakel"] == ("none", None)  # only the committee's recommendation
+    assert status["Marienmünster"] == ("decided", "2022-02-23")
+    assert status["Steinheim"] == ("decided", "2022-03-17")  # deferred, then adopted
+    res = client.get(
+        f"/api/v1/resolutions?initiative_id={hoexter['id']}&per_page=100", headers=auth
+    ).json["items"]
+    mm = [r for r in res if r["reference"] == "560/2022"]
+    assert len(mm) == 1 and mm[0]["organ"] == "Rat" and mm[0]["session_date"] == "2022-02-23"
+    # Schöningen: committee recommends, council orders the assessment: no decision yet
+    helm = by_title["Rats-Info-System und WLAN gemeinsam mit der Stadt Helmstedt"]
+    d = client.get(f"/api/v1/initiatives/{helm['id']}/decisions", headers=auth).json
+    assert d["decided"] == 0 and {p["status"] for p in d["partners"]} == {"none"}
+    res = client.get(f"/api/v1/resolutions?initiative_id={helm['id']}", headers=auth).json
+    assert [(r["organ"], r["authoritative"]) for r in res["items"]] == [
+        ("Ausschuss für Wirtschaft und Stadtentwicklung", False),
+        ("Rat der Stadt Schöningen", True),
+    ]
+    assert sum(t.startswith("Zukunftspakt") for t in by_title) == 5
+    wolmirstedt = by_title["Digitalisierungsstrategie Wolmirstedt"]
+    assert len(wolmirstedt["milestones"]) == 5
+    dataport = by_title["Verwaltungs-IT bei Dataport AöR"]
+    assert dataport["legal_form"] == "outsourcing"
+    # loading again adds nothing
+    app.test_cli_runner().invoke(args=["demo", "load"])
+    assert client.get("/api/v1/initiatives", headers=auth).json["total"] == 9
