@@ -1,4 +1,5 @@
-"""Benchmarks: whole-Germany GV100AD import on SQLite, and queries per registry page.
+"""Benchmarks: whole-Germany GV100AD import on SQLite; queries and time per registry page and
+per initiative page, the matrix at 100 initiatives x 50 partners.
 
 Run with `make bench`. Speed is measured here, not asserted in tests.
 """
@@ -79,6 +80,78 @@ def main():
         started = time.perf_counter()
         client.get(path)
         print(f"{path}: {count['n']} queries, {1000 * (time.perf_counter() - started):.0f} ms")
+
+    with app.app_context():
+        district_id, ids = _initiatives(db, n_initiatives=100, n_partners=50)
+    for path in (
+        f"/initiatives/matrix?district={district_id}",
+        f"/initiatives/matrix.csv?district={district_id}",
+        f"/initiatives/matrix.xlsx?district={district_id}",
+        "/initiatives/",
+        f"/initiatives/{ids[0]}",
+    ):
+        count["n"] = 0
+        started = time.perf_counter()
+        client.get(path)
+        print(f"{path}: {count['n']} queries, {1000 * (time.perf_counter() - started):.0f} ms")
+
+
+def _initiatives(db, n_initiatives: int, n_partners: int):
+    """A district with `n_partners` partners (itself and its members) in `n_initiatives`
+    initiatives, each with resolutions of some partners."""
+    from sqlalchemy import func, select
+
+    from coop.audit import acting_as
+    from coop.initiatives import services as initiatives
+    from coop.models import Body
+    from coop.resolutions import services as resolutions
+
+    district_id = db.session.scalar(
+        select(Body.district_id)
+        .where(Body.district_id.is_not(None), Body.kind != "collective_municipality")
+        .group_by(Body.district_id)
+        .having(func.count() >= n_partners)
+        .order_by(Body.district_id)
+        .limit(1)
+    )
+    members = db.session.scalars(
+        select(Body.id)
+        .where(Body.district_id == district_id, Body.id != district_id)
+        .order_by(Body.id)
+        .limit(n_partners - 1)
+    ).all()
+    started = time.perf_counter()
+    ids = []
+    with acting_as(None, "bench"):
+        for i in range(n_initiatives):
+            ini = initiatives.create_initiative(
+                {
+                    "title": f"Vorhaben {i:03}",
+                    "service_area": "it",
+                    "participants": [{"body_id": district_id, "role": "lead"}]
+                    + [{"body_id": m, "role": "partner"} for m in members],
+                },
+                actor=None,
+            )
+            for m in members[: i % 10]:
+                resolutions.create_resolution(
+                    ini,
+                    {
+                        "body_id": m,
+                        "organ": "Rat",
+                        "kind": "accession",
+                        "session_date": "2024-05-02",
+                        "outcome": "adopted",
+                    },
+                    actor=None,
+                )
+            ids.append(ini.id)
+        db.session.commit()
+    print(
+        f"created {n_initiatives} initiatives x {len(members) + 1} partners: "
+        f"{time.perf_counter() - started:.1f} s"
+    )
+    return district_id, ids
 
 
 if __name__ == "__main__":
