@@ -356,3 +356,33 @@ def test_delete_initiative_removes_its_resolutions(client, auth, seed, ini):
     assert db.session.scalar(select(func.count()).select_from(Resolution)) == 0
     assert db.session.scalar(select(func.count()).select_from(Participant)) == 0
     assert db.session.scalar(select(func.count()).select_from(Body)) == 8
+
+
+def test_list_filters_by_partner_area_phase_and_text(client, auth, seed, ini):
+    with acting_as(None, "test"):
+        factories.initiative(
+            seed,
+            title="Gemeinsame Rechnungsprüfung Helmstedt",
+            service_area="audit",
+            phase="idea",
+            lead_body_id=seed.bodies["helmstedt"].id,
+            participants=[{"body_id": seed.bodies["suepplingen"].id, "role": "partner"}],
+            milestones=[],
+        )
+        db.session.commit()
+    auth.login("viewer@test.example")
+    page = client.get("/initiatives/").get_data(as_text=True)
+    assert "2 Vorhaben gefunden" in page
+    brakel = seed.bodies["brakel"].id
+    page = client.get(f"/initiatives/?body={brakel}").get_data(as_text=True)
+    assert "1 Vorhaben gefunden" in page and "an denen Brakel beteiligt ist" in page
+    for query in (
+        "service_area=audit",
+        "phase=idea",
+        "q=rechnungspr",
+        f"district={seed.bodies['helmstedt'].id}",
+    ):
+        page = client.get(f"/initiatives/?{query}").get_data(as_text=True)
+        assert "1 Vorhaben gefunden" in page and "Rechnungsprüfung Helmstedt" in page, query
+    page = client.get("/initiatives/?sort=-title").get_data(as_text=True)
+    assert page.index("Gemeinsame Rechnungsprüfung") < page.index("Digitalnetzwerk")
