@@ -30,3 +30,25 @@ class ConflictError(ServiceError):
 class PermissionDenied(ServiceError):
     status = 403
     code = "forbidden"
+
+
+def check_version(record, expected: int | None, *, detailed: bool = True) -> None:
+    """Refuse a change based on a stale version of `record` (optimistic locking).
+
+    `expected` None means the caller did not say which version it edited: no check. The detailed
+    message names both versions (for edits); the short one suits deletes.
+    """
+    from flask_babel import gettext as _
+
+    if expected is None or expected == record.version:
+        return
+    if detailed:
+        message = _(
+            "Someone else changed this record in the meantime (version %(theirs)d, you edited "
+            "version %(yours)d). Reload it and make your change again.",
+            theirs=record.version,
+            yours=expected,
+        )
+    else:
+        message = _("Someone else changed this record in the meantime. Reload it first.")
+    raise ConflictError(message, {"version": _("The record has changed since you loaded it.")})

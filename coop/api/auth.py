@@ -127,3 +127,10 @@ def expected_version(payload_version: int | None) -> int | None:
             )
         return int(header)
     return None
+
+
+def reject_nulls(data: dict, required: tuple[str, ...]) -> None:
+    """A PATCH may leave out a required field but not set it to null."""
+    fields = {k: _("This field is required.") for k in required if k in data and data[k] is None}
+    if fields:
+        raise ApiAbort(422, _("Please correct the marked fields."), fields)

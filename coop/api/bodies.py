@@ -9,7 +9,7 @@ from ..extensions import db
 from ..models import STATES, Body, BodyKind
 from ..pagination import paginate
 from . import bp
-from .auth import ApiAbort, expected_version, parse_json, query_int
+from .auth import ApiAbort, expected_version, parse_json, query_int, reject_nulls
 from .schemas import BodyCreate, BodyUpdate, body_out
 
 
@@ -87,13 +87,7 @@ def update_body(body_id: int):
         raise _forbidden()
     data = payload.model_dump(exclude_unset=True, mode="json")
     version = expected_version(data.pop("version", None))
-    for required in ("name", "kind"):
-        if required in data and data[required] is None:
-            raise ApiAbort(
-                422,
-                _("Please correct the marked fields."),
-                {required: _("This field is required.")},
-            )
+    reject_nulls(data, ("name", "kind"))
     services.update_body(body, data, actor=g.api_user, expected_version=version)
     db.session.commit()
     return body_out(body)

@@ -9,7 +9,7 @@ from ..initiatives import services
 from ..models import Initiative, Phase, ServiceArea
 from ..pagination import paginate
 from . import bp
-from .auth import ApiAbort, expected_version, parse_json, query_int
+from .auth import ApiAbort, expected_version, parse_json, query_int, reject_nulls
 from .schemas import InitiativeCreate, InitiativeUpdate, initiative_out
 
 
@@ -83,13 +83,7 @@ def update_initiative(initiative_id: int):
         raise ApiAbort(403, _("Your role does not allow this."))
     data = payload.model_dump(exclude_unset=True, mode="json")
     version = expected_version(data.pop("version", None))
-    for required in ("title", "service_area", "phase"):
-        if required in data and data[required] is None:
-            raise ApiAbort(
-                422,
-                _("Please correct the marked fields."),
-                {required: _("This field is required.")},
-            )
+    reject_nulls(data, ("title", "service_area", "phase"))
     services.update_initiative(initiative, data, actor=g.api_user, expected_version=version)
     db.session.commit()
     db.session.expire_all()

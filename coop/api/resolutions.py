@@ -10,7 +10,7 @@ from ..models import Resolution
 from ..pagination import paginate
 from ..resolutions import documents, services
 from . import bp
-from .auth import ApiAbort, expected_version, parse_json, query_int
+from .auth import ApiAbort, expected_version, parse_json, query_int, reject_nulls
 from .schemas import ResolutionCreate, ResolutionUpdate, resolution_out
 
 
@@ -71,13 +71,7 @@ def update_resolution(resolution_id: int):
         raise ApiAbort(403, _("Your role does not allow this."))
     data = payload.model_dump(exclude_unset=True, mode="json")
     version = expected_version(data.pop("version", None))
-    for required in ("organ", "kind", "session_date", "outcome", "body_id"):
-        if required in data and data[required] is None:
-            raise ApiAbort(
-                422,
-                _("Please correct the marked fields."),
-                {required: _("This field is required.")},
-            )
+    reject_nulls(data, ("organ", "kind", "session_date", "outcome", "body_id"))
     services.update_resolution(resolution, data, actor=g.api_user, expected_version=version)
     db.session.commit()
     return resolution_out(resolution)

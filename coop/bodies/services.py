@@ -11,7 +11,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from ..auth import permissions
-from ..errors import ConflictError, PermissionDenied, ValidationError
+from ..errors import ConflictError, PermissionDenied, ValidationError, check_version
 from ..extensions import db
 from ..models import STATES, Body, BodyKind, User
 
@@ -242,16 +242,7 @@ def update_body(
     expected_version: int | None = None,
 ) -> Body:
     """Apply the fields present in `data` to `body`. A stale `expected_version` gives 409."""
-    if expected_version is not None and expected_version != body.version:
-        raise ConflictError(
-            _(
-                "Someone else changed this record in the meantime (version %(theirs)d, you edited "
-                "version %(yours)d). Reload it and make your change again.",
-                theirs=body.version,
-                yours=expected_version,
-            ),
-            {"version": _("The record has changed since you loaded it.")},
-        )
+    check_version(body, expected_version)
     data = {k: v for k, v in data.items() if k in permissions.ALL_BODY_FIELDS}
     errors: dict[str, str] = {}
     changes = normalise(data, errors)
@@ -281,11 +272,7 @@ def update_body(
 
 def delete_body(body: Body, *, expected_version: int | None = None) -> None:
     """Delete a body that nothing depends on any more."""
-    if expected_version is not None and expected_version != body.version:
-        raise ConflictError(
-            _("Someone else changed this record in the meantime. Reload it first."),
-            {"version": _("The record has changed since you loaded it.")},
-        )
+    check_version(body, expected_version, detailed=False)
     members = db.session.scalar(select(func.count()).where(Body.parent_id == body.id))
     if members:
         raise ConflictError(

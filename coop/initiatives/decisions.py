@@ -53,6 +53,11 @@ class Decision:
     result_missing: bool = False
 
 
+def result_missing(outcome: Outcome, session_date: date, today: date) -> bool:
+    """A session still marked scheduled although its day has passed: its result is missing."""
+    return outcome == Outcome.SCHEDULED and session_date < today
+
+
 def _counts(r: ResolutionFacts) -> bool:
     return r.authoritative and r.kind != ResolutionKind.ASSESSMENT_MANDATE
 
@@ -90,7 +95,7 @@ def decision_status(resolutions: Iterable[ResolutionFacts], today: date) -> Deci
         DecisionStatus.SCHEDULED,
         chosen.session_date,
         chosen.id,
-        result_missing=chosen.session_date < today,
+        result_missing=result_missing(chosen.outcome, chosen.session_date, today),
     )
 
 

@@ -14,10 +14,9 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from .. import validation as v
 from ..auth import permissions
-from ..errors import ConflictError, PermissionDenied, ValidationError
+from ..errors import PermissionDenied, ValidationError, check_version
 from ..extensions import db
 from ..models import (
-    DECIDING_ROLES,
     Body,
     Initiative,
     LegalForm,
@@ -30,7 +29,7 @@ from ..models import (
     ServiceArea,
     User,
 )
-from .decisions import DecisionSummary, ResolutionFacts, summarise
+from .decisions import DecisionSummary, ResolutionFacts, result_missing, summarise
 
 SCALAR_FIELDS = (
     "title",
@@ -319,16 +318,7 @@ def update_initiative(
     expected_version: int | None = None,
 ) -> Initiative:
     """Apply the given fields; `participants` and `milestones`, when given, replace the lists."""
-    if expected_version is not None and expected_version != initiative.version:
-        raise ConflictError(
-            _(
-                "Someone else changed this record in the meantime (version %(theirs)d, you edited "
-                "version %(yours)d). Reload it and make your change again.",
-                theirs=initiative.version,
-                yours=expected_version,
-            ),
-            {"version": _("The record has changed since you loaded it.")},
-        )
+    check_version(initiative, expected_version)
     if actor is not None and not permissions.can_edit_initiative(actor, initiative):
         raise PermissionDenied(_("Your role does not allow this."))
     return _save(initiative, data, actor, is_new=False)
@@ -336,11 +326,7 @@ def update_initiative(
 
 def delete_initiative(initiative: Initiative, *, expected_version: int | None = None) -> None:
     """Delete an initiative with its participants, milestones and resolutions (all audited)."""
-    if expected_version is not None and expected_version != initiative.version:
-        raise ConflictError(
-            _("Someone else changed this record in the meantime. Reload it first."),
-            {"version": _("The record has changed since you loaded it.")},
-        )
+    check_version(initiative, expected_version, detailed=False)
     for resolution in db.session.scalars(
         select(Resolution).where(Resolution.initiative_id == initiative.id)
     ):
@@ -474,16 +460,20 @@ def decision_summaries(
     }
 
 
+def milestone_overdue(milestone: Milestone, on: date | None = None) -> bool:
+    """Not done and its due date has passed."""
+    return (
+        milestone.done_on is None
+        and milestone.due_on is not None
+        and milestone.due_on < (on or today())
+    )
+
+
+def resolution_result_missing(resolution: Resolution, on: date | None = None) -> bool:
+    """The resolution's session has passed and it is still marked scheduled."""
+    return result_missing(resolution.outcome, resolution.session_date, on or today())
+
+
 def milestone_progress(milestones: list[Milestone]) -> tuple[int, int]:
     """(done, total)."""
     return sum(1 for m in milestones if m.done_on), len(milestones)
-
-
-__all__ = [
-    "DECIDING_ROLES",
-    "create_initiative",
-    "decision_summaries",
-    "delete_initiative",
-    "initiative_query",
-    "update_initiative",
-]

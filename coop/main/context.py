@@ -5,7 +5,7 @@ from flask import Flask
 from ..auth import permissions
 from ..forms import row_errors
 from ..initiatives.matrix import summary_line
-from ..initiatives.services import today
+from ..initiatives.services import milestone_overdue, resolution_result_missing
 from ..labels import (
     AUDIT_ACTION_LABELS,
     BODY_FIELD_LABELS,
@@ -41,9 +41,11 @@ def init_template_context(app: Flask) -> None:
         decision_label=lambda code: label(DECISION_STATUS_LABELS, code),
         decision_symbol=lambda code: DECISION_STATUS_SYMBOLS.get(code, ""),
         service_areas=SERVICE_AREA_LABELS,
+        body_kinds=BODY_KIND_LABELS,
         entity_type_label=lambda name: ENTITY_TYPE_LABELS.get(name, name),
         summary_line=summary_line,
-        today=today,
+        result_missing=resolution_result_missing,
+        milestone_overdue=milestone_overdue,
         row_errors=row_errors,
         phases=PHASE_LABELS,
         state_name=lambda code: STATES.get(code or "", ""),

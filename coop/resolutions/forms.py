@@ -7,6 +7,7 @@ from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAre
 
 from ..labels import INITIATIVE_FIELD_LABELS as L
 from ..labels import OUTCOME_LABELS, RESOLUTION_KIND_LABELS
+from .services import FIELDS
 
 NUMBER = {"inputmode": "numeric", "autocomplete": "off"}
 
@@ -44,24 +45,6 @@ class ResolutionForm(FlaskForm):
     remove_document = BooleanField(_l("Remove the stored paper"))
     version = HiddenField()
 
-    FIELDS = (
-        "body_id",
-        "organ",
-        "authoritative",
-        "reference",
-        "title",
-        "kind",
-        "session_date",
-        "public",
-        "outcome",
-        "votes_yes",
-        "votes_no",
-        "votes_abstain",
-        "result_text",
-        "resolution_text",
-        "source_url",
-    )
-
     def set_choices(self, bodies) -> None:
         self.body_id.choices = [(str(b.id), b.name) for b in bodies]
         if len(bodies) != 1:
@@ -74,4 +57,4 @@ class ResolutionForm(FlaskForm):
         ]
 
     def values(self) -> dict:
-        return {name: self[name].data for name in self.FIELDS}
+        return {name: self[name].data for name in FIELDS}

@@ -11,7 +11,7 @@ from sqlalchemy.orm import joinedload
 
 from .. import validation as v
 from ..auth import permissions
-from ..errors import ConflictError, PermissionDenied, ValidationError
+from ..errors import PermissionDenied, ValidationError, check_version
 from ..extensions import db
 from ..models import Document, Initiative, Outcome, Resolution, ResolutionKind, User
 
@@ -132,16 +132,7 @@ def update_resolution(
     remove_document: bool = False,
 ) -> Resolution:
     """Apply the given fields; a new document replaces the old one."""
-    if expected_version is not None and expected_version != resolution.version:
-        raise ConflictError(
-            _(
-                "Someone else changed this record in the meantime (version %(theirs)d, you edited "
-                "version %(yours)d). Reload it and make your change again.",
-                theirs=resolution.version,
-                yours=expected_version,
-            ),
-            {"version": _("The record has changed since you loaded it.")},
-        )
+    check_version(resolution, expected_version)
     if actor is not None and not permissions.can_edit_resolution(actor, resolution):
         raise PermissionDenied(_("Your role does not allow this."))
     errors: dict[str, str] = {}
@@ -163,11 +154,7 @@ def update_resolution(
 
 
 def delete_resolution(resolution: Resolution, *, expected_version: int | None = None) -> None:
-    if expected_version is not None and expected_version != resolution.version:
-        raise ConflictError(
-            _("Someone else changed this record in the meantime. Reload it first."),
-            {"version": _("The record has changed since you loaded it.")},
-        )
+    check_version(resolution, expected_version, detailed=False)
     document = resolution.document
     db.session.delete(resolution)
     if document is not None:

@@ -141,7 +141,7 @@ def edit(resolution_id: int):
     if request.method == "GET":
         form = ResolutionForm(
             data={
-                **{k: getattr(resolution, k) for k in ResolutionForm.FIELDS},
+                **{k: getattr(resolution, k) for k in services.FIELDS},
                 "body_id": str(resolution.body_id),
                 "kind": resolution.kind.value,
                 "outcome": resolution.outcome.value,

@@ -11,7 +11,7 @@ from sqlalchemy.orm import joinedload
 
 from ..auth import permissions
 from ..auth.services import MIN_PASSWORD_LENGTH
-from ..errors import ConflictError, PermissionDenied, ValidationError
+from ..errors import PermissionDenied, ValidationError, check_version
 from ..extensions import db
 from ..models import ApiToken, Body, BodyKind, Role, User
 
@@ -99,11 +99,7 @@ def update_user(
     user: User, data: dict[str, Any], *, actor: User | None, expected_version: int | None = None
 ) -> User:
     """Change an account; a non-empty `password` sets a new one."""
-    if expected_version is not None and expected_version != user.version:
-        raise ConflictError(
-            _("Someone else changed this record in the meantime. Reload it first."),
-            {"version": _("The record has changed since you loaded it.")},
-        )
+    check_version(user, expected_version, detailed=False)
     if actor is not None and not permissions.can_edit_user(actor, user):
         raise PermissionDenied(_("You may not change this account."))
     values = {k: data.get(k, getattr(user, k)) for k in ("email", "name", "role", "body_id")}
