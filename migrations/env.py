@@ -63,6 +63,13 @@ def run_migrations_offline():
         context.run_migrations()
 
 
+OWN_TABLES_OF_LIBRARIES = {"apscheduler_jobs"}
+
+
+def _include_name(name, type_, parent_names):
+    return not (type_ == "table" and name in OWN_TABLES_OF_LIBRARIES)
+
+
 def run_migrations_online():
     """Run migrations in 'online' mode.
 
@@ -84,6 +91,11 @@ def run_migrations_online():
     conf_args = current_app.extensions["migrate"].configure_args
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
+
+    # APScheduler's job store lives in the application database but is APScheduler's own table
+    # (created by our migration in APScheduler's layout); autogenerate leaves it alone.
+    if conf_args.get("include_name") is None:
+        conf_args["include_name"] = _include_name
 
     connectable = get_engine()
 

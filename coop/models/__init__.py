@@ -6,7 +6,9 @@ from .enums import (
     STATES,
     AuditAction,
     BodyKind,
+    ConditionStatus,
     DecisionStatus,
+    GrantStatus,
     LegalForm,
     Outcome,
     ParticipantRole,
@@ -14,12 +16,30 @@ from .enums import (
     ResolutionKind,
     Role,
     ServiceArea,
+    TrancheState,
+)
+from .funding import (
+    FundingProgram,
+    Grant,
+    GrantDocument,
+    ReminderSent,
+    SchedulerRun,
+    Tranche,
 )
 from .initiative import DECIDING_ROLES, Initiative, Milestone, Participant, PhaseChange
 from .resolution import Document, Resolution
 from .user import ApiToken, User, hash_token
 
 __all__ = [
+    "ConditionStatus",
+    "FundingProgram",
+    "Grant",
+    "GrantDocument",
+    "GrantStatus",
+    "ReminderSent",
+    "SchedulerRun",
+    "Tranche",
+    "TrancheState",
     "DECIDING_ROLES",
     "STATES",
     "DecisionStatus",

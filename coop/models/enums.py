@@ -115,3 +115,25 @@ class DecisionStatus(enum.StrEnum):
     DEFERRED = "deferred"
     SCHEDULED = "scheduled"
     NONE = "none"
+
+
+class GrantStatus(enum.StrEnum):
+    PLANNED = "planned"
+    APPLIED = "applied"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    DISBURSING = "disbursing"
+    CLOSED = "closed"
+
+
+class TrancheState(enum.StrEnum):
+    PLANNED = "planned"
+    REQUESTED = "requested"
+    RECEIVED = "received"
+
+
+class ConditionStatus(enum.StrEnum):
+    MET = "met"
+    NOT_MET = "not_met"
+    UNKNOWN = "unknown"
+    NOT_APPLICABLE = "not_applicable"

@@ -25,7 +25,7 @@ class User(AuditedMixin, UserMixin, TimestampMixin, VersionedMixin, db.Model):
         "locked_until",
         "last_login_at",
     )
-    __audit_redact__ = ("password_hash",)
+    __audit_redact__ = ("password_hash", "calendar_token_hash")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
@@ -39,6 +39,8 @@ class User(AuditedMixin, UserMixin, TimestampMixin, VersionedMixin, db.Model):
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # SHA-256 of the secret in the person's calendar feed address (shown once, when made).
+    calendar_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     body: Mapped[Body | None] = relationship()
     tokens: Mapped[list[ApiToken]] = relationship(back_populates="user", order_by="ApiToken.id")

@@ -1,0 +1,1 @@
+"""Funding programmes, grants, their condition check, reminders and calendar feeds."""

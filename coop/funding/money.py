@@ -1,0 +1,47 @@
+"""Money and rates as Decimal: rounding and German display, without an app context."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+
+from babel.dates import format_date
+from babel.numbers import format_currency, format_decimal
+
+CENT = Decimal("0.01")
+LOCALES = {"de": "de_DE", "en": "en_GB"}
+
+
+def to_cents(value: Decimal) -> Decimal:
+    """Half up to the cent: what is shown or sent."""
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def cap_to_cents(value: Decimal) -> Decimal:
+    """Down to the cent: a ceiling must not be exceeded by rounding."""
+    return value.quantize(CENT, rounding=ROUND_DOWN)
+
+
+def money(value: Decimal | None, lang: str = "de") -> str:
+    if value is None:
+        return "–"
+    return format_currency(to_cents(Decimal(value)), "EUR", locale=LOCALES.get(lang, "de_DE"))
+
+
+def percent(rate: Decimal | None, lang: str = "de") -> str:
+    """A fraction (0.15) as a percentage ("15 %"), up to two decimals."""
+    if rate is None:
+        return "–"
+    number = format_decimal(
+        (Decimal(rate) * 100).quantize(CENT, rounding=ROUND_HALF_UP).normalize(),
+        locale=LOCALES.get(lang, "de_DE"),
+    )
+    return f"{number} %" if lang == "de" else f"{number}%"
+
+
+def day(value: date | None, lang: str = "de") -> str:
+    if value is None:
+        return "–"
+    if lang == "de":
+        return value.strftime("%d.%m.%Y")
+    return format_date(value, "d MMM yyyy", locale=LOCALES.get(lang, "en_GB"))

@@ -1,0 +1,218 @@
+"""Funding: programmes (their rules as data), grants with tranches and documents, and the record
+of reminders sent and scheduler runs."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .base import AuditedMixin, TimestampMixin, VersionedMixin, utcnow
+from .body import enum_column
+from .enums import GrantStatus, TrancheState
+from .initiative import Initiative
+from .resolution import Document
+
+# Euro amounts to the cent, up to 999 billion; rates as fractions with four places (0.9000).
+Money = Numeric(14, 2, asdecimal=True)
+Rate = Numeric(5, 4, asdecimal=True)
+
+
+def _not_negative(*columns: str) -> tuple[CheckConstraint, ...]:
+    return tuple(
+        CheckConstraint(f"{c} IS NULL OR {c} >= 0", name=f"{c}_not_negative") for c in columns
+    )
+
+
+class FundingProgram(AuditedMixin, TimestampMixin, VersionedMixin, db.Model):
+    """A funding programme. Every limit is optional: one left empty is no condition."""
+
+    __tablename__ = "funding_programs"
+    __table_args__ = (
+        *_not_negative(
+            "base_amount",
+            "amount_per_additional_partner",
+            "min_duration_years",
+            "min_savings_rate",
+        ),
+        CheckConstraint(
+            "max_funding_rate IS NULL OR (max_funding_rate >= 0 AND max_funding_rate <= 1)",
+            name="funding_rate_fraction",
+        ),
+        CheckConstraint(
+            "min_savings_rate IS NULL OR min_savings_rate <= 1", name="savings_rate_fraction"
+        ),
+        CheckConstraint("base_partners IS NULL OR base_partners >= 1", name="base_partners_min"),
+        CheckConstraint("min_partners IS NULL OR min_partners >= 1", name="min_partners_min"),
+        CheckConstraint(
+            "application_until IS NULL OR application_from IS NULL "
+            "OR application_until >= application_from",
+            name="window_in_order",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(300), unique=True)
+    provider: Mapped[str | None] = mapped_column(String(300))
+    state: Mapped[str | None] = mapped_column(String(2))  # federal state key; None: federal/EU
+    legal_basis: Mapped[str | None] = mapped_column(String(500))
+    legal_basis_url: Mapped[str | None] = mapped_column(String(500))
+    base_amount: Mapped[Decimal | None] = mapped_column(Money)
+    base_partners: Mapped[int | None] = mapped_column(Integer)
+    amount_per_additional_partner: Mapped[Decimal | None] = mapped_column(Money)
+    max_funding_rate: Mapped[Decimal | None] = mapped_column(Rate)
+    min_partners: Mapped[int | None] = mapped_column(Integer)
+    min_duration_years: Mapped[int | None] = mapped_column(Integer)
+    min_savings_rate: Mapped[Decimal | None] = mapped_column(Rate)
+    requires_all_council_resolutions: Mapped[bool] = mapped_column(Boolean, default=False)
+    application_from: Mapped[date | None] = mapped_column(Date)
+    application_until: Mapped[date | None] = mapped_column(Date)
+    notes: Mapped[str | None] = mapped_column(Text)
+
+    def __repr__(self) -> str:
+        return f"<FundingProgram {self.id} {self.name!r}>"
+
+    def audit_label(self) -> str:
+        return self.name
+
+
+class Grant(AuditedMixin, TimestampMixin, VersionedMixin, db.Model):
+    """One application for, and grant of, a programme's money to an initiative."""
+
+    __tablename__ = "grants"
+    __table_args__ = (
+        *_not_negative("eligible_costs", "amount_requested", "amount_granted"),
+        CheckConstraint(
+            "period_end IS NULL OR period_start IS NULL OR period_end >= period_start",
+            name="period_in_order",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    initiative_id: Mapped[int] = mapped_column(
+        ForeignKey("initiatives.id", ondelete="RESTRICT"), index=True
+    )
+    program_id: Mapped[int] = mapped_column(
+        ForeignKey("funding_programs.id", ondelete="RESTRICT"), index=True
+    )
+    status: Mapped[GrantStatus] = mapped_column(enum_column(GrantStatus), index=True)
+    reference: Mapped[str | None] = mapped_column(String(100))  # file number (Aktenzeichen)
+    application_date: Mapped[date | None] = mapped_column(Date)
+    eligible_costs: Mapped[Decimal | None] = mapped_column(Money)
+    amount_requested: Mapped[Decimal | None] = mapped_column(Money)
+    amount_granted: Mapped[Decimal | None] = mapped_column(Money)
+    grant_letter_date: Mapped[date | None] = mapped_column(Date)
+    period_start: Mapped[date | None] = mapped_column(Date)
+    period_end: Mapped[date | None] = mapped_column(Date)
+    proof_of_use_due: Mapped[date | None] = mapped_column(Date, index=True)
+    proof_of_use_submitted: Mapped[date | None] = mapped_column(Date)
+    notes: Mapped[str | None] = mapped_column(Text)
+
+    initiative: Mapped[Initiative] = relationship()
+    program: Mapped[FundingProgram] = relationship()
+    tranches: Mapped[list[Tranche]] = relationship(
+        back_populates="grant",
+        cascade="all, delete-orphan",
+        order_by="(Tranche.due_on, Tranche.id)",
+    )
+    documents: Mapped[list[GrantDocument]] = relationship(
+        back_populates="grant", cascade="all, delete-orphan", order_by="GrantDocument.id"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Grant {self.id} {self.status}>"
+
+    def audit_label(self) -> str:
+        program = self.program.name if self.program else self.program_id
+        initiative = self.initiative.title if self.initiative else self.initiative_id
+        return f"{program} · {initiative}"
+
+
+class Tranche(AuditedMixin, db.Model):
+    """One call of funds (Mittelabruf)."""
+
+    __tablename__ = "grant_tranches"
+    __audit_context__ = ("Grant", "grant_id")
+    __table_args__ = (CheckConstraint("amount >= 0", name="amount_not_negative"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    grant_id: Mapped[int] = mapped_column(ForeignKey("grants.id", ondelete="CASCADE"), index=True)
+    due_on: Mapped[date] = mapped_column(Date, index=True)
+    amount: Mapped[Decimal] = mapped_column(Money)
+    state: Mapped[TrancheState] = mapped_column(enum_column(TrancheState))
+
+    grant: Mapped[Grant] = relationship(back_populates="tranches")
+
+    def audit_label(self) -> str:
+        return f"{self.due_on} {self.amount}"
+
+
+class GrantDocument(AuditedMixin, db.Model):
+    """A paper of the grant file: application, grant letter, proof of use."""
+
+    __tablename__ = "grant_documents"
+    __audit_context__ = ("Grant", "grant_id")
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    grant_id: Mapped[int] = mapped_column(ForeignKey("grants.id", ondelete="CASCADE"), index=True)
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), index=True
+    )
+    title: Mapped[str] = mapped_column(String(300))
+
+    grant: Mapped[Grant] = relationship(back_populates="documents")
+    document: Mapped[Document] = relationship()
+
+    def audit_label(self) -> str:
+        return self.title
+
+
+class ReminderSent(db.Model):
+    """A reminder that went out; the key makes each reminder go to each person once."""
+
+    __tablename__ = "reminders_sent"
+    __table_args__ = (UniqueConstraint("key", "user_id", name="once_per_user"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    subject: Mapped[str] = mapped_column(String(300))
+    sent_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class SchedulerRun(db.Model):
+    """One run of a scheduled job: which process ran it, when, and what it did."""
+
+    __tablename__ = "scheduler_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    job: Mapped[str] = mapped_column(String(100), index=True)
+    host: Mapped[str] = mapped_column(String(255))
+    pid: Mapped[int] = mapped_column(Integer)
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    summary: Mapped[str | None] = mapped_column(String(1000))
+
+
+__all__ = [
+    "FundingProgram",
+    "Grant",
+    "GrantDocument",
+    "ReminderSent",
+    "SchedulerRun",
+    "Tranche",
+]
