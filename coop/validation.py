@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from flask_babel import gettext as _
@@ -13,6 +14,12 @@ from flask_babel import gettext as _
 URL_RE = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 GERMAN_DATE_RE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
 MAX_INT = 2**31 - 1
+MAX_AMOUNT = Decimal("999999999999.99")
+# "490.000,50" (German groups), "490000,50", "490000.50", "490,000.50" (English groups).
+GERMAN_GROUPED_RE = re.compile(r"^\d{1,3}(\.\d{3})+(,\d+)?$")
+GERMAN_PLAIN_RE = re.compile(r"^\d+(,\d+)?$")
+POINT_PLAIN_RE = re.compile(r"^\d+(\.\d+)?$")
+ENGLISH_GROUPED_RE = re.compile(r"^\d{1,3}(,\d{3})+\.\d+$")
 
 
 def text(value: Any) -> str | None:
@@ -118,3 +125,92 @@ def url(errors: dict, key: str, value: Any, limit: int = 500) -> str | None:
     if out and key not in errors and not URL_RE.match(out):
         errors[key] = _("Please enter a web address starting with https:// or http://.")
     return out
+
+
+def _decimal_from_text(raw: str) -> Decimal | None:
+    """A non-negative number typed in German or plain notation; None if it is not one.
+
+    A form is German first: "1.500" is fifteen hundred and "1,5" is one and a half.
+    """
+    raw = raw.replace("€", "").replace("%", "").replace("\xa0", "").replace(" ", "").strip()
+    negative = raw.startswith("-")
+    raw = raw.removeprefix("-")
+    if GERMAN_GROUPED_RE.match(raw):
+        raw = raw.replace(".", "").replace(",", ".")
+    elif GERMAN_PLAIN_RE.match(raw):
+        raw = raw.replace(",", ".")
+    elif ENGLISH_GROUPED_RE.match(raw):
+        raw = raw.replace(",", "")
+    elif not POINT_PLAIN_RE.match(raw):
+        return None
+    value = Decimal(raw)
+    return -value if negative else value
+
+
+def decimal_number(errors: dict, key: str, value: Any) -> Decimal | None:
+    """A Decimal from a Decimal, an int, or text; floats are refused (money is never float)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool) or isinstance(value, float):
+        errors[key] = _("Please enter an amount, e.g. 490.000,00.")
+        return None
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            errors[key] = _("Please enter an amount, e.g. 490.000,00.")
+            return None
+        return value
+    try:
+        out = _decimal_from_text(str(value))
+    except InvalidOperation:
+        out = None
+    if out is None:
+        errors[key] = _("Please enter an amount, e.g. 490.000,00.")
+    return out
+
+
+def amount(errors: dict, key: str, value: Any, *, required: bool = False) -> Decimal | None:
+    """A sum of money in euros: not negative, at most two decimals."""
+    out = decimal_number(errors, key, value)
+    if key in errors:
+        return None
+    if out is None:
+        if required:
+            errors[key] = _("Please enter an amount.")
+        return None
+    if out < 0:
+        errors[key] = _("The amount cannot be negative.")
+    elif out > MAX_AMOUNT:
+        errors[key] = _("That amount is too large.")
+    elif out != out.quantize(Decimal("0.01")):
+        errors[key] = _("At most two decimal places (cents).")
+    else:
+        return out.quantize(Decimal("0.01"))
+    return None
+
+
+def fraction(errors: dict, key: str, value: Any, *, as_percent: bool = False) -> Decimal | None:
+    """A rate between 0 and 1 (0.9 = 90 %); typed as a percentage when `as_percent`."""
+    out = decimal_number(errors, key, value)
+    if out is None or key in errors:
+        if key in errors:
+            errors[key] = (
+                _("Please enter a percentage, e.g. 90.")
+                if as_percent
+                else _("Please enter a rate between 0 and 1, e.g. 0.9.")
+            )
+        return None
+    if as_percent:
+        out = out / 100
+    if out < 0 or out > 1:
+        errors[key] = (
+            _("Please enter a percentage between 0 and 100.")
+            if as_percent
+            else _("The rate must lie between 0 and 1 (0.9 = 90 %).")
+        )
+        return None
+    if out != out.quantize(Decimal("0.0001")):
+        errors[key] = _("At most two decimal places in percent (e.g. 12.34 %).")
+        return None
+    return out.quantize(Decimal("0.0001"))

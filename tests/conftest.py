@@ -93,7 +93,8 @@ def _clean(app) -> None:
         if db.engine.dialect.name == "postgresql":
             db.session.execute(
                 text(
-                    "TRUNCATE audit_entries, resolutions, documents, phase_changes, milestones, "
+                    "TRUNCATE audit_entries, reminders_sent, scheduler_runs, apscheduler_jobs, "
+                    "grant_documents, grant_tranches, grants, funding_programs, resolutions, documents, phase_changes, milestones, "
                     "initiative_participants, initiatives, api_tokens, users, bodies "
                     "RESTART IDENTITY CASCADE"
                 )
@@ -101,6 +102,13 @@ def _clean(app) -> None:
         else:
             for table in (
                 "audit_entries",
+                "reminders_sent",
+                "scheduler_runs",
+                "apscheduler_jobs",
+                "grant_documents",
+                "grant_tranches",
+                "grants",
+                "funding_programs",
                 "resolutions",
                 "documents",
                 "phase_changes",

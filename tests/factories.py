@@ -125,3 +125,51 @@ def resolution(ini, body: Body, **values):
         **values,
     }
     return resolutions.create_resolution(ini, data, actor=None)
+
+
+def program(**values):
+    """The NRW IKZ programme from its preset."""
+    from coop.funding import presets
+    from coop.funding import services as funding
+
+    return funding.save_program(
+        None, {**presets.preset_values(presets.NRW_IKZ), **values}, actor=None
+    )
+
+
+def grant(ini, prog, **values):
+    from coop.funding import services as funding
+
+    data = {"initiative_id": ini.id, "program_id": prog.id, "status": "planned", **values}
+    return funding.save_grant(None, data, actor=None)
+
+
+def hoexter_eleven(seed):
+    """The Höxter Digitalnetzwerk as the seed has it: the Kreis and ten towns, nine decided,
+    Brakel without a resolution, Nieheim scheduled for 10.03.2022 without a result."""
+    b = seed.bodies
+    towns = [
+        "Bad Driburg",
+        "Beverungen",
+        "Borgentreich",
+        "Höxter",
+        "Steinheim",
+        "Warburg",
+        "Willebadessen",
+    ]
+    extra = [body(name=name, kind="city", parent_id=b["hoexter"].id) for name in towns]
+    partners = [b["hoexter"], b["brakel"], b["nieheim"], b["marienmuenster"], *extra]
+    ini = initiative(
+        seed,
+        participants=[
+            {"body_id": p.id, "role": "lead" if p is b["hoexter"] else "partner"} for p in partners
+        ],
+    )
+    for p in partners:
+        if p is b["brakel"]:
+            continue
+        if p is b["nieheim"]:
+            resolution(ini, p, session_date="2022-03-10", outcome="scheduled")
+        else:
+            resolution(ini, p, session_date="2022-02-23")
+    return ini

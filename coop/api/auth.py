@@ -69,6 +69,15 @@ def _message(err: dict) -> str:
         return _("Unknown value; allowed: %(values)s.", values=ctx.get("expected", ""))
     if kind == "string_too_long":
         return _("At most %(n)d characters.", n=ctx.get("max_length", 0))
+    if kind in ("decimal_parsing", "decimal_type", "finite_number"):
+        return _('Please enter an amount as a decimal string, e.g. "490000.00".')
+    if kind in (
+        "date_parsing",
+        "date_from_datetime_parsing",
+        "date_type",
+        "date_from_datetime_inexact",
+    ):
+        return _("Please enter a date as YYYY-MM-DD.")
     if kind == "bool_type":
         return _("Please enter true or false.")
     return err.get("msg", _("Invalid value."))

@@ -4,7 +4,7 @@ from functools import cache
 
 from pydantic.json_schema import models_json_schema
 
-from ..models import Phase, ServiceArea
+from ..models import GrantStatus, Phase, ServiceArea
 from . import bp
 from .schemas import (
     BodyCreate,
@@ -13,6 +13,15 @@ from .schemas import (
     BodyUpdate,
     DecisionsOut,
     Error,
+    FundingProgramCreate,
+    FundingProgramList,
+    FundingProgramOut,
+    FundingProgramUpdate,
+    GrantCheckOut,
+    GrantCreate,
+    GrantList,
+    GrantOut,
+    GrantUpdate,
     InitiativeCreate,
     InitiativeList,
     InitiativeOut,
@@ -38,6 +47,15 @@ SCHEMAS = (
     ResolutionUpdate,
     ResolutionOut,
     ResolutionList,
+    FundingProgramCreate,
+    FundingProgramUpdate,
+    FundingProgramOut,
+    FundingProgramList,
+    GrantCreate,
+    GrantUpdate,
+    GrantOut,
+    GrantList,
+    GrantCheckOut,
 )
 REF = "#/components/schemas/{model}"
 
@@ -89,11 +107,13 @@ PAGING = [
 ]
 
 
-def _crud(name: str, plural: str, models: tuple, filters: list, id_name: str) -> dict:
+def _crud(
+    name: str, plural: str, models: tuple, filters: list, id_name: str, title: str | None = None
+) -> dict:
     """List/create and get/patch/delete paths of one resource."""
     create, update, out, listing = models
     ident = _param(id_name, {"type": "integer"}, f"Id of the {name}", "path", True)
-    title = name.capitalize()
+    title = title or name.capitalize()
     return {
         f"/{plural}": {
             "get": {
@@ -197,6 +217,36 @@ def _more_paths() -> dict:
             resolution_filters,
             "resolution_id",
         ),
+    }
+    paths |= _crud(
+        "funding programme",
+        "funding-programs",
+        (FundingProgramCreate, FundingProgramUpdate, FundingProgramOut, FundingProgramList),
+        [],
+        "program_id",
+        "FundingProgram",
+    )
+    paths |= _crud(
+        "grant",
+        "grants",
+        (GrantCreate, GrantUpdate, GrantOut, GrantList),
+        [
+            _param("status", {"type": "string", "enum": [s.value for s in GrantStatus]}, "Status"),
+            _param("program_id", {"type": "integer", "minimum": 1}, "Programme"),
+            _param("initiative_id", {"type": "integer", "minimum": 1}, "Initiative"),
+        ],
+        "grant_id",
+    )
+    paths["/grants/{grant_id}/check"] = {
+        "parameters": [_param("grant_id", {"type": "integer"}, "Id", "path", True)],
+        "get": {
+            "operationId": "checkGrant",
+            "summary": "Every condition of the programme checked against today's data",
+            "responses": {
+                "200": {"description": "The check", "content": _json(GrantCheckOut)},
+                **_errors(401, 404),
+            },
+        },
     }
     paths["/initiatives/{initiative_id}/decisions"] = {
         "parameters": [_param("initiative_id", {"type": "integer"}, "Id", "path", True)],

@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 from ..models import (
     BodyKind,
+    ConditionStatus,
     DecisionStatus,
+    GrantStatus,
     LegalForm,
     Outcome,
     ParticipantRole,
     Phase,
     ResolutionKind,
     ServiceArea,
+    TrancheState,
 )
 
 
@@ -285,3 +289,217 @@ def resolution_out(resolution) -> dict:
         f"/api/v1/resolutions/{resolution.id}/document" if resolution.document_id else None
     )
     return ResolutionOut.model_validate(data).model_dump(mode="json")
+
+
+# --- funding ------------------------------------------------------------------------------
+
+MONEY = 'Euros as a decimal string with at most two decimals, e.g. "490000.00"'
+RATE = 'A fraction as a decimal string, e.g. "0.90" for 90 %'
+ID = {"ge": 1, "le": 2**31 - 1}
+
+
+class FundingProgramFields(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    provider: str | None = Field(None, max_length=300)
+    state: str | None = Field(None, description="Two-digit key of the federal state, e.g. 05")
+    legal_basis: str | None = Field(None, max_length=500)
+    legal_basis_url: str | None = Field(None, max_length=500)
+    base_amount: Decimal | None = Field(None, description="For the first base_partners. " + MONEY)
+    base_partners: StrictInt | None = Field(None, ge=-(2**31), le=2**31 - 1)
+    amount_per_additional_partner: Decimal | None = Field(None, description=MONEY)
+    max_funding_rate: Decimal | None = Field(None, description="Of eligible costs. " + RATE)
+    min_partners: StrictInt | None = Field(None, ge=-(2**31), le=2**31 - 1)
+    min_duration_years: StrictInt | None = Field(None, ge=-(2**31), le=2**31 - 1)
+    min_savings_rate: Decimal | None = Field(None, description=RATE)
+    requires_all_council_resolutions: bool | None = None
+    application_from: date | None = None
+    application_until: date | None = None
+    notes: str | None = Field(None, max_length=20000)
+
+
+class FundingProgramCreate(FundingProgramFields):
+    name: str = Field(max_length=300)
+
+
+class FundingProgramUpdate(FundingProgramFields):
+    name: str | None = Field(None, max_length=300)
+    version: StrictInt | None = Field(
+        None, description="The version you edit; a stale one gives 409. Or send If-Match."
+    )
+
+
+class FundingProgramOut(BaseModel):
+    id: int
+    name: str
+    provider: str | None
+    state: str | None
+    legal_basis: str | None
+    legal_basis_url: str | None
+    base_amount: Decimal | None
+    base_partners: int | None
+    amount_per_additional_partner: Decimal | None
+    max_funding_rate: Decimal | None
+    min_partners: int | None
+    min_duration_years: int | None
+    min_savings_rate: Decimal | None
+    requires_all_council_resolutions: bool
+    application_from: date | None
+    application_until: date | None
+    notes: str | None
+    version: int
+    created_at: datetime
+    modified_at: datetime
+
+
+class FundingProgramList(BaseModel):
+    items: list[FundingProgramOut]
+    page: int
+    per_page: int
+    total: int
+
+
+def program_out(program) -> dict:
+    return FundingProgramOut.model_validate(program, from_attributes=True).model_dump(mode="json")
+
+
+class TrancheIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    date: date
+    amount: Decimal = Field(description=MONEY)
+    state: TrancheState = TrancheState.PLANNED
+
+
+class GrantFields(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    status: GrantStatus | None = None
+    reference: str | None = Field(None, max_length=100, description="File number")
+    application_date: date | None = None
+    eligible_costs: Decimal | None = Field(None, description=MONEY)
+    amount_requested: Decimal | None = Field(None, description=MONEY)
+    amount_granted: Decimal | None = Field(None, description=MONEY)
+    grant_letter_date: date | None = None
+    period_start: date | None = None
+    period_end: date | None = None
+    proof_of_use_due: date | None = None
+    proof_of_use_submitted: date | None = None
+    notes: str | None = Field(None, max_length=20000)
+    tranches: list[TrancheIn] | None = Field(
+        None, description="Replaces the list when given", max_length=200
+    )
+
+
+class GrantCreate(GrantFields):
+    initiative_id: StrictInt = Field(**ID)
+    program_id: StrictInt = Field(**ID)
+
+
+class GrantUpdate(GrantFields):
+    initiative_id: StrictInt | None = Field(None, **ID)
+    program_id: StrictInt | None = Field(None, **ID)
+    version: StrictInt | None = Field(
+        None, description="The version you edit; a stale one gives 409. Or send If-Match."
+    )
+
+
+class TrancheOut(BaseModel):
+    date: date
+    amount: Decimal
+    state: TrancheState
+
+
+class GrantDocumentOut(BaseModel):
+    id: int
+    title: str
+    file_name: str
+    size: int
+
+
+class GrantOut(BaseModel):
+    id: int
+    initiative_id: int
+    program_id: int
+    status: GrantStatus
+    reference: str | None
+    application_date: date | None
+    eligible_costs: Decimal | None
+    amount_requested: Decimal | None
+    amount_granted: Decimal | None
+    grant_letter_date: date | None
+    period_start: date | None
+    period_end: date | None
+    proof_of_use_due: date | None
+    proof_of_use_submitted: date | None
+    notes: str | None
+    tranches: list[TrancheOut]
+    documents: list[GrantDocumentOut]
+    version: int
+    created_at: datetime
+    modified_at: datetime
+
+
+class GrantList(BaseModel):
+    items: list[GrantOut]
+    page: int
+    per_page: int
+    total: int
+
+
+def grant_out(grant) -> dict:
+    data = {
+        k: getattr(grant, k) for k in GrantOut.model_fields if k not in ("tranches", "documents")
+    }
+    data["tranches"] = [
+        {"date": t.due_on, "amount": t.amount, "state": t.state} for t in grant.tranches
+    ]
+    data["documents"] = [
+        {"id": d.id, "title": d.title, "file_name": d.document.file_name, "size": d.document.size}
+        for d in grant.documents
+    ]
+    return GrantOut.model_validate(data).model_dump(mode="json")
+
+
+class ConditionOut(BaseModel):
+    code: str
+    status: ConditionStatus
+    message: str = Field(description="Why, in German")
+
+
+class MissingResolutionOut(BaseModel):
+    body_id: int
+    name: str
+    status: DecisionStatus
+    next_session: date | None = Field(description="Next scheduled session of its council")
+
+
+class GrantCheckOut(BaseModel):
+    eligible: bool
+    ceiling: Decimal | None = Field(description=MONEY + "; null when the programme sets none")
+    conditions: list[ConditionOut]
+    missing_resolutions: list[MissingResolutionOut]
+
+
+def check_out(result) -> dict:
+    return GrantCheckOut.model_validate(
+        {
+            "eligible": result.eligible,
+            "ceiling": result.ceiling.quantize(Decimal("0.01"))
+            if result.ceiling is not None
+            else None,
+            "conditions": [
+                {"code": c.code, "status": c.status, "message": c.message}
+                for c in result.conditions
+            ],
+            "missing_resolutions": [
+                {
+                    "body_id": m.body_id,
+                    "name": m.name,
+                    "status": m.status,
+                    "next_session": m.next_session,
+                }
+                for m in result.missing_resolutions
+            ],
+        }
+    ).model_dump(mode="json")

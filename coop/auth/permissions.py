@@ -6,7 +6,8 @@ Roles:
   every body whose district it is) and parentless associations such as Dataport AöR, which serve
   many districts; gives colleagues in its district accounts as partner editor or viewer.
 - partner_editor: bound to one body; records that body's own data only.
-- funding_officer: reads everything (manages funding, later).
+- funding_officer: reads everything; keeps the funding programmes and manages every grant
+  (coordinators manage the grants of initiatives they manage).
 - viewer: reads only.
 """
 
@@ -197,3 +198,41 @@ def can_record_resolution(user, initiative, body_id: int | None = None) -> bool:
 
 def can_edit_resolution(user, resolution) -> bool:
     return can_record_resolution(user, resolution.initiative, resolution.body_id)
+
+
+# --- funding ---------------------------------------------------------------------------------
+
+
+def can_view_funding(user) -> bool:
+    """Grants and their checks are internal: signed-in users read them."""
+    return can_view_registry(user)
+
+
+def can_manage_programs(user) -> bool:
+    """Programmes are shared rules: admins and funding officers keep them."""
+    return _is(user, Role.ADMIN, Role.FUNDING_OFFICER)
+
+
+def can_create_grant(user, initiative=None) -> bool:
+    """Funding officers for any initiative; coordinators for initiatives they manage."""
+    if _is(user, Role.ADMIN, Role.FUNDING_OFFICER):
+        return True
+    if not _is(user, Role.COORDINATOR):
+        return False
+    return initiative is None or can_edit_initiative(user, initiative)
+
+
+def can_edit_grant(user, grant) -> bool:
+    return can_create_grant(user, grant.initiative)
+
+
+can_delete_grant = can_edit_grant
+
+
+def sees_all_reminders(user) -> bool:
+    """Admins and funding officers see every reminder and every run of the scheduler."""
+    return _is(user, Role.ADMIN, Role.FUNDING_OFFICER)
+
+
+def can_view_reminders(user) -> bool:
+    return _is(user, Role.ADMIN, Role.FUNDING_OFFICER, Role.COORDINATOR)

@@ -21,7 +21,9 @@ class Preset:
 NRW_IKZ = Preset(
     key="nrw-ikz",
     name="Förderung interkommunaler Zusammenarbeit NRW (IKZ)",
-    provider="Land Nordrhein-Westfalen, Ministerium für Heimat, Kommunales, Bau und Digitalisierung",
+    provider=(
+        "Land Nordrhein-Westfalen, Ministerium für Heimat, Kommunales, Bau und Digitalisierung"
+    ),
     state="05",
     legal_basis="Förderrichtlinie Interkommunale Zusammenarbeit NRW vom 31.08.2021",
     notes=(

@@ -1,0 +1,161 @@
+"""/api/v1/funding-programs and /api/v1/grants, with each grant's condition check."""
+
+from flask import current_app, g, request
+from flask_babel import gettext as _
+
+from ..auth import permissions
+from ..extensions import db
+from ..funding import services
+from ..models import FundingProgram, GrantStatus
+from ..pagination import paginate
+from . import bp
+from .auth import ApiAbort, expected_version, parse_json, query_int, reject_nulls
+from .schemas import (
+    FundingProgramCreate,
+    FundingProgramUpdate,
+    GrantCreate,
+    GrantUpdate,
+    check_out,
+    grant_out,
+    program_out,
+)
+
+
+def _page(stmt, out):
+    per_page = query_int("per_page", 50, maximum=current_app.config["API_MAX_PER_PAGE"])
+    page = paginate(stmt, page=query_int("page", 1, maximum=10**6), per_page=per_page)
+    return {
+        "items": [out(item) for item in page.items],
+        "page": page.page,
+        "per_page": page.per_page,
+        "total": page.total,
+    }
+
+
+def _forbid_unless(allowed: bool) -> None:
+    if not allowed:
+        raise ApiAbort(403, _("Your role does not allow this."))
+
+
+def _program(program_id: int) -> FundingProgram:
+    program = db.session.get(FundingProgram, program_id)
+    if program is None:
+        raise ApiAbort(404, _("There is no programme with id %(id)d.", id=program_id))
+    return program
+
+
+@bp.get("/funding-programs")
+def list_programs():
+    """Funding programmes by name."""
+    return _page(services.program_query(), program_out)
+
+
+@bp.post("/funding-programs")
+def create_program():
+    """Add a programme (admins and funding officers)."""
+    payload = parse_json(FundingProgramCreate)
+    _forbid_unless(permissions.can_manage_programs(g.api_user))
+    program = services.save_program(None, payload.model_dump(exclude_unset=True), actor=g.api_user)
+    db.session.commit()
+    return program_out(program), 201, {"Location": f"/api/v1/funding-programs/{program.id}"}
+
+
+@bp.get("/funding-programs/<int:program_id>")
+def get_program(program_id: int):
+    return program_out(_program(program_id))
+
+
+@bp.patch("/funding-programs/<int:program_id>")
+def update_program(program_id: int):
+    program = _program(program_id)
+    payload = parse_json(FundingProgramUpdate)
+    _forbid_unless(permissions.can_manage_programs(g.api_user))
+    data = payload.model_dump(exclude_unset=True)
+    version = expected_version(data.pop("version", None))
+    reject_nulls(data, ("name", "requires_all_council_resolutions"))
+    services.save_program(program, data, actor=g.api_user, expected_version=version)
+    db.session.commit()
+    return program_out(program)
+
+
+@bp.delete("/funding-programs/<int:program_id>")
+def delete_program(program_id: int):
+    program = _program(program_id)
+    _forbid_unless(permissions.can_manage_programs(g.api_user))
+    services.delete_program(program, actor=g.api_user, expected_version=expected_version(None))
+    db.session.commit()
+    return "", 204
+
+
+def _grant(grant_id: int):
+    grant = services.load_grant(grant_id)
+    if grant is None:
+        raise ApiAbort(404, _("There is no grant with id %(id)d.", id=grant_id))
+    return grant
+
+
+def _status_arg():
+    value = request.args.get("status") or None
+    if value is not None and value not in set(GrantStatus):
+        raise ApiAbort(
+            400,
+            _("Please correct the marked fields."),
+            {"status": _("Unknown value; allowed: %(values)s.", values=", ".join(GrantStatus))},
+        )
+    return GrantStatus(value) if value else None
+
+
+@bp.get("/grants")
+def list_grants():
+    """Grants; filters status, program_id, initiative_id."""
+    stmt = services.grant_query(
+        status=_status_arg(),
+        program_id=query_int("program_id"),
+        initiative_id=query_int("initiative_id"),
+    )
+    return _page(stmt, grant_out)
+
+
+@bp.post("/grants")
+def create_grant():
+    """Add a grant with its tranches (funding officers; coordinators for their initiatives)."""
+    payload = parse_json(GrantCreate)
+    _forbid_unless(permissions.can_create_grant(g.api_user))
+    grant = services.save_grant(None, payload.model_dump(exclude_unset=True), actor=g.api_user)
+    db.session.commit()
+    grant = _grant(grant.id)
+    return grant_out(grant), 201, {"Location": f"/api/v1/grants/{grant.id}"}
+
+
+@bp.get("/grants/<int:grant_id>")
+def get_grant(grant_id: int):
+    return grant_out(_grant(grant_id))
+
+
+@bp.patch("/grants/<int:grant_id>")
+def update_grant(grant_id: int):
+    """Change the given fields; `tranches`, when given, replace the list."""
+    grant = _grant(grant_id)
+    payload = parse_json(GrantUpdate)
+    _forbid_unless(permissions.can_edit_grant(g.api_user, grant))
+    data = payload.model_dump(exclude_unset=True)
+    version = expected_version(data.pop("version", None))
+    reject_nulls(data, ("initiative_id", "program_id", "status"))
+    services.save_grant(grant, data, actor=g.api_user, expected_version=version)
+    db.session.commit()
+    return grant_out(_grant(grant_id))
+
+
+@bp.delete("/grants/<int:grant_id>")
+def delete_grant(grant_id: int):
+    grant = _grant(grant_id)
+    _forbid_unless(permissions.can_delete_grant(g.api_user, grant))
+    services.delete_grant(grant, actor=g.api_user, expected_version=expected_version(None))
+    db.session.commit()
+    return "", 204
+
+
+@bp.get("/grants/<int:grant_id>/check")
+def check_grant(grant_id: int):
+    """Every condition of the programme, checked against today's data."""
+    return check_out(services.check_grant(_grant(grant_id)))
