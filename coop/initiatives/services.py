@@ -209,6 +209,7 @@ def _apply_participants(initiative: Initiative, rows: list[dict], errors: dict) 
         return
     for p in removed:
         initiative.participants.remove(p)
+        db.session.delete(p)  # explicitly: an orphan's delete would not reach the audit trail
     for row in rows:
         p = existing.get(row["body"].id)
         if p is None:
@@ -236,6 +237,7 @@ def _apply_milestones(initiative: Initiative, rows: list[dict], errors: dict) ->
     for ident, m in existing.items():
         if ident not in kept:
             initiative.milestones.remove(m)
+            db.session.delete(m)
 
 
 def _check_scope(actor: User | None, initiative: Initiative) -> None:

@@ -411,3 +411,25 @@ def test_demo_seeds_read_back_through_the_api(app, client):
     # loading again adds nothing
     app.test_cli_runner().invoke(args=["demo", "load"])
     assert client.get("/api/v1/initiatives", headers=auth).json["total"] == 9
+
+
+def test_removing_a_participant_or_milestone_is_in_the_audit_trail(client, seed, ini):
+    r = client.patch(
+        f"/api/v1/initiatives/{ini.id}",
+        json={
+            "participants": [
+                {"body_id": seed.bodies["hoexter"].id, "role": "lead"},
+                {"body_id": seed.bodies["brakel"].id},
+            ],
+            "milestones": [],
+        },
+        headers=h(seed),
+    )
+    assert r.status_code == 200, r.json
+    deleted = {
+        (e.entity_type, e.entity_label)
+        for e in db.session.scalars(select(AuditEntry).where(AuditEntry.action == "delete"))
+    }
+    assert ("Participant", "Nieheim") in deleted
+    assert ("Participant", "Marienmünster") in deleted
+    assert ("Milestone", "Beschlüsse aller Räte") in deleted
