@@ -44,6 +44,21 @@ class Config:
     LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", 5))
     LOGIN_LOCKOUT_MINUTES = int(os.environ.get("LOGIN_LOCKOUT_MINUTES", 15))
     PAGE_SIZE = 25
+    # E-mail for reminders. Without MAIL_SERVER reminders can be previewed, not sent.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", 25))
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "0") == "1"  # STARTTLS
+    MAIL_USE_SSL = os.environ.get("MAIL_USE_SSL", "0") == "1"  # implicit TLS (port 465)
+    MAIL_FROM = os.environ.get("MAIL_FROM", "coop <noreply@coop.example>")
+    MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT", 30))
+    # The address people reach coop at, for links in e-mails and calendar feeds.
+    PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000")
+    # The daily reminder run (local time, Europe/Berlin) and how often a waiting second
+    # scheduler asks for the lock.
+    REMINDER_HOUR = int(os.environ.get("REMINDER_HOUR", 7))
+    SCHEDULER_LOCK_POLL_SECONDS = float(os.environ.get("SCHEDULER_LOCK_POLL_SECONDS", 10))
     API_MAX_PER_PAGE = 200
 
 

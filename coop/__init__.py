@@ -35,6 +35,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     from .auth.views import bp as auth_bp
     from .auth.views import init_login
     from .bodies.views import bp as bodies_bp
+    from .funding.views import bp as funding_bp
     from .initiatives.views import bp as initiatives_bp
     from .main.views import bp as main_bp
     from .resolutions.views import bp as resolutions_bp
@@ -46,6 +47,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     app.register_blueprint(bodies_bp)
     app.register_blueprint(initiatives_bp)
     app.register_blueprint(resolutions_bp)
+    app.register_blueprint(funding_bp)
     app.register_blueprint(users_bp)
     app.register_blueprint(api_bp)
     csrf.exempt(api_bp)  # the API authenticates with bearer tokens, not cookies

@@ -6,7 +6,7 @@ import time
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from . import audit
 from .errors import ServiceError
@@ -16,6 +16,7 @@ bodies_cli = AppGroup("bodies", help="The partner registry.")
 users_cli = AppGroup("users", help="Accounts.")
 tokens_cli = AppGroup("tokens", help="API tokens.")
 demo_cli = AppGroup("demo", help="Demo data.")
+reminders_cli = AppGroup("reminders", help="Deadline and session reminders by e-mail.")
 
 
 def _fail(exc: ServiceError):
@@ -164,6 +165,53 @@ def load_demo(if_empty: bool):
         click.echo(f"  {role:16} {email:40} {password}")
 
 
+@reminders_cli.command("send")
+@click.option("--dry-run", is_flag=True, help="Only show who would get what; send nothing.")
+@click.option(
+    "--date",
+    "on",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Run as if today were this day (YYYY-MM-DD).",
+)
+def send_reminders(dry_run: bool, on):
+    """Send today's reminders; each goes to each person once, however often this runs."""
+    from .reminders import mail, scheduler, services
+
+    day = on.date() if on else None
+    try:
+        if dry_run:
+            summary = services.send_reminders(day, dry_run=True)
+        else:
+            with audit.acting_as(None, "reminders (CLI)"):
+                text = scheduler.record_run(
+                    "reminders-cli", lambda: str(services.send_reminders(day))
+                )
+            click.echo(text)
+            return
+    except mail.MailNotConfigured:
+        raise click.ClickException(
+            "MAIL_SERVER is not set. Set MAIL_SERVER (and MAIL_PORT, MAIL_FROM) or use --dry-run."
+        ) from None
+    for line in summary.lines:
+        click.echo(f"  {line}")
+    click.echo(f"Dry run: {summary}; nothing sent.")
+
+
+@click.command("scheduler")
+@with_appcontext
+@click.option("--run-now", is_flag=True, help="Also run the reminders once right after start.")
+def run_scheduler(run_now: bool):
+    """Run the one scheduler process (daily reminders). A second one waits for the lock."""
+    from .reminders import scheduler
+
+    scheduler.run(
+        current_app._get_current_object(),
+        run_now=run_now,
+        on_message=lambda m: click.echo(m, err=True),
+    )
+
+
 def init_cli(app: Flask) -> None:
-    for group in (bodies_cli, users_cli, tokens_cli, demo_cli):
+    for group in (bodies_cli, users_cli, tokens_cli, demo_cli, reminders_cli, run_scheduler):
         app.cli.add_command(group)

@@ -44,7 +44,7 @@ def apply_errors(form: FlaskForm, exc: ServiceError) -> None:
 def row_errors(form: FlaskForm) -> list[tuple[str, str, str]]:
     """(field id, label, message) of every error inside list rows, for the error summary."""
     out = []
-    for list_name in ("participants", "milestones"):
+    for list_name in ("participants", "milestones", "tranches"):
         rows = getattr(form, list_name, None)
         if rows is None:
             continue

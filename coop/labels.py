@@ -5,7 +5,9 @@ from flask_babel import lazy_gettext as _l
 from .models import (
     AuditAction,
     BodyKind,
+    ConditionStatus,
     DecisionStatus,
+    GrantStatus,
     LegalForm,
     Outcome,
     ParticipantRole,
@@ -13,6 +15,7 @@ from .models import (
     ResolutionKind,
     Role,
     ServiceArea,
+    TrancheState,
 )
 
 BODY_KIND_LABELS = {
@@ -146,6 +149,88 @@ ENTITY_TYPE_LABELS = {
     "Participant": _l("Participation"),
     "Milestone": _l("Milestone"),
     "PhaseChange": _l("Phase change"),
+    "FundingProgram": _l("Funding programme"),
+    "Grant": _l("Grant"),
+    "Tranche": _l("Tranche"),
+    "GrantDocument": _l("Document"),
+}
+
+GRANT_STATUS_LABELS = {
+    GrantStatus.PLANNED: _l("planned"),
+    GrantStatus.APPLIED: _l("applied for"),
+    GrantStatus.APPROVED: _l("approved"),
+    GrantStatus.REJECTED: _l("rejected"),
+    GrantStatus.DISBURSING: _l("disbursing"),
+    GrantStatus.CLOSED: _l("closed"),
+}
+
+TRANCHE_STATE_LABELS = {
+    TrancheState.PLANNED: _l("planned"),
+    TrancheState.REQUESTED: _l("requested"),
+    TrancheState.RECEIVED: _l("received"),
+}
+
+CONDITION_STATUS_LABELS = {
+    ConditionStatus.MET: _l("met"),
+    ConditionStatus.NOT_MET: _l("not met"),
+    ConditionStatus.UNKNOWN: _l("unknown"),
+    ConditionStatus.NOT_APPLICABLE: _l("not applicable"),
+}
+
+CONDITION_STATUS_SYMBOLS = {
+    ConditionStatus.MET: "✓",
+    ConditionStatus.NOT_MET: "✗",
+    ConditionStatus.UNKNOWN: "?",
+    ConditionStatus.NOT_APPLICABLE: "–",
+}
+
+CONDITION_LABELS = {
+    "ceiling": _l("Ceiling"),
+    "min_partners": _l("Minimum number of partners"),
+    "council_resolutions": _l("Council resolutions"),
+    "duration": _l("Minimum duration"),
+    "savings_rate": _l("Savings rate"),
+    "application_window": _l("Application window"),
+    "proof_of_use": _l("Proof of use"),
+}
+
+PROGRAM_FIELD_LABELS = {
+    "name": _l("Name"),
+    "provider": _l("Provider"),
+    "state": _l("Federal state"),
+    "legal_basis": _l("Legal basis"),
+    "legal_basis_url": _l("Link to the legal basis"),
+    "base_amount": _l("Base amount (EUR)"),
+    "base_partners": _l("Partners covered by the base amount"),
+    "amount_per_additional_partner": _l("Amount per further partner (EUR)"),
+    "max_funding_rate": _l("Maximum funding rate (% of eligible costs)"),
+    "min_partners": _l("Minimum number of partners"),
+    "min_duration_years": _l("Minimum duration (years)"),
+    "min_savings_rate": _l("Minimum savings (%)"),
+    "requires_all_council_resolutions": _l("Resolutions of all partners' councils required"),
+    "application_from": _l("Applications from"),
+    "application_until": _l("Applications until"),
+    "notes": _l("Notes"),
+}
+
+GRANT_FIELD_LABELS = {
+    "initiative_id": _l("Initiative"),
+    "program_id": _l("Funding programme"),
+    "status": _l("Status"),
+    "reference": _l("File number"),
+    "application_date": _l("Application date"),
+    "eligible_costs": _l("Eligible costs (EUR)"),
+    "amount_requested": _l("Amount requested (EUR)"),
+    "amount_granted": _l("Amount granted (EUR)"),
+    "grant_letter_date": _l("Date of the grant letter"),
+    "period_start": _l("Funding period from"),
+    "period_end": _l("Funding period until"),
+    "proof_of_use_due": _l("Proof of use due"),
+    "proof_of_use_submitted": _l("Proof of use submitted"),
+    "notes": _l("Notes"),
+    "date": _l("Due on"),
+    "amount": _l("Amount (EUR)"),
+    "state": _l("State"),
 }
 
 INITIATIVE_FIELD_LABELS = {

@@ -23,6 +23,7 @@ from ..bodies import services as bodies
 from ..errors import ServiceError
 from ..extensions import db
 from ..forms import apply_errors
+from ..funding import services as funding
 from ..models import Body, BodyKind, Phase, ServiceArea
 from ..pagination import paginate
 from ..resolutions import services as resolutions
@@ -88,8 +89,13 @@ def detail(initiative_id: int):
         resolutions.resolution_query(initiative_id=initiative.id, public_only=public_only)
     ).all()
     recordable = permissions.recordable_body_ids(current_user, initiative)
+    grants = None
+    if permissions.can_view_funding(current_user):
+        grants = db.session.scalars(funding.grant_query(initiative_id=initiative.id)).unique().all()
     return render_template(
         "initiatives/detail.html",
+        grants=grants,
+        can_add_grant=permissions.can_create_grant(current_user, initiative),
         initiative=initiative,
         summary=summary,
         today=services.today(),

@@ -1,0 +1,180 @@
+"""Forms of programmes and grants. Types and rules are checked in the services; the forms render,
+carry the CSRF token, and show stored values in German notation."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from babel.numbers import format_decimal
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import (
+    BooleanField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+
+from ..labels import GRANT_FIELD_LABELS as G
+from ..labels import GRANT_STATUS_LABELS, TRANCHE_STATE_LABELS
+from ..labels import PROGRAM_FIELD_LABELS as P
+from ..models import STATES
+
+DATE = {"type": "date"}
+AMOUNT = {"inputmode": "decimal", "autocomplete": "off"}
+
+
+def number_text(value: Decimal | None, places: int = 2) -> str:
+    """A stored number as the form shows it: 490.000,00 in German, 490,000.00 in English."""
+    if value is None:
+        return ""
+    pattern = "#,##0." + "0" * places if places else "#,##0"
+    return format_decimal(value, format=pattern, locale=str(get_locale() or "de"))
+
+
+def percent_text(rate: Decimal | None) -> str:
+    if rate is None:
+        return ""
+    return format_decimal((rate * 100).normalize(), locale=str(get_locale() or "de"))
+
+
+class ProgramForm(FlaskForm):
+    name = StringField(P["name"], render_kw={"maxlength": 300})
+    provider = StringField(P["provider"], render_kw={"maxlength": 300})
+    state = SelectField(P["state"], choices=[], validate_choice=False)
+    legal_basis = StringField(P["legal_basis"], render_kw={"maxlength": 500})
+    legal_basis_url = StringField(P["legal_basis_url"], render_kw={"type": "url"})
+    base_amount = StringField(
+        P["base_amount"], description=_l("e.g. 175.000,00; leave empty if none"), render_kw=AMOUNT
+    )
+    base_partners = StringField(P["base_partners"], render_kw={"inputmode": "numeric"})
+    amount_per_additional_partner = StringField(
+        P["amount_per_additional_partner"], render_kw=AMOUNT
+    )
+    max_funding_rate = StringField(
+        P["max_funding_rate"], description=_l("e.g. 90"), render_kw=AMOUNT
+    )
+    min_partners = StringField(P["min_partners"], render_kw={"inputmode": "numeric"})
+    min_duration_years = StringField(P["min_duration_years"], render_kw={"inputmode": "numeric"})
+    min_savings_rate = StringField(
+        P["min_savings_rate"], description=_l("e.g. 15"), render_kw=AMOUNT
+    )
+    requires_all_council_resolutions = BooleanField(P["requires_all_council_resolutions"])
+    application_from = StringField(P["application_from"], render_kw=DATE)
+    application_until = StringField(P["application_until"], render_kw=DATE)
+    notes = TextAreaField(P["notes"], render_kw={"rows": 4})
+    version = HiddenField()
+
+    def set_choices(self) -> None:
+        self.state.choices = [("", _l("– none (federal or EU) –")), *STATES.items()]
+
+    def values(self) -> dict:
+        return {
+            name: field.data
+            for name, field in self._fields.items()
+            if name not in ("csrf_token", "version")
+        }
+
+    def fill(self, program) -> None:
+        for name in self.values():
+            value = getattr(program, name)
+            if name in ("max_funding_rate", "min_savings_rate"):
+                value = percent_text(value)
+            elif name in ("base_amount", "amount_per_additional_partner"):
+                value = number_text(value)
+            elif name == "requires_all_council_resolutions":
+                value = bool(value)
+            elif value is None:
+                value = ""
+            else:
+                value = str(value)
+            self[name].data = value
+        self.version.data = str(program.version)
+
+
+class TrancheRow(Form):
+    date = StringField(G["date"], render_kw=DATE)
+    amount = StringField(G["amount"], render_kw=AMOUNT)
+    state = SelectField(G["state"], choices=[], validate_choice=False)
+
+
+class GrantForm(FlaskForm):
+    initiative_id = SelectField(G["initiative_id"], choices=[], validate_choice=False)
+    program_id = SelectField(G["program_id"], choices=[], validate_choice=False)
+    status = SelectField(G["status"], choices=[], validate_choice=False)
+    reference = StringField(G["reference"], render_kw={"maxlength": 100})
+    application_date = StringField(G["application_date"], render_kw=DATE)
+    eligible_costs = StringField(G["eligible_costs"], render_kw=AMOUNT)
+    amount_requested = StringField(G["amount_requested"], render_kw=AMOUNT)
+    amount_granted = StringField(G["amount_granted"], render_kw=AMOUNT)
+    grant_letter_date = StringField(G["grant_letter_date"], render_kw=DATE)
+    period_start = StringField(G["period_start"], render_kw=DATE)
+    period_end = StringField(G["period_end"], render_kw=DATE)
+    proof_of_use_due = StringField(G["proof_of_use_due"], render_kw=DATE)
+    proof_of_use_submitted = StringField(G["proof_of_use_submitted"], render_kw=DATE)
+    notes = TextAreaField(G["notes"], render_kw={"rows": 4})
+    tranches = FieldList(FormField(TrancheRow), min_entries=0)
+    version = HiddenField()
+
+    def set_choices(self, initiatives, programs) -> None:
+        self.initiative_id.choices = [
+            ("", _l("– please choose –")),
+            *((str(i.id), i.title) for i in initiatives),
+        ]
+        self.program_id.choices = [
+            ("", _l("– please choose –")),
+            *((str(p.id), p.name) for p in programs),
+        ]
+        self.status.choices = [(k.value, v) for k, v in GRANT_STATUS_LABELS.items()]
+        for row in self.tranches:
+            row.state.choices = [(k.value, v) for k, v in TRANCHE_STATE_LABELS.items()]
+
+    def add_blank_rows(self, n: int) -> None:
+        for _ in range(n):
+            self.tranches.append_entry()
+
+    def values(self) -> dict:
+        out = {
+            name: field.data
+            for name, field in self._fields.items()
+            if name not in ("csrf_token", "version", "tranches")
+        }
+        out["tranches"] = [dict(row.data) for row in self.tranches]
+        return out
+
+    def fill(self, grant) -> None:
+        for name in self.values():
+            if name == "tranches":
+                continue
+            value = getattr(grant, name)
+            if name in ("eligible_costs", "amount_requested", "amount_granted"):
+                value = number_text(value)
+            elif hasattr(value, "value"):
+                value = value.value
+            elif value is None:
+                value = ""
+            else:
+                value = str(value)
+            self[name].data = value
+        self.version.data = str(grant.version)
+        for t in grant.tranches:
+            self.tranches.append_entry(
+                {
+                    "date": t.due_on.isoformat(),
+                    "amount": number_text(t.amount),
+                    "state": t.state.value,
+                }
+            )
+
+
+class DocumentForm(FlaskForm):
+    title = StringField(
+        _l("Title"), description=_l("e.g. Grant letter"), render_kw={"maxlength": 300}
+    )
+    document = FileField(_l("PDF file (at most 20 MB)"), render_kw={"accept": "application/pdf"})

@@ -1,0 +1,404 @@
+"""Pages of funding: the funding officer's overview, programmes, grants with their check (printable
+and as PDF), tranches and documents."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from ..audit import audit_entries
+from ..auth import permissions
+from ..errors import ServiceError, ValidationError
+from ..extensions import db
+from ..forms import apply_errors
+from ..initiatives import services as initiatives
+from ..labels import GRANT_STATUS_LABELS
+from ..models import FundingProgram, GrantDocument, GrantStatus, Initiative, Participant
+from ..resolutions import documents
+from . import presets, services
+from .forms import DocumentForm, GrantForm, ProgramForm
+
+bp = Blueprint("funding", __name__, url_prefix="/funding")
+UPLOAD_LIMIT = documents.MAX_PDF_BYTES + 1024 * 1024
+
+
+@bp.before_request
+@login_required
+def _signed_in():
+    """Funding is internal: every page needs a signed-in user."""
+    if not permissions.can_view_funding(current_user):
+        abort(403)
+
+
+def _lang() -> str:
+    return str(get_locale() or "de")[:2]
+
+
+# --- overview --------------------------------------------------------------------------------
+
+
+@bp.route("/")
+def index():
+    """All grants with their state and check, and what is missing across them."""
+    status = request.args.get("status") or None
+    if status not in {s.value for s in GrantStatus}:
+        status = None
+    program_id = request.args.get("program_id", type=int)
+    grants = list(
+        db.session.scalars(
+            services.grant_query(
+                status=GrantStatus(status) if status else None, program_id=program_id
+            )
+        ).unique()
+    )
+    checks = services.check_grants(grants)
+    programs = db.session.scalars(services.program_query()).all()
+    return render_template(
+        "funding/index.html",
+        grants=grants,
+        checks=checks,
+        totals={g.id: services.tranche_totals(g) for g in grants},
+        missing=services.missing_across(grants, checks),
+        programs=programs,
+        status=status,
+        program_id=str(program_id) if program_id else None,
+        grant_status_options=[(k.value, v) for k, v in GRANT_STATUS_LABELS.items()],
+        open_ids=[g.id for g in grants if checks[g.id].open_conditions],
+        lang=_lang(),
+        can_create=permissions.can_create_grant(current_user),
+        can_manage_programs=permissions.can_manage_programs(current_user),
+    )
+
+
+# --- programmes ------------------------------------------------------------------------------
+
+
+def _program(program_id: int) -> FundingProgram:
+    program = db.session.get(FundingProgram, program_id)
+    if program is None:
+        abort(404)
+    return program
+
+
+@bp.route("/programs/")
+def programs():
+    return render_template(
+        "funding/programs.html",
+        programs=db.session.scalars(services.program_query()).all(),
+        presets=presets.PRESETS.values(),
+        can_manage=permissions.can_manage_programs(current_user),
+    )
+
+
+@bp.route("/programs/<int:program_id>")
+def program_detail(program_id: int):
+    program = _program(program_id)
+    grants = list(db.session.scalars(services.grant_query(program_id=program_id)).unique())
+    return render_template(
+        "funding/program.html",
+        program=program,
+        grants=grants,
+        can_manage=permissions.can_manage_programs(current_user),
+        audit=audit_entries("FundingProgram", program.id)
+        if permissions.can_view_audit(current_user)
+        else None,
+    )
+
+
+def _program_form(program: FundingProgram | None):
+    if not permissions.can_manage_programs(current_user):
+        abort(403)
+    form = ProgramForm()
+    form.set_choices()
+    if request.method == "GET":
+        if program is not None:
+            form.fill(program)
+        elif request.args.get("preset") in presets.PRESETS:
+            form.fill(
+                FundingProgram(
+                    **presets.preset_values(presets.PRESETS[request.args["preset"]]), version=1
+                )
+            )
+            form.version.data = ""
+    if form.validate_on_submit():
+        try:
+            version = int(form.version.data) if (form.version.data or "").isdigit() else None
+            saved = services.save_program(
+                program,
+                form.values(),
+                actor=current_user,
+                expected_version=version,
+                rates_as_percent=True,
+            )
+            db.session.commit()
+            flash(_("The programme has been saved."), "success")
+            return redirect(url_for(".program_detail", program_id=saved.id))
+        except ServiceError as exc:
+            db.session.rollback()
+            apply_errors(form, exc)
+            return render_template(
+                "funding/program_form.html", form=form, program=program
+            ), exc.status
+    return render_template("funding/program_form.html", form=form, program=program)
+
+
+@bp.route("/programs/new", methods=["GET", "POST"])
+def program_create():
+    return _program_form(None)
+
+
+@bp.route("/programs/<int:program_id>/edit", methods=["GET", "POST"])
+def program_edit(program_id: int):
+    return _program_form(_program(program_id))
+
+
+@bp.route("/programs/<int:program_id>/delete", methods=["POST"])
+def program_delete(program_id: int):
+    program = _program(program_id)
+    try:
+        services.delete_program(
+            program, actor=current_user, expected_version=request.form.get("version", type=int)
+        )
+        db.session.commit()
+    except ServiceError as exc:
+        db.session.rollback()
+        flash(exc.message, "danger")
+        return redirect(url_for(".program_detail", program_id=program_id))
+    flash(_("The programme has been deleted."), "success")
+    return redirect(url_for(".programs"))
+
+
+# --- grants ----------------------------------------------------------------------------------
+
+
+def _grant(grant_id: int, *, for_edit: bool = False):
+    grant = services.load_grant(grant_id)
+    if grant is None:
+        abort(404)
+    if for_edit and not permissions.can_edit_grant(current_user, grant):
+        abort(403)
+    return grant
+
+
+def _initiative_choices():
+    stmt = (
+        select(Initiative)
+        .order_by(Initiative.title)
+        .options(
+            joinedload(Initiative.lead_body),
+            selectinload(Initiative.participants).joinedload(Participant.body),
+        )
+    )
+    rows = db.session.scalars(stmt).unique().all()
+    return [i for i in rows if permissions.can_create_grant(current_user, i)]
+
+
+def _grant_form_page(form, grant, status=200):
+    return (
+        render_template("funding/grant_form.html", form=form, grant=grant),
+        status,
+    )
+
+
+def _form_action(form) -> bool:
+    """The button to add tranche rows: re-render with one more row, store nothing."""
+    if request.method == "POST" and "add_tranche" in request.form:
+        form.add_blank_rows(1)
+        return True
+    return False
+
+
+@bp.route("/grants/new", methods=["GET", "POST"])
+def grant_create():
+    if not permissions.can_create_grant(current_user):
+        abort(403)
+    form = GrantForm()
+    if request.method == "GET":
+        form.initiative_id.data = request.args.get("initiative_id", "")
+        form.status.data = GrantStatus.PLANNED.value
+        form.add_blank_rows(2)
+    choose = db.session.scalars(services.program_query()).all()
+    if _form_action(form):
+        form.set_choices(_initiative_choices(), choose)
+        return _grant_form_page(form, None)
+    form.set_choices(_initiative_choices(), choose)
+    if form.validate_on_submit():
+        try:
+            grant = services.save_grant(None, form.values(), actor=current_user)
+            db.session.commit()
+            flash(_("The grant has been saved."), "success")
+            return redirect(url_for(".grant_detail", grant_id=grant.id))
+        except ServiceError as exc:
+            db.session.rollback()
+            apply_errors(form, exc)
+            return _grant_form_page(form, None, exc.status)
+    return _grant_form_page(form, None)
+
+
+@bp.route("/grants/<int:grant_id>/edit", methods=["GET", "POST"])
+def grant_edit(grant_id: int):
+    grant = _grant(grant_id, for_edit=True)
+    form = GrantForm()
+    if request.method == "GET":
+        form.fill(grant)
+        form.add_blank_rows(1)
+    programs = db.session.scalars(services.program_query()).all()
+    form.set_choices(_initiative_choices() or [grant.initiative], programs)
+    if _form_action(form):
+        form.set_choices(_initiative_choices() or [grant.initiative], programs)
+        return _grant_form_page(form, grant)
+    if form.validate_on_submit():
+        try:
+            version = int(form.version.data) if (form.version.data or "").isdigit() else None
+            services.save_grant(grant, form.values(), actor=current_user, expected_version=version)
+            db.session.commit()
+            flash(_("The changes have been saved."), "success")
+            return redirect(url_for(".grant_detail", grant_id=grant.id))
+        except ServiceError as exc:
+            db.session.rollback()
+            apply_errors(form, exc)
+            return _grant_form_page(form, services.load_grant(grant_id), exc.status)
+    return _grant_form_page(form, grant)
+
+
+@bp.route("/grants/<int:grant_id>/delete", methods=["POST"])
+def grant_delete(grant_id: int):
+    grant = _grant(grant_id, for_edit=True)
+    initiative_id = grant.initiative_id
+    try:
+        services.delete_grant(
+            grant, actor=current_user, expected_version=request.form.get("version", type=int)
+        )
+        db.session.commit()
+    except ServiceError as exc:
+        db.session.rollback()
+        flash(exc.message, "danger")
+        return redirect(url_for(".grant_detail", grant_id=grant_id))
+    flash(_("The grant has been deleted."), "success")
+    return redirect(url_for("initiatives.detail", initiative_id=initiative_id))
+
+
+def _audit(grant):
+    return audit_entries("Grant", grant.id) if permissions.can_view_audit(current_user) else None
+
+
+def _check_context(grant):
+    today = initiatives.today()
+    return {
+        "grant": grant,
+        "result": services.check_grant(grant, today),
+        "partners": initiatives.decision_summaries([grant.initiative], today)[
+            grant.initiative.id
+        ].partners,
+        "totals": services.tranche_totals(grant),
+        "today": today,
+        "lang": _lang(),
+    }
+
+
+@bp.route("/grants/<int:grant_id>")
+def grant_detail(grant_id: int):
+    grant = _grant(grant_id)
+    return render_template(
+        "funding/grant.html",
+        **_check_context(grant),
+        document_form=DocumentForm(),
+        can_edit=permissions.can_edit_grant(current_user, grant),
+        audit=audit_entries("Grant", grant.id)
+        if permissions.can_view_audit(current_user)
+        else None,
+    )
+
+
+@bp.route("/grants/<int:grant_id>/check")
+def grant_check(grant_id: int):
+    """The check alone, laid out for print (A4) and the application file."""
+    return render_template("funding/check_print.html", **_check_context(_grant(grant_id)))
+
+
+@bp.route("/grants/<int:grant_id>/check.pdf")
+def grant_check_pdf(grant_id: int):
+    """The printable check as PDF (WeasyPrint), with our own fonts and styles only."""
+    from .pdf import html_to_pdf
+
+    grant = _grant(grant_id)
+    html = render_template("funding/check_print.html", **_check_context(grant), as_pdf=True)
+    name = f"foerderpruefung-{grant.id}-{initiatives.today().isoformat()}.pdf"
+    return Response(
+        html_to_pdf(html),
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+# --- documents -------------------------------------------------------------------------------
+
+
+@bp.route("/grants/<int:grant_id>/documents", methods=["POST"])
+def document_add(grant_id: int):
+    request.max_content_length = UPLOAD_LIMIT
+    grant = _grant(grant_id, for_edit=True)
+    form = DocumentForm()
+    if form.validate_on_submit():
+        file = form.document.data
+        try:
+            if file is None or not getattr(file, "filename", ""):
+                raise ValidationError(
+                    _("Please correct the marked fields."),
+                    {"document": _("Please choose a PDF file.")},
+                )
+            document = documents.store_pdf(file.filename, file.read())
+            services.add_document(grant, form.title.data, document, actor=current_user)
+            db.session.commit()
+            flash(_("The document has been added."), "success")
+            return redirect(url_for(".grant_detail", grant_id=grant_id) + "#documents")
+        except ServiceError as exc:
+            db.session.rollback()
+            apply_errors(form, exc)
+    grant = _grant(grant_id)
+    return (
+        render_template(
+            "funding/grant.html",
+            **_check_context(grant),
+            document_form=form,
+            can_edit=True,
+            audit=_audit(grant),
+        ),
+        422,
+    )
+
+
+def _grant_document(grant_id: int, item_id: int) -> GrantDocument:
+    item = db.session.get(GrantDocument, item_id)
+    if item is None or item.grant_id != grant_id:
+        abort(404)
+    return item
+
+
+@bp.route("/grants/<int:grant_id>/documents/<int:item_id>")
+def document_get(grant_id: int, item_id: int):
+    _grant(grant_id)
+    return documents.send_document(_grant_document(grant_id, item_id).document)
+
+
+@bp.route("/grants/<int:grant_id>/documents/<int:item_id>/delete", methods=["POST"])
+def document_delete(grant_id: int, item_id: int):
+    _grant(grant_id, for_edit=True)
+    item = _grant_document(grant_id, item_id)
+    services.remove_document(item, actor=current_user)
+    db.session.commit()
+    flash(_("The document has been removed."), "success")
+    return redirect(url_for(".grant_detail", grant_id=grant_id) + "#documents")

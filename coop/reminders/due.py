@@ -1,0 +1,196 @@
+"""Which reminders are due on a day: one pure function over plain facts.
+
+A reminder has a stable key; the same key is sent to the same person only once, so the daily job
+can run as often as it likes. Windows (issue 4): council sessions in the next 14 days; partners
+missing a resolution while an application deadline lies within the next 30 days; tranches still
+planned whose date is within 14 days or has passed; a proof of use due within 30 days, and again
+once it is overdue.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from ..funding.money import day, money
+
+SESSION_DAYS = 14
+DEADLINE_DAYS = 30
+TRANCHE_DAYS = 14
+PROOF_DAYS = 30
+
+
+@dataclass(frozen=True)
+class SessionFact:
+    resolution_id: int
+    initiative_id: int
+    initiative: str
+    body_id: int
+    body: str
+    organ: str
+    session_date: date
+    has_grant: bool = False
+
+
+@dataclass(frozen=True)
+class MissingFact:
+    body_id: int
+    name: str
+    next_session: date | None = None
+
+
+@dataclass(frozen=True)
+class GrantFact:
+    grant_id: int
+    initiative_id: int
+    initiative: str
+    program: str
+    applied: bool
+    application_deadline: date | None
+    missing: tuple[MissingFact, ...] = ()
+    proof_of_use_due: date | None = None
+    proof_of_use_submitted: date | None = None
+
+
+@dataclass(frozen=True)
+class TrancheFact:
+    tranche_id: int
+    grant_id: int
+    initiative_id: int
+    initiative: str
+    program: str
+    due_on: date
+    amount: object  # Decimal
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """kind: session, missing_resolutions, tranche, proof_of_use, proof_of_use_overdue."""
+
+    key: str
+    kind: str
+    on: date  # the date it is about
+    initiative_id: int
+    subject: str
+    text: str
+    body_ids: tuple[int, ...] = ()  # bodies whose editors hear of it
+    grant_id: int | None = None
+    funding: bool = False  # funding officers hear of it
+    extra: dict = field(default_factory=dict, compare=False)
+
+
+def _session(s: SessionFact, today: date) -> Reminder:
+    days = (s.session_date - today).days
+    when = "heute" if days == 0 else ("morgen" if days == 1 else f"in {days} Tagen")
+    return Reminder(
+        key=f"session:{s.resolution_id}:{s.session_date.isoformat()}",
+        kind="session",
+        on=s.session_date,
+        initiative_id=s.initiative_id,
+        subject=f"Sitzung am {day(s.session_date)}: {s.body}, {s.organ} – {s.initiative}",
+        text=(
+            f"{s.organ} ({s.body}) berät am {day(s.session_date)} ({when}) über "
+            f"„{s.initiative}“. Bitte tragen Sie danach das Ergebnis in coop ein."
+        ),
+        body_ids=(s.body_id,),
+        funding=s.has_grant,
+    )
+
+
+def _missing(g: GrantFact, today: date) -> Reminder | None:
+    deadline = g.application_deadline
+    if g.applied or not g.missing or deadline is None:
+        return None
+    if not today <= deadline <= today + timedelta(days=DEADLINE_DAYS):
+        return None
+    names = ", ".join(
+        m.name + (f" (Sitzung am {day(m.next_session)})" if m.next_session else " (kein Termin)")
+        for m in g.missing
+    )
+    return Reminder(
+        key=f"missing:{g.grant_id}:{deadline.isoformat()}",
+        kind="missing_resolutions",
+        on=deadline,
+        initiative_id=g.initiative_id,
+        grant_id=g.grant_id,
+        subject=(
+            f"Antragsfrist {day(deadline)}: {len(g.missing)} Ratsbeschlüsse fehlen – {g.initiative}"
+        ),
+        text=(
+            f"Für „{g.program}“ endet die Antragsfrist am {day(deadline)}. Es fehlen noch die "
+            f"Beschlüsse von: {names}."
+        ),
+        body_ids=tuple(m.body_id for m in g.missing),
+        funding=True,
+    )
+
+
+def _tranche(t: TrancheFact, today: date) -> Reminder | None:
+    if t.due_on > today + timedelta(days=TRANCHE_DAYS):
+        return None
+    state = "ist fällig seit" if t.due_on < today else "ist fällig am"
+    return Reminder(
+        key=f"tranche:{t.tranche_id}:{t.due_on.isoformat()}",
+        kind="tranche",
+        on=t.due_on,
+        initiative_id=t.initiative_id,
+        grant_id=t.grant_id,
+        subject=f"Mittelabruf {day(t.due_on)}: {money(t.amount)} – {t.initiative}",
+        text=(
+            f"Der Mittelabruf über {money(t.amount)} aus „{t.program}“ {state} "
+            f"{day(t.due_on)} und ist noch nicht angefordert."
+        ),
+        funding=True,
+    )
+
+
+def _proof(g: GrantFact, today: date) -> Reminder | None:
+    due = g.proof_of_use_due
+    if due is None or g.proof_of_use_submitted is not None:
+        return None
+    if due < today:
+        return Reminder(
+            key=f"proof-overdue:{g.grant_id}:{due.isoformat()}",
+            kind="proof_of_use_overdue",
+            on=due,
+            initiative_id=g.initiative_id,
+            grant_id=g.grant_id,
+            subject=f"Verwendungsnachweis überfällig seit {day(due)} – {g.initiative}",
+            text=(
+                f"Der Verwendungsnachweis für „{g.program}“ war am {day(due)} fällig und ist "
+                "noch nicht als eingereicht erfasst."
+            ),
+            funding=True,
+        )
+    if due <= today + timedelta(days=PROOF_DAYS):
+        return Reminder(
+            key=f"proof:{g.grant_id}:{due.isoformat()}",
+            kind="proof_of_use",
+            on=due,
+            initiative_id=g.initiative_id,
+            grant_id=g.grant_id,
+            subject=f"Verwendungsnachweis fällig am {day(due)} – {g.initiative}",
+            text=(
+                f"Der Verwendungsnachweis für „{g.program}“ ist am {day(due)} fällig, in "
+                f"{(due - today).days} Tagen."
+            ),
+            funding=True,
+        )
+    return None
+
+
+def due_reminders(
+    sessions: Iterable[SessionFact],
+    grants: Iterable[GrantFact],
+    tranches: Iterable[TrancheFact],
+    today: date,
+) -> list[Reminder]:
+    """Every reminder due on `today`, soonest first."""
+    out: list[Reminder] = []
+    horizon = today + timedelta(days=SESSION_DAYS)
+    out += [_session(s, today) for s in sessions if today <= s.session_date <= horizon]
+    for g in grants:
+        out += [r for r in (_missing(g, today), _proof(g, today)) if r is not None]
+    out += [r for r in (_tranche(t, today) for t in tranches) if r is not None]
+    return sorted(out, key=lambda r: (r.on, r.key))

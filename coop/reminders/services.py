@@ -1,0 +1,303 @@
+"""Reminders from the data: gather the facts, decide who hears of what, send each reminder to each
+person once. A reminder is claimed (recorded) before its e-mail goes out, so two processes that
+run at the same time never send it twice; a failed send gives the claim back."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from flask import current_app, url_for
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload, selectinload
+
+from ..auth import permissions
+from ..extensions import db
+from ..funding import check as fc
+from ..initiatives import services as initiatives
+from ..labels import ROLE_LABELS
+from ..models import (
+    Grant,
+    GrantStatus,
+    Initiative,
+    Outcome,
+    Participant,
+    ReminderSent,
+    Resolution,
+    Role,
+    Tranche,
+    TrancheState,
+    User,
+)
+from . import due, mail
+
+OPEN_GRANT_STATES = (
+    GrantStatus.PLANNED,
+    GrantStatus.APPLIED,
+    GrantStatus.APPROVED,
+    GrantStatus.DISBURSING,
+)
+
+
+def _initiatives(ids: Iterable[int]) -> dict[int, Initiative]:
+    ids = list(set(ids))
+    if not ids:
+        return {}
+    rows = db.session.scalars(
+        select(Initiative)
+        .where(Initiative.id.in_(ids))
+        .options(
+            joinedload(Initiative.lead_body),
+            selectinload(Initiative.participants).joinedload(Participant.body),
+        )
+    ).unique()
+    return {i.id: i for i in rows}
+
+
+def gather(today: date) -> list[due.Reminder]:
+    """Every reminder due today, from a fixed number of queries."""
+    horizon = today + timedelta(days=due.SESSION_DAYS)
+    with_grant = set(
+        db.session.scalars(select(Grant.initiative_id).where(Grant.status.in_(OPEN_GRANT_STATES)))
+    )
+    sessions = [
+        due.SessionFact(
+            resolution_id=r.id,
+            initiative_id=r.initiative_id,
+            initiative=r.initiative.title,
+            body_id=r.body_id,
+            body=r.body.name,
+            organ=r.organ,
+            session_date=r.session_date,
+            has_grant=r.initiative_id in with_grant,
+        )
+        for r in db.session.scalars(
+            select(Resolution)
+            .where(
+                Resolution.outcome == Outcome.SCHEDULED,
+                Resolution.session_date >= today,
+                Resolution.session_date <= horizon,
+            )
+            .options(joinedload(Resolution.initiative), joinedload(Resolution.body))
+        )
+    ]
+    grants = list(
+        db.session.scalars(
+            select(Grant)
+            .where(Grant.status.in_(OPEN_GRANT_STATES))
+            .options(
+                joinedload(Grant.program),
+                joinedload(Grant.initiative)
+                .selectinload(Initiative.participants)
+                .joinedload(Participant.body),
+            )
+        ).unique()
+    )
+    summaries = initiatives.decision_summaries(
+        list({g.initiative.id: g.initiative for g in grants}.values()), today
+    )
+    grant_facts = []
+    for g in grants:
+        missing = ()
+        if g.program.requires_all_council_resolutions:
+            missing = tuple(
+                due.MissingFact(m.body_id, m.name, m.next_session)
+                for m in fc.missing_resolutions(summaries[g.initiative.id].partners, None)
+            )
+        grant_facts.append(
+            due.GrantFact(
+                grant_id=g.id,
+                initiative_id=g.initiative_id,
+                initiative=g.initiative.title,
+                program=g.program.name,
+                applied=g.status != GrantStatus.PLANNED,
+                application_deadline=g.program.application_until,
+                missing=missing,
+                proof_of_use_due=g.proof_of_use_due,
+                proof_of_use_submitted=g.proof_of_use_submitted,
+            )
+        )
+    tranches = [
+        due.TrancheFact(
+            tranche_id=t.id,
+            grant_id=t.grant_id,
+            initiative_id=t.grant.initiative_id,
+            initiative=t.grant.initiative.title,
+            program=t.grant.program.name,
+            due_on=t.due_on,
+            amount=t.amount,
+        )
+        for t in db.session.scalars(
+            select(Tranche)
+            .join(Tranche.grant)
+            .where(
+                Tranche.state == TrancheState.PLANNED,
+                Tranche.due_on <= today + timedelta(days=due.TRANCHE_DAYS),
+                Grant.status.in_(OPEN_GRANT_STATES),
+            )
+            .options(
+                joinedload(Tranche.grant).joinedload(Grant.initiative),
+                joinedload(Tranche.grant).joinedload(Grant.program),
+            )
+        )
+    ]
+    return due.due_reminders(sessions, grant_facts, tranches, today)
+
+
+@dataclass
+class Delivery:
+    user: User
+    reminders: list[due.Reminder] = field(default_factory=list)
+
+
+def _people() -> list[User]:
+    return list(
+        db.session.scalars(
+            select(User)
+            .where(
+                User.active.is_(True),
+                User.role.in_([Role.COORDINATOR, Role.PARTNER_EDITOR, Role.FUNDING_OFFICER]),
+            )
+            .options(joinedload(User.body))
+            .order_by(User.email)
+        )
+    )
+
+
+def recipients(reminder: due.Reminder, initiative: Initiative, people: list[User]) -> list[User]:
+    """The coordinators who manage the initiative, the editors of the bodies concerned and, for
+    funding matters, the funding officers."""
+    out = []
+    for user in people:
+        if user.role == Role.COORDINATOR and permissions.district_takes_part(user, initiative):
+            out.append(user)
+        elif user.role == Role.PARTNER_EDITOR and user.body_id in reminder.body_ids:
+            out.append(user)
+        elif user.role == Role.FUNDING_OFFICER and reminder.funding:
+            out.append(user)
+    return out
+
+
+def plan(today: date, *, only_user: User | None = None, include_sent: bool = False):
+    """Who gets which reminder today: deliveries by person, without those already sent."""
+    reminders = gather(today)
+    inits = _initiatives(r.initiative_id for r in reminders)
+    people = [only_user] if only_user is not None else _people()
+    sent = set()
+    if reminders and not include_sent:
+        sent = set(
+            db.session.execute(
+                select(ReminderSent.key, ReminderSent.user_id).where(
+                    ReminderSent.key.in_([r.key for r in reminders])
+                )
+            ).all()
+        )
+    deliveries: dict[int, Delivery] = {}
+    for reminder in reminders:
+        for user in recipients(reminder, inits[reminder.initiative_id], people):
+            if (reminder.key, user.id) in sent:
+                continue
+            deliveries.setdefault(user.id, Delivery(user)).reminders.append(reminder)
+    return list(deliveries.values())
+
+
+def _link(reminder: due.Reminder) -> str:
+    base = current_app.config["PUBLIC_URL"].rstrip("/")
+    with current_app.test_request_context(base_url=base):
+        if reminder.grant_id is not None:
+            return url_for("funding.grant_detail", grant_id=reminder.grant_id, _external=True)
+        return url_for("initiatives.detail", initiative_id=reminder.initiative_id, _external=True)
+
+
+def compose(delivery: Delivery) -> tuple[str, str]:
+    """Subject and German text of one person's e-mail."""
+    items = delivery.reminders
+    subject = (
+        f"coop: {items[0].subject}"
+        if len(items) == 1
+        else f"coop: {len(items)} Erinnerungen zu Fristen und Sitzungen"
+    )
+    user = delivery.user
+    lines = [f"Guten Tag {user.name or user.email},", "", "coop erinnert Sie an:", ""]
+    for r in items:
+        lines += [f"• {r.subject}", f"  {r.text}", f"  {_link(r)}", ""]
+    role = ROLE_LABELS.get(user.role)
+    lines += [
+        "--",
+        f"Sie erhalten diese Nachricht als {role} in coop. Jede Erinnerung kommt nur einmal.",
+        "Alle Termine als Kalender-Abo finden Sie unter „Mein Konto“.",
+    ]
+    return subject, "\n".join(str(line) for line in lines)
+
+
+@dataclass
+class Summary:
+    due: int = 0
+    people: int = 0
+    sent: int = 0
+    already_claimed: int = 0
+    lines: list[str] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return f"{self.due} reminders due, {self.sent} e-mails sent to {self.people} people" + (
+            f", {self.already_claimed} taken by another run" if self.already_claimed else ""
+        )
+
+
+def _claim(delivery: Delivery) -> bool:
+    """Record the person's reminders as sent; False if another run got there first."""
+    try:
+        for r in delivery.reminders:
+            db.session.add(ReminderSent(key=r.key, user_id=delivery.user.id, subject=r.subject))
+        db.session.commit()
+        return True
+    except IntegrityError:
+        db.session.rollback()
+        return False
+
+
+def _release(delivery: Delivery) -> None:
+    db.session.execute(
+        delete(ReminderSent).where(
+            ReminderSent.user_id == delivery.user.id,
+            ReminderSent.key.in_([r.key for r in delivery.reminders]),
+        )
+    )
+    db.session.commit()
+
+
+def send_reminders(today: date | None = None, *, dry_run: bool = False) -> Summary:
+    """Send today's reminders (once each per person). A dry run only reports them."""
+    today = today or initiatives.today()
+    deliveries = plan(today)
+    summary = Summary(due=len({r.key for d in deliveries for r in d.reminders}))
+    summary.people = len(deliveries)
+    for d in deliveries:
+        summary.lines.append(f"{d.user.email}: " + "; ".join(r.subject for r in d.reminders))
+    if dry_run or not deliveries:
+        return summary
+    for d in deliveries:
+        if not _claim(d):
+            summary.already_claimed += 1
+            continue
+        subject, text = compose(d)
+        try:
+            summary.sent += mail.send_all([mail.build_message(d.user.email, subject, text)])
+        except Exception:
+            _release(d)
+            raise
+    return summary
+
+
+def sent_log(user: User | None = None, limit: int = 100):
+    stmt = (
+        select(ReminderSent, User)
+        .join(User, User.id == ReminderSent.user_id)
+        .order_by(ReminderSent.sent_at.desc(), ReminderSent.id.desc())
+        .limit(limit)
+    )
+    if user is not None:
+        stmt = stmt.where(ReminderSent.user_id == user.id)
+    return db.session.execute(stmt).all()
