@@ -61,9 +61,10 @@ def load() -> gv100ad.Summary:
             )
         )
     db.session.flush()
-    from . import initiatives
+    from . import funding, initiatives
 
     initiatives.load()
+    funding.load()
     for role, email, name, ags in DEMO_USERS:
         if find_user_by_email(email) is None:
             body = bodies.get(ags) if ags else None

@@ -1,0 +1,101 @@
+"""Pages of reminders (what is due, what went out, the scheduler's runs) and the calendar feed."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from ..auth import permissions
+from ..auth.forms import ChangePasswordForm
+from ..extensions import db
+from ..initiatives import services as initiatives
+from ..models import SchedulerRun
+from . import calendar, services
+
+bp = Blueprint("reminders", __name__)
+
+
+@bp.route("/reminders/")
+@login_required
+def index():
+    """Today's reminders before they go out, the ones sent, and the scheduler's last runs."""
+    if not permissions.can_view_reminders(current_user):
+        abort(403)
+    all_people = permissions.sees_all_reminders(current_user)
+    today = initiatives.today()
+    deliveries = services.plan(
+        today, only_user=None if all_people else current_user, include_sent=True
+    )
+    runs = db.session.scalars(
+        select(SchedulerRun).order_by(SchedulerRun.started_at.desc()).limit(10)
+    ).all()
+    return render_template(
+        "reminders/index.html",
+        deliveries=deliveries,
+        sent=services.sent_log(None if all_people else current_user),
+        runs=runs,
+        today=today,
+        all_people=all_people,
+        mail_configured=bool(current_app.config.get("MAIL_SERVER")),
+    )
+
+
+def _account(new_calendar_url=None, status=200):
+    return (
+        render_template(
+            "auth/account.html",
+            password_form=ChangePasswordForm(),
+            new_secret=None,
+            new_calendar_url=new_calendar_url,
+        ),
+        status,
+    )
+
+
+@bp.route("/account/calendar", methods=["POST"])
+@login_required
+def calendar_create():
+    """A new secret feed address, shown once; an older one stops working (CSRF-checked by
+    the app's CSRFProtect, as every form)."""
+    secret = calendar.issue_token(current_user)
+    db.session.commit()
+    url = request.url_root.rstrip("/") + f"/calendar/{secret}.ics"
+    return _account(url)
+
+
+@bp.route("/account/calendar/revoke", methods=["POST"])
+@login_required
+def calendar_revoke():
+    calendar.revoke_token(current_user)
+    db.session.commit()
+    flash(_("The calendar address no longer works."), "success")
+    return redirect(url_for("auth.account"))
+
+
+@bp.route("/calendar/<secret>.ics")
+def feed(secret: str):
+    """The person's calendar; the secret in the address is the only key (no login)."""
+    user = calendar.user_for_token(secret)
+    if user is None:
+        abort(404)
+    body = calendar.build_feed(user, initiatives.today(), request.host.split(":")[0])
+    return Response(
+        body,
+        mimetype="text/calendar",
+        headers={
+            "Content-Disposition": 'inline; filename="coop.ics"',
+            "Cache-Control": "private, max-age=900",
+        },
+    )
