@@ -44,6 +44,13 @@ def fmt_money(value: Decimal | int | None, currency: str = "EUR") -> str:
     return format_currency(Decimal(value), currency)
 
 
+def fmt_percent(rate: Decimal | None) -> str:
+    """A fraction as a percentage in the current language: 0.9 → "90 %" (de), "90%" (en)."""
+    from .funding.money import percent
+
+    return percent(rate, str(get_locale() or "de")[:2])
+
+
 def fmt_number(value: int | Decimal | None) -> str:
     """12.345 in German."""
     if value is None:
@@ -53,6 +60,10 @@ def fmt_number(value: int | Decimal | None) -> str:
 
 def init_i18n(app: Flask) -> None:
     app.jinja_env.filters.update(
-        date=fmt_date, datetime=fmt_datetime, money=fmt_money, number=fmt_number
+        date=fmt_date,
+        datetime=fmt_datetime,
+        money=fmt_money,
+        number=fmt_number,
+        percent=fmt_percent,
     )
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale())

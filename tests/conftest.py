@@ -189,6 +189,9 @@ class AuthActions:
             "/login", data={"email": email, "password": password, "csrf_token": self.csrf()}
         )
 
+    def logout(self):
+        return self.client.post("/logout", data={"csrf_token": self.csrf("/account")})
+
     def post(self, path: str, data: dict, form_path: str | None = None):
         """POST a form with the CSRF token taken from `form_path` (default: `path`)."""
         return self.client.post(path, data={**data, "csrf_token": self.csrf(form_path or path)})

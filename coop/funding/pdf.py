@@ -1,16 +1,18 @@
-"""HTML to PDF with WeasyPrint, fetching nothing from the network."""
+"""HTML to PDF with WeasyPrint, fetching nothing: our print pages carry their styles inline and
+load no images or fonts from anywhere (public bodies must not reach out to other hosts)."""
 
 from __future__ import annotations
 
-from weasyprint import HTML, default_url_fetcher
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher
 
 
-def _local_only(url: str, *args, **kwargs):
-    """WeasyPrint may read data: URLs; anything else (http, file) is refused."""
-    if url.startswith("data:"):
-        return default_url_fetcher(url, *args, **kwargs)
-    raise ValueError(f"coop does not fetch {url!r} for a PDF")
+class NoFetching(URLFetcher):
+    """Refuses every URL (http, file, data alike)."""
+
+    def fetch(self, url, headers=None):
+        raise ValueError(f"coop fetches nothing for a PDF ({url!r})")
 
 
 def html_to_pdf(html: str) -> bytes:
-    return HTML(string=html, url_fetcher=_local_only).write_pdf()
+    return HTML(string=html, url_fetcher=NoFetching()).write_pdf()

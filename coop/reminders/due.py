@@ -98,16 +98,21 @@ def _session(s: SessionFact, today: date) -> Reminder:
     )
 
 
+def _missing_state(m: MissingFact, today: date) -> str:
+    if m.next_session is None:
+        return " (kein Termin)"
+    if m.next_session < today:
+        return f" (Ergebnis der Sitzung am {day(m.next_session)} fehlt)"
+    return f" (Sitzung am {day(m.next_session)})"
+
+
 def _missing(g: GrantFact, today: date) -> Reminder | None:
     deadline = g.application_deadline
     if g.applied or not g.missing or deadline is None:
         return None
     if not today <= deadline <= today + timedelta(days=DEADLINE_DAYS):
         return None
-    names = ", ".join(
-        m.name + (f" (Sitzung am {day(m.next_session)})" if m.next_session else " (kein Termin)")
-        for m in g.missing
-    )
+    names = ", ".join(m.name + _missing_state(m, today) for m in g.missing)
     return Reminder(
         key=f"missing:{g.grant_id}:{deadline.isoformat()}",
         kind="missing_resolutions",
