@@ -94,7 +94,8 @@ def _clean(app) -> None:
             db.session.execute(
                 text(
                     "TRUNCATE audit_entries, reminders_sent, scheduler_runs, apscheduler_jobs, "
-                    "grant_documents, grant_tranches, grants, funding_programs, resolutions, documents, phase_changes, milestones, "
+                    "grant_documents, grant_tranches, grants, funding_programs, resolutions, "
+                    "documents, phase_changes, milestones, "
                     "initiative_participants, initiatives, api_tokens, users, bodies "
                     "RESTART IDENTITY CASCADE"
                 )

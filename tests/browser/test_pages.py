@@ -236,3 +236,91 @@ def test_record_a_resolution_with_the_keyboard(page, live):
     assert "03.03.2022" in page.content()
     page.goto(f"/initiatives/{ini.id}")
     assert "2 von 4 Räten haben beschlossen" in page.content()
+
+
+def _funding(seed):
+    from datetime import date, timedelta
+
+    from tests import factories
+
+    soon = (date.today() + timedelta(days=5)).isoformat()
+    with acting_as(None, "test"):
+        nrw = factories.program(application_until=(date.today() + timedelta(days=20)).isoformat())
+        ini = factories.hoexter_eleven(seed)
+        factories.resolution(ini, seed.bodies["brakel"], session_date=soon, outcome="scheduled")
+        grant = factories.grant(
+            ini,
+            nrw,
+            amount_requested="490000.00",
+            eligible_costs="560000.00",
+            tranches=[{"date": soon, "amount": "50000", "state": "planned"}],
+        )
+        db.session.commit()
+    return nrw, ini, grant
+
+
+def test_funding_pages_pass_axe(page, live):
+    _base, seed = live
+    nrw, ini, grant = _funding(seed)
+    login(page, "funding_officer@test.example")
+    pages = {
+        "funding overview": "/funding/",
+        "funding overview filtered": f"/funding/?status=planned&program_id={nrw.id}",
+        "programmes": "/funding/programs/",
+        "programme": f"/funding/programs/{nrw.id}",
+        "programme new from preset": "/funding/programs/new?preset=nrw-ikz",
+        "programme edit": f"/funding/programs/{nrw.id}/edit",
+        "grant": f"/funding/grants/{grant.id}",
+        "grant new": f"/funding/grants/new?initiative_id={ini.id}",
+        "grant edit": f"/funding/grants/{grant.id}/edit",
+        "printable check": f"/funding/grants/{grant.id}/check",
+        "reminders": "/reminders/",
+        "initiative with its grant": f"/initiatives/{ini.id}",
+        "account with calendar": "/account",
+    }
+    for label, path in pages.items():
+        page.goto(path)
+        assert_accessible(page, label)
+    page.goto(f"/funding/grants/{grant.id}")
+    text = page.inner_text("main")
+    assert "490.000,00\xa0€" in text and "Nieheim (terminiert 10.03.2022, Ergebnis fehlt)" in text
+    # a form with errors
+    page.goto(f"/funding/grants/{grant.id}/edit")
+    page.fill("#amount_requested", "-5")
+    page.fill("#tranches-0-amount", "viel")
+    page.click("button[type=submit] >> text=Speichern")
+    page.wait_for_selector("#error-summary")
+    assert "Der Betrag darf nicht negativ sein." in page.content()
+    assert_accessible(page, "grant form with errors")
+    page.goto("/funding/programs/new")
+    page.fill("#name", "Test")
+    page.fill("#max_funding_rate", "150")
+    page.click("button[type=submit] >> text=Speichern")
+    page.wait_for_selector("#error-summary")
+    assert_accessible(page, "programme form with errors")
+    # the calendar address, shown once
+    page.goto("/account")
+    page.click("text=Kalender-Adresse erzeugen")
+    page.wait_for_selector("#calendar-url")
+    assert_accessible(page, "account with a new calendar address")
+
+
+def test_record_a_tranche_with_the_keyboard(page, live):
+    _base, seed = live
+    _nrw, _ini, grant = _funding(seed)
+    login(page, "coordinator@test.example")
+    page.goto(f"/funding/grants/{grant.id}/edit")
+    page.focus("#tranches-1-date")
+    page.fill("#tranches-1-date", "2027-03-01")  # the field order of a date input varies
+    page.focus("#tranches-1-amount")
+    page.keyboard.type("60.000,00")
+    page.keyboard.press("Tab")
+    page.keyboard.press("ArrowDown")  # state: requested
+    page.focus("#reference")
+    page.keyboard.type("IKZ-2022-17")
+    page.keyboard.press("Enter")
+    page.wait_for_url(lambda url: url.endswith(f"/funding/grants/{grant.id}"))
+    content = page.inner_text("main")
+    assert "Die Änderungen wurden gespeichert." in content, content
+    tranches = content.split("Mittelabrufe", 1)[1][:400]
+    assert "60.000,00\xa0€" in tranches and "01.03.2027" in tranches, tranches
