@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 export FLASK_APP := wsgi
 
-.PHONY: run test install install-test assets translations migrate demo lint bench clean
+.PHONY: run test install install-test assets translations migrate demo lint bench clean scheduler reminders
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,14 @@ migrate: install
 run: migrate
 	$(BIN)/flask demo load --if-empty
 	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
+
+# The one scheduler process (daily reminders); run it beside the web server.
+scheduler: migrate
+	$(BIN)/flask scheduler
+
+# Preview today's reminders without sending them.
+reminders: migrate
+	$(BIN)/flask reminders send --dry-run
 
 test: install-test
 	$(BIN)/ruff check .
