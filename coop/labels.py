@@ -277,3 +277,31 @@ def label(mapping, code):
         return mapping[type(next(iter(mapping)))(code)]
     except (ValueError, KeyError, StopIteration):
         return code
+
+
+# How the audit trail shows a stored code: (entity type, field) → labels of its enumeration.
+AUDIT_ENUM_LABELS = {
+    ("Body", "kind"): BODY_KIND_LABELS,
+    ("User", "role"): ROLE_LABELS,
+    ("Initiative", "service_area"): SERVICE_AREA_LABELS,
+    ("Initiative", "phase"): PHASE_LABELS,
+    ("Initiative", "legal_form"): LEGAL_FORM_LABELS,
+    ("PhaseChange", "phase"): PHASE_LABELS,
+    ("Participant", "role"): PARTICIPANT_ROLE_LABELS,
+    ("Resolution", "kind"): RESOLUTION_KIND_LABELS,
+    ("Resolution", "outcome"): OUTCOME_LABELS,
+    ("Grant", "status"): GRANT_STATUS_LABELS,
+    ("Tranche", "state"): TRANCHE_STATE_LABELS,
+}
+AUDIT_MONEY_FIELDS = {
+    ("Grant", "eligible_costs"),
+    ("Grant", "amount_requested"),
+    ("Grant", "amount_granted"),
+    ("Tranche", "amount"),
+    ("FundingProgram", "base_amount"),
+    ("FundingProgram", "amount_per_additional_partner"),
+}
+AUDIT_RATE_FIELDS = {
+    ("FundingProgram", "max_funding_rate"),
+    ("FundingProgram", "min_savings_rate"),
+}

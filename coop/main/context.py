@@ -1,13 +1,22 @@
 """Names every template can use: labels of codes and the permission questions."""
 
+import re
+from datetime import date
+from decimal import Decimal
+
 from flask import Flask
+from flask_babel import gettext as _
 
 from ..auth import permissions
 from ..forms import row_errors
+from ..i18n import fmt_date, fmt_money, fmt_percent
 from ..initiatives.matrix import summary_line
 from ..initiatives.services import milestone_overdue, resolution_result_missing
 from ..labels import (
     AUDIT_ACTION_LABELS,
+    AUDIT_ENUM_LABELS,
+    AUDIT_MONEY_FIELDS,
+    AUDIT_RATE_FIELDS,
     BODY_FIELD_LABELS,
     BODY_KIND_LABELS,
     CONDITION_LABELS,
@@ -32,6 +41,29 @@ from ..labels import (
 )
 from ..models import STATES
 
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def audit_value(entity_type: str, field: str, value) -> str:
+    """A value from the audit trail as people read it: labels, German money, dates, yes/no."""
+    if value is None or value == "":
+        return "–"
+    key = (entity_type, field)
+    if key in AUDIT_ENUM_LABELS:
+        return str(label(AUDIT_ENUM_LABELS[key], value))
+    try:
+        if key in AUDIT_MONEY_FIELDS:
+            return fmt_money(Decimal(str(value)))
+        if key in AUDIT_RATE_FIELDS:
+            return fmt_percent(Decimal(str(value)))
+    except ArithmeticError:
+        return str(value)
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, str) and ISO_DATE.match(value):
+        return fmt_date(date.fromisoformat(value))
+    return str(value)
+
 
 def init_template_context(app: Flask) -> None:
     app.jinja_env.globals.update(
@@ -54,6 +86,7 @@ def init_template_context(app: Flask) -> None:
         result_missing=resolution_result_missing,
         milestone_overdue=milestone_overdue,
         row_errors=row_errors,
+        audit_value=audit_value,
         condition_label=lambda code: CONDITION_LABELS.get(code, code),
         condition_status_label=lambda code: label(CONDITION_STATUS_LABELS, code),
         condition_symbol=lambda code: CONDITION_STATUS_SYMBOLS.get(code, ""),

@@ -21,6 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+from ..funding.money import day, money
 from .base import AuditedMixin, TimestampMixin, VersionedMixin, utcnow
 from .body import enum_column
 from .enums import GrantStatus, TrancheState
@@ -158,7 +159,7 @@ class Tranche(AuditedMixin, db.Model):
     grant: Mapped[Grant] = relationship(back_populates="tranches")
 
     def audit_label(self) -> str:
-        return f"{self.due_on} {self.amount}"
+        return f"{day(self.due_on)}, {money(self.amount)}"
 
 
 class GrantDocument(AuditedMixin, db.Model):

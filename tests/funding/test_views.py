@@ -130,6 +130,11 @@ def test_grant_form_and_detail_page_with_the_check(client, auth, seed, ini, nrw)
     assert "Noch nicht förderfähig" in page
     assert "0 von 4 Räten haben beschlossen bis zum Antragsdatum 29.04.2022" in page
     assert "Vom bewilligten Betrag noch offen: 145.000,00\xa0€" in page
+    # the change history speaks German too: labels, money and dates, not stored codes
+    history = page.split("Änderungsverlauf", 1)[1]
+    assert "Tranche „01.09.2022, 100.000,00\xa0€“" in history
+    assert "approved" not in history and "2022-04-29" not in history and "245000.00" not in history
+    assert "bewilligt" in history and "29.04.2022" in history and "245.000,00\xa0€" in history
     # on the initiative's page and in the overview
     assert "Förderung anlegen" in client.get(f"/initiatives/{ini.id}").get_data(as_text=True)
     overview = client.get("/funding/").get_data(as_text=True)
