@@ -95,6 +95,74 @@ def main():
         client.get(path)
         print(f"{path}: {count['n']} queries, {1000 * (time.perf_counter() - started):.0f} ms")
 
+    token = flask(env, "tokens", "create", "--email", "bench@x.example").strip().splitlines()[-1]
+    with app.app_context():
+        grant_ids = _grants(db, ids)
+    for path in (
+        "/funding/",
+        f"/funding/grants/{grant_ids[0]}",
+        f"/api/v1/grants/{grant_ids[0]}/check",
+        f"/funding/grants/{grant_ids[0]}/check.pdf",
+        "/reminders/",
+    ):
+        count["n"] = 0
+        started = time.perf_counter()
+        r = client.get(path, headers={"Authorization": f"Bearer {token}"})
+        assert r.status_code == 200, (path, r.status_code)
+        print(f"{path}: {count['n']} queries, {1000 * (time.perf_counter() - started):.0f} ms")
+    with app.app_context():
+        from coop.reminders import services as reminders
+
+        count["n"] = 0
+        started = time.perf_counter()
+        summary = reminders.send_reminders(dry_run=True)
+        print(
+            f"reminders dry run ({summary.due} due): {count['n']} queries, "
+            f"{1000 * (time.perf_counter() - started):.0f} ms"
+        )
+
+
+def _grants(db, initiative_ids: list[int]) -> list[int]:
+    """An NRW IKZ grant with four tranches for every initiative."""
+    from datetime import date, timedelta
+
+    from coop.audit import acting_as
+    from coop.funding import presets
+    from coop.funding import services as funding
+
+    soon = date.today() + timedelta(days=7)
+    ids = []
+    with acting_as(None, "bench"):
+        program = funding.save_program(
+            None, {**presets.preset_values(presets.NRW_IKZ), "application_until": soon}, actor=None
+        )
+        for n, ini in enumerate(initiative_ids):
+            grant = funding.save_grant(
+                None,
+                {
+                    "initiative_id": ini,
+                    "program_id": program.id,
+                    "status": "planned" if n % 2 else "approved",
+                    "application_date": None if n % 2 else "2024-06-01",
+                    "amount_requested": "490000.00",
+                    "amount_granted": None if n % 2 else "490000.00",
+                    "proof_of_use_due": soon + timedelta(days=n % 40),
+                    "tranches": [
+                        {
+                            "date": soon + timedelta(days=30 * k),
+                            "amount": "100000",
+                            "state": "planned",
+                        }
+                        for k in range(4)
+                    ],
+                },
+                actor=None,
+            )
+            ids.append(grant.id)
+        db.session.commit()
+    print(f"created {len(ids)} grants with 4 tranches each")
+    return ids
+
 
 def _initiatives(db, n_initiatives: int, n_partners: int):
     """A district with `n_partners` partners (itself and its members) in `n_initiatives`

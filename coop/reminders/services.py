@@ -180,9 +180,15 @@ def recipients(reminder: due.Reminder, initiative: Initiative, people: list[User
     return out
 
 
-def plan(today: date, *, only_user: User | None = None, include_sent: bool = False):
+def plan(
+    today: date,
+    *,
+    only_user: User | None = None,
+    include_sent: bool = False,
+    reminders: list[due.Reminder] | None = None,
+):
     """Who gets which reminder today: deliveries by person, without those already sent."""
-    reminders = gather(today)
+    reminders = gather(today) if reminders is None else reminders
     inits = _initiatives(r.initiative_id for r in reminders)
     people = [only_user] if only_user is not None else _people()
     sent = set()
@@ -271,8 +277,9 @@ def _release(delivery: Delivery) -> None:
 def send_reminders(today: date | None = None, *, dry_run: bool = False) -> Summary:
     """Send today's reminders (once each per person). A dry run only reports them."""
     today = today or initiatives.today()
-    deliveries = plan(today)
-    summary = Summary(due=len({r.key for d in deliveries for r in d.reminders}))
+    reminders = gather(today)
+    deliveries = plan(today, reminders=reminders)
+    summary = Summary(due=len(reminders))
     summary.people = len(deliveries)
     for d in deliveries:
         summary.lines.append(f"{d.user.email}: " + "; ".join(r.subject for r in d.reminders))
