@@ -17,6 +17,7 @@ from .. import validation as v
 from ..auth import permissions
 from ..errors import ConflictError, PermissionDenied, ValidationError, check_version
 from ..extensions import db
+from ..i18n import fmt_money
 from ..initiatives import services as initiatives
 from ..models import (
     STATES,
@@ -295,8 +296,8 @@ def _check_grant(values: dict, current: Grant | None, tranches, errors: dict) ->
         key = "tranches" if tranches is not None else "amount_granted"
         errors[key] = _(
             "The tranches add up to %(total)s, more than the %(granted)s granted.",
-            total=_money(total),
-            granted=_money(granted),
+            total=fmt_money(total),
+            granted=fmt_money(granted),
         )
     status = merged.get("status")
     if status in (GrantStatus.APPLIED, GrantStatus.APPROVED, GrantStatus.DISBURSING) and (
@@ -308,12 +309,6 @@ def _check_grant(values: dict, current: Grant | None, tranches, errors: dict) ->
     ):
         errors["amount_granted"] = _("An approved grant has an amount granted.")
     return objects
-
-
-def _money(value: Decimal) -> str:
-    from ..i18n import fmt_money
-
-    return fmt_money(value)
 
 
 def _apply_tranches(grant: Grant, rows: list[dict]) -> None:
@@ -457,12 +452,6 @@ def savings_rates(initiative_ids: list[int]) -> dict[int, Decimal]:
     check answers `unknown` for the savings condition, as the rule asks.
     """
     return {}
-
-
-@dataclass(frozen=True)
-class GrantCheck:
-    grant: Grant
-    result: fc.CheckResult
 
 
 def check_grants(grants: list[Grant], on: date | None = None) -> dict[int, fc.CheckResult]:
