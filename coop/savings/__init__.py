@@ -1,0 +1,1 @@
+"""Savings estimates: the cost model, its results, charts, dashboards and the report."""

@@ -1,0 +1,299 @@
+"""The savings model (Wirtschaftlichkeitsbetrachtung): one pure function over Decimal.
+
+For year t = 0 … horizon−1 and growth factor g = (1 + cost_growth_rate)^t (one-off costs and
+funding are not grown):
+
+    baseline_t    = Σ baseline lines × g
+    joint_t       = Σ shared lines × g + one_off_t − funding_t
+    cooperation_t = joint_t + Σ remaining lines × g
+    savings_t     = baseline_t − cooperation_t,   cumulative_t = Σ_{k ≤ t} savings_k
+    npv           = Σ savings_t / (1 + discount_rate)^t
+    break-even    = the first year from which the cumulative savings stay ≥ 0 to the end
+    savings rate  = 1 − (Σ shared + Σ remaining) / Σ baseline at year-0 prices
+
+Each partner bears a share of joint_t by the allocation key; its cooperation cost is that share
+plus its remaining lines. Amounts are exact Decimals; only the partners' shares of the joint cost
+are cents, so that they add up exactly to the joint cost (rounded half up), the rounding cent
+going to the largest share.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+CENT = Decimal("0.01")
+ZERO = Decimal("0")
+ONE = Decimal("1")
+
+CATEGORIES = ("staff", "material", "licences", "hardware", "services", "other")
+KEY_NAMES = {
+    "population": "Einwohner",
+    "workstations": "Arbeitsplätze",
+    "cases": "Fallzahlen",
+}
+ALLOCATION_KEYS = ("equal", "population", "workstations", "cases", "fixed", "base_plus_variable")
+
+
+class ModelError(ValueError):
+    """The inputs cannot be computed; `field` names the input at fault."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Line:
+    """A yearly cost: staff (`pay_grade` and `fte`) or an `amount`; `body_id` for partner lines."""
+
+    category: str
+    amount: Decimal | None = None
+    pay_grade: str | None = None
+    fte: Decimal | None = None
+    body_id: int | None = None
+
+
+@dataclass(frozen=True)
+class PartnerInput:
+    body_id: int
+    population: int | None = None
+    workstations: Decimal | None = None
+    cases: Decimal | None = None
+    fixed_share: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class ModelInput:
+    first_year: int
+    partners: Sequence[PartnerInput]
+    horizon_years: int = 10
+    discount_rate: Decimal = ZERO
+    cost_growth_rate: Decimal = ZERO
+    allocation_key: str = "equal"
+    base_share: Decimal | None = None
+    baseline: Sequence[Line] = ()
+    shared: Sequence[Line] = ()
+    remaining: Sequence[Line] = ()
+    one_off: Sequence[tuple[int, Decimal]] = ()  # (calendar year, amount)
+    funding: Sequence[tuple[int, Decimal]] = ()
+    # Annual full cost of each pay grade (hourly rate × hours, to the cent).
+    annual_costs: Mapping[str, Decimal] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class YearResult:
+    year: int
+    baseline: Decimal
+    joint: Decimal
+    cooperation: Decimal
+    savings: Decimal
+    cumulative: Decimal
+
+
+@dataclass(frozen=True)
+class PartnerResult:
+    body_id: int
+    share: Decimal
+    baseline: list[Decimal]  # per year
+    cooperation: list[Decimal]
+    savings_rate: Decimal | None
+
+    @property
+    def savings(self) -> list[Decimal]:
+        return [b - c for b, c in zip(self.baseline, self.cooperation, strict=True)]
+
+    @property
+    def baseline_total(self) -> Decimal:
+        return sum(self.baseline, ZERO)
+
+    @property
+    def cooperation_total(self) -> Decimal:
+        return sum(self.cooperation, ZERO)
+
+    @property
+    def savings_total(self) -> Decimal:
+        return self.baseline_total - self.cooperation_total
+
+
+@dataclass(frozen=True)
+class Result:
+    years: list[YearResult]
+    npv: Decimal
+    break_even_year: int | None
+    savings_rate: Decimal | None
+    partners: list[PartnerResult]
+
+    @property
+    def total_savings(self) -> Decimal:
+        return self.years[-1].cumulative if self.years else ZERO
+
+
+def to_cents(value: Decimal) -> Decimal:
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def annual_cost(hourly_rate: Decimal, hours: int | Decimal) -> Decimal:
+    """The annual full cost of a post: hourly rate × hours a year, kept to the cent."""
+    return to_cents(Decimal(hourly_rate) * Decimal(hours))
+
+
+def line_cost(line: Line, annual_costs: Mapping[str, Decimal], where: str = "") -> Decimal:
+    """What a line costs in a year at year-0 prices."""
+    if line.pay_grade:
+        if line.pay_grade not in annual_costs:
+            raise ModelError(
+                f"{where}.pay_grade",
+                f"Unbekannte Entgelt- oder Besoldungsgruppe {line.pay_grade!r}.",
+            )
+        return (line.fte or ZERO) * annual_costs[line.pay_grade]
+    return line.amount or ZERO
+
+
+def _sum(lines: Sequence[Line], annual_costs, where: str, body_id: int | None = None) -> Decimal:
+    return sum(
+        (
+            line_cost(line, annual_costs, f"{where}.{i}")
+            for i, line in enumerate(lines)
+            if body_id is None or line.body_id == body_id
+        ),
+        ZERO,
+    )
+
+
+def _proportional(partners: Sequence[PartnerInput], values: list, key: str) -> dict:
+    if any(v is None or v < 0 for v in values):
+        missing = [p.body_id for p, v in zip(partners, values, strict=True) if v is None or v < 0]
+        raise ModelError(
+            f"partners.{key}",
+            f"Jeder Partner braucht einen Wert für {KEY_NAMES[key]} (fehlt bei {missing}).",
+        )
+    total = sum(values, ZERO)
+    if total <= 0:
+        raise ModelError(
+            f"partners.{key}", f"Die Werte für {KEY_NAMES[key]} ergeben zusammen null."
+        )
+    return {p.body_id: Decimal(v) / total for p, v in zip(partners, values, strict=True)}
+
+
+def shares(model: ModelInput) -> dict[int, Decimal]:
+    """Each partner's fraction of the joint cost by the allocation key."""
+    partners = list(model.partners)
+    if not partners:
+        raise ModelError("partners", "Die Berechnung hat keine Partner.")
+    n = Decimal(len(partners))
+    key = model.allocation_key
+    if key == "equal":
+        return {p.body_id: ONE / n for p in partners}
+    if key == "population":
+        return _proportional(partners, [p.population for p in partners], "population")
+    if key == "workstations":
+        return _proportional(partners, [p.workstations for p in partners], "workstations")
+    if key == "cases":
+        return _proportional(partners, [p.cases for p in partners], "cases")
+    if key == "fixed":
+        values = [p.fixed_share for p in partners]
+        if any(v is None or v < 0 for v in values) or sum((v or ZERO for v in values), ZERO) != ONE:
+            raise ModelError(
+                "partners.fixed_share", "Die festen Anteile müssen zusammen 1 (100 %) ergeben."
+            )
+        return {p.body_id: Decimal(p.fixed_share) for p in partners}
+    if key == "base_plus_variable":
+        base = model.base_share
+        if base is None or not ZERO <= base <= ONE:
+            raise ModelError("base_share", "Der Sockelanteil muss zwischen 0 und 1 liegen.")
+        by_population = _proportional(partners, [p.population for p in partners], "population")
+        return {p.body_id: base / n + (ONE - base) * by_population[p.body_id] for p in partners}
+    raise ModelError("allocation_key", f"Unbekannter Verteilschlüssel {key!r}.")
+
+
+def allocate(amount: Decimal, fractions: Mapping[int, Decimal]) -> dict[int, Decimal]:
+    """`amount` split by `fractions` into cents that add up to the amount rounded to the cent;
+    the difference of rounding goes to the largest share."""
+    target = to_cents(amount)
+    parts = {body: to_cents(amount * f) for body, f in fractions.items()}
+    difference = target - sum(parts.values(), ZERO)
+    if difference and parts:
+        largest = max(fractions, key=lambda body: (fractions[body], -body))
+        parts[largest] += difference
+    return parts
+
+
+def _by_year(events: Sequence[tuple[int, Decimal]]) -> dict[int, Decimal]:
+    out: dict[int, Decimal] = {}
+    for year, amount in events:
+        out[year] = out.get(year, ZERO) + amount
+    return out
+
+
+def compute(model: ModelInput) -> Result:
+    """The savings of the cooperation year by year, in total and for each partner."""
+    if not 1 <= model.horizon_years <= 50:
+        raise ModelError("horizon_years", "Der Betrachtungszeitraum muss 1 bis 50 Jahre betragen.")
+    if model.discount_rate <= -1:
+        raise ModelError("discount_rate", "Der Diskontierungszins muss größer als −100 % sein.")
+    if model.cost_growth_rate <= -1:
+        raise ModelError("cost_growth_rate", "Die Kostensteigerung muss größer als −100 % sein.")
+    costs = model.annual_costs
+    partner_ids = [p.body_id for p in model.partners]
+    fractions = shares(model)
+    for kind, lines in (("baseline", model.baseline), ("remaining", model.remaining)):
+        for i, line in enumerate(lines):
+            if line.body_id not in fractions:
+                raise ModelError(
+                    f"{kind}.{i}.body_id", "Diese Stelle ist kein Partner der Berechnung."
+                )
+    baseline0 = _sum(model.baseline, costs, "baseline")
+    shared0 = _sum(model.shared, costs, "shared")
+    remaining0 = _sum(model.remaining, costs, "remaining")
+    partner_baseline0 = {b: _sum(model.baseline, costs, "baseline", b) for b in partner_ids}
+    partner_remaining0 = {b: _sum(model.remaining, costs, "remaining", b) for b in partner_ids}
+    one_off, funding = _by_year(model.one_off), _by_year(model.funding)
+    growth = ONE + model.cost_growth_rate
+    discount = ONE + model.discount_rate
+
+    years: list[YearResult] = []
+    per_partner_baseline: dict[int, list[Decimal]] = {b: [] for b in partner_ids}
+    per_partner_cooperation: dict[int, list[Decimal]] = {b: [] for b in partner_ids}
+    cumulative = ZERO
+    npv = ZERO
+    for t in range(model.horizon_years):
+        year = model.first_year + t
+        g = growth**t
+        baseline = baseline0 * g
+        joint = shared0 * g + one_off.get(year, ZERO) - funding.get(year, ZERO)
+        cooperation = joint + remaining0 * g
+        savings = baseline - cooperation
+        cumulative += savings
+        npv += savings / discount**t
+        years.append(YearResult(year, baseline, joint, cooperation, savings, cumulative))
+        joint_parts = allocate(joint, fractions)
+        for b in partner_ids:
+            per_partner_baseline[b].append(partner_baseline0[b] * g)
+            per_partner_cooperation[b].append(joint_parts[b] + partner_remaining0[b] * g)
+
+    break_even = None
+    for i in range(len(years)):
+        if all(y.cumulative >= 0 for y in years[i:]):
+            break_even = years[i].year
+            break
+    rate = ONE - (shared0 + remaining0) / baseline0 if baseline0 else None
+    partners = [
+        PartnerResult(
+            body_id=b,
+            share=fractions[b],
+            baseline=per_partner_baseline[b],
+            cooperation=per_partner_cooperation[b],
+            savings_rate=(
+                ONE - (fractions[b] * shared0 + partner_remaining0[b]) / partner_baseline0[b]
+                if partner_baseline0[b]
+                else None
+            ),
+        )
+        for b in partner_ids
+    ]
+    return Result(
+        years=years, npv=npv, break_even_year=break_even, savings_rate=rate, partners=partners
+    )
