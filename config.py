@@ -55,6 +55,13 @@ class Config:
     MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT", 30))
     # The address people reach coop at, for links in e-mails and calendar feeds.
     PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000")
+    # Default discount rate of savings estimates (a fraction) and where it comes from.
+    SAVINGS_DISCOUNT_RATE = os.environ.get("SAVINGS_DISCOUNT_RATE", "0.009")
+    SAVINGS_DISCOUNT_SOURCE = os.environ.get(
+        "SAVINGS_DISCOUNT_SOURCE",
+        "Kalkulationszinssatz für Wirtschaftlichkeitsuntersuchungen (WiBe 5.0), "
+        "Rundschreiben des BMF 2023: 0,9 %",
+    )
     # The daily reminder run (local time, Europe/Berlin) and how often a waiting second
     # scheduler asks for the lock.
     REMINDER_HOUR = int(os.environ.get("REMINDER_HOUR", 7))

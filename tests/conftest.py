@@ -94,6 +94,7 @@ def _clean(app) -> None:
             db.session.execute(
                 text(
                     "TRUNCATE audit_entries, reminders_sent, scheduler_runs, apscheduler_jobs, "
+                    "cost_events, cost_lines, cost_model_partners, cost_models, "
                     "grant_documents, grant_tranches, grants, funding_programs, resolutions, "
                     "documents, phase_changes, milestones, "
                     "initiative_participants, initiatives, api_tokens, users, bodies "
@@ -103,6 +104,10 @@ def _clean(app) -> None:
         else:
             for table in (
                 "audit_entries",
+                "cost_events",
+                "cost_lines",
+                "cost_model_partners",
+                "cost_models",
                 "reminders_sent",
                 "scheduler_runs",
                 "apscheduler_jobs",
@@ -122,6 +127,14 @@ def _clean(app) -> None:
                 db.session.execute(text(f"DELETE FROM {table}"))
             db.session.execute(text("UPDATE bodies SET parent_id = NULL, district_id = NULL"))
             db.session.execute(text("DELETE FROM bodies"))
+        # rate tables added by tests go; the one the migration ships stays
+        db.session.execute(
+            text(
+                "DELETE FROM cost_rates WHERE table_id IN "
+                "(SELECT id FROM cost_rate_tables WHERE name <> 'KGSt 2025/26')"
+            )
+        )
+        db.session.execute(text("DELETE FROM cost_rate_tables WHERE name <> 'KGSt 2025/26'"))
         db.session.commit()
 
 

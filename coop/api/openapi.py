@@ -11,6 +11,8 @@ from .schemas import (
     BodyList,
     BodyOut,
     BodyUpdate,
+    CostModelIn,
+    CostModelOut,
     DecisionsOut,
     Error,
     FundingProgramCreate,
@@ -30,6 +32,7 @@ from .schemas import (
     ResolutionList,
     ResolutionOut,
     ResolutionUpdate,
+    SavingsOut,
 )
 
 SCHEMAS = (
@@ -56,6 +59,9 @@ SCHEMAS = (
     GrantOut,
     GrantList,
     GrantCheckOut,
+    CostModelIn,
+    CostModelOut,
+    SavingsOut,
 )
 REF = "#/components/schemas/{model}"
 
@@ -245,6 +251,40 @@ def _more_paths() -> dict:
             "responses": {
                 "200": {"description": "The check", "content": _json(GrantCheckOut)},
                 **_errors(401, 404),
+            },
+        },
+    }
+    initiative_id = _param("initiative_id", {"type": "integer"}, "Id", "path", True)
+    paths["/initiatives/{initiative_id}/cost-model"] = {
+        "parameters": [initiative_id],
+        "get": {
+            "operationId": "getCostModel",
+            "summary": "Inputs of the primary savings estimate",
+            "responses": {
+                "200": {"description": "The model", "content": _json(CostModelOut)},
+                **_errors(401, 404),
+            },
+        },
+        "put": {
+            "operationId": "putCostModel",
+            "summary": "Create or replace the primary savings estimate",
+            "parameters": [IF_MATCH],
+            "requestBody": {"required": True, "content": _json(CostModelIn)},
+            "responses": {
+                "200": {"description": "Replaced", "content": _json(CostModelOut)},
+                "201": {"description": "Created", "content": _json(CostModelOut)},
+                **_errors(400, 401, 403, 404, 409, 413, 415, 422),
+            },
+        },
+    }
+    paths["/initiatives/{initiative_id}/savings"] = {
+        "parameters": [initiative_id],
+        "get": {
+            "operationId": "getSavings",
+            "summary": "Savings by year, npv, break-even year, savings rate, per partner",
+            "responses": {
+                "200": {"description": "The results", "content": _json(SavingsOut)},
+                **_errors(401, 404, 422),
             },
         },
     }

@@ -8,8 +8,10 @@ from decimal import Decimal
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 from ..models import (
+    AllocationKey,
     BodyKind,
     ConditionStatus,
+    CostCategory,
     DecisionStatus,
     GrantStatus,
     LegalForm,
@@ -20,6 +22,7 @@ from ..models import (
     ServiceArea,
     TrancheState,
 )
+from ..savings.model import to_cents
 
 
 class ErrorDetail(BaseModel):
@@ -502,4 +505,211 @@ def check_out(result) -> dict:
                 for m in result.missing_resolutions
             ],
         }
+    ).model_dump(mode="json")
+
+
+# --- savings ------------------------------------------------------------------------------
+
+FTE = 'Full-time equivalents as a decimal string, e.g. "1.5"'
+
+
+class CostPartnerIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    body_id: StrictInt = Field(**ID)
+    workstations: Decimal | None = None
+    cases: Decimal | None = None
+    fixed_share: Decimal | None = Field(None, description="Fraction; the shares add up to 1")
+
+
+class SharedLineIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    category: CostCategory = CostCategory.OTHER
+    pay_grade: str | None = Field(None, max_length=20, description="Staff line: e.g. E9a")
+    fte: Decimal | None = Field(None, description=FTE)
+    amount: Decimal | None = Field(None, description="Amount per year. " + MONEY)
+    description: str | None = Field(None, max_length=300)
+
+
+class PartnerLineIn(SharedLineIn):
+    body_id: StrictInt = Field(**ID)
+
+
+class OneOffIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    year: StrictInt = Field(ge=1990, le=2100)
+    amount: Decimal = Field(description=MONEY)
+    description: str | None = Field(None, max_length=300)
+
+
+class FundingIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    year: StrictInt = Field(ge=1990, le=2100)
+    amount: Decimal = Field(description=MONEY)
+
+
+class CostModelIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    first_year: StrictInt = Field(ge=1990, le=2100)
+    horizon_years: StrictInt = Field(10, ge=-(2**31), le=2**31 - 1)
+    discount_rate: Decimal | None = Field(None, description="Fraction; default from config")
+    cost_growth_rate: Decimal = Field(Decimal("0"), description="Fraction per year")
+    cost_rate_table: str | None = Field(None, description="Name of the table; default newest")
+    allocation_key: AllocationKey
+    base_share: Decimal | None = Field(None, description="For base_plus_variable: fraction")
+    partners: list[CostPartnerIn] | None = Field(
+        None, description="Default: every lead and partner", max_length=500
+    )
+    baseline: list[PartnerLineIn] = Field(default_factory=list, max_length=500)
+    shared: list[SharedLineIn] = Field(default_factory=list, max_length=500)
+    remaining: list[PartnerLineIn] = Field(default_factory=list, max_length=500)
+    one_off: list[OneOffIn] = Field(default_factory=list, max_length=500)
+    funding: list[FundingIn] = Field(
+        default_factory=list, description="Empty: the tranches of the initiative's grants"
+    )
+    version: StrictInt | None = Field(
+        None, description="The version you edit; a stale one gives 409. Or send If-Match."
+    )
+
+
+class CostModelOut(BaseModel):
+    id: int
+    initiative_id: int
+    name: str
+    first_year: int
+    horizon_years: int
+    discount_rate: Decimal
+    cost_growth_rate: Decimal
+    cost_rate_table: str
+    allocation_key: AllocationKey
+    base_share: Decimal | None
+    partners: list[CostPartnerIn]
+    baseline: list[PartnerLineIn]
+    shared: list[SharedLineIn]
+    remaining: list[PartnerLineIn]
+    one_off: list[OneOffIn]
+    funding: list[FundingIn]
+    version: int
+
+
+def cost_model_out(model) -> dict:
+    def lines(section, with_body):
+        return [
+            {
+                **({"body_id": ln.body_id} if with_body else {}),
+                "category": ln.category,
+                "pay_grade": ln.pay_grade,
+                "fte": ln.fte,
+                "amount": ln.amount,
+                "description": ln.description,
+            }
+            for ln in model.lines
+            if ln.section == section
+        ]
+
+    return CostModelOut.model_validate(
+        {
+            **{
+                k: getattr(model, k)
+                for k in (
+                    "id",
+                    "initiative_id",
+                    "name",
+                    "first_year",
+                    "horizon_years",
+                    "discount_rate",
+                    "cost_growth_rate",
+                    "allocation_key",
+                    "base_share",
+                    "version",
+                )
+            },
+            "cost_rate_table": model.cost_rate_table.name,
+            "partners": [
+                {
+                    "body_id": p.body_id,
+                    "workstations": p.workstations,
+                    "cases": p.cases,
+                    "fixed_share": p.fixed_share,
+                }
+                for p in model.partners
+            ],
+            "baseline": lines("baseline", True),
+            "shared": lines("shared", False),
+            "remaining": lines("remaining", True),
+            "one_off": [
+                {"year": e.year, "amount": e.amount, "description": e.description}
+                for e in model.events
+                if e.kind == "one_off"
+            ],
+            "funding": [
+                {"year": e.year, "amount": e.amount} for e in model.events if e.kind == "funding"
+            ],
+        }  # fmt: skip
+    ).model_dump(mode="json")
+
+
+class SavingsYearOut(BaseModel):
+    year: int
+    baseline: Decimal
+    cooperation: Decimal
+    savings: Decimal
+    cumulative: Decimal
+
+
+class SavingsPartnerOut(BaseModel):
+    body_id: int
+    share: Decimal = Field(description='Fraction of the joint cost, e.g. "0.1367"')
+    baseline: Decimal = Field(description="Summed over the horizon")
+    cooperation: Decimal
+    savings: Decimal
+    savings_rate: Decimal | None
+
+
+class SavingsOut(BaseModel):
+    years: list[SavingsYearOut]
+    npv: Decimal
+    break_even_year: int | None
+    savings_rate: Decimal | None
+    partners: list[SavingsPartnerOut]
+
+
+def savings_out(result) -> dict:
+    """Money to the cent, rates and shares to four places, as decimal strings."""
+    four = Decimal("0.0001")
+
+    def rate(x):
+        return None if x is None else x.quantize(four)
+
+    return SavingsOut.model_validate(
+        {
+            "years": [
+                {
+                    "year": y.year,
+                    "baseline": to_cents(y.baseline),
+                    "cooperation": to_cents(y.cooperation),
+                    "savings": to_cents(y.savings),
+                    "cumulative": to_cents(y.cumulative),
+                }
+                for y in result.years
+            ],
+            "npv": to_cents(result.npv),
+            "break_even_year": result.break_even_year,
+            "savings_rate": rate(result.savings_rate),
+            "partners": [
+                {
+                    "body_id": p.body_id,
+                    "share": rate(p.share),
+                    "baseline": to_cents(p.baseline_total),
+                    "cooperation": to_cents(p.cooperation_total),
+                    "savings": to_cents(p.savings_total),
+                    "savings_rate": rate(p.savings_rate),
+                }
+                for p in result.partners
+            ],
+        }  # fmt: skip
     ).model_dump(mode="json")

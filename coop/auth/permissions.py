@@ -236,3 +236,33 @@ def sees_all_reminders(user) -> bool:
 
 def can_view_reminders(user) -> bool:
     return _is(user, Role.ADMIN, Role.FUNDING_OFFICER, Role.COORDINATOR)
+
+
+# --- savings ---------------------------------------------------------------------------------
+
+
+def can_view_savings(user, initiative) -> bool:
+    """Savings estimates are read with their initiative (public ones by everyone)."""
+    return can_view_initiative(user, initiative)
+
+
+def can_edit_cost_model(user, initiative) -> bool:
+    """Admins and the coordinators who manage the initiative keep its cost models."""
+    return can_edit_initiative(user, initiative)
+
+
+def can_edit_partner_costs(user, initiative) -> bool:
+    """A partner editor enters their own body's current costs and values."""
+    if can_edit_cost_model(user, initiative):
+        return True
+    return _is(user, Role.PARTNER_EDITOR) and any(
+        p.body_id == user.body_id for p in initiative.deciding_participants
+    )
+
+
+def can_manage_rate_tables(user) -> bool:
+    return _is(user, Role.ADMIN)
+
+
+def can_view_dashboard(user) -> bool:
+    return can_view_registry(user)

@@ -32,6 +32,7 @@ from ..models import (
     TrancheState,
     User,
 )
+from ..savings import services as savings
 from . import check as fc
 
 PROGRAM_FIELDS = (
@@ -446,12 +447,9 @@ def grant_query(
 
 
 def savings_rates(initiative_ids: list[int]) -> dict[int, Decimal]:
-    """Each initiative's estimated savings rate, where a savings estimate exists.
-
-    The savings model (issue 5) fills this; until then no initiative has an estimate, and the
-    check answers `unknown` for the savings condition, as the rule asks.
-    """
-    return {}
+    """Each initiative's estimated savings rate from its primary savings estimate; without one
+    the check answers `unknown` for the savings condition."""
+    return savings.savings_rates(initiative_ids)
 
 
 def check_grants(grants: list[Grant], on: date | None = None) -> dict[int, fc.CheckResult]:

@@ -4,10 +4,15 @@ from .audit import AuditEntry
 from .body import Body
 from .enums import (
     STATES,
+    AllocationKey,
     AuditAction,
     BodyKind,
     ConditionStatus,
+    CostCategory,
+    CostEventKind,
+    CostSection,
     DecisionStatus,
+    EmploymentKind,
     GrantStatus,
     LegalForm,
     Outcome,
@@ -28,9 +33,28 @@ from .funding import (
 )
 from .initiative import DECIDING_ROLES, Initiative, Milestone, Participant, PhaseChange
 from .resolution import Document, Resolution
+from .savings import (
+    CostEvent,
+    CostLine,
+    CostModel,
+    CostModelPartner,
+    CostRate,
+    CostRateTable,
+)
 from .user import ApiToken, User, hash_token
 
 __all__ = [
+    "AllocationKey",
+    "CostCategory",
+    "CostEvent",
+    "CostEventKind",
+    "CostLine",
+    "CostModel",
+    "CostModelPartner",
+    "CostRate",
+    "CostRateTable",
+    "CostSection",
+    "EmploymentKind",
     "ConditionStatus",
     "FundingProgram",
     "Grant",

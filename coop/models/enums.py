@@ -137,3 +137,37 @@ class ConditionStatus(enum.StrEnum):
     NOT_MET = "not_met"
     UNKNOWN = "unknown"
     NOT_APPLICABLE = "not_applicable"
+
+
+class CostCategory(enum.StrEnum):
+    STAFF = "staff"
+    MATERIAL = "material"
+    LICENCES = "licences"
+    HARDWARE = "hardware"
+    SERVICES = "services"
+    OTHER = "other"
+
+
+class CostSection(enum.StrEnum):
+    BASELINE = "baseline"  # what each partner spends today
+    SHARED = "shared"  # the joint service
+    REMAINING = "remaining"  # what stays with each partner
+
+
+class AllocationKey(enum.StrEnum):
+    EQUAL = "equal"
+    POPULATION = "population"
+    WORKSTATIONS = "workstations"
+    CASES = "cases"
+    FIXED = "fixed"
+    BASE_PLUS_VARIABLE = "base_plus_variable"
+
+
+class EmploymentKind(enum.StrEnum):
+    EMPLOYEE = "employee"  # Tarifbeschäftigte (E grades)
+    CIVIL_SERVANT = "civil_servant"  # Beamtinnen und Beamte (A grades)
+
+
+class CostEventKind(enum.StrEnum):
+    ONE_OFF = "one_off"
+    FUNDING = "funding"

@@ -1,0 +1,71 @@
+"""/api/v1/initiatives/<id>/cost-model and /savings: the primary savings estimate."""
+
+from flask import g
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from ..auth import permissions
+from ..extensions import db
+from ..models import CostRateTable
+from ..savings import services
+from . import bp
+from .auth import ApiAbort, expected_version, parse_json
+from .initiatives import _get as get_initiative
+from .schemas import CostModelIn, cost_model_out, savings_out
+
+
+def _primary(initiative_id: int):
+    model = services.primary_models([initiative_id]).get(initiative_id)
+    if model is None:
+        raise ApiAbort(404, _("This initiative has no savings estimate yet."))
+    return model
+
+
+@bp.get("/initiatives/<int:initiative_id>/cost-model")
+def get_cost_model(initiative_id: int):
+    """The inputs of the initiative's primary savings estimate."""
+    get_initiative(initiative_id)
+    return cost_model_out(_primary(initiative_id))
+
+
+@bp.put("/initiatives/<int:initiative_id>/cost-model")
+def put_cost_model(initiative_id: int):
+    """Create or replace the primary savings estimate (all lists replace the old ones)."""
+    initiative = get_initiative(initiative_id)
+    payload = parse_json(CostModelIn)
+    if not permissions.can_edit_partner_costs(g.api_user, initiative):
+        raise ApiAbort(403, _("Your role does not allow this."))
+    data = payload.model_dump(exclude_unset=False)
+    if data["partners"] is None:
+        del data["partners"]
+    version = expected_version(data.pop("version", None))
+    table_name = data.pop("cost_rate_table")
+    if table_name is not None:
+        table_id = db.session.scalar(
+            select(CostRateTable.id).where(CostRateTable.name == table_name)
+        )
+        if table_id is None:
+            raise ApiAbort(
+                422,
+                _("Please correct the marked fields."),
+                {"cost_rate_table": _("There is no cost-rate table of this name.")},
+            )
+        data["cost_rate_table_id"] = table_id
+    if data["discount_rate"] is None:
+        data.pop("discount_rate")
+    model = services.primary_models([initiative_id]).get(initiative_id)
+    created = model is None
+    model = services.save_model(initiative, model, data, actor=g.api_user, expected_version=version)
+    db.session.commit()
+    return cost_model_out(services.load_model(model.id)), 201 if created else 200
+
+
+@bp.get("/initiatives/<int:initiative_id>/savings")
+def get_savings(initiative_id: int):
+    """The results of the primary savings estimate: years, npv, break-even, rate, partners."""
+    get_initiative(initiative_id)
+    model = _primary(initiative_id)
+    outcome = services.results([model])[model.id]
+    if outcome.result is None:
+        raise ApiAbort(422, outcome.error.message, {outcome.error.field: outcome.error.message})
+    return savings_out(outcome.result)

@@ -1,0 +1,221 @@
+"""Savings estimates: cost-rate tables (KGSt), and per initiative one or more cost models
+(scenarios) with partners, cost lines, one-off costs and funding."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .base import AuditedMixin, TimestampMixin, VersionedMixin
+from .body import Body, enum_column
+from .enums import AllocationKey, CostCategory, CostEventKind, CostSection, EmploymentKind
+from .funding import Money
+from .initiative import Initiative
+
+Fraction = Numeric(9, 6, asdecimal=True)
+
+
+class CostRateTable(AuditedMixin, TimestampMixin, VersionedMixin, db.Model):
+    """Hourly full costs of a workplace by pay grade, with the hours of a working year."""
+
+    __tablename__ = "cost_rate_tables"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)  # "KGSt 2025/26"
+    year: Mapped[str] = mapped_column(String(20))  # "2025/26"
+    source: Mapped[str] = mapped_column(String(500))
+    hours_employee: Mapped[int] = mapped_column(Integer)  # 1.561
+    hours_civil_servant: Mapped[int] = mapped_column(Integer)  # 1.602
+    notes: Mapped[str | None] = mapped_column(Text)
+
+    rates: Mapped[list[CostRate]] = relationship(
+        back_populates="table", cascade="all, delete-orphan", order_by="CostRate.pay_grade"
+    )
+
+    def audit_label(self) -> str:
+        return self.name
+
+
+class CostRate(AuditedMixin, db.Model):
+    __tablename__ = "cost_rates"
+    __audit_context__ = ("CostRateTable", "table_id")
+    __table_args__ = (
+        UniqueConstraint("table_id", "pay_grade", name="one_rate_per_grade"),
+        CheckConstraint("hourly_rate > 0", name="hourly_rate_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    table_id: Mapped[int] = mapped_column(
+        ForeignKey("cost_rate_tables.id", ondelete="CASCADE"), index=True
+    )
+    pay_grade: Mapped[str] = mapped_column(String(20))  # E9a, A11
+    kind: Mapped[EmploymentKind] = mapped_column(enum_column(EmploymentKind))
+    hourly_rate: Mapped[Decimal] = mapped_column(Numeric(8, 2, asdecimal=True))
+
+    table: Mapped[CostRateTable] = relationship(back_populates="rates")
+
+    def audit_label(self) -> str:
+        return self.pay_grade
+
+
+class CostModel(AuditedMixin, TimestampMixin, VersionedMixin, db.Model):
+    """One savings estimate (scenario) of an initiative; the primary one counts for funding."""
+
+    __tablename__ = "cost_models"
+    __table_args__ = (
+        CheckConstraint("horizon_years BETWEEN 1 AND 50", name="horizon_range"),
+        CheckConstraint("discount_rate > -1", name="discount_above_minus_one"),
+        CheckConstraint("cost_growth_rate > -1", name="growth_above_minus_one"),
+        CheckConstraint(
+            "base_share IS NULL OR (base_share >= 0 AND base_share <= 1)", name="base_share_range"
+        ),
+        UniqueConstraint("initiative_id", "name", name="one_name_per_initiative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    initiative_id: Mapped[int] = mapped_column(
+        ForeignKey("initiatives.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(200))
+    is_primary: Mapped[bool] = mapped_column(Boolean, default=False)
+    first_year: Mapped[int] = mapped_column(Integer)
+    horizon_years: Mapped[int] = mapped_column(Integer, default=10)
+    discount_rate: Mapped[Decimal] = mapped_column(Numeric(7, 5, asdecimal=True))
+    cost_growth_rate: Mapped[Decimal] = mapped_column(
+        Numeric(7, 5, asdecimal=True), default=Decimal("0")
+    )
+    cost_rate_table_id: Mapped[int] = mapped_column(
+        ForeignKey("cost_rate_tables.id", ondelete="RESTRICT"), index=True
+    )
+    allocation_key: Mapped[AllocationKey] = mapped_column(enum_column(AllocationKey))
+    base_share: Mapped[Decimal | None] = mapped_column(Fraction)
+    notes: Mapped[str | None] = mapped_column(Text)
+
+    initiative: Mapped[Initiative] = relationship()
+    cost_rate_table: Mapped[CostRateTable] = relationship()
+    partners: Mapped[list[CostModelPartner]] = relationship(
+        back_populates="model", cascade="all, delete-orphan", order_by="CostModelPartner.id"
+    )
+    lines: Mapped[list[CostLine]] = relationship(
+        back_populates="model", cascade="all, delete-orphan", order_by="CostLine.id"
+    )
+    events: Mapped[list[CostEvent]] = relationship(
+        back_populates="model",
+        cascade="all, delete-orphan",
+        order_by="(CostEvent.year, CostEvent.id)",
+    )
+
+    def audit_label(self) -> str:
+        return self.name
+
+
+class CostModelPartner(AuditedMixin, db.Model):
+    """A partner's values for the allocation key."""
+
+    __tablename__ = "cost_model_partners"
+    __audit_context__ = ("CostModel", "model_id")
+    __table_args__ = (
+        UniqueConstraint("model_id", "body_id", name="one_row_per_partner"),
+        CheckConstraint("workstations IS NULL OR workstations >= 0", name="workstations_min"),
+        CheckConstraint("cases IS NULL OR cases >= 0", name="cases_min"),
+        CheckConstraint(
+            "fixed_share IS NULL OR (fixed_share >= 0 AND fixed_share <= 1)",
+            name="fixed_share_range",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    model_id: Mapped[int] = mapped_column(
+        ForeignKey("cost_models.id", ondelete="CASCADE"), index=True
+    )
+    body_id: Mapped[int] = mapped_column(ForeignKey("bodies.id", ondelete="RESTRICT"), index=True)
+    workstations: Mapped[Decimal | None] = mapped_column(Numeric(12, 2, asdecimal=True))
+    cases: Mapped[Decimal | None] = mapped_column(Numeric(14, 2, asdecimal=True))
+    fixed_share: Mapped[Decimal | None] = mapped_column(Fraction)
+
+    model: Mapped[CostModel] = relationship(back_populates="partners")
+    body: Mapped[Body] = relationship()
+
+    def audit_label(self) -> str:
+        return self.body.name if self.body else str(self.body_id)
+
+
+class CostLine(AuditedMixin, db.Model):
+    """A yearly cost: staff (pay grade and FTE) or an amount."""
+
+    __tablename__ = "cost_lines"
+    __audit_context__ = ("CostModel", "model_id")
+    __table_args__ = (
+        CheckConstraint("fte IS NULL OR fte >= 0", name="fte_not_negative"),
+        CheckConstraint("amount IS NULL OR amount >= 0", name="amount_not_negative"),
+        CheckConstraint(
+            "(pay_grade IS NOT NULL AND fte IS NOT NULL AND amount IS NULL) "
+            "OR (pay_grade IS NULL AND fte IS NULL AND amount IS NOT NULL)",
+            name="staff_or_amount",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    model_id: Mapped[int] = mapped_column(
+        ForeignKey("cost_models.id", ondelete="CASCADE"), index=True
+    )
+    section: Mapped[CostSection] = mapped_column(enum_column(CostSection))
+    body_id: Mapped[int | None] = mapped_column(
+        ForeignKey("bodies.id", ondelete="RESTRICT"), index=True
+    )
+    category: Mapped[CostCategory] = mapped_column(enum_column(CostCategory))
+    pay_grade: Mapped[str | None] = mapped_column(String(20))
+    fte: Mapped[Decimal | None] = mapped_column(Numeric(8, 3, asdecimal=True))
+    amount: Mapped[Decimal | None] = mapped_column(Money)
+    description: Mapped[str | None] = mapped_column(String(300))
+
+    model: Mapped[CostModel] = relationship(back_populates="lines")
+    body: Mapped[Body | None] = relationship()
+
+    def audit_label(self) -> str:
+        what = f"{self.fte} × {self.pay_grade}" if self.pay_grade else str(self.amount)
+        return f"{self.section} {self.category} {what}"
+
+
+class CostEvent(AuditedMixin, db.Model):
+    """A one-off cost or a funding income in a calendar year."""
+
+    __tablename__ = "cost_events"
+    __audit_context__ = ("CostModel", "model_id")
+    __table_args__ = (CheckConstraint("amount >= 0", name="amount_not_negative"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    model_id: Mapped[int] = mapped_column(
+        ForeignKey("cost_models.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[CostEventKind] = mapped_column(enum_column(CostEventKind))
+    year: Mapped[int] = mapped_column(Integer)
+    amount: Mapped[Decimal] = mapped_column(Money)
+    description: Mapped[str | None] = mapped_column(String(300))
+
+    model: Mapped[CostModel] = relationship(back_populates="events")
+
+    def audit_label(self) -> str:
+        return f"{self.kind} {self.year}"
+
+
+__all__ = [
+    "CostEvent",
+    "CostLine",
+    "CostModel",
+    "CostModelPartner",
+    "CostRate",
+    "CostRateTable",
+]

@@ -1,0 +1,714 @@
+"""Workflows of savings estimates: cost models (scenarios) of an initiative, their validation,
+the results of the pure model, and the savings rate the funding check uses. Plain arguments in;
+flushes, never commits."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from .. import validation as v
+from ..auth import permissions
+from ..errors import PermissionDenied, ValidationError, check_version
+from ..extensions import db
+from ..models import (
+    AllocationKey,
+    CostCategory,
+    CostEvent,
+    CostEventKind,
+    CostLine,
+    CostModel,
+    CostModelPartner,
+    CostRate,
+    CostRateTable,
+    CostSection,
+    EmploymentKind,
+    Grant,
+    GrantStatus,
+    Initiative,
+    Participant,
+    User,
+)
+from . import model as m
+
+SCALARS = (
+    "name",
+    "first_year",
+    "horizon_years",
+    "discount_rate",
+    "cost_growth_rate",
+    "cost_rate_table_id",
+    "allocation_key",
+    "base_share",
+    "notes",
+)
+SECTIONS = {"baseline": CostSection.BASELINE, "shared": CostSection.SHARED,
+            "remaining": CostSection.REMAINING}  # fmt: skip
+EVENTS = {"one_off": CostEventKind.ONE_OFF, "funding": CostEventKind.FUNDING}
+MAX_ROWS = 500
+DEFAULT_NAME = "Grundszenario"
+
+
+def _invalid(errors: dict) -> ValidationError:
+    return ValidationError(_("Please correct the marked fields."), errors)
+
+
+# --- cost-rate tables ------------------------------------------------------------------------
+
+
+def rate_tables() -> list[CostRateTable]:
+    return list(
+        db.session.scalars(
+            select(CostRateTable)
+            .options(selectinload(CostRateTable.rates))
+            .order_by(CostRateTable.id.desc())
+        )
+    )
+
+
+def default_table() -> CostRateTable | None:
+    """The newest table: next year's, once an admin has added it."""
+    return db.session.scalar(select(CostRateTable).order_by(CostRateTable.id.desc()).limit(1))
+
+
+def annual_costs(table: CostRateTable) -> dict[str, Decimal]:
+    """Annual full cost of each pay grade: hourly rate × hours of the working year."""
+    return {
+        r.pay_grade: m.annual_cost(
+            r.hourly_rate,
+            table.hours_civil_servant
+            if r.kind == EmploymentKind.CIVIL_SERVANT
+            else table.hours_employee,
+        )
+        for r in table.rates
+    }
+
+
+def create_rate_table(data: Mapping[str, Any], *, actor: User | None) -> CostRateTable:
+    """A new table (admins); `rates` is text, one line per grade: `E9a; 63,02` (A grades are
+    civil servants)."""
+    if actor is not None and not permissions.can_manage_rate_tables(actor):
+        raise PermissionDenied(_("Your role does not allow this."))
+    errors: dict[str, str] = {}
+    name = v.limited_text(errors, "name", data.get("name"), 200, required=True)
+    year = v.limited_text(errors, "year", data.get("year"), 20, required=True)
+    source = v.limited_text(errors, "source", data.get("source"), 500, required=True)
+    hours_e = v.integer(errors, "hours_employee", data.get("hours_employee"), minimum=1)
+    hours_c = v.integer(errors, "hours_civil_servant", data.get("hours_civil_servant"), minimum=1)
+    for key, value in (("hours_employee", hours_e), ("hours_civil_servant", hours_c)):
+        if value is None and key not in errors:
+            errors[key] = _("This field is required.")
+    rates = []
+    for n, raw in enumerate((v.text(data.get("rates")) or "").splitlines(), start=1):
+        if not raw.strip():
+            continue
+        parts = [p.strip() for p in raw.replace("\t", ";").split(";")]
+        value = v.decimal_number({}, "x", parts[1]) if len(parts) == 2 else None
+        if len(parts) != 2 or not parts[0] or value is None or value <= 0:
+            errors["rates"] = _(
+                "Line %(n)d: write the pay grade and the hourly rate, e.g. E9a; 63,02.", n=n
+            )
+            break
+        kind = (
+            EmploymentKind.CIVIL_SERVANT
+            if parts[0].upper().startswith("A")
+            else (EmploymentKind.EMPLOYEE)
+        )
+        rates.append((parts[0], kind, value.quantize(Decimal("0.01"))))
+    if not rates and "rates" not in errors:
+        errors["rates"] = _("Enter at least one pay grade with its hourly rate.")
+    if len({g for g, _k, _r in rates}) != len(rates):
+        errors["rates"] = _("A pay grade appears twice.")
+    if name and db.session.scalar(select(CostRateTable.id).where(CostRateTable.name == name)):
+        errors["name"] = _("There is already a table of this name.")
+    if errors:
+        raise _invalid(errors)
+    table = CostRateTable(
+        name=name,
+        year=year,
+        source=source,
+        hours_employee=hours_e,
+        hours_civil_servant=hours_c,
+        notes=v.text(data.get("notes")),
+    )
+    table.rates = [CostRate(pay_grade=g, kind=k, hourly_rate=r) for g, k, r in rates]
+    db.session.add(table)
+    db.session.flush()
+    return table
+
+
+# --- models ----------------------------------------------------------------------------------
+
+
+def _options():
+    return (
+        selectinload(CostModel.partners).joinedload(CostModelPartner.body),
+        selectinload(CostModel.lines).joinedload(CostLine.body),
+        selectinload(CostModel.events),
+        joinedload(CostModel.cost_rate_table).selectinload(CostRateTable.rates),
+    )
+
+
+def load_model(model_id: int) -> CostModel | None:
+    return db.session.scalar(select(CostModel).where(CostModel.id == model_id).options(*_options()))
+
+
+def models_of(initiative_ids: Iterable[int]) -> dict[int, list[CostModel]]:
+    """Every model of these initiatives, primary first, in a fixed number of queries."""
+    ids = list(initiative_ids)
+    out: dict[int, list[CostModel]] = {i: [] for i in ids}
+    if not ids:
+        return out
+    rows = db.session.scalars(
+        select(CostModel)
+        .where(CostModel.initiative_id.in_(ids))
+        .options(*_options())
+        .order_by(CostModel.is_primary.desc(), CostModel.id)
+    ).unique()
+    for row in rows:
+        out[row.initiative_id].append(row)
+    return out
+
+
+def primary_models(initiative_ids: Iterable[int]) -> dict[int, CostModel]:
+    return {i: ms[0] for i, ms in models_of(initiative_ids).items() if ms and ms[0].is_primary}
+
+
+def _grant_funding(initiative_ids: list[int]) -> dict[int, list[tuple[int, Decimal]]]:
+    """Funding from the initiatives' grants by year of their tranches (not of rejected ones)."""
+    out: dict[int, list[tuple[int, Decimal]]] = {i: [] for i in initiative_ids}
+    if not initiative_ids:
+        return out
+    grants = db.session.scalars(
+        select(Grant)
+        .where(Grant.initiative_id.in_(initiative_ids), Grant.status != GrantStatus.REJECTED)
+        .options(selectinload(Grant.tranches))
+    )
+    for g in grants:
+        out[g.initiative_id] += [(t.due_on.year, t.amount) for t in g.tranches]
+    return out
+
+
+def model_input(model: CostModel, funding_fallback=()) -> m.ModelInput:
+    """The pure model's input from a stored model (partners, lines, events loaded)."""
+    events = {kind: [] for kind in EVENTS}
+    for e in model.events:
+        events[e.kind.value].append((e.year, e.amount))
+    funding = events["funding"] or list(funding_fallback)
+
+    def lines(section):
+        return [
+            m.Line(
+                category=ln.category.value,
+                amount=ln.amount,
+                pay_grade=ln.pay_grade,
+                fte=ln.fte,
+                body_id=ln.body_id,
+            )
+            for ln in model.lines
+            if ln.section == section
+        ]
+
+    return m.ModelInput(
+        first_year=model.first_year,
+        horizon_years=model.horizon_years,
+        discount_rate=model.discount_rate,
+        cost_growth_rate=model.cost_growth_rate,
+        allocation_key=model.allocation_key.value,
+        base_share=model.base_share,
+        partners=[
+            m.PartnerInput(
+                body_id=p.body_id,
+                population=p.body.population,
+                workstations=p.workstations,
+                cases=p.cases,
+                fixed_share=p.fixed_share,
+            )
+            for p in model.partners
+        ],
+        baseline=lines(CostSection.BASELINE),
+        shared=lines(CostSection.SHARED),
+        remaining=lines(CostSection.REMAINING),
+        one_off=events["one_off"],
+        funding=funding,
+        annual_costs=annual_costs(model.cost_rate_table),
+    )
+
+
+@dataclass(frozen=True)
+class Outcome:
+    model: CostModel
+    result: m.Result | None
+    error: m.ModelError | None = None
+    funding_from_grants: bool = False
+
+
+def results(models: list[CostModel]) -> dict[int, Outcome]:
+    """The result of each model (by model id); a model that cannot be computed carries its
+    error instead."""
+    funding = _grant_funding(list({x.initiative_id for x in models}))
+    out = {}
+    for model in models:
+        uses_grants = not any(e.kind == CostEventKind.FUNDING for e in model.events)
+        fallback = funding[model.initiative_id] if uses_grants else ()
+        try:
+            result = m.compute(model_input(model, fallback))
+            out[model.id] = Outcome(model, result, None, uses_grants and bool(fallback))
+        except m.ModelError as exc:
+            out[model.id] = Outcome(model, None, exc)
+    return out
+
+
+def savings_rates(initiative_ids: list[int]) -> dict[int, Decimal]:
+    """The structural savings rate of each initiative's primary model (for the funding check)."""
+    primaries = primary_models(initiative_ids)
+    computed = results(list(primaries.values()))
+    return {
+        i: computed[model.id].result.savings_rate
+        for i, model in primaries.items()
+        if computed[model.id].result is not None
+        and computed[model.id].result.savings_rate is not None
+    }
+
+
+# --- saving ----------------------------------------------------------------------------------
+
+
+def _scalars(data: Mapping[str, Any], current: CostModel | None, errors: dict, percent: bool):
+    out: dict[str, Any] = {}
+    for key in SCALARS:
+        if key not in data:
+            continue
+        value = data[key]
+        if key == "name":
+            out[key] = v.limited_text(errors, key, value, 200) or DEFAULT_NAME
+        elif key == "notes":
+            out[key] = v.limited_text(errors, key, value, 20000)
+        elif key == "first_year":
+            out[key] = v.integer(errors, key, value, minimum=1990)
+            if out[key] is not None and out[key] > 2100:
+                errors[key] = _("Please enter a year between 1990 and 2100.")
+        elif key == "horizon_years":
+            out[key] = v.integer(errors, key, value, minimum=1)
+            if out[key] is not None and out[key] > 50:
+                errors[key] = _("The horizon must be 1 to 50 years.")
+        elif key in ("discount_rate", "cost_growth_rate"):
+            number = v.decimal_number(errors, key, value)
+            if key in errors:
+                errors[key] = (
+                    _("Please enter a rate, e.g. 0.9 for 0.9 %.")
+                    if percent
+                    else _("Please enter a rate as a fraction, e.g. 0.009 for 0.9 %.")
+                )
+            elif number is not None:
+                number = number / 100 if percent else number
+                if number <= -1:
+                    errors[key] = _("The rate must be greater than −100 %.")
+                elif number > 1:
+                    errors[key] = _("The rate can be at most 100 %.")
+                out[key] = number
+        elif key == "base_share":
+            out[key] = v.fraction(errors, key, value, as_percent=percent)
+        elif key == "allocation_key":
+            out[key] = v.choice(errors, key, value, AllocationKey)
+        elif key == "cost_rate_table_id":
+            out[key] = v.integer(errors, key, value, minimum=1)
+    merged = {k: getattr(current, k) if current else None for k in SCALARS} | out
+    if current is None:
+        merged.setdefault("name", DEFAULT_NAME)
+        for key in ("first_year", "allocation_key"):
+            if merged.get(key) is None and key not in errors:
+                errors[key] = (
+                    _("Please enter a year.")
+                    if key == "first_year"
+                    else _("Please choose a value from the list.")
+                )
+    if merged.get("allocation_key") == AllocationKey.BASE_PLUS_VARIABLE and (
+        merged.get("base_share") is None and "base_share" not in errors
+    ):
+        errors["base_share"] = _("The base-plus-variable key needs the base share.")
+    return out
+
+
+def _decimal(errors, key, value, *, places: int, minimum=Decimal("0")) -> Decimal | None:
+    number = v.decimal_number(errors, key, value)
+    if key in errors or number is None:
+        return None
+    if number < minimum:
+        errors[key] = _("The number cannot be negative.")
+        return None
+    if number != number.quantize(Decimal(1).scaleb(-places)):
+        errors[key] = _("At most %(n)d decimal places.", n=places)
+        return None
+    if number > Decimal("999999999"):
+        errors[key] = _("That number is too large.")
+        return None
+    return number
+
+
+def _rows(data, key, errors) -> list | None:
+    if key not in data:
+        return None
+    rows = data[key] or []
+    if not isinstance(rows, list | tuple):
+        errors[key] = _("Send a list.")
+        return []
+    if len(rows) > MAX_ROWS:
+        errors[key] = _("At most %(n)d rows.", n=MAX_ROWS)
+        return []
+    return list(rows)
+
+
+def _blank(row: Mapping, keys: Iterable[str]) -> bool:
+    return all(v.text(row.get(k)) is None for k in keys)
+
+
+def _lines(section: str, rows: list, grades: set[str], partner_ids: set[int], errors) -> list:
+    out = []
+    for i, row in enumerate(rows):
+        key = f"{section}.{i}"
+        if not isinstance(row, Mapping):
+            errors[key] = _("Invalid value.")
+            continue
+        if _blank(row, ("pay_grade", "fte", "amount")):
+            continue
+        category = v.choice(errors, f"{key}.category", row.get("category") or "other", CostCategory)
+        grade = v.text(row.get("pay_grade"))
+        fte = _decimal(errors, f"{key}.fte", row.get("fte"), places=3)
+        amount = v.amount(errors, f"{key}.amount", row.get("amount"))
+        if grade is not None and grade not in grades:
+            errors[f"{key}.pay_grade"] = _(
+                "Unknown pay grade %(grade)s; known: %(known)s.",
+                grade=grade,
+                known=", ".join(sorted(grades)),
+            )
+        if grade is not None and fte is None and f"{key}.fte" not in errors:
+            errors[f"{key}.fte"] = _("A staff line needs its full-time equivalents.")
+        if grade is None and fte is not None:
+            errors[f"{key}.pay_grade"] = _("A staff line needs its pay grade.")
+        if grade is not None and amount is not None:
+            errors[f"{key}.amount"] = _("A line is either staff (pay grade, FTE) or an amount.")
+        if grade is None and fte is None and amount is None and f"{key}.amount" not in errors:
+            errors[f"{key}.amount"] = _("Enter an amount or a pay grade with FTE.")
+        body_id = None
+        if section != "shared":
+            body_id = v.integer(errors, f"{key}.body_id", row.get("body_id"), minimum=1)
+            if body_id is None and f"{key}.body_id" not in errors:
+                errors[f"{key}.body_id"] = _("Choose the partner this line belongs to.")
+            elif body_id is not None and body_id not in partner_ids:
+                errors[f"{key}.body_id"] = _("This body is not a partner of the initiative.")
+        out.append(
+            {
+                "section": SECTIONS[section],
+                "category": category,
+                "pay_grade": grade,
+                "fte": fte,
+                "amount": amount,
+                "body_id": body_id,
+                "description": v.limited_text(
+                    errors, f"{key}.description", row.get("description"), 300
+                ),
+            }
+        )
+    return out
+
+
+def _events(kind: str, rows: list, errors) -> list:
+    out = []
+    for i, row in enumerate(rows):
+        key = f"{kind}.{i}"
+        if not isinstance(row, Mapping):
+            errors[key] = _("Invalid value.")
+            continue
+        if _blank(row, ("year", "amount")):
+            continue
+        year = v.integer(errors, f"{key}.year", row.get("year"), minimum=1990)
+        if year is None and f"{key}.year" not in errors:
+            errors[f"{key}.year"] = _("Please enter a year.")
+        amount = v.amount(errors, f"{key}.amount", row.get("amount"), required=True)
+        out.append(
+            {
+                "kind": EVENTS[kind],
+                "year": year,
+                "amount": amount,
+                "description": v.limited_text(
+                    errors, f"{key}.description", row.get("description"), 300
+                ),
+            }
+        )
+    return out
+
+
+def _partners(rows: list, participant_ids: set[int], errors, percent: bool) -> list:
+    out = []
+    seen = set()
+    for i, row in enumerate(rows):
+        key = f"partners.{i}"
+        if not isinstance(row, Mapping):
+            errors[key] = _("Invalid value.")
+            continue
+        body_id = v.integer(errors, f"{key}.body_id", row.get("body_id"), minimum=1)
+        if body_id is None:
+            if f"{key}.body_id" not in errors:
+                errors[f"{key}.body_id"] = _("Choose a partner.")
+            continue
+        if body_id not in participant_ids:
+            errors[f"{key}.body_id"] = _("This body is not a partner of the initiative.")
+        if body_id in seen:
+            errors[f"{key}.body_id"] = _("This partner is listed twice.")
+        seen.add(body_id)
+        out.append(
+            {
+                "body_id": body_id,
+                "workstations": _decimal(
+                    errors, f"{key}.workstations", row.get("workstations"), places=2
+                ),
+                "cases": _decimal(errors, f"{key}.cases", row.get("cases"), places=2),
+                "fixed_share": v.fraction(
+                    errors, f"{key}.fixed_share", row.get("fixed_share"), as_percent=percent
+                ),
+            }
+        )
+    return out
+
+
+def _deciding_ids(initiative: Initiative) -> list[int]:
+    return [p.body_id for p in initiative.deciding_participants]
+
+
+def _apply(model: CostModel, values: dict, partners, lines, events, only_body: int | None):
+    for key, value in values.items():
+        if getattr(model, key) != value:
+            setattr(model, key, value)
+    if partners is not None:
+        existing = {p.body_id: p for p in model.partners}
+        wanted = {row["body_id"] for row in partners}
+        for body_id, p in existing.items():
+            if body_id not in wanted and (only_body is None or body_id == only_body):
+                model.partners.remove(p)
+                db.session.delete(p)
+        for row in partners:
+            p = existing.get(row["body_id"])
+            if p is None:
+                p = CostModelPartner(body_id=row["body_id"])
+                model.partners.append(p)
+            for key in ("workstations", "cases", "fixed_share"):
+                if getattr(p, key) != row[key]:
+                    setattr(p, key, row[key])
+    for section, rows in lines.items():
+        if rows is None:
+            continue
+        old = [
+            ln
+            for ln in model.lines
+            if ln.section == SECTIONS[section] and (only_body is None or ln.body_id == only_body)
+        ]
+        _replace(model.lines, old, rows, CostLine)
+    for kind, rows in events.items():
+        if rows is None:
+            continue
+        old = [e for e in model.events if e.kind == EVENTS[kind]]
+        _replace(model.events, old, rows, CostEvent)
+
+
+def _replace(collection: list, old: list, rows: list[dict], cls) -> None:
+    """Update the old rows in place, add new ones, delete the rest (each change audited)."""
+    for i, row in enumerate(rows):
+        item = old[i] if i < len(old) else None
+        if item is None:
+            item = cls()
+            collection.append(item)
+        for key, value in row.items():
+            if getattr(item, key) != value:
+                setattr(item, key, value)
+    for item in old[len(rows) :]:
+        collection.remove(item)
+        db.session.delete(item)
+
+
+def save_model(
+    initiative: Initiative,
+    model: CostModel | None,
+    data: Mapping[str, Any],
+    *,
+    actor: User | None,
+    expected_version: int | None = None,
+    percent: bool = False,
+) -> CostModel:
+    """Create or change a cost model. Given lists replace the old ones. A partner editor changes
+    only their own body's partner values and baseline and remaining lines.
+
+    Rates are fractions (0.009) unless `percent` (the form sends 0,9 for 0.9 %).
+    """
+    if model is not None:
+        check_version(model, expected_version)
+    only_body = None
+    if actor is not None and not permissions.can_edit_cost_model(actor, initiative):
+        if not permissions.can_edit_partner_costs(actor, initiative):
+            raise PermissionDenied(_("Your role does not allow this."))
+        if model is None:
+            raise PermissionDenied(_("Only the coordinators create a savings estimate."))
+        only_body = actor.body_id
+    errors: dict[str, str] = {}
+    values = {} if only_body else _scalars(data, model, errors, percent)
+    participant_ids = set(_deciding_ids(initiative))
+    partner_rows = None if only_body and "partners" not in data else _rows(data, "partners", errors)
+    partners = None
+    if partner_rows is not None:
+        partners = _partners(partner_rows, participant_ids, errors, percent)
+    if partners is None and model is None:
+        partners = [
+            {"body_id": b, "workstations": None, "cases": None, "fixed_share": None}
+            for b in _deciding_ids(initiative)
+        ]
+    if only_body and partners is not None:
+        foreign = [p for p in partners if p["body_id"] != only_body]
+        if foreign:
+            errors["partners"] = _("You can only change the values of your own body.")
+    table_id = values.get("cost_rate_table_id") or (model.cost_rate_table_id if model else None)
+    table = db.session.get(CostRateTable, table_id) if table_id else default_table()
+    if table is None:
+        errors["cost_rate_table_id"] = _("There is no such cost-rate table.")
+        grades: set[str] = set()
+    else:
+        grades = {r.pay_grade for r in table.rates}
+        if model is None:
+            values.setdefault("cost_rate_table_id", table.id)
+    # lines may name the partners of the model as it will be
+    if partners is not None and not only_body:
+        partner_ids = {p["body_id"] for p in partners}
+    else:
+        partner_ids = {p.body_id for p in model.partners} if model is not None else set()
+    lines = {}
+    for section in SECTIONS:
+        if only_body and section == "shared":
+            lines[section] = None
+            continue
+        rows = _rows(data, section, errors)
+        lines[section] = (
+            None if rows is None else _lines(section, rows, grades, partner_ids, errors)
+        )
+        if only_body and lines[section]:
+            if any(row["body_id"] != only_body for row in lines[section]):
+                errors[section] = _("You can only change the lines of your own body.")
+    events = {}
+    for kind in EVENTS:
+        rows = None if only_body else _rows(data, kind, errors)
+        events[kind] = _events(kind, rows, errors) if rows is not None else None
+    if model is None and "name" not in values:
+        values["name"] = DEFAULT_NAME
+    name = values.get("name")
+    if name and "name" not in errors:
+        clash = db.session.scalar(
+            select(CostModel.id).where(
+                CostModel.initiative_id == initiative.id,
+                CostModel.name == name,
+                CostModel.id != (model.id if model else -1),
+            )
+        )
+        if clash:
+            errors["name"] = _("This initiative already has a scenario of this name.")
+    if errors:
+        raise _invalid(errors)
+    if model is None:
+        model = CostModel(
+            initiative=initiative,
+            initiative_id=initiative.id,
+            horizon_years=10,
+            discount_rate=Decimal(str(current_app.config["SAVINGS_DISCOUNT_RATE"])),
+            cost_growth_rate=Decimal("0"),
+            is_primary=not db.session.scalar(
+                select(CostModel.id).where(CostModel.initiative_id == initiative.id).limit(1)
+            ),
+        )
+        db.session.add(model)
+    _apply(model, values, partners, lines, events, only_body)
+    db.session.flush()
+    # The model must compute (fixed shares add up, populations known …); else nothing is kept.
+    model = load_model(model.id)
+    try:
+        m.compute(model_input(model))
+    except m.ModelError as exc:
+        raise _invalid({exc.field: exc.message}) from None
+    return model
+
+
+def copy_model(model: CostModel, name: str | None, *, actor: User | None) -> CostModel:
+    """A scenario: a copy of the model under another name, not primary."""
+    if actor is not None and not permissions.can_edit_cost_model(actor, model.initiative):
+        raise PermissionDenied(_("Your role does not allow this."))
+    errors: dict[str, str] = {}
+    name = v.limited_text(errors, "name", name, 200) or _("Copy of %(name)s", name=model.name)
+    if db.session.scalar(
+        select(CostModel.id).where(
+            CostModel.initiative_id == model.initiative_id, CostModel.name == name
+        )
+    ):
+        errors["name"] = _("This initiative already has a scenario of this name.")
+    if errors:
+        raise _invalid(errors)
+    copy = CostModel(
+        initiative_id=model.initiative_id,
+        name=name,
+        is_primary=False,
+        **{k: getattr(model, k) for k in SCALARS if k != "name"},
+    )
+    copy.partners = [
+        CostModelPartner(body_id=p.body_id, workstations=p.workstations, cases=p.cases,
+                         fixed_share=p.fixed_share)
+        for p in model.partners
+    ]  # fmt: skip
+    copy.lines = [
+        CostLine(**{k: getattr(ln, k) for k in (
+            "section", "body_id", "category", "pay_grade", "fte", "amount", "description")})
+        for ln in model.lines
+    ]  # fmt: skip
+    copy.events = [
+        CostEvent(kind=e.kind, year=e.year, amount=e.amount, description=e.description)
+        for e in model.events
+    ]
+    db.session.add(copy)
+    db.session.flush()
+    return copy
+
+
+def make_primary(model: CostModel, *, actor: User | None) -> None:
+    if actor is not None and not permissions.can_edit_cost_model(actor, model.initiative):
+        raise PermissionDenied(_("Your role does not allow this."))
+    for other in db.session.scalars(
+        select(CostModel).where(CostModel.initiative_id == model.initiative_id)
+    ):
+        if other.is_primary != (other.id == model.id):
+            other.is_primary = other.id == model.id
+    db.session.flush()
+
+
+def delete_model(model: CostModel, *, actor: User | None, expected_version=None) -> None:
+    if actor is not None and not permissions.can_edit_cost_model(actor, model.initiative):
+        raise PermissionDenied(_("Your role does not allow this."))
+    check_version(model, expected_version, detailed=False)
+    initiative_id, was_primary = model.initiative_id, model.is_primary
+    db.session.delete(model)
+    db.session.flush()
+    if was_primary:
+        successor = db.session.scalar(
+            select(CostModel).where(CostModel.initiative_id == initiative_id).order_by(CostModel.id)
+        )
+        if successor is not None:
+            successor.is_primary = True
+            db.session.flush()
+
+
+def initiative_with_partners(initiative_id: int) -> Initiative | None:
+    return db.session.scalar(
+        select(Initiative)
+        .where(Initiative.id == initiative_id)
+        .options(selectinload(Initiative.participants).joinedload(Participant.body))
+    )

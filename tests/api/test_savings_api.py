@@ -1,0 +1,170 @@
+"""The savings estimate through the JSON API, on SQLite and PostgreSQL."""
+
+import json
+
+import pytest
+from sqlalchemy import func, select
+
+from coop.audit import acting_as
+from coop.extensions import db
+from coop.models import CostLine, CostModel
+from tests import factories
+
+
+def h(seed, role="coordinator", **extra):
+    return {"Authorization": f"Bearer {seed.tokens[role]}", **extra}
+
+
+@pytest.fixture
+def ini(seed):
+    with acting_as(None, "test"):
+        initiative = factories.initiative(seed)
+        db.session.commit()
+    return initiative
+
+
+def payload(seed, **changes):
+    b = seed.bodies
+    data = {
+        "first_year": 2026,
+        "horizon_years": 3,
+        "discount_rate": "0.05",
+        "allocation_key": "fixed",
+        "partners": [
+            {"body_id": b["hoexter"].id, "fixed_share": "0.4"},
+            {"body_id": b["brakel"].id, "fixed_share": "0.3"},
+            {"body_id": b["nieheim"].id, "fixed_share": "0.2"},
+            {"body_id": b["marienmuenster"].id, "fixed_share": "0.1"},
+        ],
+        "baseline": [
+            {"body_id": b["hoexter"].id, "category": "staff", "pay_grade": "E9a", "fte": "1"},
+            {"body_id": b["brakel"].id, "category": "staff", "pay_grade": "E9a", "fte": "0.5"},
+            {"body_id": b["nieheim"].id, "category": "material", "amount": "20000"},
+            {"body_id": b["marienmuenster"].id, "category": "licences", "amount": "10000"},
+        ],
+        "shared": [{"category": "staff", "pay_grade": "E9a", "fte": "1"}],
+        "remaining": [],
+        "one_off": [{"year": 2026, "amount": "30000", "description": "Einrichtung"}],
+        "funding": [{"year": 2026, "amount": "20000"}],
+    }
+    data.update(changes)
+    return data
+
+
+def put(client, seed, ini, data, role="coordinator"):
+    return client.put(f"/api/v1/initiatives/{ini.id}/cost-model", json=data, headers=h(seed, role))
+
+
+def test_put_get_cost_model_and_savings(client, seed, ini):
+    r = put(client, seed, ini, payload(seed))
+    assert r.status_code == 201, r.json
+    assert r.json["cost_rate_table"] == "KGSt 2025/26"
+    assert r.json["discount_rate"] == "0.05000"
+    got = client.get(f"/api/v1/initiatives/{ini.id}/cost-model", headers=h(seed, "viewer"))
+    assert got.json["baseline"][0]["pay_grade"] == "E9a"
+    s = client.get(f"/api/v1/initiatives/{ini.id}/savings", headers=h(seed, "viewer")).json
+    # baseline 98.374,22 + 49.187,11 + 20.000 + 10.000 = 177.561,33; shared 98.374,22;
+    # joint 2026 = 98.374,22 + 30.000 − 20.000 = 108.374,22
+    assert s["years"][0] == {
+        "year": 2026,
+        "baseline": "177561.33",
+        "cooperation": "108374.22",
+        "savings": "69187.11",
+        "cumulative": "69187.11",
+    }
+    assert s["years"][2]["cumulative"] == "227561.33"  # 69.187,11 + 2 × 79.187,11
+    assert s["break_even_year"] == 2026
+    # 1 − 98.374,22 / 177.561,33 = 0,44596…
+    assert s["savings_rate"] == "0.4460"
+    hoexter = s["partners"][0]
+    assert hoexter["share"] == "0.4000"
+    # its share each year in cents: 0,4 × 108.374,22 = 43.349,688 → 43.349,69 and
+    # 0,4 × 98.374,22 = 39.349,688 → 39.349,69 (twice): 122.049,07 against 3 × 98.374,22
+    assert hoexter["baseline"] == "295122.66" and hoexter["cooperation"] == "122049.07"
+    assert hoexter["savings"] == "173073.59"
+    # a second PUT replaces the lists and answers 200
+    r = put(client, seed, ini, payload(seed, one_off=[], funding=[], version=r.json["version"]))
+    assert r.status_code == 200 and r.json["one_off"] == []
+    assert db.session.scalar(select(func.count(CostModel.id))) == 1
+
+
+def test_the_funding_check_uses_the_savings_rate(client, seed, ini):
+    with acting_as(None, "test"):
+        nrw = factories.program()
+        grant = factories.grant(ini, nrw, amount_requested="245000")
+        db.session.commit()
+    check = client.get(f"/api/v1/grants/{grant.id}/check", headers=h(seed)).json
+    assert {c["code"]: c["status"] for c in check["conditions"]}["savings_rate"] == "unknown"
+    put(client, seed, ini, payload(seed))
+    check = client.get(f"/api/v1/grants/{grant.id}/check", headers=h(seed)).json
+    savings = next(c for c in check["conditions"] if c["code"] == "savings_rate")
+    assert savings["status"] == "met"
+    assert savings["message"] == "Geschätzte Einsparquote 44,6 %, verlangt sind mindestens 15 %."
+
+
+@pytest.mark.parametrize(
+    "changes, field",
+    [
+        ({"shared": [{"category": "staff", "pay_grade": "E99", "fte": "1"}]}, "shared.0.pay_grade"),
+        ({"shared": [{"category": "staff", "pay_grade": "E9a", "fte": "-1"}]}, "shared.0.fte"),
+        ({"one_off": [{"year": 2026, "amount": "-5"}]}, "one_off.0.amount"),
+        ({"horizon_years": 0}, "horizon_years"),
+        ({"horizon_years": 51}, "horizon_years"),
+        ({"discount_rate": "-1"}, "discount_rate"),
+        ({"allocation_key": "lottery"}, "allocation_key"),
+        ({"cost_rate_table": "KGSt 1999"}, "cost_rate_table"),
+    ],
+)
+def test_bad_input_names_the_field_and_stores_nothing(client, seed, ini, changes, field):
+    r = put(client, seed, ini, payload(seed, **changes))
+    assert r.status_code == 422, r.json
+    assert field in r.json["error"]["fields"], r.json
+    assert db.session.scalar(select(func.count(CostModel.id))) == 0
+    assert db.session.scalar(select(func.count(CostLine.id))) == 0
+
+
+def test_fixed_shares_must_add_up_and_partners_must_take_part(client, seed, ini):
+    data = payload(seed)
+    for p in data["partners"]:
+        p["fixed_share"] = "0.3"
+    r = put(client, seed, ini, data)
+    assert r.status_code == 422
+    assert "ergeben" in r.json["error"]["fields"]["partners.fixed_share"]
+    data = payload(seed, allocation_key="equal")
+    data["partners"].append({"body_id": seed.bodies["suepplingen"].id})
+    r = put(client, seed, ini, data)
+    assert r.status_code == 422
+    assert "partners.4.body_id" in r.json["error"]["fields"]
+    assert db.session.scalar(select(func.count(CostModel.id))) == 0
+
+
+def test_partner_editor_changes_only_their_own_lines(client, seed, ini):
+    put(client, seed, ini, payload(seed))
+    b = seed.bodies
+    mine = payload(
+        seed,
+        partners=[{"body_id": b["brakel"].id, "fixed_share": "0.3"}],
+        baseline=[{"body_id": b["brakel"].id, "category": "staff", "pay_grade": "E9a", "fte": "2"}],
+    )
+    r = put(client, seed, ini, mine, "partner_editor")
+    assert r.status_code == 200, r.json
+    baseline = {x["body_id"]: x for x in r.json["baseline"]}
+    assert baseline[b["brakel"].id]["fte"] == "2.000"
+    assert baseline[b["hoexter"].id]["fte"] == "1.000"  # untouched
+    foreign = payload(seed, baseline=[{"body_id": b["hoexter"].id, "amount": "1"}])
+    assert put(client, seed, ini, foreign, "partner_editor").status_code == 422
+    for role in ("viewer", "coordinator_helmstedt"):
+        assert put(client, seed, ini, payload(seed), role).status_code == 403
+
+
+def test_openapi_describes_savings_answers(client, seed, ini):
+    jsonschema = pytest.importorskip("jsonschema")
+    doc = client.get("/api/v1/openapi.json").json
+    schemas = doc["components"]["schemas"]
+
+    def check(instance, name):
+        schema = {**schemas[name], "components": {"schemas": schemas}}
+        jsonschema.validate(instance, json.loads(json.dumps(schema)))
+
+    check(put(client, seed, ini, payload(seed)).json, "CostModelOut")
+    check(client.get(f"/api/v1/initiatives/{ini.id}/savings", headers=h(seed)).json, "SavingsOut")
