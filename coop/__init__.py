@@ -40,6 +40,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     from .main.views import bp as main_bp
     from .reminders.views import bp as reminders_bp
     from .resolutions.views import bp as resolutions_bp
+    from .savings.views import bp as savings_bp
     from .users.views import bp as users_bp
 
     init_login(app)
@@ -50,6 +51,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     app.register_blueprint(resolutions_bp)
     app.register_blueprint(funding_bp)
     app.register_blueprint(reminders_bp)
+    app.register_blueprint(savings_bp)
     app.register_blueprint(users_bp)
     app.register_blueprint(api_bp)
     csrf.exempt(api_bp)  # the API authenticates with bearer tokens, not cookies

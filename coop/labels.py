@@ -3,9 +3,13 @@
 from flask_babel import lazy_gettext as _l
 
 from .models import (
+    AllocationKey,
     AuditAction,
     BodyKind,
     ConditionStatus,
+    CostCategory,
+    CostEventKind,
+    CostSection,
     DecisionStatus,
     GrantStatus,
     LegalForm,
@@ -153,6 +157,12 @@ ENTITY_TYPE_LABELS = {
     "Grant": _l("Grant"),
     "Tranche": _l("Tranche"),
     "GrantDocument": _l("Document"),
+    "CostModel": _l("Savings estimate"),
+    "CostModelPartner": _l("Partner values"),
+    "CostLine": _l("Cost line"),
+    "CostEvent": _l("One-off cost or funding"),
+    "CostRateTable": _l("Cost-rate table"),
+    "CostRate": _l("Cost rate"),
 }
 
 GRANT_STATUS_LABELS = {
@@ -279,6 +289,36 @@ def label(mapping, code):
         return code
 
 
+ALLOCATION_KEY_LABELS = {
+    AllocationKey.EQUAL: _l("Equal shares"),
+    AllocationKey.POPULATION: _l("By population"),
+    AllocationKey.WORKSTATIONS: _l("By workstations"),
+    AllocationKey.CASES: _l("By case numbers"),
+    AllocationKey.FIXED: _l("Fixed shares"),
+    AllocationKey.BASE_PLUS_VARIABLE: _l("Base share plus population"),
+}
+
+COST_CATEGORY_LABELS = {
+    CostCategory.STAFF: _l("Staff"),
+    CostCategory.MATERIAL: _l("Material"),
+    CostCategory.LICENCES: _l("Licences"),
+    CostCategory.HARDWARE: _l("Hardware"),
+    CostCategory.SERVICES: _l("Services"),
+    CostCategory.OTHER: _l("Other"),
+}
+
+COST_SECTION_LABELS = {
+    CostSection.BASELINE: _l("Today"),
+    CostSection.SHARED: _l("Joint service"),
+    CostSection.REMAINING: _l("Stays with the partner"),
+}
+
+COST_EVENT_LABELS = {
+    CostEventKind.ONE_OFF: _l("One-off cost"),
+    CostEventKind.FUNDING: _l("Funding"),
+}
+
+
 # How the audit trail shows a stored code: (entity type, field) → labels of its enumeration.
 AUDIT_ENUM_LABELS = {
     ("Body", "kind"): BODY_KIND_LABELS,
@@ -292,16 +332,26 @@ AUDIT_ENUM_LABELS = {
     ("Resolution", "outcome"): OUTCOME_LABELS,
     ("Grant", "status"): GRANT_STATUS_LABELS,
     ("Tranche", "state"): TRANCHE_STATE_LABELS,
+    ("CostModel", "allocation_key"): ALLOCATION_KEY_LABELS,
+    ("CostLine", "section"): COST_SECTION_LABELS,
+    ("CostLine", "category"): COST_CATEGORY_LABELS,
+    ("CostEvent", "kind"): COST_EVENT_LABELS,
 }
 AUDIT_MONEY_FIELDS = {
     ("Grant", "eligible_costs"),
     ("Grant", "amount_requested"),
     ("Grant", "amount_granted"),
     ("Tranche", "amount"),
+    ("CostLine", "amount"),
+    ("CostEvent", "amount"),
     ("FundingProgram", "base_amount"),
     ("FundingProgram", "amount_per_additional_partner"),
 }
 AUDIT_RATE_FIELDS = {
     ("FundingProgram", "max_funding_rate"),
     ("FundingProgram", "min_savings_rate"),
+    ("CostModel", "discount_rate"),
+    ("CostModel", "cost_growth_rate"),
+    ("CostModel", "base_share"),
+    ("CostModelPartner", "fixed_share"),
 }

@@ -61,10 +61,11 @@ def load() -> gv100ad.Summary:
             )
         )
     db.session.flush()
-    from . import funding, initiatives
+    from . import funding, initiatives, savings
 
     initiatives.load()
     funding.load()
+    savings.load()
     for role, email, name, ags in DEMO_USERS:
         if find_user_by_email(email) is None:
             body = bodies.get(ags) if ags else None

@@ -27,6 +27,7 @@ from ..funding import services as funding
 from ..models import Body, BodyKind, Phase, ServiceArea
 from ..pagination import paginate
 from ..resolutions import services as resolutions
+from ..savings import services as savings
 from . import matrix as matrix_service
 from . import services
 from .forms import InitiativeForm
@@ -92,8 +93,10 @@ def detail(initiative_id: int):
     grants = None
     if permissions.can_view_funding(current_user):
         grants = db.session.scalars(funding.grant_query(initiative_id=initiative.id)).unique().all()
+    primary = savings.primary_models([initiative.id]).get(initiative.id)
     return render_template(
         "initiatives/detail.html",
+        savings=savings.results([primary])[primary.id] if primary else None,
         grants=grants,
         can_add_grant=permissions.can_create_grant(current_user, initiative),
         initiative=initiative,

@@ -12,7 +12,9 @@ from ..forms import row_errors
 from ..i18n import fmt_date, fmt_money, fmt_percent
 from ..initiatives.matrix import summary_line
 from ..initiatives.services import milestone_overdue, resolution_result_missing
+from ..initiatives.services import today as initiative_today
 from ..labels import (
+    ALLOCATION_KEY_LABELS,
     AUDIT_ACTION_LABELS,
     AUDIT_ENUM_LABELS,
     AUDIT_MONEY_FIELDS,
@@ -22,6 +24,9 @@ from ..labels import (
     CONDITION_LABELS,
     CONDITION_STATUS_LABELS,
     CONDITION_STATUS_SYMBOLS,
+    COST_CATEGORY_LABELS,
+    COST_EVENT_LABELS,
+    COST_SECTION_LABELS,
     DECISION_STATUS_LABELS,
     DECISION_STATUS_SYMBOLS,
     ENTITY_TYPE_LABELS,
@@ -65,6 +70,13 @@ def audit_value(entity_type: str, field: str, value) -> str:
     return str(value)
 
 
+def chart_value(value) -> str:
+    """A cell of a chart's table: money in euros, other values as they are."""
+    if isinstance(value, Decimal):
+        return fmt_money(value)
+    return str(value)
+
+
 def init_template_context(app: Flask) -> None:
     app.jinja_env.globals.update(
         body_kind_label=lambda code: label(BODY_KIND_LABELS, code),
@@ -87,6 +99,12 @@ def init_template_context(app: Flask) -> None:
         milestone_overdue=milestone_overdue,
         row_errors=row_errors,
         audit_value=audit_value,
+        chart_value=chart_value,
+        today_date=initiative_today,
+        allocation_key_label=lambda code: label(ALLOCATION_KEY_LABELS, code),
+        cost_category_label=lambda code: label(COST_CATEGORY_LABELS, code),
+        cost_section_label=lambda code: label(COST_SECTION_LABELS, code),
+        cost_event_label=lambda code: label(COST_EVENT_LABELS, code),
         condition_label=lambda code: CONDITION_LABELS.get(code, code),
         condition_status_label=lambda code: label(CONDITION_STATUS_LABELS, code),
         condition_symbol=lambda code: CONDITION_STATUS_SYMBOLS.get(code, ""),

@@ -1,0 +1,165 @@
+"""The cost-model form: its settings, the partners' values, the cost lines and the one-off costs
+and funding by year, in one form. Rates are typed as percentages; the service checks all."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import FieldList, Form, FormField, HiddenField, SelectField, StringField, TextAreaField
+
+from ..funding.forms import AMOUNT, number_text, percent_text
+from ..labels import ALLOCATION_KEY_LABELS, COST_CATEGORY_LABELS
+
+NUMBER = {"inputmode": "decimal", "autocomplete": "off"}
+
+
+class PartnerRow(Form):
+    body_id = HiddenField()
+    workstations = StringField(_l("Workstations"), render_kw=NUMBER)
+    cases = StringField(_l("Cases"), render_kw=NUMBER)
+    fixed_share = StringField(_l("Fixed share (%)"), render_kw=NUMBER)
+
+
+class LineRow(Form):
+    body_id = SelectField(_l("Partner"), choices=[], validate_choice=False)
+    category = SelectField(_l("Category"), choices=[], validate_choice=False)
+    pay_grade = SelectField(_l("Pay grade"), choices=[], validate_choice=False)
+    fte = StringField(_l("FTE"), render_kw=NUMBER)
+    amount = StringField(_l("Amount per year (EUR)"), render_kw=AMOUNT)
+    # not `description`: a FormField row has a `description` attribute of its own
+    note = StringField(_l("Description"), render_kw={"maxlength": 300})
+
+
+class EventRow(Form):
+    year = StringField(_l("Year"), render_kw={"inputmode": "numeric"})
+    amount = StringField(_l("Amount (EUR)"), render_kw=AMOUNT)
+    note = StringField(_l("Description"), render_kw={"maxlength": 300})
+
+
+def _with_description(data: dict) -> dict:
+    out = dict(data)
+    if "note" in out:
+        out["description"] = out.pop("note")
+    return out
+
+
+class CostModelForm(FlaskForm):
+    name = StringField(_l("Scenario name"), render_kw={"maxlength": 200})
+    first_year = StringField(_l("First year"), render_kw={"inputmode": "numeric"})
+    horizon_years = StringField(_l("Horizon (years)"), render_kw={"inputmode": "numeric"})
+    discount_rate = StringField(_l("Discount rate (%)"), render_kw=NUMBER)
+    cost_growth_rate = StringField(_l("Cost growth per year (%)"), render_kw=NUMBER)
+    cost_rate_table_id = SelectField(_l("Cost-rate table"), choices=[], validate_choice=False)
+    allocation_key = SelectField(_l("Allocation key"), choices=[], validate_choice=False)
+    base_share = StringField(
+        _l("Base share (%)"),
+        description=_l("Only for the key base share plus population: the part split equally."),
+        render_kw=NUMBER,
+    )
+    notes = TextAreaField(_l("Notes"), render_kw={"rows": 3})
+    partners = FieldList(FormField(PartnerRow), min_entries=0)
+    baseline = FieldList(FormField(LineRow), min_entries=0)
+    shared = FieldList(FormField(LineRow), min_entries=0)
+    remaining = FieldList(FormField(LineRow), min_entries=0)
+    one_off = FieldList(FormField(EventRow), min_entries=0)
+    funding = FieldList(FormField(EventRow), min_entries=0)
+    version = HiddenField()
+
+    SECTIONS = ("baseline", "shared", "remaining")
+    EVENTS = ("one_off", "funding")
+
+    def set_choices(self, tables, bodies, grades) -> None:
+        self.cost_rate_table_id.choices = [(str(t.id), t.name) for t in tables]
+        self.allocation_key.choices = [(k.value, v) for k, v in ALLOCATION_KEY_LABELS.items()]
+        body_options = [("", _l("– choose –")), *((str(b.id), b.name) for b in bodies)]
+        grade_options = [("", _l("– amount –")), *((g, g) for g in grades)]
+        for section in self.SECTIONS:
+            for row in self[section]:
+                row.body_id.choices = body_options
+                row.category.choices = [(k.value, v) for k, v in COST_CATEGORY_LABELS.items()]
+                row.pay_grade.choices = grade_options
+
+    def add_blank_rows(self, n: int = 1, only: tuple[str, ...] | None = None) -> None:
+        for name in only or (*self.SECTIONS, *self.EVENTS):
+            for _ in range(n):
+                self[name].append_entry()
+
+    def values(self, only_body: int | None = None) -> dict:
+        """The form's data as the service takes it (a partner editor sends only their rows)."""
+        rows = {
+            name: [_with_description(r.data) for r in self[name]]
+            for name in ("partners", *self.SECTIONS, *self.EVENTS)
+        }
+        if only_body is not None:
+            mine = str(only_body)
+            return {
+                "partners": [r for r in rows["partners"] if r["body_id"] == mine],
+                "baseline": [r for r in rows["baseline"] if r["body_id"] in (mine, "")],
+                "remaining": [r for r in rows["remaining"] if r["body_id"] in (mine, "")],
+            }
+        out = {
+            name: field.data
+            for name, field in self._fields.items()
+            if name not in ("csrf_token", "version", "partners", *self.SECTIONS, *self.EVENTS)
+        }
+        return out | rows
+
+    def fill(self, model) -> None:
+        self.name.data = model.name
+        self.first_year.data = str(model.first_year)
+        self.horizon_years.data = str(model.horizon_years)
+        self.discount_rate.data = percent_text(model.discount_rate)
+        self.cost_growth_rate.data = percent_text(model.cost_growth_rate)
+        self.cost_rate_table_id.data = str(model.cost_rate_table_id)
+        self.allocation_key.data = model.allocation_key.value
+        self.base_share.data = percent_text(model.base_share)
+        self.notes.data = model.notes or ""
+        self.version.data = str(model.version)
+        for p in model.partners:
+            self.partners.append_entry(
+                {
+                    "body_id": str(p.body_id),
+                    "workstations": number_text(p.workstations, 0) if p.workstations else "",
+                    "cases": number_text(p.cases, 0) if p.cases else "",
+                    "fixed_share": percent_text(p.fixed_share),
+                }
+            )
+        for ln in model.lines:
+            self[ln.section.value].append_entry(
+                {
+                    "body_id": str(ln.body_id or ""),
+                    "category": ln.category.value,
+                    "pay_grade": ln.pay_grade or "",
+                    "fte": number_text(ln.fte, 2) if ln.fte is not None else "",
+                    "amount": number_text(ln.amount) if ln.amount is not None else "",
+                    "note": ln.description or "",
+                }
+            )
+        for e in model.events:
+            self[e.kind.value].append_entry(
+                {
+                    "year": str(e.year),
+                    "amount": number_text(e.amount),
+                    "note": e.description or "",
+                }
+            )
+
+
+class CopyForm(FlaskForm):
+    name = StringField(_l("Name of the new scenario"), render_kw={"maxlength": 200})
+
+
+class RateTableForm(FlaskForm):
+    name = StringField(_l("Name"), description=_l("e.g. KGSt 2026/27"))
+    year = StringField(_l("Year"), description=_l("e.g. 2026/27"))
+    source = StringField(_l("Source"))
+    hours_employee = StringField(_l("Hours a year, employees"), render_kw={"inputmode": "numeric"})
+    hours_civil_servant = StringField(
+        _l("Hours a year, civil servants"), render_kw={"inputmode": "numeric"}
+    )
+    rates = TextAreaField(
+        _l("Hourly rates"),
+        description=_l("One pay grade per line: E9a; 63,02 (A grades count as civil servants)."),
+        render_kw={"rows": 14},
+    )
+    notes = TextAreaField(_l("Notes"), render_kw={"rows": 2})

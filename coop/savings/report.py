@@ -1,0 +1,265 @@
+"""Data of the district dashboard and of the report for the mayors' conference, gathered in a
+fixed number of queries whatever the number of initiatives; and the XLSX of a cost model."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from datetime import date
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from ..extensions import db
+from ..funding import services as funding
+from ..initiatives import services as initiatives
+from ..models import (
+    Body,
+    BodyKind,
+    Grant,
+    GrantStatus,
+    Initiative,
+    Outcome,
+    Participant,
+    Resolution,
+)
+from . import model as m
+from . import services
+
+
+def districts() -> list[Body]:
+    return list(
+        db.session.scalars(select(Body).where(Body.kind == BodyKind.DISTRICT).order_by(Body.name))
+    )
+
+
+def _initiatives(district_id: int | None, ids: list[int] | None) -> list[Initiative]:
+    if ids:
+        stmt = select(Initiative).where(Initiative.id.in_(ids))
+    else:
+        stmt = initiatives.initiative_query(district_id=district_id, sort="title")
+    stmt = stmt.options(
+        joinedload(Initiative.lead_body),
+        selectinload(Initiative.participants).joinedload(Participant.body),
+        selectinload(Initiative.milestones),
+    )
+    return list(db.session.scalars(stmt.order_by(None).order_by(Initiative.title)).unique())
+
+
+@dataclass
+class Section:
+    """One initiative in the report."""
+
+    initiative: Initiative
+    summary: object  # DecisionSummary
+    grants: list[Grant]
+    checks: dict
+    outcome: object | None  # savings Outcome of the primary model
+    next_dates: list[tuple[date, str]] = field(default_factory=list)
+
+
+@dataclass
+class DistrictData:
+    initiatives: list[Initiative]
+    summaries: dict
+    grants: list[Grant]
+    checks: dict
+    totals: dict
+    outcomes: dict  # initiative id → Outcome
+    sections: list[Section]
+
+    def chart_inputs(self) -> dict:
+        return {
+            "initiatives": self.initiatives,
+            "summaries": self.summaries,
+            "grants": self.grants,
+            "totals": self.totals,
+            "outcomes": list(self.outcomes.values()),
+        }
+
+
+def _gather(inis: list[Initiative]) -> DistrictData:
+    today = initiatives.today()
+    ids = [i.id for i in inis]
+    summaries = initiatives.decision_summaries(inis, today)
+    grants = (
+        list(
+            db.session.scalars(
+                select(Grant)
+                .where(Grant.initiative_id.in_(ids))
+                .options(
+                    joinedload(Grant.program),
+                    joinedload(Grant.initiative)
+                    .selectinload(Initiative.participants)
+                    .joinedload(Participant.body),
+                    selectinload(Grant.tranches),
+                )
+                .order_by(Grant.id)
+            ).unique()
+        )
+        if ids
+        else []
+    )
+    checks = funding.check_grants(grants, today) if grants else {}
+    totals = {g.id: funding.tranche_totals(g) for g in grants}
+    primaries = services.primary_models(ids)
+    computed = services.results(list(primaries.values()))
+    outcomes = {i: computed[model.id] for i, model in primaries.items()}
+    sessions: dict[int, list[tuple[date, str]]] = {i: [] for i in ids}
+    if ids:
+        for r in db.session.scalars(
+            select(Resolution)
+            .where(
+                Resolution.initiative_id.in_(ids),
+                Resolution.outcome == Outcome.SCHEDULED,
+                Resolution.session_date >= today,
+            )
+            .options(joinedload(Resolution.body))
+        ):
+            sessions[r.initiative_id].append((r.session_date, f"Sitzung {r.body.name}, {r.organ}"))
+    by_initiative: dict[int, list[Grant]] = {i: [] for i in ids}
+    for g in grants:
+        by_initiative[g.initiative_id].append(g)
+    sections = []
+    for ini in inis:
+        dates = list(sessions[ini.id])
+        dates += [
+            (ms.due_on, f"Meilenstein: {ms.title}")
+            for ms in ini.milestones
+            if ms.due_on and ms.done_on is None and ms.due_on >= today
+        ]
+        for g in by_initiative[ini.id]:
+            if g.status in (GrantStatus.REJECTED, GrantStatus.CLOSED):
+                continue
+            if g.status == GrantStatus.PLANNED and g.program.application_until:
+                dates.append((g.program.application_until, f"Antragsfrist {g.program.name}"))
+            dates += [
+                (t.due_on, "Mittelabruf")
+                for t in g.tranches
+                if t.state.value != "received" and t.due_on >= today
+            ]
+            if g.proof_of_use_due and g.proof_of_use_submitted is None:
+                dates.append((g.proof_of_use_due, "Verwendungsnachweis"))
+        sections.append(
+            Section(
+                initiative=ini,
+                summary=summaries[ini.id],
+                grants=by_initiative[ini.id],
+                checks={g.id: checks[g.id] for g in by_initiative[ini.id]},
+                outcome=outcomes.get(ini.id),
+                next_dates=sorted(dates)[:5],
+            )
+        )
+    return DistrictData(inis, summaries, grants, checks, totals, outcomes, sections)
+
+
+def district_data(district_id: int) -> DistrictData:
+    return _gather(_initiatives(district_id, None))
+
+
+def report_data(district_id: int | None, ids: list[int] | None) -> DistrictData:
+    return _gather(_initiatives(district_id, ids))
+
+
+# --- XLSX ------------------------------------------------------------------------------------
+
+
+def model_workbook(initiative, model, outcome, annual_costs) -> bytes:
+    """Inputs and results of one model; numbers stay Decimal (openpyxl writes them exactly)."""
+    wb = Workbook()
+    bold = Font(bold=True)
+    names = {p.body_id: p.body.name for p in initiative.participants}
+    ws = wb.active
+    ws.title = "Eingaben"
+    rows = [
+        ("Initiative", initiative.title),
+        ("Szenario", model.name),
+        ("Erstes Jahr", model.first_year),
+        ("Betrachtungszeitraum (Jahre)", model.horizon_years),
+        ("Diskontierungszins", (model.discount_rate)),
+        ("Kostensteigerung je Jahr", (model.cost_growth_rate)),
+        ("Kostensatztabelle", model.cost_rate_table.name),
+        ("Verteilschlüssel", model.allocation_key.value),
+        ("Sockelanteil", (model.base_share) if model.base_share is not None else None),
+    ]
+    for row in rows:
+        ws.append(row)
+    ws.append([])
+    ws.append(["Partner", "Einwohner", "Arbeitsplätze", "Fallzahlen", "Fester Anteil"])
+    ws.cell(ws.max_row, 1).font = bold
+    for p in model.partners:
+        ws.append(
+            [
+                names.get(p.body_id, p.body_id),
+                p.body.population,
+                (p.workstations) if p.workstations is not None else None,
+                (p.cases) if p.cases is not None else None,
+                (p.fixed_share) if p.fixed_share is not None else None,
+            ]
+        )
+    ws.append([])
+    ws.append(["Bereich", "Partner", "Kategorie", "Entgeltgruppe", "VZÄ", "Betrag je Jahr",
+               "Kosten je Jahr", "Beschreibung"])  # fmt: skip
+    ws.cell(ws.max_row, 1).font = bold
+    for ln in model.lines:
+        cost = m.line_cost(
+            m.Line(ln.category.value, ln.amount, ln.pay_grade, ln.fte, ln.body_id), annual_costs
+        )
+        ws.append(
+            [
+                ln.section.value,
+                names.get(ln.body_id, "") if ln.body_id else "gemeinsam",
+                ln.category.value,
+                ln.pay_grade,
+                (ln.fte) if ln.fte is not None else None,
+                (ln.amount) if ln.amount is not None else None,
+                (m.to_cents(cost)),
+                ln.description,
+            ]
+        )
+    ws.append([])
+    ws.append(["Art", "Jahr", "Betrag", "Beschreibung"])
+    ws.cell(ws.max_row, 1).font = bold
+    for e in model.events:
+        ws.append([e.kind.value, e.year, (e.amount), e.description])
+    if outcome is not None and outcome.result is not None:
+        r = outcome.result
+        res = wb.create_sheet("Ergebnis")
+        res.append(["Jahr", "Heute", "Gemeinsame Kosten", "In Kooperation", "Einsparung",
+                    "Kumuliert"])  # fmt: skip
+        for y in r.years:
+            res.append(
+                [y.year]
+                + [
+                    (m.to_cents(x))
+                    for x in (y.baseline, y.joint, y.cooperation, y.savings, y.cumulative)
+                ]
+            )
+        res.append([])
+        res.append(["Kapitalwert", (m.to_cents(r.npv))])
+        res.append(["Break-even-Jahr", r.break_even_year])
+        res.append(["Einsparquote", (r.savings_rate) if r.savings_rate is not None else None])
+        part = wb.create_sheet("Partner")
+        part.append(["Partner", "Anteil", "Heute", "In Kooperation", "Einsparung", "Einsparquote"])
+        for p in r.partners:
+            part.append(
+                [
+                    names.get(p.body_id, p.body_id),
+                    (p.share),
+                    (m.to_cents(p.baseline_total)),
+                    (m.to_cents(p.cooperation_total)),
+                    (m.to_cents(p.savings_total)),
+                    (p.savings_rate) if p.savings_rate is not None else None,
+                ]
+            )
+    for sheet in wb.worksheets:
+        for row in sheet.iter_rows(min_row=1, max_row=1):
+            for cell in row:
+                cell.font = bold
+        for col in sheet.columns:
+            sheet.column_dimensions[col[0].column_letter].width = 18
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
