@@ -18,6 +18,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+from ..funding.money import money
 from .base import AuditedMixin, TimestampMixin, VersionedMixin
 from .body import Body, enum_column
 from .enums import AllocationKey, CostCategory, CostEventKind, CostSection, EmploymentKind
@@ -185,8 +186,9 @@ class CostLine(AuditedMixin, db.Model):
     body: Mapped[Body | None] = relationship()
 
     def audit_label(self) -> str:
-        what = f"{self.fte} × {self.pay_grade}" if self.pay_grade else str(self.amount)
-        return f"{self.section} {self.category} {what}"
+        if self.pay_grade:
+            return f"{self.fte:n} × {self.pay_grade}".replace(".", ",")
+        return money(self.amount)
 
 
 class CostEvent(AuditedMixin, db.Model):
@@ -208,7 +210,7 @@ class CostEvent(AuditedMixin, db.Model):
     model: Mapped[CostModel] = relationship(back_populates="events")
 
     def audit_label(self) -> str:
-        return f"{self.kind} {self.year}"
+        return f"{self.year}: {money(self.amount)}"
 
 
 __all__ = [

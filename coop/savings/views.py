@@ -312,7 +312,7 @@ def body(body_id: int):
     chart = present.body_chart(town.name, per_initiative)
     if request.args.get("format") == "csv":
         return _csv(chart, f"einsparung-{town.ags or town.id}.csv")
-    return render_template("savings/body.html", body=town, rows=rows, chart=chart)
+    return render_template("savings/body.html", body=town, rows=rows, town_chart=chart)
 
 
 # --- dashboard and report --------------------------------------------------------------------
