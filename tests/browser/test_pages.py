@@ -8,6 +8,7 @@ import shutil
 import threading
 
 import pytest
+from sqlalchemy import text
 from werkzeug.serving import make_server
 
 from coop.audit import acting_as
@@ -324,3 +325,80 @@ def test_record_a_tranche_with_the_keyboard(page, live):
     assert "Die Änderungen wurden gespeichert." in content, content
     tranches = content.split("Mittelabrufe", 1)[1][:400]
     assert "60.000,00\xa0€" in tranches and "01.03.2027" in tranches, tranches
+
+
+def _savings(seed):
+    from coop.savings import services
+
+    nrw, ini, grant = _funding(seed)
+    b = seed.bodies
+    with acting_as(None, "test"):
+        db.session.execute(text("UPDATE bodies SET population = 5000 WHERE population IS NULL"))
+        model = services.save_model(
+            ini,
+            None,
+            {
+                "first_year": 2026,
+                "horizon_years": 6,
+                "allocation_key": "population",
+                "baseline": [
+                    {
+                        "body_id": b["hoexter"].id,
+                        "category": "staff",
+                        "pay_grade": "E11",
+                        "fte": "1",
+                    },
+                    {
+                        "body_id": b["brakel"].id,
+                        "category": "staff",
+                        "pay_grade": "E9c",
+                        "fte": "0.5",
+                    },
+                ],
+                "shared": [{"category": "staff", "pay_grade": "E11", "fte": "1.2"}],
+                "one_off": [{"year": 2026, "amount": "90000"}],
+            },
+            actor=None,
+        )
+        db.session.execute(
+            __import__("sqlalchemy").text(
+                "UPDATE bodies SET population = 5000 WHERE population IS NULL"
+            )
+        )
+        db.session.commit()
+    return ini, model
+
+
+def test_savings_pages_and_charts_pass_axe(page, live):
+    _base, seed = live
+    ini, model = _savings(seed)
+    hoexter = seed.bodies["hoexter"].id
+    # the public sees public savings and what a town saves
+    page.goto(f"/bodies/{seed.bodies['brakel'].id}/savings")
+    page.wait_for_selector("#town-plot .main-svg")
+    assert_accessible(page, "my town (anonymous)")
+    login(page, "coordinator@test.example")
+    pages = {
+        "savings estimate": f"/initiatives/{ini.id}/savings",
+        "savings form": f"/initiatives/{ini.id}/savings/{model.id}/edit",
+        "savings new": f"/initiatives/{ini.id}/savings/new",
+        "compare": f"/initiatives/{ini.id}/savings/compare",
+        "dashboard": f"/dashboard/?district={hoexter}",
+        "report": f"/report/?district={hoexter}",
+        "rate tables": "/savings/rates/",
+    }
+    for label, path in pages.items():
+        page.goto(path)
+        if page.locator("[data-figure]").count():
+            page.wait_for_selector("[data-figure] .main-svg")  # Plotly has drawn
+            assert page.locator("[data-figure] .main-svg").count() >= 1
+        assert_accessible(page, label)
+    page.goto(f"/initiatives/{ini.id}/savings")
+    page.click("summary >> nth=0")  # the data of the first chart, opened by keyboard-able summary
+    assert_accessible(page, "savings with a chart's table open")
+    page.goto(f"/initiatives/{ini.id}/savings/{model.id}/edit")
+    page.fill("#horizon_years", "0")
+    page.fill("#shared-0-fte", "-1")
+    page.click("button[type=submit] >> text=Speichern")
+    page.wait_for_selector("#error-summary")
+    assert_accessible(page, "savings form with errors")
