@@ -111,6 +111,20 @@ def main():
         assert r.status_code == 200, (path, r.status_code)
         print(f"{path}: {count['n']} queries, {1000 * (time.perf_counter() - started):.0f} ms")
     with app.app_context():
+        _models(db, ids)
+    for path in (
+        f"/dashboard/?district={district_id}",
+        f"/initiatives/{ids[0]}/savings",
+        f"/report/?district={district_id}",
+        f"/report.pdf?district={district_id}",
+        f"/api/v1/initiatives/{ids[0]}/savings",
+    ):
+        count["n"] = 0
+        started = time.perf_counter()
+        r = client.get(path, headers={"Authorization": f"Bearer {token}"})
+        assert r.status_code == 200, (path, r.status_code)
+        print(f"{path}: {count['n']} queries, {1000 * (time.perf_counter() - started):.0f} ms")
+    with app.app_context():
         from coop.reminders import services as reminders
 
         count["n"] = 0
@@ -120,6 +134,37 @@ def main():
             f"reminders dry run ({summary.due} due): {count['n']} queries, "
             f"{1000 * (time.perf_counter() - started):.0f} ms"
         )
+
+
+def _models(db, initiative_ids: list[int]) -> None:
+    """A savings estimate for every initiative: each partner's staff today, a joint team."""
+    from coop.audit import acting_as
+    from coop.savings import services
+
+    started = time.perf_counter()
+    with acting_as(None, "bench"):
+        for ini_id in initiative_ids:
+            ini = services.initiative_with_partners(ini_id)
+            services.save_model(
+                ini,
+                None,
+                {
+                    "first_year": 2026,
+                    "allocation_key": "equal",
+                    "baseline": [
+                        {"body_id": p.body_id, "pay_grade": "E9a", "fte": "0.5"}
+                        for p in ini.deciding_participants
+                    ],
+                    "shared": [{"pay_grade": "E11", "fte": "8"}],
+                    "one_off": [{"year": 2026, "amount": "100000"}],
+                },
+                actor=None,
+            )
+        db.session.commit()
+    print(
+        f"created {len(initiative_ids)} savings estimates x 50 partners: "
+        f"{time.perf_counter() - started:.1f} s"
+    )
 
 
 def _grants(db, initiative_ids: list[int]) -> list[int]:

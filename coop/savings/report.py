@@ -102,11 +102,16 @@ def _gather(inis: list[Initiative]) -> DistrictData:
         if ids
         else []
     )
-    checks = funding.check_grants(grants, today) if grants else {}
-    totals = {g.id: funding.tranche_totals(g) for g in grants}
     primaries = services.primary_models(ids)
     computed = services.results(list(primaries.values()))
     outcomes = {i: computed[model.id] for i, model in primaries.items()}
+    rates = {
+        i: o.result.savings_rate
+        for i, o in outcomes.items()
+        if o.result is not None and o.result.savings_rate is not None
+    }
+    checks = funding.check_grants(grants, today, rates) if grants else {}
+    totals = {g.id: funding.tranche_totals(g) for g in grants}
     sessions: dict[int, list[tuple[date, str]]] = {i: [] for i in ids}
     if ids:
         for r in db.session.scalars(
