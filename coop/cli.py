@@ -17,6 +17,7 @@ users_cli = AppGroup("users", help="Accounts.")
 tokens_cli = AppGroup("tokens", help="API tokens.")
 demo_cli = AppGroup("demo", help="Demo data.")
 reminders_cli = AppGroup("reminders", help="Deadline and session reminders by e-mail.")
+oparl_cli = AppGroup("oparl", help="The partners' council information systems (OParl).")
 
 
 def _fail(exc: ServiceError):
@@ -212,6 +213,18 @@ def run_scheduler(run_now: bool):
     )
 
 
+@oparl_cli.command("parse-result")
+@click.argument("text")
+def parse_result(text: str):
+    """What the parser makes of a council's free-text result, as JSON."""
+    import json
+
+    from .oparl.results import parse_result as parse
+
+    click.echo(json.dumps(parse(text).as_dict(), ensure_ascii=False))
+
+
 def init_cli(app: Flask) -> None:
-    for group in (bodies_cli, users_cli, tokens_cli, demo_cli, reminders_cli, run_scheduler):
+    groups = (bodies_cli, users_cli, tokens_cli, demo_cli, reminders_cli, oparl_cli)
+    for group in (*groups, run_scheduler):
         app.cli.add_command(group)

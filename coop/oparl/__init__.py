@@ -1,0 +1,1 @@
+"""OParl: read the partners' council information systems, publish our public data."""
