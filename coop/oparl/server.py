@@ -1,0 +1,292 @@
+"""Our public data as OParl 1.1: the objects, built from the public resolutions of public
+initiatives.
+
+Mapping: a Body per participant (with its AGS); an Organization per organ that decided (the
+council, a committee); a Meeting per organ and session date; a Paper per body and reference (a
+resolution without reference is a paper of its own); a Consultation and an AgendaItem (with its
+result) per resolution; a File per public PDF. Ids are stable URLs derived from the data, so
+that clients can sync incrementally; deleted resolutions come back as deleted consultations and
+agenda items (from the audit trail) when a client asks with modified_since.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, time
+
+from flask import url_for
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from ..extensions import db
+from ..labels import OUTCOME_LABELS, label
+from ..models import AuditAction, AuditEntry, Body, Initiative, Participant, Resolution
+
+OPARL = "https://schema.oparl.org/1.1/"
+LICENSE = "https://www.govdata.de/dl-de/by-2-0"
+
+
+def type_of(name: str) -> str:
+    return OPARL + name
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha1(text.encode()).hexdigest()[:10]
+
+
+def org_key(body_id: int, organ: str) -> str:
+    return f"{body_id}-{_digest(organ)}"
+
+
+def meeting_key(body_id: int, organ: str, day) -> str:
+    return f"{org_key(body_id, organ)}-{day:%Y%m%d}"
+
+
+def paper_key(r: Resolution) -> str:
+    return f"{r.body_id}-{_digest(r.reference)}" if r.reference else f"r{r.id}"
+
+
+def stamp(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.isoformat(timespec="seconds")
+
+
+def _u(endpoint: str, **values) -> str:
+    return url_for(endpoint, _external=True, **values)
+
+
+@dataclass
+class Catalog:
+    """Everything public, grouped the OParl way."""
+
+    bodies: dict[int, Body]
+    resolutions: list[Resolution]
+    by_org: dict[str, list[Resolution]] = field(default_factory=dict)
+    by_meeting: dict[str, list[Resolution]] = field(default_factory=dict)
+    by_paper: dict[str, list[Resolution]] = field(default_factory=dict)
+
+    def __post_init__(self):
+        for r in self.resolutions:
+            self.by_org.setdefault(org_key(r.body_id, r.organ), []).append(r)
+            self.by_meeting.setdefault(meeting_key(r.body_id, r.organ, r.session_date), []).append(
+                r
+            )
+            self.by_paper.setdefault(paper_key(r), []).append(r)
+
+    def of_body(self, groups: dict[str, list[Resolution]], body_id: int) -> list[str]:
+        return sorted(k for k, rs in groups.items() if rs[0].body_id == body_id)
+
+
+def load_catalog() -> Catalog:
+    public = select(Initiative.id).where(Initiative.public.is_(True))
+    resolutions = list(
+        db.session.scalars(
+            select(Resolution)
+            .where(Resolution.public.is_(True), Resolution.initiative_id.in_(public))
+            .options(
+                joinedload(Resolution.body),
+                joinedload(Resolution.initiative),
+                joinedload(Resolution.document),
+            )
+            .order_by(Resolution.session_date, Resolution.id)
+        )
+    )
+    bodies = {
+        b.id: b
+        for b in db.session.scalars(
+            select(Body)
+            .join(Participant, Participant.body_id == Body.id)
+            .where(Participant.initiative_id.in_(public))
+            .order_by(Body.name)
+        ).unique()
+    }
+    for r in resolutions:
+        bodies.setdefault(r.body_id, r.body)
+    return Catalog(bodies, resolutions)
+
+
+def _times(rs: Iterable) -> dict:
+    rs = list(rs)
+    return {
+        "created": stamp(min(r.created_at for r in rs)),
+        "modified": stamp(max(r.modified_at for r in rs)),
+    }
+
+
+def system(cat: Catalog) -> dict:
+    return {
+        "id": _u("oparl.system"),
+        "type": type_of("System"),
+        "oparlVersion": OPARL,
+        "name": "coop – Interkommunale Zusammenarbeit",
+        "body": _u("oparl.bodies"),
+        "license": LICENSE,
+        "website": _u("main.index"),
+    }
+
+
+def body(cat: Catalog, b: Body) -> dict:
+    out = {
+        "id": _u("oparl.body", body_id=b.id),
+        "type": type_of("Body"),
+        "system": _u("oparl.system"),
+        "name": b.name,
+        "organization": _u("oparl.body_list", body_id=b.id, kind="organization"),
+        "person": _u("oparl.body_list", body_id=b.id, kind="person"),
+        "meeting": _u("oparl.body_list", body_id=b.id, kind="meeting"),
+        "paper": _u("oparl.body_list", body_id=b.id, kind="paper"),
+        "agendaItem": _u("oparl.body_list", body_id=b.id, kind="agendaItem"),
+        "consultation": _u("oparl.body_list", body_id=b.id, kind="consultation"),
+        "file": _u("oparl.body_list", body_id=b.id, kind="file"),
+        "legislativeTerm": [],
+        "license": LICENSE,
+        "web": _u("savings.body", body_id=b.id),
+        "created": stamp(b.created_at),
+        "modified": stamp(b.modified_at),
+    }
+    if b.ags:
+        out["ags"] = b.ags
+    if b.ars:
+        out["rgs"] = b.ars
+    if b.website:
+        out["website"] = b.website
+    return out
+
+
+def organization(cat: Catalog, key: str) -> dict:
+    rs = cat.by_org[key]
+    first = rs[0]
+    return {
+        "id": _u("oparl.organization", key=key),
+        "type": type_of("Organization"),
+        "body": _u("oparl.body", body_id=first.body_id),
+        "name": f"{first.organ} ({first.body.name})",
+        "shortName": first.organ,
+        "organizationType": "Gremium",
+        "classification": "Rat" if first.authoritative else "Ausschuss",
+        "meeting": _u("oparl.organization_meetings", key=key),
+        **_times(rs),
+    }
+
+
+def meeting(cat: Catalog, key: str) -> dict:
+    rs = cat.by_meeting[key]
+    first = rs[0]
+    start = datetime.combine(first.session_date, time(0, 0), tzinfo=UTC)
+    return {
+        "id": _u("oparl.meeting", key=key),
+        "type": type_of("Meeting"),
+        "name": f"Sitzung {first.organ} ({first.body.name}) am {first.session_date:%d.%m.%Y}",
+        "meetingState": "eingeladen"
+        if all(r.outcome == "scheduled" for r in rs)
+        else "durchgeführt",
+        "start": stamp(start),
+        "organization": [_u("oparl.organization", key=org_key(first.body_id, first.organ))],
+        "agendaItem": [agenda_item(cat, r, i) for i, r in enumerate(rs, start=1)],
+        **_times(rs),
+    }
+
+
+def file(r: Resolution) -> dict:
+    d = r.document
+    return {
+        "id": _u("oparl.file", document_id=d.id),
+        "type": type_of("File"),
+        "name": r.title or d.file_name,
+        "fileName": d.file_name,
+        "mimeType": d.media_type,
+        "size": d.size,
+        "accessUrl": _u("resolutions.document", resolution_id=r.id),
+        "downloadUrl": _u("resolutions.document", resolution_id=r.id),
+        "created": stamp(d.created_at),
+        "modified": stamp(d.modified_at),
+    }
+
+
+def consultation(cat: Catalog, r: Resolution) -> dict:
+    return {
+        "id": _u("oparl.consultation", resolution_id=r.id),
+        "type": type_of("Consultation"),
+        "paper": _u("oparl.paper", key=paper_key(r)),
+        "agendaItem": _u("oparl.agenda_item", resolution_id=r.id),
+        "meeting": _u("oparl.meeting", key=meeting_key(r.body_id, r.organ, r.session_date)),
+        "organization": [_u("oparl.organization", key=org_key(r.body_id, r.organ))],
+        "authoritative": bool(r.authoritative),
+        "role": "Entscheidung" if r.authoritative else "Vorberatung",
+        "created": stamp(r.created_at),
+        "modified": stamp(r.modified_at),
+    }
+
+
+def agenda_item(cat: Catalog, r: Resolution, order: int | None = None) -> dict:
+    if order is None:
+        rs = cat.by_meeting[meeting_key(r.body_id, r.organ, r.session_date)]
+        order = next(i for i, x in enumerate(rs, start=1) if x.id == r.id)
+    result = str(label(OUTCOME_LABELS, r.outcome))
+    if r.result_text:
+        result += f" ({r.result_text})"
+    out = {
+        "id": _u("oparl.agenda_item", resolution_id=r.id),
+        "type": type_of("AgendaItem"),
+        "meeting": _u("oparl.meeting", key=meeting_key(r.body_id, r.organ, r.session_date)),
+        "order": order,
+        "name": r.title or r.initiative.title,
+        "public": True,
+        "consultation": _u("oparl.consultation", resolution_id=r.id),
+        "result": result,
+        "web": _u("resolutions.detail", resolution_id=r.id),
+        "created": stamp(r.created_at),
+        "modified": stamp(r.modified_at),
+    }
+    if r.resolution_text:
+        out["resolutionText"] = r.resolution_text
+    if r.document is not None:
+        out["resolutionFile"] = file(r)
+    return out
+
+
+def paper(cat: Catalog, key: str) -> dict:
+    rs = cat.by_paper[key]
+    first = rs[0]
+    out = {
+        "id": _u("oparl.paper", key=key),
+        "type": type_of("Paper"),
+        "body": _u("oparl.body", body_id=first.body_id),
+        "name": first.title or first.initiative.title,
+        "date": min(r.session_date for r in rs).isoformat(),
+        "paperType": "Beschlussvorlage",
+        "consultation": [consultation(cat, r) for r in rs],
+        "web": _u("initiatives.detail", initiative_id=first.initiative_id),
+        "keyword": [first.initiative.title],
+        **_times(rs),
+    }
+    if first.reference:
+        out["reference"] = first.reference
+    documents = [r for r in rs if r.document is not None]
+    if documents:
+        out["mainFile"] = file(documents[0])
+        if len(documents) > 1:
+            out["auxiliaryFile"] = [file(r) for r in documents[1:]]
+    return out
+
+
+def deleted_resolutions(since: datetime) -> list[AuditEntry]:
+    """Resolutions deleted since `since` (from the audit trail)."""
+    return list(
+        db.session.scalars(
+            select(AuditEntry).where(
+                AuditEntry.entity_type == "Resolution",
+                AuditEntry.action == AuditAction.DELETE,
+                AuditEntry.at >= since,
+            )
+        )
+    )
+
+
+def tombstone(kind: str, url: str, at: datetime) -> dict:
+    return {"id": url, "type": type_of(kind), "deleted": True, "modified": stamp(at)}
