@@ -1,7 +1,6 @@
 """Our OParl server: every object type we serve validates against the OParl 1.1 schemas;
 lists page through links.next with their filters; deleted resolutions come back as deleted."""
 
-import io
 import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -161,13 +160,6 @@ def test_pagination_filters_and_deleted(client, seed, published, monkeypatch):
     assert get(client, url, modified_since=future)["data"] == []
     assert get(client, url, created_until="2000-01-01T00:00:00+00:00")["data"] == []
     # a deleted resolution comes back as deleted, when asked for changes
-    res = (
-        next(
-            r for r in published[0].__class__.query.get(published[0].id).__dict__.get("x", []) or []
-        )
-        if False
-        else None
-    )
     victim = db.session.scalar(select(Resolution).where(Resolution.organ == "Hauptausschuss"))
     with acting_as(None, "test"):
         resolutions.delete_resolution(victim)
