@@ -18,6 +18,7 @@ from .enums import (
     Outcome,
     ParticipantRole,
     Phase,
+    ProposalState,
     ResolutionKind,
     Role,
     ServiceArea,
@@ -32,6 +33,7 @@ from .funding import (
     Tranche,
 )
 from .initiative import DECIDING_ROLES, Initiative, Milestone, Participant, PhaseChange
+from .oparl import OParlObject, OParlSync, Proposal
 from .resolution import Document, Resolution
 from .savings import (
     CostEvent,
@@ -44,6 +46,10 @@ from .savings import (
 from .user import ApiToken, User, hash_token
 
 __all__ = [
+    "OParlObject",
+    "OParlSync",
+    "Proposal",
+    "ProposalState",
     "AllocationKey",
     "CostCategory",
     "CostEvent",

@@ -51,6 +51,8 @@ class Body(AuditedMixin, ExternalIdMixin, TimestampMixin, VersionedMixin, db.Mod
     council_name: Mapped[str | None] = mapped_column(String(200))
     website: Mapped[str | None] = mapped_column(String(300))
     contact: Mapped[str | None] = mapped_column(Text)
+    # The body's OParl System or Body URL (its council information system), if it has one.
+    oparl_url: Mapped[str | None] = mapped_column(String(500))
 
     parent: Mapped[Body | None] = relationship(
         remote_side=[id], foreign_keys=[parent_id], back_populates="members"

@@ -171,3 +171,9 @@ class EmploymentKind(enum.StrEnum):
 class CostEventKind(enum.StrEnum):
     ONE_OFF = "one_off"
     FUNDING = "funding"
+
+
+class ProposalState(enum.StrEnum):
+    OPEN = "open"
+    CONFIRMED = "confirmed"
+    DISMISSED = "dismissed"

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     CheckConstraint,
     Date,
@@ -48,6 +49,8 @@ class Initiative(AuditedMixin, ExternalIdMixin, TimestampMixin, VersionedMixin, 
     start_date: Mapped[date | None] = mapped_column(Date)
     end_date: Mapped[date | None] = mapped_column(Date)  # None: open-ended
     public: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    # Words that find the initiative's papers in the partners' council information systems.
+    keywords: Mapped[list[str]] = mapped_column(JSON, default=list)
 
     lead_body: Mapped[Body | None] = relationship(foreign_keys=[lead_body_id])
     participants: Mapped[list[Participant]] = relationship(

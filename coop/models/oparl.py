@@ -1,0 +1,108 @@
+"""Objects read from the partners' council information systems (OParl), the runs that read
+them, and the resolutions proposed from them."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .base import AuditedMixin, TimestampMixin, VersionedMixin, utcnow
+from .body import Body, enum_column
+from .enums import Outcome, ProposalState, ResolutionKind
+from .initiative import Initiative
+
+
+class OParlObject(db.Model):
+    """One object as the body's server sent it, kept so that a later run can derive again
+    without fetching."""
+
+    __tablename__ = "oparl_objects"
+    __table_args__ = (
+        UniqueConstraint("body_id", "oparl_id", name="one_per_body_and_id"),
+        Index("ix_oparl_objects_body_type", "body_id", "type"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    body_id: Mapped[int] = mapped_column(ForeignKey("bodies.id", ondelete="CASCADE"))
+    oparl_id: Mapped[str] = mapped_column(String(1000))
+    type: Mapped[str] = mapped_column(String(40))  # Paper, Meeting, AgendaItem, …
+    raw: Mapped[dict] = mapped_column(JSON)
+    modified: Mapped[str | None] = mapped_column(String(40))
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+    fetched_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class OParlSync(db.Model):
+    """One run of the sync of a body."""
+
+    __tablename__ = "oparl_syncs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    body_id: Mapped[int] = mapped_column(ForeignKey("bodies.id", ondelete="CASCADE"), index=True)
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    incremental_since: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    ok: Mapped[bool] = mapped_column(Boolean, default=False)
+    summary: Mapped[dict] = mapped_column(JSON, default=dict)
+    message: Mapped[str | None] = mapped_column(Text)
+
+
+class Proposal(AuditedMixin, TimestampMixin, VersionedMixin, db.Model):
+    """A resolution found in a council information system, waiting to be confirmed."""
+
+    __tablename__ = "proposals"
+    __table_args__ = (UniqueConstraint("body_id", "consultation_id", name="one_per_consultation"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    initiative_id: Mapped[int] = mapped_column(
+        ForeignKey("initiatives.id", ondelete="CASCADE"), index=True
+    )
+    body_id: Mapped[int] = mapped_column(ForeignKey("bodies.id", ondelete="CASCADE"), index=True)
+    consultation_id: Mapped[str] = mapped_column(String(1000))  # the OParl Consultation id
+    paper_id: Mapped[str | None] = mapped_column(String(1000))
+    organ: Mapped[str] = mapped_column(String(200))
+    authoritative: Mapped[bool] = mapped_column(Boolean, default=True)
+    reference: Mapped[str | None] = mapped_column(String(50))
+    title: Mapped[str | None] = mapped_column(String(300))
+    kind: Mapped[ResolutionKind] = mapped_column(
+        enum_column(ResolutionKind), default=ResolutionKind.BASIC_DECISION
+    )
+    session_date: Mapped[date | None] = mapped_column(Date)
+    outcome: Mapped[Outcome | None] = mapped_column(enum_column(Outcome))
+    votes_yes: Mapped[int | None] = mapped_column(Integer)
+    votes_no: Mapped[int | None] = mapped_column(Integer)
+    votes_abstain: Mapped[int | None] = mapped_column(Integer)
+    result_text: Mapped[str | None] = mapped_column(String(500))
+    source_url: Mapped[str | None] = mapped_column(String(500))
+    matched_by: Mapped[str | None] = mapped_column(String(200))  # "Drucksache 560/2022", …
+    state: Mapped[ProposalState] = mapped_column(
+        enum_column(ProposalState), default=ProposalState.OPEN, index=True
+    )
+    resolution_id: Mapped[int | None] = mapped_column(
+        ForeignKey("resolutions.id", ondelete="SET NULL")
+    )
+
+    initiative: Mapped[Initiative] = relationship()
+    body: Mapped[Body] = relationship()
+
+    def audit_label(self) -> str:
+        return " · ".join(
+            x for x in (self.organ, self.reference or "", str(self.session_date or "")) if x
+        )
+
+
+__all__ = ["OParlObject", "OParlSync", "Proposal"]
