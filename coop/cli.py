@@ -224,6 +224,40 @@ def parse_result(text: str):
     click.echo(json.dumps(parse(text).as_dict(), ensure_ascii=False))
 
 
+@oparl_cli.command("sync")
+@click.option("--body", "body_id", type=int, default=None, help="Only this body (its id).")
+@click.option("--full", is_flag=True, help="Read everything again, not only what changed.")
+def oparl_sync(body_id, full):
+    """Read the council information systems of the bodies with an OParl URL; propose
+    resolutions for the initiatives' papers."""
+    from .oparl import sync
+
+    bodies = sync.bodies_to_sync(body_id)
+    if not bodies:
+        raise click.ClickException(
+            "No body with an OParl URL" + (f" and id {body_id}." if body_id else ".")
+        )
+    failed = False
+    for body in bodies:
+        click.echo(f"{body.name}: {body.oparl_url}")
+        with click.progressbar(length=0, label="  reading", file=None, show_pos=True) as bar:
+
+            def progress(_list: str, n: int) -> None:
+                bar.length = (bar.length or 0) + n
+                bar.update(n)
+
+            with audit.acting_as(None, "OParl sync (CLI)"):
+                run, summary = sync.sync_body(body, full=full, progress=progress)
+        click.echo(f"  {summary}")
+        for where, why in summary.skipped[:20]:
+            click.echo(f"  skipped: {where}: {why}")
+        if len(summary.skipped) > 20:
+            click.echo(f"  … and {len(summary.skipped) - 20} more skipped")
+        failed = failed or not run.ok
+    if failed:
+        raise SystemExit(1)
+
+
 def init_cli(app: Flask) -> None:
     groups = (bodies_cli, users_cli, tokens_cli, demo_cli, reminders_cli, oparl_cli)
     for group in (*groups, run_scheduler):

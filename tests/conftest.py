@@ -95,6 +95,7 @@ def _clean(app) -> None:
                 text(
                     "TRUNCATE audit_entries, reminders_sent, scheduler_runs, apscheduler_jobs, "
                     "cost_events, cost_lines, cost_model_partners, cost_models, "
+                    "proposals, oparl_objects, oparl_syncs, "
                     "grant_documents, grant_tranches, grants, funding_programs, resolutions, "
                     "documents, phase_changes, milestones, "
                     "initiative_participants, initiatives, api_tokens, users, bodies "
@@ -104,6 +105,9 @@ def _clean(app) -> None:
         else:
             for table in (
                 "audit_entries",
+                "proposals",
+                "oparl_objects",
+                "oparl_syncs",
                 "cost_events",
                 "cost_lines",
                 "cost_model_partners",

@@ -41,6 +41,7 @@ SCALAR_FIELDS = (
     "start_date",
     "end_date",
     "public",
+    "keywords",
 )
 MAX_ROWS = 500
 
@@ -75,6 +76,8 @@ def _scalars(data: Mapping[str, Any], current: Initiative | None, errors: dict) 
             merged[key] = v.parse_date(errors, key, raw[key])
     if current is None or "public" in raw:
         merged["public"] = v.boolean(errors, "public", raw.get("public"), False)
+    if current is None or "keywords" in raw:
+        merged["keywords"] = _keywords(raw.get("keywords"), errors)
     start, end = merged.get("start_date"), merged.get("end_date")
     if start and end and end < start and "end_date" not in errors:
         errors["end_date"] = _("The end cannot lie before the start.")
@@ -86,6 +89,24 @@ def _scalars(data: Mapping[str, Any], current: Initiative | None, errors: dict) 
     ):
         errors["lead_body_id"] = _("There is no body with id %(id)d.", id=lead_id)
     return merged
+
+
+def _keywords(value: Any, errors: dict) -> list[str]:
+    """Keywords from a list or from text separated by commas or new lines."""
+    if value is None or value == "":
+        return []
+    items = value.replace("\n", ",").split(",") if isinstance(value, str) else value
+    if not isinstance(items, list | tuple) or not all(isinstance(x, str) for x in items):
+        errors["keywords"] = _("Please give the keywords as a list of texts.")
+        return []
+    words = list(dict.fromkeys(w.strip() for w in items if w.strip()))
+    if len(words) > 20:
+        errors["keywords"] = _("At most %(n)d keywords.", n=20)
+    elif any(len(w) > 100 for w in words):
+        errors["keywords"] = _("A keyword has at most %(n)d characters.", n=100)
+    elif any(len(w) < 3 for w in words):
+        errors["keywords"] = _("A keyword has at least %(n)d characters.", n=3)
+    return words
 
 
 def _participants(rows: Iterable[Any], errors: dict) -> list[dict]:

@@ -1,0 +1,154 @@
+"""Reading an OParl server: pages through `links.next`, retries with backoff, and tolerance of
+what real servers send (see ../shared/DOMAIN.md): a missing `type`, seven-digit AGS, empty
+strings, a single object where a list belongs, 500s that succeed on retry. A bad object is
+skipped and reported; a failed list ends that list with a clear message, never the whole run."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import requests
+
+OPARL_TYPES = (
+    "System",
+    "Body",
+    "Organization",
+    "Person",
+    "Meeting",
+    "Paper",
+    "Consultation",
+    "AgendaItem",
+    "File",
+    "Location",
+    "Membership",
+    "LegislativeTerm",
+)
+LIST_FIELDS = {  # fields that hold lists of objects or URLs
+    "consultation",
+    "agendaItem",
+    "organization",
+    "auxiliaryFile",
+    "keyword",
+    "originatorPerson",
+    "underDirectionOf",
+    "originatorOrganization",
+    "relatedPaper",
+    "membership",
+    "participant",
+    "legislativeTerm",
+    "location",
+}
+LIST_FIELDS_BY_TYPE = {  # on these types the field is a URL of a list, not a list
+    "Body": {"organization", "consultation", "agendaItem", "membership"},
+    "Organization": {"consultation"},
+    "Consultation": {"agendaItem"},
+    "AgendaItem": {"consultation"},
+}
+
+
+class FetchError(Exception):
+    """A page could not be read; the message says why, in German."""
+
+
+@dataclass
+class Fetcher:
+    timeout: float = 10.0
+    retries: int = 3
+    backoff: float = 0.5
+    max_pages: int = 10000
+    session: requests.Session | None = None
+    sleep: Callable[[float], None] = time.sleep
+
+    def __post_init__(self):
+        if self.session is None:
+            self.session = requests.Session()
+            self.session.headers["User-Agent"] = "coop OParl client"
+            self.session.headers["Accept"] = "application/json"
+
+    def get(self, url: str, params: dict | None = None) -> dict:
+        """One JSON object; retries 5xx answers and timeouts with growing pauses."""
+        last = ""
+        for attempt in range(self.retries + 1):
+            if attempt:
+                self.sleep(self.backoff * 2 ** (attempt - 1))
+            try:
+                r = self.session.get(url, params=params, timeout=self.timeout)
+            except requests.Timeout:
+                last = f"keine Antwort innerhalb von {self.timeout:g} s"
+                continue
+            except requests.RequestException as exc:
+                raise FetchError(
+                    f"{url} ist nicht erreichbar ({exc.__class__.__name__})."
+                ) from None
+            if r.status_code >= 500:
+                last = f"Serverfehler {r.status_code}"
+                continue
+            if r.status_code != 200:
+                raise FetchError(f"{url} antwortet mit {r.status_code}.")
+            try:
+                data = r.json()
+            except ValueError:
+                kind = r.headers.get("Content-Type", "unbekannt").split(";")[0]
+                raise FetchError(f"{url} liefert kein JSON, sondern {kind}.") from None
+            if not isinstance(data, dict):
+                raise FetchError(f"{url} liefert kein JSON-Objekt.")
+            return data
+        raise FetchError(f"{url}: {last}, auch nach {self.retries} Wiederholungen.")
+
+    def pages(self, url: str, params: dict | None = None) -> Iterator[list]:
+        """The `data` of each page of a list, following `links.next`; stops at a loop."""
+        seen: set[str] = set()
+        first = True
+        while url:
+            if url in seen:
+                raise FetchError(f"Die Liste führt zurück auf eine frühere Seite ({url}).")
+            seen.add(url)
+            if len(seen) > self.max_pages:
+                raise FetchError(f"Die Liste hat mehr als {self.max_pages} Seiten.")
+            page = self.get(url, params if first else None)
+            first = False
+            if "data" not in page:
+                raise FetchError(f"{url} ist keine OParl-Liste (es fehlt „data“).")
+            data = page["data"]
+            yield data if isinstance(data, list) else [data]
+            links = page.get("links") or {}
+            url = links.get("next") if isinstance(links, dict) else None
+
+
+def type_name(obj: dict, expected: str | None = None) -> str | None:
+    """The OParl type of an object ("Paper"), also where the server left it out."""
+    raw = obj.get("type")
+    if isinstance(raw, str) and raw:
+        name = raw.rstrip("/").rsplit("/", 1)[-1]
+        if name in OPARL_TYPES:
+            return name
+    if expected:
+        return expected
+    if "oparlVersion" in obj:
+        return "System"
+    if "paper" in obj and "meeting" in obj:
+        return "Body"
+    return None
+
+
+def clean(obj, type_hint: str | None = None):
+    """Empty strings become None; a single object where a list belongs becomes a list;
+    a seven-digit AGS gets its leading zero back. Embedded objects are cleaned too."""
+    if isinstance(obj, list):
+        return [clean(x) for x in obj]
+    if not isinstance(obj, dict):
+        return None if obj == "" else obj
+    kind = type_name(obj, type_hint)
+    url_fields = LIST_FIELDS_BY_TYPE.get(kind or "", set())
+    out = {}
+    for key, value in obj.items():
+        if value == "":
+            continue
+        if key in LIST_FIELDS and key not in url_fields and not isinstance(value, list):
+            value = [value]
+        if key == "ags" and isinstance(value, str | int) and str(value).isdigit():
+            value = str(value).zfill(8)
+        out[key] = clean(value)
+    return out

@@ -1,0 +1,108 @@
+"""Proposed resolutions: confirm (possibly with changes) into a resolution, or dismiss.
+Nothing unconfirmed enters the decision status."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from ..auth import permissions
+from ..errors import ConflictError, PermissionDenied, ValidationError, check_version
+from ..extensions import db
+from ..initiatives import services as initiatives
+from ..models import Proposal, ProposalState, User
+from ..resolutions import services as resolutions
+
+EDITABLE = (
+    "organ",
+    "authoritative",
+    "reference",
+    "title",
+    "kind",
+    "session_date",
+    "outcome",
+    "votes_yes",
+    "votes_no",
+    "votes_abstain",
+    "result_text",
+    "source_url",
+)
+
+
+def can_decide(user, proposal: Proposal) -> bool:
+    return permissions.can_record_resolution(user, proposal.initiative, proposal.body_id)
+
+
+def proposal_query(*, initiative_id=None, body_id=None, state=None):
+    stmt = select(Proposal).options(joinedload(Proposal.initiative), joinedload(Proposal.body))
+    if initiative_id is not None:
+        stmt = stmt.where(Proposal.initiative_id == initiative_id)
+    if body_id is not None:
+        stmt = stmt.where(Proposal.body_id == body_id)
+    if state is not None:
+        stmt = stmt.where(Proposal.state == state)
+    return stmt.order_by(Proposal.session_date.desc().nulls_last(), Proposal.id)
+
+
+def load(proposal_id: int) -> Proposal | None:
+    return db.session.scalar(
+        select(Proposal)
+        .where(Proposal.id == proposal_id)
+        .options(joinedload(Proposal.initiative), joinedload(Proposal.body))
+    )
+
+
+def _open(proposal: Proposal, actor: User | None, expected_version: int | None) -> None:
+    if actor is not None and not can_decide(actor, proposal):
+        raise PermissionDenied(_("Your role does not allow this."))
+    check_version(proposal, expected_version)
+    if proposal.state != ProposalState.OPEN:
+        raise ConflictError(
+            _("This proposal has already been %(state)s.", state=_state_word(proposal.state)),
+            {"state": proposal.state.value},
+        )
+
+
+def _state_word(state) -> str:
+    return _("confirmed") if state == ProposalState.CONFIRMED else _("dismissed")
+
+
+def confirm(
+    proposal: Proposal,
+    changes: Mapping[str, Any] | None = None,
+    *,
+    actor: User | None,
+    expected_version: int | None = None,
+):
+    """Record the proposal, with the person's changes, as a resolution."""
+    _open(proposal, actor, expected_version)
+    data = {key: getattr(proposal, key) for key in EDITABLE}
+    data["body_id"] = proposal.body_id
+    for key, value in (changes or {}).items():
+        if key in EDITABLE:
+            data[key] = value
+    for key in ("kind", "outcome"):
+        if hasattr(data[key], "value"):
+            data[key] = data[key].value
+    if data.get("outcome") in (None, ""):
+        raise ValidationError(
+            _("Please correct the marked fields."),
+            {"outcome": _("The result could not be read; choose the outcome.")},
+        )
+    initiative = initiatives.load_initiative(proposal.initiative_id)
+    resolution = resolutions.create_resolution(initiative, data, actor=actor)
+    resolution.external_id = proposal.consultation_id
+    proposal.state = ProposalState.CONFIRMED
+    proposal.resolution_id = resolution.id
+    db.session.flush()
+    return resolution
+
+
+def dismiss(proposal: Proposal, *, actor: User | None, expected_version: int | None = None):
+    _open(proposal, actor, expected_version)
+    proposal.state = ProposalState.DISMISSED
+    db.session.flush()

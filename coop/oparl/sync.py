@@ -1,0 +1,343 @@
+"""Sync a body's council information system and propose resolutions from it.
+
+A run reads the body's organizations, meetings (with their agenda items) and papers (with their
+consultations) and keeps each object as sent. The first run reads everything; later runs ask for
+what changed since the previous successful run began (`modified_since`). Objects marked
+`deleted: true` are marked deleted here. Then papers are matched to initiatives, by the paper
+references already recorded for the body and by the initiatives' keywords, and each consultation
+of a matched paper becomes a proposed resolution, which waits for a person to confirm it.
+Nothing is ever deleted here because a run failed: a failed list ends with a message, what was
+stored stays.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date
+from typing import Any
+
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import (
+    Body,
+    Initiative,
+    OParlObject,
+    OParlSync,
+    Outcome,
+    Participant,
+    Proposal,
+    ProposalState,
+    Resolution,
+)
+from ..models.base import utcnow
+from .client import Fetcher, FetchError, clean, type_name
+from .results import parse_result
+
+LISTS = (("organization", "Organization"), ("meeting", "Meeting"), ("paper", "Paper"))
+EMBEDDED = {"Meeting": ("agendaItem", "AgendaItem"), "Paper": ("consultation", "Consultation")}
+
+
+@dataclass
+class Summary:
+    fetched: int = 0
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    deleted: int = 0
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (where, why)
+    errors: list[str] = field(default_factory=list)
+    proposals: int = 0
+
+    def as_dict(self) -> dict:
+        return {
+            "fetched": self.fetched,
+            "new": self.new,
+            "changed": self.changed,
+            "unchanged": self.unchanged,
+            "deleted": self.deleted,
+            "skipped": [list(s) for s in self.skipped],
+            "errors": self.errors,
+            "proposals": self.proposals,
+        }
+
+    def __str__(self) -> str:
+        text = (
+            f"fetched {self.fetched}, new {self.new}, changed {self.changed}, "
+            f"unchanged {self.unchanged}, deleted {self.deleted}, skipped {len(self.skipped)}, "
+            f"new proposals {self.proposals}"
+        )
+        return text + (f"; errors: {' | '.join(self.errors)}" if self.errors else "")
+
+
+def _body_object(fetcher: Fetcher, body: Body) -> dict:
+    """The body's OParl Body, from its Body URL or a System URL (then matched by AGS or name)."""
+    start = clean(fetcher.get(body.oparl_url))
+    kind = type_name(start)
+    if kind == "Body":
+        return start
+    if kind != "System":
+        raise FetchError(f"{body.oparl_url} ist weder ein OParl-System noch eine Körperschaft.")
+    candidates = []
+    for page in fetcher.pages(start["body"]) if isinstance(start.get("body"), str) else []:
+        candidates += [clean(b, "Body") for b in page if isinstance(b, dict)]
+    if len(candidates) == 1:
+        return candidates[0]
+    for b in candidates:
+        if body.ags and b.get("ags") == body.ags:
+            return b
+    for b in candidates:
+        if (b.get("name") or "").lower() == body.name.lower():
+            return b
+    raise FetchError(
+        f"Im System {body.oparl_url} ist keine Körperschaft mit dem AGS {body.ags} zu finden."
+    )
+
+
+def _store(body_id: int, obj: dict, kind: str, existing: dict, summary: Summary, where: str):
+    oparl_id = obj.get("id")
+    if not isinstance(oparl_id, str) or not oparl_id:
+        summary.skipped.append((where, f"{kind} ohne id"))
+        return
+    summary.fetched += 1
+    row = existing.get(oparl_id)
+    deleted = bool(obj.get("deleted"))
+    if row is None:
+        if deleted:
+            return
+        row = OParlObject(
+            body_id=body_id, oparl_id=oparl_id, type=kind, raw=obj, modified=obj.get("modified")
+        )
+        db.session.add(row)
+        existing[oparl_id] = row
+        summary.new += 1
+    elif deleted:
+        if not row.deleted:
+            row.deleted, row.fetched_at = True, utcnow()
+            summary.deleted += 1
+        else:
+            summary.unchanged += 1
+    elif row.raw != obj or row.deleted:
+        row.raw, row.type, row.modified, row.deleted = obj, kind, obj.get("modified"), False
+        row.fetched_at = utcnow()
+        summary.changed += 1
+    else:
+        summary.unchanged += 1
+    # embedded parts (agenda items of a meeting, consultations of a paper) are objects too
+    if kind in EMBEDDED and not deleted:
+        key, part_kind = EMBEDDED[kind]
+        for i, part in enumerate(obj.get(key) or []):
+            if isinstance(part, dict):
+                part = clean(part, part_kind)
+                if type_name(part, part_kind) == part_kind:
+                    _store(body_id, part, part_kind, existing, summary, f"{where}/{key}[{i}]")
+
+
+def sync_body(
+    body: Body,
+    *,
+    fetcher: Fetcher | None = None,
+    full: bool = False,
+    progress: Callable[[str, int], None] | None = None,
+) -> tuple[OParlSync, Summary]:
+    """Fetch what changed at the body's server, keep it, and derive proposals. Commits."""
+    fetcher = fetcher or Fetcher()
+    summary = Summary()
+    previous = db.session.scalar(
+        select(OParlSync)
+        .where(OParlSync.body_id == body.id, OParlSync.ok.is_(True))
+        .order_by(OParlSync.started_at.desc())
+        .limit(1)
+    )
+    since = None if full or previous is None else previous.started_at
+    if since is not None and since.tzinfo is None:  # SQLite gives it back without its zone
+        since = since.replace(tzinfo=UTC)
+    run = OParlSync(body_id=body.id, started_at=utcnow(), incremental_since=since)
+    db.session.add(run)
+    db.session.commit()
+    existing = {
+        o.oparl_id: o
+        for o in db.session.scalars(select(OParlObject).where(OParlObject.body_id == body.id))
+    }
+    try:
+        remote = _body_object(fetcher, body)
+    except FetchError as exc:
+        summary.errors.append(str(exc))
+        return _finish(run, summary, ok=False), summary
+    params = {"modified_since": since.isoformat(timespec="seconds")} if since else None
+    for field_name, kind in LISTS:
+        url = remote.get(field_name)
+        if not isinstance(url, str):
+            summary.errors.append(f"Die Körperschaft nennt keine Liste „{field_name}“.")
+            continue
+        try:
+            for n, page in enumerate(fetcher.pages(url, params), start=1):
+                for i, raw in enumerate(page):
+                    where = f"{field_name}, Seite {n}, Eintrag {i + 1}"
+                    if not isinstance(raw, dict):
+                        summary.skipped.append((where, "kein Objekt"))
+                        continue
+                    obj = clean(raw, kind)
+                    if type_name(obj, kind) != kind:
+                        summary.skipped.append((where, f"Typ {obj.get('type')} statt {kind}"))
+                        continue
+                    _store(body.id, obj, kind, existing, summary, where)
+                db.session.commit()  # each page is kept, whatever happens later
+                if progress:
+                    progress(field_name, len(page))
+        except FetchError as exc:
+            db.session.commit()
+            summary.errors.append(str(exc))
+    summary.proposals = derive_proposals(body)
+    return _finish(run, summary, ok=not summary.errors), summary
+
+
+def _finish(run: OParlSync, summary: Summary, *, ok: bool) -> OParlSync:
+    run.finished_at = utcnow()
+    run.ok = ok
+    run.summary = summary.as_dict()
+    run.message = "; ".join(summary.errors) or None
+    db.session.commit()
+    return run
+
+
+# --- from papers to proposals ----------------------------------------------------------------
+
+
+def _date(value: Any) -> date | None:
+    if not isinstance(value, str) or len(value) < 10:
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def _first(value):
+    if isinstance(value, list):
+        return value[0] if value else None
+    return value
+
+
+def _matches(paper: dict, initiatives: list[Initiative], references: dict[str, int]):
+    """(initiative, how) for each initiative the paper belongs to."""
+    ref = (paper.get("reference") or "").strip()
+    if ref and ref in references:
+        ini = next((i for i in initiatives if i.id == references[ref]), None)
+        if ini is not None:
+            return [(ini, f"Drucksache {ref}")]
+    text = " ".join(
+        str(x) for x in (paper.get("name"), ref, " ".join(paper.get("keyword") or [])) if x
+    ).lower()
+    out = []
+    for ini in initiatives:
+        for word in ini.keywords or []:
+            if word and word.lower() in text:
+                out.append((ini, f"Stichwort „{word}“"))
+                break
+    return out
+
+
+def derive_proposals(body: Body, today: date | None = None) -> int:
+    """Propose resolutions from the stored papers; returns how many are new. Re-runnable: a
+    proposal already confirmed or dismissed stays as it is."""
+    today = today or date.today()
+    objects = {
+        o.oparl_id: o
+        for o in db.session.scalars(
+            select(OParlObject).where(
+                OParlObject.body_id == body.id, OParlObject.deleted.is_(False)
+            )
+        )
+    }
+    initiatives = list(
+        db.session.scalars(
+            select(Initiative)
+            .join(Participant, Participant.initiative_id == Initiative.id)
+            .where(Participant.body_id == body.id)
+        ).unique()
+    )
+    references = {
+        ref: ini_id
+        for ref, ini_id in db.session.execute(
+            select(Resolution.reference, Resolution.initiative_id).where(
+                Resolution.body_id == body.id, Resolution.reference.is_not(None)
+            )
+        )
+    }
+    known = {
+        p.consultation_id: p
+        for p in db.session.scalars(select(Proposal).where(Proposal.body_id == body.id))
+    }
+    recorded = set(
+        db.session.scalars(
+            select(Resolution.external_id).where(
+                Resolution.body_id == body.id, Resolution.external_id.is_not(None)
+            )
+        )
+    )
+    new = 0
+    for paper_row in [o for o in objects.values() if o.type == "Paper"]:
+        paper = paper_row.raw
+        for ini, how in _matches(paper, initiatives, references):
+            for item in paper.get("consultation") or []:
+                consultation = objects.get(item) if isinstance(item, str) else None
+                consultation = consultation.raw if consultation else item
+                if not isinstance(consultation, dict) or not consultation.get("id"):
+                    continue
+                cid = consultation["id"]
+                if cid in recorded:
+                    continue
+                values = _proposal_values(paper, consultation, objects, today)
+                values.update(matched_by=how, initiative_id=ini.id)
+                proposal = known.get(cid)
+                if proposal is None:
+                    proposal = Proposal(body_id=body.id, consultation_id=cid, **values)
+                    db.session.add(proposal)
+                    known[cid] = proposal
+                    new += 1
+                elif proposal.state == ProposalState.OPEN:
+                    for key, value in values.items():
+                        if getattr(proposal, key) != value:
+                            setattr(proposal, key, value)
+    db.session.commit()
+    return new
+
+
+def _proposal_values(paper: dict, consultation: dict, objects: dict, today: date) -> dict:
+    meeting = objects.get(_first(consultation.get("meeting")) or "")
+    meeting = meeting.raw if meeting else {}
+    org_id = _first(consultation.get("organization")) or _first(meeting.get("organization"))
+    org = objects.get(org_id or "")
+    org = org.raw if org else {}
+    item = objects.get(_first(consultation.get("agendaItem")) or "")
+    item = item.raw if item else {}
+    session = _date(meeting.get("start")) or _date(item.get("start"))
+    parsed = parse_result(item.get("result"))
+    outcome = parsed.outcome
+    if outcome is None and session is not None and session >= today:
+        outcome = Outcome.SCHEDULED.value
+    organ = org.get("name") or org.get("shortName") or "Rat"
+    authoritative = consultation.get("authoritative")
+    return {
+        "paper_id": paper.get("id"),
+        "organ": str(organ)[:200],
+        "authoritative": True if authoritative is None else bool(authoritative),
+        "reference": (paper.get("reference") or None) and str(paper["reference"])[:50],
+        "title": (paper.get("name") or None) and str(paper["name"])[:300],
+        "session_date": session,
+        "outcome": outcome,
+        "votes_yes": parsed.votes_yes,
+        "votes_no": parsed.votes_no,
+        "votes_abstain": parsed.votes_abstain,
+        "result_text": (item.get("result") or None) and str(item["result"])[:500],
+        "source_url": (paper.get("web") or paper.get("id") or "")[:500] or None,
+    }
+
+
+def bodies_to_sync(body_id: int | None = None) -> list[Body]:
+    stmt = select(Body).where(Body.oparl_url.is_not(None)).order_by(Body.name)
+    if body_id is not None:
+        stmt = stmt.where(Body.id == body_id)
+    return list(db.session.scalars(stmt))

@@ -1,0 +1,203 @@
+"""Reading a recorded council information system over HTTP: paging, quirks, retries, the
+incremental second run, bad servers, and the proposals that come of it."""
+
+import time
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import func, select
+
+from coop.audit import acting_as
+from coop.extensions import db
+from coop.initiatives import services as initiatives
+from coop.models import OParlObject, OParlSync, Proposal, ProposalState
+from coop.oparl import proposals, sync
+from coop.oparl.client import Fetcher
+from tests import factories
+from tests.oparl.fake_server import CIS, serve
+
+
+@pytest.fixture
+def cis():
+    system = CIS(papers=250)
+    server = serve(system)
+    yield system
+    server.shutdown()
+
+
+@pytest.fixture
+def setting(seed, cis):
+    """Marienmünster reads its CIS; the initiative knows paper 560/2022 and the keyword
+    "Digitalnetzwerk"."""
+    b = seed.bodies
+    with acting_as(None, "test"):
+        ini = factories.initiative(seed, keywords=["Digitalnetzwerk"])
+        factories.resolution(
+            ini, b["marienmuenster"], reference="560/2022", organ="Hauptausschuss",
+            authoritative=False, session_date="2022-02-10",
+        )  # fmt: skip
+        b["marienmuenster"].oparl_url = cis.url("/system")
+        db.session.commit()
+    return ini, b["marienmuenster"]
+
+
+def fast():
+    return Fetcher(timeout=0.5, retries=2, backoff=0, sleep=lambda s: None)
+
+
+def run(body, **kw):
+    with acting_as(None, "test"):
+        return sync.sync_body(body, fetcher=kw.pop("fetcher", fast()), **kw)
+
+
+def test_first_run_keeps_everything_and_proposes(setting, cis):
+    ini, body = setting
+    result, summary = run(body)
+    assert result.ok, summary.errors
+    # 250 papers with 250 consultations, 25 meetings with 250 agenda items, 3 organizations
+    assert summary.new == 250 + 250 + 25 + 250 + 3
+    assert summary.skipped == [("paper, Seite 1, Eintrag 6", "Paper ohne id")]
+    assert db.session.scalar(select(func.count(OParlObject.id))) == 778
+    found = db.session.scalars(select(Proposal).order_by(Proposal.id)).all()
+    assert [(p.reference, p.matched_by) for p in found] == [
+        ("560/2022", "Drucksache 560/2022"),
+        ("0002/2022", "Stichwort „Digitalnetzwerk“"),
+    ]
+    first, second = found
+    assert (first.organ, first.authoritative, first.session_date.isoformat()) == (
+        "Rat der Stadt Marienmünster", True, "2022-02-23"
+    )  # fmt: skip
+    assert (first.outcome, first.votes_yes, first.votes_no, first.votes_abstain) == (
+        "adopted", 13, 0, 0
+    )  # fmt: skip
+    assert (second.organ, second.authoritative, second.outcome) == (
+        "Hauptausschuss",
+        False,
+        "adopted",
+    )
+    assert first.source_url == "https://ris.example/vo0050.asp?__kvonr=1"
+    assert first.state == ProposalState.OPEN and first.initiative_id == ini.id
+
+
+def test_confirming_changes_the_decision_status_and_nothing_before(setting, cis):
+    ini, body = setting
+
+    def status():
+        return {
+            p.name: p.decision.status.value
+            for p in initiatives.decision_summaries([initiatives.load_initiative(ini.id)])[
+                ini.id
+            ].partners
+        }
+
+    run(body)
+    assert status()["Marienmünster"] == "none"  # a proposal does not count
+    proposal = db.session.scalar(select(Proposal).where(Proposal.reference == "560/2022"))
+    with acting_as(None, "test"):
+        resolution = proposals.confirm(proposal, actor=None)
+        db.session.commit()
+    assert status()["Marienmünster"] == "decided"
+    assert resolution.external_id == proposal.consultation_id and resolution.votes_yes == 13
+    # a later run does not propose it again
+    run(body, full=True)
+    assert db.session.scalar(select(func.count(Proposal.id))) == 2
+    other = db.session.scalar(select(Proposal).where(Proposal.state == ProposalState.OPEN))
+    with acting_as(None, "test"):
+        proposals.dismiss(other, actor=None)
+        db.session.commit()
+    run(body, full=True)
+    db.session.refresh(other)
+    assert other.state == ProposalState.DISMISSED
+
+
+def test_second_run_fetches_only_what_changed(setting, cis):
+    _ini, body = setting
+    run(body)
+    before = len(cis.requests)
+    later = datetime.now(UTC)  # changed after the first run began, before the second
+    cis.modified[2] = later
+    cis.modified[7] = later
+    cis.deleted.add(7)
+    time.sleep(1.1)  # `modified_since` is sent to the second; let the change lie before it
+    second, summary = run(body)
+    assert second.ok and second.incremental_since is not None
+    asked = cis.requests[before:]
+    assert all("modified_since=" in r for r in asked if "/paper" in r or "/meeting" in r)
+    # papers 2 and 7 and their meeting (with its 10 agenda items and papers 2's consultation)
+    assert summary.deleted == 1 and summary.fetched < 20
+    assert db.session.scalar(
+        select(OParlObject.deleted).where(OParlObject.oparl_id == cis.url("/paper/7"))
+    )
+    # nothing changed: nothing fetched
+    third, summary = run(body)
+    assert third.ok and summary.fetched == 0
+
+
+def test_retries_a_500_and_a_slow_page(setting, cis):
+    _ini, body = setting
+    cis.fail_once.add("/body/1/paper?page=2")
+    cis.slow_once.add("/body/1/paper?page=3")
+    result, summary = run(body)
+    assert result.ok, summary.errors
+    assert summary.new == 778
+    assert cis.requests.count("/body/1/paper?page=2") == 2
+
+
+def test_a_page_that_keeps_timing_out_ends_the_list_and_keeps_what_was_read(setting, cis):
+    _ini, body = setting
+    run(body)
+    cis.slow_always.add("/body/1/paper?page=2")
+    result, summary = run(body, full=True)
+    assert not result.ok
+    assert "keine Antwort innerhalb von 0.5 s, auch nach 2 Wiederholungen" in result.message
+    assert db.session.scalar(select(func.count(OParlObject.id))) == 778  # nothing lost
+
+
+@pytest.mark.parametrize(
+    "path, message",
+    [
+        ("/html", "liefert kein JSON, sondern text/html"),
+        ("/notoparl", "weder ein OParl-System noch eine Körperschaft"),
+        ("/loop/body", "führt zurück auf eine frühere Seite"),
+    ],
+)
+def test_bad_servers_end_with_a_clear_message(setting, cis, path, message):
+    _ini, body = setting
+    run(body)
+    body.oparl_url = cis.url(path)
+    db.session.commit()
+    result, summary = run(body)
+    assert not result.ok and message in result.message, result.message
+    assert db.session.scalar(select(func.count(OParlObject.id))) == 778
+
+
+def test_unreachable(setting):
+    _ini, body = setting
+    body.oparl_url = "http://127.0.0.1:9/system"
+    db.session.commit()
+    result, _summary = run(body)
+    assert not result.ok and "nicht erreichbar" in result.message
+    assert db.session.scalar(select(func.count(OParlSync.id))) == 1
+
+
+def test_a_few_thousand_papers(sqlite_app, seed):
+    system = CIS(papers=3000)
+    server = serve(system)
+    try:
+        body = seed.bodies["marienmuenster"]
+        body.oparl_url = system.url("/system")
+        db.session.commit()
+        result, summary = run(body)
+        assert result.ok, summary.errors
+        assert summary.new == 3000 + 3000 + 300 + 3000 + 3
+        again, summary = run(body)
+        assert again.ok and summary.fetched == 0
+    finally:
+        server.shutdown()
+
+
+def test_cli_sync_and_its_summary(setting, cis, runner):
+    _ini, body = setting
+    r = runner.invoke(args=["oparl", "sync", "--body", str(body.id)])
+    assert r.exit_code == 0, r.output
+    assert "fetched 778, new 778" in r.output and "skipped: paper, Seite 1, Eintrag 6" in r.output
