@@ -38,6 +38,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     from .funding.views import bp as funding_bp
     from .initiatives.views import bp as initiatives_bp
     from .main.views import bp as main_bp
+    from .oparl.pages import bp as proposals_bp
     from .oparl.views import bp as oparl_bp
     from .reminders.views import bp as reminders_bp
     from .resolutions.views import bp as resolutions_bp
@@ -54,6 +55,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     app.register_blueprint(reminders_bp)
     app.register_blueprint(savings_bp)
     app.register_blueprint(oparl_bp)
+    app.register_blueprint(proposals_bp)
     app.register_blueprint(users_bp)
     app.register_blueprint(api_bp)
     csrf.exempt(api_bp)  # the API authenticates with bearer tokens, not cookies

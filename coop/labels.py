@@ -56,6 +56,7 @@ BODY_FIELD_LABELS = {
     "council_name": _l("Council"),
     "website": _l("Website"),
     "contact": _l("Contact"),
+    "oparl_url": _l("OParl address of the council information system"),
     "external_id": _l("External id"),
     "email": _l("E-mail address"),
     "role": _l("Role"),

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-from . import auth, bodies, funding, initiatives, openapi, resolutions, savings  # noqa: E402,F401  (routes)
+from . import auth, bodies, funding, initiatives, openapi, proposals, resolutions, savings  # noqa: E402,F401  (routes)

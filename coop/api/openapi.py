@@ -28,6 +28,9 @@ from .schemas import (
     InitiativeList,
     InitiativeOut,
     InitiativeUpdate,
+    ProposalConfirm,
+    ProposalList,
+    ProposalOut,
     ResolutionCreate,
     ResolutionList,
     ResolutionOut,
@@ -62,6 +65,9 @@ SCHEMAS = (
     CostModelIn,
     CostModelOut,
     SavingsOut,
+    ProposalOut,
+    ProposalList,
+    ProposalConfirm,
 )
 REF = "#/components/schemas/{model}"
 
@@ -285,6 +291,61 @@ def _more_paths() -> dict:
             "responses": {
                 "200": {"description": "The results", "content": _json(SavingsOut)},
                 **_errors(401, 404, 422),
+            },
+        },
+    }
+    proposal_id = _param("proposal_id", {"type": "integer"}, "Id", "path", True)
+    paths["/proposals"] = {
+        "get": {
+            "operationId": "listProposals",
+            "summary": "Resolutions proposed from the partners' council information systems",
+            "parameters": [
+                _param("initiative_id", {"type": "integer", "minimum": 1}, "Initiative"),
+                _param("body_id", {"type": "integer", "minimum": 1}, "Body"),
+                _param(
+                    "state",
+                    {"type": "string", "enum": ["open", "confirmed", "dismissed"]},
+                    "State",
+                ),
+                *PAGING,
+            ],
+            "responses": {
+                "200": {"description": "A page of proposals", "content": _json(ProposalList)},
+                **_errors(400, 401),
+            },
+        }
+    }
+    paths["/proposals/{proposal_id}"] = {
+        "parameters": [proposal_id],
+        "get": {
+            "operationId": "getProposal",
+            "summary": "One proposal",
+            "responses": {
+                "200": {"description": "The proposal", "content": _json(ProposalOut)},
+                **_errors(401, 404),
+            },
+        },
+    }
+    paths["/proposals/{proposal_id}/confirm"] = {
+        "parameters": [proposal_id],
+        "post": {
+            "operationId": "confirmProposal",
+            "summary": "Record the proposal as a resolution (with optional changes)",
+            "requestBody": {"required": False, "content": _json(ProposalConfirm)},
+            "responses": {
+                "201": {"description": "The resolution", "content": _json(ResolutionOut)},
+                **_errors(400, 401, 403, 404, 409, 413, 415, 422),
+            },
+        },
+    }
+    paths["/proposals/{proposal_id}/dismiss"] = {
+        "parameters": [proposal_id],
+        "post": {
+            "operationId": "dismissProposal",
+            "summary": "Dismiss the proposal",
+            "responses": {
+                "200": {"description": "The proposal", "content": _json(ProposalOut)},
+                **_errors(401, 403, 404, 409),
             },
         },
     }

@@ -18,6 +18,7 @@ from ..models import (
     Outcome,
     ParticipantRole,
     Phase,
+    ProposalState,
     ResolutionKind,
     ServiceArea,
     TrancheState,
@@ -47,6 +48,11 @@ class BodyFields(BaseModel):
     council_name: str | None = Field(None, max_length=200)
     website: str | None = Field(None, max_length=300)
     contact: str | None = Field(None, max_length=2000)
+    oparl_url: str | None = Field(
+        None,
+        max_length=500,
+        description="OParl System or Body URL of its council information system",
+    )
 
 
 class BodyCreate(BodyFields):
@@ -76,6 +82,7 @@ class BodyOut(BaseModel):
     council_name: str | None
     website: str | None
     contact: str | None
+    oparl_url: str | None
     version: int
     created_at: datetime
     modified_at: datetime
@@ -122,6 +129,9 @@ class InitiativeFields(BaseModel):
     start_date: date | None = None
     end_date: date | None = Field(None, description="Open-ended when null")
     public: bool | None = None
+    keywords: list[str] | None = Field(
+        None, description="Words that find its papers in council information systems", max_length=20
+    )
     participants: list[ParticipantIn] | None = Field(
         None, description="Replaces the list when given", max_length=500
     )
@@ -177,6 +187,7 @@ class InitiativeOut(BaseModel):
     start_date: date | None
     end_date: date | None
     public: bool
+    keywords: list[str]
     participants: list[ParticipantOut]
     milestones: list[MilestoneOut]
     phase_history: list[PhaseChangeOut]
@@ -713,3 +724,57 @@ def savings_out(result) -> dict:
             ],
         }  # fmt: skip
     ).model_dump(mode="json")
+
+
+# --- proposals from council information systems -------------------------------------------
+
+
+class ProposalOut(BaseModel):
+    id: int
+    initiative_id: int
+    body_id: int
+    organ: str
+    authoritative: bool
+    reference: str | None
+    title: str | None
+    session_date: date | None
+    outcome: Outcome | None
+    votes_yes: int | None
+    votes_no: int | None
+    votes_abstain: int | None
+    result_text: str | None
+    source_url: str | None
+    state: ProposalState
+    matched_by: str | None
+    resolution_id: int | None
+    version: int
+
+
+class ProposalList(BaseModel):
+    items: list[ProposalOut]
+    page: int
+    per_page: int
+    total: int
+
+
+class ProposalConfirm(BaseModel):
+    """Changes to make while confirming (all optional)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    organ: str | None = Field(None, max_length=200)
+    authoritative: bool | None = None
+    reference: str | None = Field(None, max_length=50)
+    title: str | None = Field(None, max_length=300)
+    kind: ResolutionKind | None = None
+    session_date: date | None = None
+    outcome: Outcome | None = None
+    votes_yes: StrictInt | None = Field(None, ge=0, le=100000)
+    votes_no: StrictInt | None = Field(None, ge=0, le=100000)
+    votes_abstain: StrictInt | None = Field(None, ge=0, le=100000)
+    result_text: str | None = Field(None, max_length=500)
+    version: StrictInt | None = None
+
+
+def proposal_out(proposal) -> dict:
+    return ProposalOut.model_validate(proposal, from_attributes=True).model_dump(mode="json")

@@ -17,7 +17,9 @@ from ..models import Body, BodyKind, Role, User
 
 # What a partner editor may change on its own body; official keys and hierarchy stay with the
 # coordinators, who answer for the registry.
-PARTNER_EDITABLE_FIELDS = frozenset({"population", "council_name", "website", "contact"})
+PARTNER_EDITABLE_FIELDS = frozenset(
+    {"population", "council_name", "website", "contact", "oparl_url"}
+)
 ALL_BODY_FIELDS = frozenset(
     {
         "name",
@@ -31,6 +33,7 @@ ALL_BODY_FIELDS = frozenset(
         "council_name",
         "website",
         "contact",
+        "oparl_url",
     }
 )
 

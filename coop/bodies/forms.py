@@ -36,6 +36,13 @@ class BodyForm(FlaskForm):
     )
     website = StringField(L["website"], render_kw={"inputmode": "url", "autocomplete": "url"})
     contact = TextAreaField(L["contact"], render_kw={"rows": 3})
+    oparl_url = StringField(
+        L["oparl_url"],
+        description=_l(
+            "The System or Body URL of its OParl interface, e.g. https://ris.example/oparl/v1/system"
+        ),
+        render_kw={"type": "url", "maxlength": 500},
+    )
     version = HiddenField()
 
     def set_choices(self, parents) -> None:

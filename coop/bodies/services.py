@@ -28,6 +28,7 @@ TEXT_LIMITS = {
     "council_name": 200,
     "website": 300,
     "contact": 2000,
+    "oparl_url": 500,
 }
 
 
@@ -133,6 +134,9 @@ def validate(session: Session, body: Body | None, values: dict[str, Any]) -> dic
     website = values.get("website")
     if website and not URL_RE.match(website):
         errors["website"] = _("Please enter a web address starting with https:// or http://.")
+    oparl_url = values.get("oparl_url")
+    if oparl_url and not URL_RE.match(oparl_url):
+        errors["oparl_url"] = _("Please enter a web address starting with https:// or http://.")
 
     parent_id = values.get("parent_id")
     if parent_id is not None:

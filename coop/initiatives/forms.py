@@ -58,6 +58,14 @@ class InitiativeForm(FlaskForm):
         L["end_date"], description=_l("Leave empty for an open-ended cooperation."), render_kw=DATE
     )
     public = BooleanField(_l("Public: visible without signing in"))
+    keywords = StringField(
+        _l("Keywords"),
+        description=_l(
+            "Separated by commas. They find the initiative's papers in the partners' council "
+            "information systems, beside the paper numbers already recorded."
+        ),
+        render_kw={"maxlength": 2000},
+    )
     participants = FieldList(FormField(ParticipantRow), min_entries=0)
     milestones = FieldList(FormField(MilestoneRow), min_entries=0)
     version = HiddenField()
@@ -92,6 +100,7 @@ class InitiativeForm(FlaskForm):
             "start_date": self.start_date.data,
             "end_date": self.end_date.data,
             "public": self.public.data,
+            "keywords": self.keywords.data,
             "participants": [
                 {k: row[k].data for k in ("body_id", "role", "joined_on", "left_on")}
                 for row in self.participants

@@ -237,6 +237,7 @@ def edit(initiative_id: int):
                 "start_date": initiative.start_date.isoformat() if initiative.start_date else "",
                 "end_date": initiative.end_date.isoformat() if initiative.end_date else "",
                 "public": initiative.public,
+                "keywords": ", ".join(initiative.keywords or []),
                 "version": initiative.version,
                 "participants": [
                     {

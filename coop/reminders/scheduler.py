@@ -134,6 +134,27 @@ def daily_reminders() -> None:
         db.session.remove()
 
 
+def oparl_sync() -> None:
+    """The daily read of the partners' council information systems (referenced by name)."""
+    from ..oparl import sync
+
+    app = _app or current_app._get_current_object()
+    with app.app_context():
+        from ..audit import acting_as
+
+        def all_bodies() -> str:
+            lines = []
+            for body in sync.bodies_to_sync():
+                run, summary = sync.sync_body(body)
+                lines.append(f"{body.name}: {'ok' if run.ok else 'failed'}, {summary}")
+            return "; ".join(lines) or "no body with an OParl URL"
+
+        with acting_as(None, "scheduler"):
+            summary = record_run("oparl-sync", all_bodies)
+        log.info("oparl: %s", summary)
+        db.session.remove()
+
+
 def run(app: Flask, *, run_now: bool = False, on_message: Callable[[str], None] = print) -> None:
     """Take the lock (waiting if need be), then run the scheduler until stopped."""
     from apscheduler.jobstores.memory import MemoryJobStore
@@ -165,6 +186,17 @@ def run(app: Flask, *, run_now: bool = False, on_message: Callable[[str], None] 
             hour=hour,
             id=JOB_ID,
             name="Daily reminders",
+            replace_existing=True,
+            coalesce=True,
+            misfire_grace_time=6 * 3600,
+        )
+
+        scheduler.add_job(
+            "coop.reminders.scheduler:oparl_sync",
+            "cron",
+            hour=max(0, hour - 1),
+            id="oparl-sync",
+            name="Daily OParl sync",
             replace_existing=True,
             coalesce=True,
             misfire_grace_time=6 * 3600,
