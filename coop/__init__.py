@@ -3,8 +3,21 @@
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.exceptions import NotFound
+from werkzeug.routing import IntegerConverter
 
 from config import load_config
+
+
+class IdConverter(IntegerConverter):
+    """`<int:…>` in every route: an id beyond the database's integer is simply not found
+    (a 404, not an overflow in the database driver)."""
+
+    def to_python(self, value: str) -> int:
+        number = super().to_python(value)
+        if number > 2**31 - 1:
+            raise NotFound()
+        return number
 
 
 def create_app(config_name: str | None = None, **overrides) -> Flask:
@@ -17,6 +30,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     )
     app.config.from_object(load_config(config_name))
     app.config.update(overrides)
+    app.url_map.converters["int"] = IdConverter
 
     from . import audit  # noqa: F401  (registers the flush hook)
     from .extensions import babel, csrf, db, login_manager, migrate

@@ -102,8 +102,8 @@ def parse_json(model: type[BaseModel]) -> BaseModel:
         raise ApiAbort(422, _("Please correct the marked fields."), fields) from None
 
 
-def query_int(name: str, default: int | None = None, *, minimum: int = 1, maximum=None):
-    """An integer query parameter, or a 400 naming the parameter."""
+def query_int(name: str, default: int | None = None, *, minimum: int = 1, maximum=2**31 - 1):
+    """An integer query parameter (within the database's integer), or a 400 naming it."""
     raw = request.args.get(name)
     if raw is None or raw == "":
         return default
