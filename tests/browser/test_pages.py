@@ -402,3 +402,52 @@ def test_savings_pages_and_charts_pass_axe(page, live):
     page.click("button[type=submit] >> text=Speichern")
     page.wait_for_selector("#error-summary")
     assert_accessible(page, "savings form with errors")
+
+
+def test_proposal_pages_pass_axe_and_confirm_by_keyboard(page, live):
+    from datetime import date
+
+    from coop.models import Proposal
+
+    _base, seed = live
+    with acting_as(None, "test"):
+        from tests import factories
+
+        ini = factories.initiative(seed, keywords=["Digitalnetzwerk"])
+        proposal = Proposal(
+            initiative_id=ini.id,
+            body_id=seed.bodies["marienmuenster"].id,
+            consultation_id="https://ris.example/oparl/consultation/1",
+            organ="Rat der Stadt Marienmünster",
+            reference="560/2022",
+            title="Gründung eines Digitalnetzwerks",
+            session_date=date(2022, 2, 23),
+            outcome="adopted",
+            votes_yes=13,
+            votes_no=0,
+            votes_abstain=0,
+            result_text="13 Ja-Stimmen, 0 Enthaltungen, 0 Nein-Stimmen",
+            source_url="https://ris.example/vo0050.asp?__kvonr=1",
+            matched_by="Drucksache 560/2022",
+        )
+        db.session.add(proposal)
+        db.session.commit()
+    login(page, "coordinator@test.example")
+    for label, path in {
+        "proposals": "/proposals/",
+        "proposal": f"/proposals/{proposal.id}",
+        "oparl url on the body form": f"/bodies/{seed.bodies['marienmuenster'].id}/edit",
+        "keywords on the initiative form": f"/initiatives/{ini.id}/edit",
+    }.items():
+        page.goto(path)
+        assert_accessible(page, label)
+    page.goto(f"/proposals/{proposal.id}")
+    page.focus("#votes_abstain")
+    page.keyboard.press("Control+a")
+    page.keyboard.type("1")
+    page.focus("button[name=confirm]")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/resolutions/*")
+    assert "Der Beschluss wurde erfasst." in page.inner_text("main")
+    page.goto(f"/initiatives/{ini.id}")
+    assert "1 von 4 Räten haben beschlossen" in page.inner_text("main")
