@@ -1,8 +1,10 @@
 """Reading a recorded council information system over HTTP: paging, quirks, retries, the
 incremental second run, bad servers, and the proposals that come of it."""
 
+import json
 import time
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -201,3 +203,46 @@ def test_cli_sync_and_its_summary(setting, cis, runner):
     r = runner.invoke(args=["oparl", "sync", "--body", str(body.id)])
     assert r.exit_code == 0, r.output
     assert "fetched 778, new 778" in r.output and "skipped: paper, Seite 1, Eintrag 6" in r.output
+
+
+class SpecExamples(CIS):
+    """A system that serves the specification's own example objects."""
+
+    FOLDER = Path(__file__).resolve().parents[1] / "data" / "oparl-examples"
+
+    def example(self, name: str) -> dict:
+        return json.loads((self.FOLDER / f"{name}-01.json").read_text())
+
+    def answer(self, path, params, query):
+        lists = {"/ex/organization": "Organization", "/ex/meeting": "Meeting", "/ex/paper": "Paper"}
+        if path == "/ex/body":
+            body = self.example("Body")
+            body.update({k: self.url(f"/ex/{k}") for k in ("organization", "meeting", "paper")})
+            return body
+        if path in lists:
+            return {"data": [self.example(lists[path])], "links": {}}
+        return super().answer(path, params, query)
+
+
+def test_the_specifications_examples_are_read(seed):
+    system = SpecExamples()
+    server = serve(system)
+    try:
+        body = seed.bodies["marienmuenster"]
+        body.oparl_url = system.url("/ex/body")
+        with acting_as(None, "test"):
+            ini = factories.initiative(seed, keywords=["Anfrage 1200/2014"])
+        db.session.commit()
+        result, summary = run(body)
+        assert result.ok, summary.errors
+        kinds = dict(
+            db.session.execute(
+                select(OParlObject.type, func.count()).group_by(OParlObject.type)
+            ).all()
+        )
+        assert kinds["Paper"] == 1 and kinds["Meeting"] == 1 and kinds["Organization"] == 1
+        assert kinds["AgendaItem"] >= 1 and kinds["Consultation"] >= 1
+        found = db.session.scalars(select(Proposal)).all()
+        assert [(p.reference, p.initiative_id) for p in found] == [("1234/2014", ini.id)]
+    finally:
+        server.shutdown()
