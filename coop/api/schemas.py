@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 from ..models import (
     AllocationKey,
@@ -25,14 +24,6 @@ from ..models import (
     TrancheState,
 )
 from ..savings.model import to_cents
-
-
-def _with_zone(value: datetime) -> datetime:
-    """SQLite gives timestamps back without their zone; they are UTC (RFC 3339 wants one)."""
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
-
-
-UtcDateTime = Annotated[datetime, AfterValidator(_with_zone)]
 
 
 class ErrorDetail(BaseModel):
@@ -93,8 +84,8 @@ class BodyOut(BaseModel):
     contact: str | None
     oparl_url: str | None
     version: int
-    created_at: UtcDateTime
-    modified_at: UtcDateTime
+    created_at: datetime
+    modified_at: datetime
 
 
 class BodyList(BaseModel):
@@ -201,8 +192,8 @@ class InitiativeOut(BaseModel):
     milestones: list[MilestoneOut]
     phase_history: list[PhaseChangeOut]
     version: int
-    created_at: UtcDateTime
-    modified_at: UtcDateTime
+    created_at: datetime
+    modified_at: datetime
 
 
 class InitiativeList(BaseModel):
@@ -295,8 +286,8 @@ class ResolutionOut(BaseModel):
     source_url: str | None
     document_url: str | None = Field(description="The paper (PDF), if uploaded")
     version: int
-    created_at: UtcDateTime
-    modified_at: UtcDateTime
+    created_at: datetime
+    modified_at: datetime
 
 
 class ResolutionList(BaseModel):
@@ -371,8 +362,8 @@ class FundingProgramOut(BaseModel):
     application_until: date | None
     notes: str | None
     version: int
-    created_at: UtcDateTime
-    modified_at: UtcDateTime
+    created_at: datetime
+    modified_at: datetime
 
 
 class FundingProgramList(BaseModel):
@@ -459,8 +450,8 @@ class GrantOut(BaseModel):
     tranches: list[TrancheOut]
     documents: list[GrantDocumentOut]
     version: int
-    created_at: UtcDateTime
-    modified_at: UtcDateTime
+    created_at: datetime
+    modified_at: datetime
 
 
 class GrantList(BaseModel):

@@ -21,11 +21,6 @@ class LoginResult:
         self.user, self.reason, self.until = user, reason, until
 
 
-def _aware(dt):
-    # SQLite hands back naive datetimes even for timezone=True columns; they are UTC.
-    return dt if dt is None or dt.tzinfo else dt.replace(tzinfo=utcnow().tzinfo)
-
-
 def find_user_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
 
@@ -44,7 +39,7 @@ def authenticate(
         # Spend the same time as a real check, so timing does not reveal which emails exist.
         User(password_hash="scrypt:32768:8:1$x$0").check_password(password)
         return LoginResult(reason="invalid")
-    locked_until = _aware(user.locked_until)
+    locked_until = user.locked_until
     if locked_until and locked_until > now:
         return LoginResult(reason="locked", until=locked_until)
     if not user.active or not user.check_password(password):

@@ -10,7 +10,6 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Date,
-    DateTime,
     ForeignKey,
     Integer,
     Numeric,
@@ -22,7 +21,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from ..funding.money import day, money
-from .base import AuditedMixin, TimestampMixin, VersionedMixin, utcnow
+from .base import AuditedMixin, TimestampMixin, UtcDateTime, VersionedMixin, utcnow
 from .body import enum_column
 from .enums import GrantStatus, TrancheState
 from .initiative import Initiative
@@ -192,7 +191,7 @@ class ReminderSent(db.Model):
     key: Mapped[str] = mapped_column(String(200), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     subject: Mapped[str] = mapped_column(String(300))
-    sent_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    sent_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
 class SchedulerRun(db.Model):
@@ -204,8 +203,8 @@ class SchedulerRun(db.Model):
     job: Mapped[str] = mapped_column(String(100), index=True)
     host: Mapped[str] = mapped_column(String(255))
     pid: Mapped[int] = mapped_column(Integer)
-    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    started_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     summary: Mapped[str | None] = mapped_column(String(1000))
 
 

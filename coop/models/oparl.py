@@ -9,7 +9,6 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Date,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -20,7 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from .base import AuditedMixin, TimestampMixin, VersionedMixin, utcnow
+from .base import AuditedMixin, TimestampMixin, UtcDateTime, VersionedMixin, utcnow
 from .body import Body, enum_column
 from .enums import Outcome, ProposalState, ResolutionKind
 from .initiative import Initiative
@@ -43,7 +42,7 @@ class OParlObject(db.Model):
     raw: Mapped[dict] = mapped_column(JSON)
     modified: Mapped[str | None] = mapped_column(String(40))
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)
-    fetched_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    fetched_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
 class OParlSync(db.Model):
@@ -53,9 +52,9 @@ class OParlSync(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     body_id: Mapped[int] = mapped_column(ForeignKey("bodies.id", ondelete="CASCADE"), index=True)
-    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    incremental_since: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    started_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    incremental_since: Mapped[datetime | None] = mapped_column(UtcDateTime())
     ok: Mapped[bool] = mapped_column(Boolean, default=False)
     summary: Mapped[dict] = mapped_column(JSON, default=dict)
     message: Mapped[str | None] = mapped_column(Text)

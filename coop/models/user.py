@@ -7,12 +7,12 @@ import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String
+from sqlalchemy import Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
-from .base import AuditedMixin, TimestampMixin, VersionedMixin, utcnow
+from .base import AuditedMixin, TimestampMixin, UtcDateTime, VersionedMixin, utcnow
 from .body import Body, enum_column
 from .enums import Role
 
@@ -37,8 +37,8 @@ class User(AuditedMixin, UserMixin, TimestampMixin, VersionedMixin, db.Model):
     )
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    last_login_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     # SHA-256 of the secret in the person's calendar feed address (shown once, when made).
     calendar_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
 
@@ -78,8 +78,8 @@ class ApiToken(AuditedMixin, TimestampMixin, db.Model):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     # The first characters, so people can tell their tokens apart without the secret.
     prefix: Mapped[str] = mapped_column(String(16))
-    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_used_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
     user: Mapped[User] = relationship(back_populates="tokens")
 

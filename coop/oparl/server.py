@@ -51,8 +51,6 @@ def paper_key(r: Resolution) -> str:
 def stamp(value: datetime | None) -> str | None:
     if value is None:
         return None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
     return value.isoformat(timespec="seconds")
 
 

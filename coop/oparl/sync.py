@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
@@ -151,8 +151,6 @@ def sync_body(
         .limit(1)
     )
     since = None if full or previous is None else previous.started_at
-    if since is not None and since.tzinfo is None:  # SQLite gives it back without its zone
-        since = since.replace(tzinfo=UTC)
     run = OParlSync(body_id=body.id, started_at=utcnow(), incremental_since=since)
     db.session.add(run)
     db.session.commit()
