@@ -490,6 +490,11 @@ def check_grant(grant: Grant, on: date | None = None) -> fc.CheckResult:
     return check_grants([grant], on)[grant.id]
 
 
+def tranche_overdue(tranche: Tranche, on: date | None = None) -> bool:
+    """Still only planned although its date has passed: the call of funds is due."""
+    return tranche.state == TrancheState.PLANNED and tranche.due_on < (on or initiatives.today())
+
+
 def tranche_totals(grant: Grant) -> dict[str, Decimal]:
     """Sums of the tranches by state, and what remains of the amount granted."""
     totals = {state.value: Decimal("0.00") for state in TrancheState}

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 
 from ..auth import permissions
 from ..forms import row_errors
+from ..funding.services import tranche_overdue
 from ..i18n import fmt_date, fmt_money, fmt_percent
 from ..initiatives.matrix import summary_line
 from ..initiatives.services import milestone_overdue, resolution_result_missing
@@ -100,6 +101,7 @@ def init_template_context(app: Flask) -> None:
         row_errors=row_errors,
         audit_value=audit_value,
         chart_value=chart_value,
+        tranche_overdue=tranche_overdue,
         today_date=initiative_today,
         allocation_key_label=lambda code: label(ALLOCATION_KEY_LABELS, code),
         cost_category_label=lambda code: label(COST_CATEGORY_LABELS, code),

@@ -21,9 +21,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
-CENT = Decimal("0.01")
+from ..funding.money import to_cents
+
 ZERO = Decimal("0")
 ONE = Decimal("1")
 
@@ -129,10 +130,6 @@ class Result:
     @property
     def total_savings(self) -> Decimal:
         return self.years[-1].cumulative if self.years else ZERO
-
-
-def to_cents(value: Decimal) -> Decimal:
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def annual_cost(hourly_rate: Decimal, hours: int | Decimal) -> Decimal:

@@ -7,6 +7,7 @@ import io
 from dataclasses import dataclass, field
 from datetime import date
 
+from flask_babel import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from sqlalchemy import select
@@ -15,6 +16,13 @@ from sqlalchemy.orm import joinedload, selectinload
 from ..extensions import db
 from ..funding import services as funding
 from ..initiatives import services as initiatives
+from ..labels import (
+    ALLOCATION_KEY_LABELS,
+    COST_CATEGORY_LABELS,
+    COST_EVENT_LABELS,
+    COST_SECTION_LABELS,
+    label,
+)
 from ..models import (
     Body,
     BodyKind,
@@ -123,7 +131,12 @@ def _gather(inis: list[Initiative]) -> DistrictData:
             )
             .options(joinedload(Resolution.body))
         ):
-            sessions[r.initiative_id].append((r.session_date, f"Sitzung {r.body.name}, {r.organ}"))
+            sessions[r.initiative_id].append(
+                (
+                    r.session_date,
+                    _("Session of %(body)s, %(organ)s", body=r.body.name, organ=r.organ),
+                )
+            )
     by_initiative: dict[int, list[Grant]] = {i: [] for i in ids}
     for g in grants:
         by_initiative[g.initiative_id].append(g)
@@ -131,7 +144,7 @@ def _gather(inis: list[Initiative]) -> DistrictData:
     for ini in inis:
         dates = list(sessions[ini.id])
         dates += [
-            (ms.due_on, f"Meilenstein: {ms.title}")
+            (ms.due_on, _("Milestone: %(title)s", title=ms.title))
             for ms in ini.milestones
             if ms.due_on and ms.done_on is None and ms.due_on >= today
         ]
@@ -139,14 +152,19 @@ def _gather(inis: list[Initiative]) -> DistrictData:
             if g.status in (GrantStatus.REJECTED, GrantStatus.CLOSED):
                 continue
             if g.status == GrantStatus.PLANNED and g.program.application_until:
-                dates.append((g.program.application_until, f"Antragsfrist {g.program.name}"))
+                dates.append(
+                    (
+                        g.program.application_until,
+                        _("Application deadline: %(program)s", program=g.program.name),
+                    )
+                )
             dates += [
-                (t.due_on, "Mittelabruf")
+                (t.due_on, _("Call of funds"))
                 for t in g.tranches
                 if t.state.value != "received" and t.due_on >= today
             ]
             if g.proof_of_use_due and g.proof_of_use_submitted is None:
-                dates.append((g.proof_of_use_due, "Verwendungsnachweis"))
+                dates.append((g.proof_of_use_due, _("Proof of use")))
         sections.append(
             Section(
                 initiative=ini,
@@ -171,28 +189,28 @@ def report_data(district_id: int | None, ids: list[int] | None) -> DistrictData:
 # --- XLSX ------------------------------------------------------------------------------------
 
 
-def model_workbook(initiative, model, outcome, annual_costs) -> bytes:
+def model_workbook(initiative, model, outcome) -> bytes:
     """Inputs and results of one model; numbers stay Decimal (openpyxl writes them exactly)."""
     wb = Workbook()
     bold = Font(bold=True)
     names = {p.body_id: p.body.name for p in initiative.participants}
     ws = wb.active
-    ws.title = "Eingaben"
+    ws.title = _("Inputs")
     rows = [
-        ("Initiative", initiative.title),
-        ("Szenario", model.name),
-        ("Erstes Jahr", model.first_year),
-        ("Betrachtungszeitraum (Jahre)", model.horizon_years),
-        ("Diskontierungszins", (model.discount_rate)),
-        ("Kostensteigerung je Jahr", (model.cost_growth_rate)),
-        ("Kostensatztabelle", model.cost_rate_table.name),
-        ("Verteilschlüssel", model.allocation_key.value),
-        ("Sockelanteil", (model.base_share) if model.base_share is not None else None),
+        (_("Initiative"), initiative.title),
+        (_("Scenario"), model.name),
+        (_("First year"), model.first_year),
+        (_("Horizon (years)"), model.horizon_years),
+        (_("Discount rate"), model.discount_rate),
+        (_("Cost growth per year"), model.cost_growth_rate),
+        (_("Cost-rate table"), model.cost_rate_table.name),
+        (_("Allocation key"), str(label(ALLOCATION_KEY_LABELS, model.allocation_key))),
+        (_("Base share"), model.base_share),
     ]
     for row in rows:
         ws.append(row)
     ws.append([])
-    ws.append(["Partner", "Einwohner", "Arbeitsplätze", "Fallzahlen", "Fester Anteil"])
+    ws.append([_("Partner"), _("Population"), _("Workstations"), _("Cases"), _("Fixed share")])
     ws.cell(ws.max_row, 1).font = bold
     for p in model.partners:
         ws.append(
@@ -205,18 +223,17 @@ def model_workbook(initiative, model, outcome, annual_costs) -> bytes:
             ]
         )
     ws.append([])
-    ws.append(["Bereich", "Partner", "Kategorie", "Entgeltgruppe", "VZÄ", "Betrag je Jahr",
-               "Kosten je Jahr", "Beschreibung"])  # fmt: skip
+    ws.append([_("Section"), _("Partner"), _("Category"), _("Pay grade"), _("FTE"),
+               _("Amount per year (EUR)"), _("Per year"), _("Description")])  # fmt: skip
     ws.cell(ws.max_row, 1).font = bold
+    costs = services.line_costs(model)
     for ln in model.lines:
-        cost = m.line_cost(
-            m.Line(ln.category.value, ln.amount, ln.pay_grade, ln.fte, ln.body_id), annual_costs
-        )
+        cost = costs[ln.id]
         ws.append(
             [
-                ln.section.value,
-                names.get(ln.body_id, "") if ln.body_id else "gemeinsam",
-                ln.category.value,
+                str(label(COST_SECTION_LABELS, ln.section)),
+                names.get(ln.body_id, "") if ln.body_id else _("joint"),
+                str(label(COST_CATEGORY_LABELS, ln.category)),
                 ln.pay_grade,
                 (ln.fte) if ln.fte is not None else None,
                 (ln.amount) if ln.amount is not None else None,
@@ -225,15 +242,15 @@ def model_workbook(initiative, model, outcome, annual_costs) -> bytes:
             ]
         )
     ws.append([])
-    ws.append(["Art", "Jahr", "Betrag", "Beschreibung"])
+    ws.append([_("Kind"), _("Year"), _("Amount (EUR)"), _("Description")])
     ws.cell(ws.max_row, 1).font = bold
     for e in model.events:
-        ws.append([e.kind.value, e.year, (e.amount), e.description])
+        ws.append([str(label(COST_EVENT_LABELS, e.kind)), e.year, e.amount, e.description])
     if outcome is not None and outcome.result is not None:
         r = outcome.result
-        res = wb.create_sheet("Ergebnis")
-        res.append(["Jahr", "Heute", "Gemeinsame Kosten", "In Kooperation", "Einsparung",
-                    "Kumuliert"])  # fmt: skip
+        res = wb.create_sheet(_("Result"))
+        res.append([_("Year"), _("Today"), _("Joint service"), _("In cooperation"),
+                    _("Savings"), _("Cumulative")])  # fmt: skip
         for y in r.years:
             res.append(
                 [y.year]
@@ -243,11 +260,20 @@ def model_workbook(initiative, model, outcome, annual_costs) -> bytes:
                 ]
             )
         res.append([])
-        res.append(["Kapitalwert", (m.to_cents(r.npv))])
-        res.append(["Break-even-Jahr", r.break_even_year])
-        res.append(["Einsparquote", (r.savings_rate) if r.savings_rate is not None else None])
-        part = wb.create_sheet("Partner")
-        part.append(["Partner", "Anteil", "Heute", "In Kooperation", "Einsparung", "Einsparquote"])
+        res.append([_("Net present value"), (m.to_cents(r.npv))])
+        res.append([_("Break-even year"), r.break_even_year])
+        res.append([_("Savings rate"), r.savings_rate])
+        part = wb.create_sheet(_("Partners"))
+        part.append(
+            [
+                _("Partner"),
+                _("Share of the joint cost"),
+                _("Today"),
+                _("In cooperation"),
+                _("Savings"),
+                _("Savings rate"),
+            ]
+        )
         for p in r.partners:
             part.append(
                 [

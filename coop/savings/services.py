@@ -196,6 +196,22 @@ def _grant_funding(initiative_ids: list[int]) -> dict[int, list[tuple[int, Decim
     return out
 
 
+def _line(ln: CostLine) -> m.Line:
+    return m.Line(
+        category=ln.category.value,
+        amount=ln.amount,
+        pay_grade=ln.pay_grade,
+        fte=ln.fte,
+        body_id=ln.body_id,
+    )
+
+
+def line_costs(model: CostModel) -> dict[int, Decimal]:
+    """What each stored line costs a year at first-year prices (by line id)."""
+    costs = annual_costs(model.cost_rate_table)
+    return {ln.id: m.line_cost(_line(ln), costs) for ln in model.lines}
+
+
 def model_input(model: CostModel, funding_fallback=()) -> m.ModelInput:
     """The pure model's input from a stored model (partners, lines, events loaded)."""
     events = {kind: [] for kind in EVENTS}
@@ -204,17 +220,7 @@ def model_input(model: CostModel, funding_fallback=()) -> m.ModelInput:
     funding = events["funding"] or list(funding_fallback)
 
     def lines(section):
-        return [
-            m.Line(
-                category=ln.category.value,
-                amount=ln.amount,
-                pay_grade=ln.pay_grade,
-                fte=ln.fte,
-                body_id=ln.body_id,
-            )
-            for ln in model.lines
-            if ln.section == section
-        ]
+        return [_line(ln) for ln in model.lines if ln.section == section]
 
     return m.ModelInput(
         first_year=model.first_year,

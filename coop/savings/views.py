@@ -78,6 +78,7 @@ def initiative(initiative_id: int):
         charts=charts,
         names=_names(ini),
         annual=services.annual_costs(model.cost_rate_table) if model else {},
+        line_costs=services.line_costs(model) if model else {},
         copy_form=CopyForm(),
         can_edit=permissions.can_edit_cost_model(current_user, ini),
         can_edit_own=permissions.can_edit_partner_costs(current_user, ini),
@@ -115,7 +116,7 @@ def xlsx(initiative_id: int, model_id: int):
     ini = _initiative(initiative_id)
     model = _model(ini, model_id)
     outcome = services.results([model])[model.id]
-    data = report.model_workbook(ini, model, outcome, services.annual_costs(model.cost_rate_table))
+    data = report.model_workbook(ini, model, outcome)
     return Response(
         data,
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
