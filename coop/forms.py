@@ -53,3 +53,9 @@ def row_errors(form: FlaskForm) -> list[tuple[str, str, str]]:
                 for message in sub.errors:
                     out.append((sub.id, f"{sub.label.text} ({i})", message))
     return out
+
+
+def form_version(form: FlaskForm) -> int | None:
+    """The record version a form was loaded with (its hidden `version` field), if any."""
+    raw = (form.version.data or "").strip()
+    return int(raw) if raw.isdigit() else None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import g, request
+from flask import current_app, g, request
 from flask_babel import gettext as _
 from pydantic import BaseModel
 from pydantic import ValidationError as PydanticError
@@ -12,6 +12,7 @@ from ..auth.services import user_for_token
 from ..errors import ServiceError
 from ..extensions import db
 from ..main.errors import api_error
+from ..pagination import paginate
 from . import bp
 
 PUBLIC_ENDPOINTS = {"api.openapi_document"}
@@ -143,3 +144,15 @@ def reject_nulls(data: dict, required: tuple[str, ...]) -> None:
     fields = {k: _("This field is required.") for k in required if k in data and data[k] is None}
     if fields:
         raise ApiAbort(422, _("Please correct the marked fields."), fields)
+
+
+def page_of(stmt, out) -> dict:
+    """A page of `stmt` (query parameters page and per_page) as {items, page, per_page, total}."""
+    per_page = query_int("per_page", 50, maximum=current_app.config["API_MAX_PER_PAGE"])
+    page = paginate(stmt, page=query_int("page", 1, maximum=10**6), per_page=per_page)
+    return {
+        "items": [out(item) for item in page.items],
+        "page": page.page,
+        "per_page": page.per_page,
+        "total": page.total,
+    }

@@ -1,15 +1,14 @@
 """/api/v1/bodies: the partner registry as JSON. Same services and permissions as the UI."""
 
-from flask import current_app, g, request
+from flask import g, request
 from flask_babel import gettext as _
 
 from ..auth import permissions
 from ..bodies import services
 from ..extensions import db
 from ..models import STATES, Body, BodyKind
-from ..pagination import paginate
 from . import bp
-from .auth import ApiAbort, expected_version, parse_json, query_int, reject_nulls
+from .auth import ApiAbort, expected_version, page_of, parse_json, query_int, reject_nulls
 from .schemas import BodyCreate, BodyUpdate, body_out
 
 
@@ -49,14 +48,7 @@ def list_bodies():
         state=state,
         sort=request.args.get("sort"),
     )
-    per_page = query_int("per_page", 50, maximum=current_app.config["API_MAX_PER_PAGE"])
-    page = paginate(stmt, page=query_int("page", 1, maximum=10**6), per_page=per_page)
-    return {
-        "items": [body_out(b) for b in page.items],
-        "page": page.page,
-        "per_page": page.per_page,
-        "total": page.total,
-    }
+    return page_of(stmt, body_out)
 
 
 @bp.post("/bodies")

@@ -1,15 +1,14 @@
 """/api/v1/funding-programs and /api/v1/grants, with each grant's condition check."""
 
-from flask import current_app, g, request
+from flask import g, request
 from flask_babel import gettext as _
 
 from ..auth import permissions
 from ..extensions import db
 from ..funding import services
 from ..models import FundingProgram, GrantStatus
-from ..pagination import paginate
 from . import bp
-from .auth import ApiAbort, expected_version, parse_json, query_int, reject_nulls
+from .auth import ApiAbort, expected_version, page_of, parse_json, query_int, reject_nulls
 from .schemas import (
     FundingProgramCreate,
     FundingProgramUpdate,
@@ -19,17 +18,6 @@ from .schemas import (
     grant_out,
     program_out,
 )
-
-
-def _page(stmt, out):
-    per_page = query_int("per_page", 50, maximum=current_app.config["API_MAX_PER_PAGE"])
-    page = paginate(stmt, page=query_int("page", 1, maximum=10**6), per_page=per_page)
-    return {
-        "items": [out(item) for item in page.items],
-        "page": page.page,
-        "per_page": page.per_page,
-        "total": page.total,
-    }
 
 
 def _forbid_unless(allowed: bool) -> None:
@@ -47,7 +35,7 @@ def _program(program_id: int) -> FundingProgram:
 @bp.get("/funding-programs")
 def list_programs():
     """Funding programmes by name."""
-    return _page(services.program_query(), program_out)
+    return page_of(services.program_query(), program_out)
 
 
 @bp.post("/funding-programs")
@@ -113,7 +101,7 @@ def list_grants():
         program_id=query_int("program_id"),
         initiative_id=query_int("initiative_id"),
     )
-    return _page(stmt, grant_out)
+    return page_of(stmt, grant_out)
 
 
 @bp.post("/grants")

@@ -1,15 +1,14 @@
 """/api/v1/initiatives and their partners' decision status. Same services as the UI."""
 
-from flask import current_app, g, request
+from flask import g, request
 from flask_babel import gettext as _
 
 from ..auth import permissions
 from ..extensions import db
 from ..initiatives import services
 from ..models import Initiative, Phase, ServiceArea
-from ..pagination import paginate
 from . import bp
-from .auth import ApiAbort, expected_version, parse_json, query_int, reject_nulls
+from .auth import ApiAbort, expected_version, page_of, parse_json, query_int, reject_nulls
 from .schemas import InitiativeCreate, InitiativeUpdate, initiative_out
 
 
@@ -44,14 +43,7 @@ def list_initiatives():
         public_only=public in ("1", "true"),
         sort=request.args.get("sort"),
     )
-    per_page = query_int("per_page", 50, maximum=current_app.config["API_MAX_PER_PAGE"])
-    page = paginate(stmt, page=query_int("page", 1, maximum=10**6), per_page=per_page)
-    return {
-        "items": [initiative_out(i) for i in page.items],
-        "page": page.page,
-        "per_page": page.per_page,
-        "total": page.total,
-    }
+    return page_of(stmt, initiative_out)
 
 
 @bp.post("/initiatives")

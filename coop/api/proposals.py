@@ -1,14 +1,13 @@
 """/api/v1/proposals: resolutions found in the partners' council information systems."""
 
-from flask import current_app, g, request
+from flask import g, request
 from flask_babel import gettext as _
 
 from ..extensions import db
 from ..models import ProposalState
 from ..oparl import proposals as service
-from ..pagination import paginate
 from . import bp
-from .auth import ApiAbort, expected_version, parse_json, query_int
+from .auth import ApiAbort, expected_version, page_of, parse_json, query_int
 from .schemas import ProposalConfirm, proposal_out, resolution_out
 
 
@@ -34,14 +33,7 @@ def list_proposals():
         body_id=query_int("body_id"),
         state=ProposalState(state) if state else None,
     )
-    per_page = query_int("per_page", 50, maximum=current_app.config["API_MAX_PER_PAGE"])
-    page = paginate(stmt, page=query_int("page", 1, maximum=10**6), per_page=per_page)
-    return {
-        "items": [proposal_out(p) for p in page.items],
-        "page": page.page,
-        "per_page": page.per_page,
-        "total": page.total,
-    }
+    return page_of(stmt, proposal_out)
 
 
 @bp.get("/proposals/<int:proposal_id>")

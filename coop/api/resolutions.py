@@ -1,16 +1,15 @@
 """/api/v1/resolutions: council decisions on initiatives, and their papers (PDF)."""
 
-from flask import current_app, g, request
+from flask import g, request
 from flask_babel import gettext as _
 
 from ..auth import permissions
 from ..extensions import db
 from ..initiatives import services as initiatives
 from ..models import Resolution
-from ..pagination import paginate
 from ..resolutions import documents, services
 from . import bp
-from .auth import ApiAbort, expected_version, parse_json, query_int, reject_nulls
+from .auth import ApiAbort, expected_version, page_of, parse_json, query_int, reject_nulls
 from .schemas import ResolutionCreate, ResolutionUpdate, resolution_out
 
 
@@ -27,14 +26,7 @@ def list_resolutions():
     stmt = services.resolution_query(
         initiative_id=query_int("initiative_id"), body_id=query_int("body_id")
     )
-    per_page = query_int("per_page", 50, maximum=current_app.config["API_MAX_PER_PAGE"])
-    page = paginate(stmt, page=query_int("page", 1, maximum=10**6), per_page=per_page)
-    return {
-        "items": [resolution_out(r) for r in page.items],
-        "page": page.page,
-        "per_page": page.per_page,
-        "total": page.total,
-    }
+    return page_of(stmt, resolution_out)
 
 
 @bp.post("/resolutions")

@@ -10,7 +10,7 @@ from ..audit import audit_entries
 from ..auth import permissions
 from ..errors import ServiceError
 from ..extensions import db
-from ..forms import apply_errors
+from ..forms import apply_errors, form_version
 from ..models import STATES, Body, BodyKind, Participant, User
 from ..pagination import paginate
 from . import services
@@ -134,7 +134,7 @@ def edit(body_id: int):
     form.set_choices([p for p in _parent_candidates() if p.id != body.id])
     if form.validate_on_submit():
         try:
-            version = int(form.version.data) if (form.version.data or "").isdigit() else None
+            version = form_version(form)
             services.update_body(
                 body, form.values(allowed), actor=current_user, expected_version=version
             )

@@ -23,7 +23,7 @@ from ..audit import audit_entries
 from ..auth import permissions
 from ..errors import ServiceError, ValidationError
 from ..extensions import db
-from ..forms import apply_errors
+from ..forms import apply_errors, form_version
 from ..initiatives import services as initiatives
 from ..labels import GRANT_STATUS_LABELS
 from ..models import FundingProgram, GrantDocument, GrantStatus, Initiative, Participant
@@ -135,7 +135,7 @@ def _program_form(program: FundingProgram | None):
             form.version.data = ""
     if form.validate_on_submit():
         try:
-            version = int(form.version.data) if (form.version.data or "").isdigit() else None
+            version = form_version(form)
             saved = services.save_program(
                 program,
                 form.values(),
@@ -262,7 +262,7 @@ def grant_edit(grant_id: int):
         return _grant_form_page(form, grant)
     if form.validate_on_submit():
         try:
-            version = int(form.version.data) if (form.version.data or "").isdigit() else None
+            version = form_version(form)
             services.save_grant(grant, form.values(), actor=current_user, expected_version=version)
             db.session.commit()
             flash(_("The changes have been saved."), "success")

@@ -22,7 +22,7 @@ from ..auth import permissions
 from ..bodies import services as bodies
 from ..errors import ServiceError
 from ..extensions import db
-from ..forms import apply_errors
+from ..forms import apply_errors, form_version
 from ..funding import services as funding
 from ..models import Body, BodyKind, Phase, ServiceArea
 from ..pagination import paginate
@@ -268,7 +268,7 @@ def edit(initiative_id: int):
         return _render_form(form, initiative, district_id)
     if form.validate_on_submit():
         try:
-            version = int(form.version.data) if (form.version.data or "").isdigit() else None
+            version = form_version(form)
             services.update_initiative(
                 initiative, form.values(), actor=current_user, expected_version=version
             )

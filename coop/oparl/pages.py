@@ -11,7 +11,7 @@ from ..auth import permissions
 from ..auth.services import safe_next
 from ..errors import ServiceError
 from ..extensions import db
-from ..forms import apply_errors
+from ..forms import apply_errors, form_version
 from ..models import Body, Initiative, ProposalState
 from . import proposals as service
 from .forms import ProposalForm
@@ -82,7 +82,7 @@ def detail(proposal_id: int):
         if not service.can_decide(current_user, proposal):
             abort(403)
         try:
-            version = int(form.version.data) if (form.version.data or "").isdigit() else None
+            version = form_version(form)
             if "dismiss" in request.form:
                 service.dismiss(proposal, actor=current_user, expected_version=version)
                 db.session.commit()

@@ -10,7 +10,7 @@ from ..audit import audit_entries
 from ..auth import permissions
 from ..errors import ServiceError, ValidationError
 from ..extensions import db
-from ..forms import apply_errors
+from ..forms import apply_errors, form_version
 from ..initiatives import services as initiatives
 from ..initiatives.views import get_initiative
 from ..models import Body
@@ -157,7 +157,7 @@ def edit(resolution_id: int):
     form.set_choices(_bodies(initiative, allowed))
     if form.validate_on_submit():
         try:
-            version = int(form.version.data) if (form.version.data or "").isdigit() else None
+            version = form_version(form)
             document, upload_error = _upload(form)
             _save(
                 lambda: services.update_resolution(

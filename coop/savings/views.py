@@ -26,7 +26,7 @@ from ..audit import audit_entries
 from ..auth import permissions
 from ..errors import ServiceError
 from ..extensions import db
-from ..forms import apply_errors
+from ..forms import apply_errors, form_version
 from ..funding.forms import percent_text
 from ..initiatives import services as initiatives
 from ..models import Body, CostModel, Initiative, Participant
@@ -188,7 +188,7 @@ def _edit(ini: Initiative, model: CostModel | None):
     form.set_choices(tables, partners, grades)
     if form.validate_on_submit():
         try:
-            version = int(form.version.data) if (form.version.data or "").isdigit() else None
+            version = form_version(form)
             saved = services.save_model(
                 ini,
                 model,

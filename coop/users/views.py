@@ -8,7 +8,7 @@ from ..audit import audit_entries
 from ..auth import permissions
 from ..errors import ServiceError
 from ..extensions import db
-from ..forms import apply_errors
+from ..forms import apply_errors, form_version
 from ..models import User
 from ..pagination import paginate
 from . import services
@@ -77,7 +77,7 @@ def edit(user_id: int):
     )
     if form.validate_on_submit():
         try:
-            version = int(form.version.data) if (form.version.data or "").isdigit() else None
+            version = form_version(form)
             services.update_user(user, form.data, actor=current_user, expected_version=version)
             db.session.commit()
             flash(_("The account for %(email)s has been saved.", email=user.email), "success")

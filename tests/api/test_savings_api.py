@@ -1,7 +1,5 @@
 """The savings estimate through the JSON API, on SQLite and PostgreSQL."""
 
-import json
-
 import pytest
 from sqlalchemy import func, select
 
@@ -9,6 +7,7 @@ from coop.audit import acting_as
 from coop.extensions import db
 from coop.models import CostLine, CostModel
 from tests import factories
+from tests.openapi import schema_checker
 
 
 def h(seed, role="coordinator", **extra):
@@ -158,13 +157,6 @@ def test_partner_editor_changes_only_their_own_lines(client, seed, ini):
 
 
 def test_openapi_describes_savings_answers(client, seed, ini):
-    jsonschema = pytest.importorskip("jsonschema")
-    doc = client.get("/api/v1/openapi.json").json
-    schemas = doc["components"]["schemas"]
-
-    def check(instance, name):
-        schema = {**schemas[name], "components": {"schemas": schemas}}
-        jsonschema.validate(instance, json.loads(json.dumps(schema)))
-
+    doc, check = schema_checker(client)
     check(put(client, seed, ini, payload(seed)).json, "CostModelOut")
     check(client.get(f"/api/v1/initiatives/{ini.id}/savings", headers=h(seed)).json, "SavingsOut")

@@ -1,7 +1,6 @@
 """Proposals through the pages and the API: who may confirm, the one-click confirm, the check
 with changes, dismissing, and the API's answers against its OpenAPI document."""
 
-import json
 from datetime import date
 
 import pytest
@@ -11,6 +10,7 @@ from coop.audit import acting_as
 from coop.extensions import db
 from coop.models import Proposal, ProposalState, Resolution
 from tests import factories
+from tests.openapi import schema_checker
 
 
 @pytest.fixture
@@ -110,16 +110,8 @@ def test_only_who_may_record_decides(client, auth, seed, found):
 
 
 def test_api_lists_confirms_and_dismisses(client, seed, found):
-    jsonschema = pytest.importorskip("jsonschema")
     _ini, (mm, brakel) = found
-    doc = client.get("/api/v1/openapi.json").json
-    schemas = doc["components"]["schemas"]
-
-    def check(instance, name):
-        jsonschema.validate(
-            instance, json.loads(json.dumps({**schemas[name], "components": {"schemas": schemas}}))
-        )
-
+    doc, check = schema_checker(client)
     listed = client.get("/api/v1/proposals?state=open", headers=h(seed, "viewer")).json
     check(listed, "ProposalList")
     assert listed["total"] == 2 and listed["items"][0]["state"] == "open"
