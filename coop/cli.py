@@ -258,7 +258,32 @@ def oparl_sync(body_id, full):
         raise SystemExit(1)
 
 
+bench_cli = AppGroup("bench", help="Data and measurements at scale.")
+
+
+@bench_cli.command("seed")
+@click.option(
+    "--scale",
+    type=click.Choice(["national", "district"]),
+    default="district",
+    show_default=True,
+    help="national: the whole directory, 8,000 initiatives; district: a small set of the same shape.",
+)
+def bench_seed(scale: str):
+    """Fill an empty, migrated database with data at scale and print the counts."""
+    from .demo import scale as scaled
+
+    if current_app.config.get("ENV_NAME") == "production":
+        raise click.ClickException("Refusing to load benchmark data in production.")
+    if not scaled.is_empty():
+        raise click.ClickException("The database already holds initiatives; use an empty one.")
+    with audit.acting_as(None, "bench seed"):
+        counts = scaled.seed(scale, log=click.echo)
+    for line in counts.lines():
+        click.echo(line)
+
+
 def init_cli(app: Flask) -> None:
-    groups = (bodies_cli, users_cli, tokens_cli, demo_cli, reminders_cli, oparl_cli)
+    groups = (bodies_cli, users_cli, tokens_cli, demo_cli, reminders_cli, oparl_cli, bench_cli)
     for group in (*groups, run_scheduler):
         app.cli.add_command(group)

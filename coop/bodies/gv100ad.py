@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import Body, BodyKind
+from ..models import Body, BodyKind, InitiativeDistrict
 
 DISTRICT_KINDS = {"43": "Kreis", "44": "Landkreis", "45": "Regionalverband"}
 CITY_DISTRICT_KINDS = {"41", "42"}  # kreisfreie Stadt / Stadtkreis: one body from record 60
@@ -210,6 +210,7 @@ def import_records(
         if body.ags:
             by_key[body.ags] = body
     order = {BodyKind.DISTRICT: 0, BodyKind.COLLECTIVE_MUNICIPALITY: 1}
+    moved: list[int] = []
     for level in (0, 1, 2):
         batch = [r for r in records if order.get(r.kind, 2) == level]
         for r in batch:
@@ -246,7 +247,11 @@ def import_records(
             else:
                 district_id = parent.district_id
             if body.district_id != district_id:
+                if body.district_id is not None:
+                    moved.append(body.id)
                 body.district_id = district_id
         db.session.flush()
         progress(len(batch))
+    for body_id in moved:  # rare: a municipality changed its district
+        InitiativeDistrict.refresh_for_body(db.session, body_id)
     return summary

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, joinedload
 from ..auth import permissions
 from ..errors import ConflictError, PermissionDenied, ValidationError, check_version
 from ..extensions import db
-from ..models import STATES, Body, BodyKind, User
+from ..models import STATES, Body, BodyKind, InitiativeDistrict, User
 
 AGS_RE = re.compile(r"^\d{8}$")
 ARS_RE = re.compile(r"^\d{12}$")
@@ -197,6 +197,9 @@ def _refresh_district(session: Session, body: Body) -> None:
     new = _district_id_for(session, body)
     if body.district_id != new:
         body.district_id = new
+        if body.id is not None:
+            session.flush()
+            InitiativeDistrict.refresh_for_body(session, body.id)
         # query, not body.members: that collection may have been loaded before members
         # were added by parent_id
         for member in session.scalars(select(Body).where(Body.parent_id == body.id)).all():

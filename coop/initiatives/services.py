@@ -19,6 +19,7 @@ from ..extensions import db
 from ..models import (
     Body,
     Initiative,
+    InitiativeDistrict,
     LegalForm,
     Milestone,
     Participant,
@@ -323,7 +324,13 @@ def _save(
             PhaseChange(phase=initiative.phase, changed_on=phase_since or today())
         )
     db.session.flush()
+    refresh_districts([initiative.id])
     return initiative
+
+
+def refresh_districts(initiative_ids: list[int]) -> None:
+    """Store which districts each initiative touches (see `InitiativeDistrict`)."""
+    InitiativeDistrict.refresh(db.session, initiative_ids)
 
 
 def create_initiative(data: Mapping[str, Any], *, actor: User | None) -> Initiative:
@@ -413,14 +420,10 @@ def initiative_query(
             )
         )
     if district_id:
-        members = select(Body.id).where(Body.district_id == district_id)
         stmt = stmt.where(
-            or_(
-                Initiative.lead_body_id.in_(members),
-                exists().where(
-                    Participant.initiative_id == Initiative.id,
-                    Participant.body_id.in_(members),
-                ),
+            exists().where(
+                InitiativeDistrict.initiative_id == Initiative.id,
+                InitiativeDistrict.district_id == district_id,
             )
         )
     order = SORTS.get(sort or "title", SORTS["title"])

@@ -32,7 +32,14 @@ from .funding import (
     SchedulerRun,
     Tranche,
 )
-from .initiative import DECIDING_ROLES, Initiative, Milestone, Participant, PhaseChange
+from .initiative import (
+    DECIDING_ROLES,
+    Initiative,
+    InitiativeDistrict,
+    Milestone,
+    Participant,
+    PhaseChange,
+)
 from .oparl import OParlObject, OParlSync, Proposal
 from .resolution import Document, Resolution
 from .savings import (
@@ -75,6 +82,7 @@ __all__ = [
     "DecisionStatus",
     "Document",
     "Initiative",
+    "InitiativeDistrict",
     "LegalForm",
     "Milestone",
     "Outcome",

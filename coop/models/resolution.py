@@ -10,6 +10,7 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     String,
@@ -44,9 +45,14 @@ class Document(AuditedMixin, TimestampMixin, db.Model):
 
 class Resolution(AuditedMixin, ExternalIdMixin, TimestampMixin, VersionedMixin, db.Model):
     __tablename__ = "resolutions"
-    __table_args__ = tuple(
-        CheckConstraint(f"{c} IS NULL OR {c} >= 0", name=f"{c}_not_negative")
-        for c in ("votes_yes", "votes_no", "votes_abstain")
+    __table_args__ = (
+        *(
+            CheckConstraint(f"{c} IS NULL OR {c} >= 0", name=f"{c}_not_negative")
+            for c in ("votes_yes", "votes_no", "votes_abstain")
+        ),
+        # the OParl server pages a body's public resolutions and filters them by modification
+        Index("ix_resolutions_body_public_id", "body_id", "public", "id"),
+        Index("ix_resolutions_modified_at", "modified_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
