@@ -267,7 +267,7 @@ bench_cli = AppGroup("bench", help="Data and measurements at scale.")
     type=click.Choice(["national", "district"]),
     default="district",
     show_default=True,
-    help="national: the whole directory, 8,000 initiatives; district: a small set of the same shape.",
+    help="national: whole directory, 8,000 initiatives; district: a small set of that shape.",
 )
 def bench_seed(scale: str):
     """Fill an empty, migrated database with data at scale and print the counts."""
