@@ -30,7 +30,12 @@ class Config:
     ENV_NAME = "development"
     SECRET_KEY = os.environ.get("SECRET_KEY")
     SQLALCHEMY_DATABASE_URI = _database_url(_sqlite_default())
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # No ping before every checkout (a round trip per request); connections are recycled instead,
+    # and a connection the server dropped fails one request, after which the pool is renewed.
+    SQLALCHEMY_ENGINE_OPTIONS = {
+        "pool_pre_ping": os.environ.get("DATABASE_PRE_PING", "0") == "1",
+        "pool_recycle": int(os.environ.get("DATABASE_POOL_RECYCLE", 1800)),
+    }
     SQLALCHEMY_TRACK_MODIFICATIONS = False
     BABEL_DEFAULT_LOCALE = "de"
     BABEL_DEFAULT_TIMEZONE = "Europe/Berlin"

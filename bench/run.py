@@ -1,23 +1,68 @@
-"""Benchmarks: whole-Germany GV100AD import on SQLite; queries and time per registry page and
-per initiative page, the matrix at 100 initiatives x 50 partners.
+"""`make bench`: what users feel at the scale of a whole country, on PostgreSQL.
 
-Run with `make bench`. Speed is measured here, not asserted in tests.
+1. Starts a throwaway PostgreSQL server (or uses `--database-url`), migrates it and fills it with
+   `flask bench seed --scale national`; a second database gets `--scale district` for the
+   queries per request at the smaller scale.
+2. Serves the app and a bare Flask route ("ok") with gunicorn, 2 sync workers each, on 127.0.0.1.
+3. For every page (anonymous and signed in), API read and OParl list: the bare route under wrk
+   right before it (the baseline of this moment on this noisy machine), then the endpoint, with
+   the same User-Agent as the login (sessions are bound to it).
+4. Prints one table: requests/s, share of the bare route, p50, p95, timeouts, queries per request
+   at district and at national scale, size of the answer; and whether each meets its target.
+
+Speed is measured here, not asserted in tests.
 """
 
+from __future__ import annotations
+
+import argparse
 import os
+import re
+import shutil
+import signal
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-DATA = ROOT.parent / "shared" / "data" / "GV100AD_301123.txt"
-PACKED = ROOT / "tests" / "data" / "GV100AD_301123.txt.gz"
+USER_AGENT = "coop-bench/1.0"
+PASSWORD = "coop-bench-2026"
+TARGET_PAGE = 0.10  # share of the bare route's requests/s
+TARGET_API = 0.25
+TARGET_P95_MS = 100
+MAX_PAGE_BYTES = 1024 * 1024
+WRK_LUA = """
+done = function(summary, latency, requests)
+  io.write(string.format("COOP p50=%d p95=%d requests=%d timeouts=%d non2xx=%d\\n",
+    latency:percentile(50), latency:percentile(95), summary.requests,
+    summary.errors.timeout, summary.errors.status))
+end
+"""
 
 
-def flask(env, *args):
+@dataclass
+class Endpoint:
+    label: str
+    path: str
+    kind: str  # page, api, oparl, file
+    auth: str  # anon, session, token
+
+
+@dataclass
+class Measured:
+    rps: float
+    p50_ms: float
+    p95_ms: float
+    timeouts: int
+    non2xx: int
+
+
+def flask(env: dict, *args: str) -> str:
     return subprocess.run(
         [sys.executable, "-m", "flask", "--app", "wsgi", *args],
         cwd=ROOT,
@@ -28,243 +73,358 @@ def flask(env, *args):
     ).stdout
 
 
-def main():
-    folder = tempfile.mkdtemp()
-    data = DATA
-    if not data.exists():
-        import gzip
-
-        data = Path(folder) / DATA.name
-        data.write_bytes(gzip.decompress(PACKED.read_bytes()))
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{folder}/bench.sqlite"}
+def prepare_database(url: str, scale: str, env: dict) -> None:
+    env = {**env, "DATABASE_URL": url}
     flask(env, "db", "upgrade")
-    for run in ("first", "second"):
-        started = time.perf_counter()
-        out = flask(env, "bodies", "import-gv100ad", str(data))
-        wall = time.perf_counter() - started
-        print(f"import {run} run: {wall:.1f} s wall, {out.strip().splitlines()[-1]}")
+    started = time.perf_counter()
+    out = flask(env, "bench", "seed", "--scale", scale)
+    print(f"seed {scale}: {time.perf_counter() - started:.0f} s")
+    for line in out.splitlines():
+        if line.startswith(("bodies", "initiatives", "largest", "resolutions", "grants")):
+            print("  " + line)
 
+
+def ids(url: str) -> dict:
+    """The records the endpoints name: the largest district, one of its initiatives, …"""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    with engine.connect() as c:
+
+        def one(sql):
+            return c.execute(text(sql)).scalar()
+
+        district = one("SELECT id FROM bodies WHERE ags = '07232000'")
+        out = {
+            "district": district,
+            "initiative": one(
+                "SELECT i.id FROM initiatives i JOIN initiative_districts d "
+                f"ON d.initiative_id = i.id AND d.district_id = {district} "
+                "WHERE i.public ORDER BY i.id LIMIT 1"
+            ),
+            "body": one(
+                "SELECT p.body_id FROM initiative_participants p JOIN initiatives i "
+                "ON i.id = p.initiative_id WHERE i.public GROUP BY p.body_id "
+                "ORDER BY count(*) DESC, p.body_id LIMIT 1"
+            ),
+            "grant": one("SELECT id FROM grants ORDER BY id LIMIT 1"),
+            "program": one("SELECT id FROM funding_programs ORDER BY id LIMIT 1"),
+            "resolution": one("SELECT id FROM resolutions WHERE public ORDER BY id LIMIT 1"),
+        }
+        out["saved_initiative"] = one("SELECT initiative_id FROM cost_models ORDER BY id LIMIT 1")
+    engine.dispose()
+    return out
+
+
+def endpoints(i: dict) -> list[Endpoint]:
+    d, ini, body, grant = i["district"], i["initiative"], i["body"], i["grant"]
+    saved = i["saved_initiative"]
+    E = Endpoint
+    return [
+        E("start page (anonymous)", "/", "page", "anon"),
+        E("sign-in page", "/login", "page", "anon"),
+        E("initiatives (anonymous)", "/initiatives/", "page", "anon"),
+        E("initiative (anonymous)", f"/initiatives/{ini}", "page", "anon"),
+        E("my town (anonymous)", f"/bodies/{body}/savings", "page", "anon"),
+        E("start page", "/", "page", "session"),
+        E("initiatives", "/initiatives/", "page", "session"),
+        E("initiatives of the district", f"/initiatives/?district={d}", "page", "session"),
+        E("initiative", f"/initiatives/{ini}", "page", "session"),
+        E("bodies", "/bodies/", "page", "session"),
+        E("body", f"/bodies/{body}", "page", "session"),
+        E("resolution", f"/resolutions/{i['resolution']}", "page", "session"),
+        E("decision matrix of the district", f"/initiatives/matrix?district={d}", "page", "session"),
+        E("matrix XLSX", f"/initiatives/matrix.xlsx?district={d}", "file", "session"),
+        E("funding overview", "/funding/", "page", "session"),
+        E("funding: conditions open", "/funding/?open=1", "page", "session"),
+        E("funding programmes", "/funding/programs/", "page", "session"),
+        E("grant", f"/funding/grants/{grant}", "page", "session"),
+        E("grant check", f"/funding/grants/{grant}/check", "page", "session"),
+        E("savings estimate", f"/initiatives/{saved}/savings", "page", "session"),
+        E("dashboard of the district", f"/dashboard/?district={d}", "page", "session"),
+        E("report of the district", f"/report/?district={d}", "page", "session"),
+        E("report PDF of the district", f"/report.pdf?district={d}", "file", "session"),
+        E("reminders", "/reminders/", "page", "session"),
+        E("proposals", "/proposals/", "page", "session"),
+        E("accounts", "/users/", "page", "session"),
+        E("cost-rate tables", "/savings/rates/", "page", "session"),
+        E("API bodies", "/api/v1/bodies", "api", "token"),
+        E("API body", f"/api/v1/bodies/{body}", "api", "token"),
+        E("API initiatives", "/api/v1/initiatives", "api", "token"),
+        E("API initiative", f"/api/v1/initiatives/{ini}", "api", "token"),
+        E("API decisions", f"/api/v1/initiatives/{ini}/decisions", "api", "token"),
+        E("API resolutions", "/api/v1/resolutions", "api", "token"),
+        E("API resolution", f"/api/v1/resolutions/{i['resolution']}", "api", "token"),
+        E("API programmes", "/api/v1/funding-programs", "api", "token"),
+        E("API grants", "/api/v1/grants", "api", "token"),
+        E("API grant", f"/api/v1/grants/{grant}", "api", "token"),
+        E("API grant check", f"/api/v1/grants/{grant}/check", "api", "token"),
+        E("API cost model", f"/api/v1/initiatives/{saved}/cost-model", "api", "token"),
+        E("API savings", f"/api/v1/initiatives/{saved}/savings", "api", "token"),
+        E("API proposals", "/api/v1/proposals", "api", "token"),
+        E("OParl system", "/oparl/v1/system", "oparl", "anon"),
+        E("OParl bodies", "/oparl/v1/bodies", "oparl", "anon"),
+        E("OParl body", f"/oparl/v1/body/{body}", "oparl", "anon"),
+        E("OParl papers", f"/oparl/v1/body/{body}/paper", "oparl", "anon"),
+        E("OParl meetings", f"/oparl/v1/body/{body}/meeting", "oparl", "anon"),
+        E("OParl organizations", f"/oparl/v1/body/{body}/organization", "oparl", "anon"),
+        E("OParl consultations", f"/oparl/v1/body/{body}/consultation", "oparl", "anon"),
+        E("OParl agenda items", f"/oparl/v1/body/{body}/agendaItem", "oparl", "anon"),
+    ]
+
+
+# --- queries per request, in-process ---------------------------------------------------------
+
+
+def query_counts(url: str, token_email: str) -> dict[str, tuple[int, int]]:
+    """(status, queries) per endpoint label, measured with the app's test client."""
+    os.environ["DATABASE_URL"] = url
     from sqlalchemy import event
 
-    os.environ["DATABASE_URL"] = env["DATABASE_URL"]
     from coop import create_app
     from coop.extensions import db
 
-    app = create_app(WTF_CSRF_ENABLED=False)
+    app = create_app("development", SQLALCHEMY_DATABASE_URI=url, WTF_CSRF_ENABLED=False)
+    count = {"n": 0}
     with app.app_context():
-        flask(
-            env,
-            "users",
-            "create",
-            "--email",
-            "bench@x.example",
-            "--role",
-            "admin",
-            "--password",
-            "bench-bench-1",
-        )
-        count = {"n": 0}
-        event.listen(
-            db.engine, "before_cursor_execute", lambda *a: count.__setitem__("n", count["n"] + 1)
-        )
-    client = app.test_client()
-    client.post("/login", data={"email": "bench@x.example", "password": "bench-bench-1"})
-    for path in (
-        "/bodies/",
-        "/bodies/?per_page=25&page=200",
-        "/bodies/?q=stadt",
-        "/bodies/1",
-        "/api/v1/openapi.json",
-    ):
+        event.listen(db.engine, "before_cursor_execute", lambda *a: count.update(n=count["n"] + 1))
+    token = _token(app, token_email)
+    the_ids = ids(url)
+    anon = app.test_client()
+    session = app.test_client()
+    session.post("/login", data={"email": token_email, "password": PASSWORD})
+    out = {}
+    for e in endpoints(the_ids):
+        client = anon if e.auth == "anon" else session
+        headers = {"Authorization": f"Bearer {token}"} if e.auth == "token" else {}
+        client.get(e.path, headers=headers)  # warm
         count["n"] = 0
-        started = time.perf_counter()
-        client.get(path)
-        print(f"{path}: {count['n']} queries, {1000 * (time.perf_counter() - started):.0f} ms")
-
+        response = client.get(e.path, headers=headers)
+        out[e.label] = (response.status_code, count["n"])
     with app.app_context():
-        district_id, ids = _initiatives(db, n_initiatives=100, n_partners=50)
-    for path in (
-        f"/initiatives/matrix?district={district_id}",
-        f"/initiatives/matrix.csv?district={district_id}",
-        f"/initiatives/matrix.xlsx?district={district_id}",
-        "/initiatives/",
-        f"/initiatives/{ids[0]}",
-    ):
-        count["n"] = 0
-        started = time.perf_counter()
-        client.get(path)
-        print(f"{path}: {count['n']} queries, {1000 * (time.perf_counter() - started):.0f} ms")
-
-    token = flask(env, "tokens", "create", "--email", "bench@x.example").strip().splitlines()[-1]
-    with app.app_context():
-        grant_ids = _grants(db, ids)
-    for path in (
-        "/funding/",
-        f"/funding/grants/{grant_ids[0]}",
-        f"/api/v1/grants/{grant_ids[0]}/check",
-        f"/funding/grants/{grant_ids[0]}/check.pdf",
-        "/reminders/",
-    ):
-        count["n"] = 0
-        started = time.perf_counter()
-        r = client.get(path, headers={"Authorization": f"Bearer {token}"})
-        assert r.status_code == 200, (path, r.status_code)
-        print(f"{path}: {count['n']} queries, {1000 * (time.perf_counter() - started):.0f} ms")
-    with app.app_context():
-        _models(db, ids)
-    for path in (
-        f"/dashboard/?district={district_id}",
-        f"/initiatives/{ids[0]}/savings",
-        f"/report/?district={district_id}",
-        f"/report.pdf?district={district_id}",
-        f"/api/v1/initiatives/{ids[0]}/savings",
-    ):
-        count["n"] = 0
-        started = time.perf_counter()
-        r = client.get(path, headers={"Authorization": f"Bearer {token}"})
-        assert r.status_code == 200, (path, r.status_code)
-        print(f"{path}: {count['n']} queries, {1000 * (time.perf_counter() - started):.0f} ms")
-    with app.app_context():
-        from coop.reminders import services as reminders
-
-        count["n"] = 0
-        started = time.perf_counter()
-        summary = reminders.send_reminders(dry_run=True)
-        print(
-            f"reminders dry run ({summary.due} due): {count['n']} queries, "
-            f"{1000 * (time.perf_counter() - started):.0f} ms"
-        )
+        db.engine.dispose()
+    return out
 
 
-def _models(db, initiative_ids: list[int]) -> None:
-    """A savings estimate for every initiative: each partner's staff today, a joint team."""
+def _token(app, email: str) -> str:
+    from sqlalchemy import select
+
     from coop.audit import acting_as
-    from coop.savings import services
+    from coop.extensions import db
+    from coop.models import User
+    from coop.users import services
 
-    started = time.perf_counter()
-    with acting_as(None, "bench"):
-        for ini_id in initiative_ids:
-            ini = services.initiative_with_partners(ini_id)
-            services.save_model(
-                ini,
-                None,
-                {
-                    "first_year": 2026,
-                    "allocation_key": "equal",
-                    "baseline": [
-                        {"body_id": p.body_id, "pay_grade": "E9a", "fte": "0.5"}
-                        for p in ini.deciding_participants
-                    ],
-                    "shared": [{"pay_grade": "E11", "fte": "8"}],
-                    "one_off": [{"year": 2026, "amount": "100000"}],
-                },
-                actor=None,
-            )
+    with app.app_context(), acting_as(None, "bench"):
+        user = db.session.scalar(select(User).where(User.email == email))
+        _, secret = services.issue_token(user, "bench")
         db.session.commit()
+    return secret
+
+
+# --- load with wrk --------------------------------------------------------------------------
+
+
+def gunicorn(app: str, port: int, env: dict) -> subprocess.Popen:
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "--timeout",
+            "60",
+            app,
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    import requests
+
+    for _ in range(100):
+        try:
+            requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
+            return process
+        except requests.ConnectionError:
+            time.sleep(0.2)
+    raise RuntimeError(f"gunicorn for {app} did not start")
+
+
+def wrk(url: str, headers: dict, seconds: int, connections: int, script: str) -> Measured:
+    cmd = ["wrk", "-t", "2", "-c", str(connections), "-d", f"{seconds}s", "--timeout", "10s"]
+    cmd += ["-s", script]
+    for k, v in headers.items():
+        cmd += ["-H", f"{k}: {v}"]
+    out = subprocess.run([*cmd, url], capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    m = re.search(r"COOP p50=(\d+) p95=(\d+) requests=(\d+) timeouts=(\d+) non2xx=(\d+)", out)
+    return Measured(
+        rps, int(m.group(1)) / 1000, int(m.group(2)) / 1000, int(m.group(4)), int(m.group(5))
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", help="an already seeded national database")
+    parser.add_argument("--district-url", help="an already seeded district-scale database")
+    parser.add_argument("--seconds", type=int, default=5, help="load per endpoint")
+    parser.add_argument("--baseline-seconds", type=int, default=3)
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--only", help="only endpoints whose label contains this")
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        sys.exit("wrk is missing: apt-get install wrk")
+    from tests import pg
+
+    env = {
+        **os.environ,
+        "COOP_ENV": "development",
+        "SECRET_KEY": "bench-only-not-secret",
+        "PYTHONPATH": str(ROOT),
+    }
+    server = None
+    if not (args.database_url and args.district_url):
+        server = pg.TempPostgres(pg.find_bindir())
+        base = server.start()
+        import psycopg
+
+        plain = base.replace("postgresql+psycopg://", "postgresql://")
+        with psycopg.connect(plain, autocommit=True) as c:
+            c.execute("CREATE DATABASE national")
+            c.execute("CREATE DATABASE district")
+        args.database_url = args.database_url or base.rsplit("/", 1)[0] + "/national"
+        args.district_url = args.district_url or base.rsplit("/", 1)[0] + "/district"
+        prepare_database(args.district_url, "district", env)
+        prepare_database(args.database_url, "national", env)
+    processes = []
+    try:
+        run(args, env, processes)
+    finally:
+        for p in processes:
+            p.send_signal(signal.SIGTERM)
+            p.wait()
+        if server is not None:
+            server.stop()
+
+
+def run(args, env: dict, processes: list) -> None:
+    import requests
+
+    from tests.pg import free_port
+
+    email = "koordination@bench.example"
+    small = query_counts(args.district_url, email)
+    large = query_counts(args.database_url, email)
+    env = {**env, "DATABASE_URL": args.database_url}
+    app_port, bare_port = free_port(), free_port()
+    processes.append(gunicorn("wsgi:app", app_port, env))
+    processes.append(gunicorn("bench.bare:app", bare_port, env))
+    base = f"http://127.0.0.1:{app_port}"
+    browser = requests.Session()
+    browser.headers["User-Agent"] = USER_AGENT
+    browser.post(f"{base}/login", data=_login_form(browser, base, email))
+    cookie = "; ".join(f"{k}={v}" for k, v in browser.cookies.items())
+    from coop import create_app
+
+    token = _token(create_app("development", SQLALCHEMY_DATABASE_URI=args.database_url), email)
+    the_ids = ids(args.database_url)
+    script = Path(tempfile.mkdtemp()) / "coop.lua"
+    script.write_text(WRK_LUA)
+    rows = []
+    for e in endpoints(the_ids):
+        if args.only and args.only not in e.label:
+            continue
+        headers = {"User-Agent": USER_AGENT}
+        if e.auth == "session":
+            headers["Cookie"] = cookie
+        if e.auth == "token":
+            headers["Authorization"] = f"Bearer {token}"
+        response = requests.get(base + e.path, headers=headers, timeout=60)
+        times = []
+        if e.kind == "file":
+            for _ in range(3):
+                started = time.perf_counter()
+                requests.get(base + e.path, headers=headers, timeout=60)
+                times.append(time.perf_counter() - started)
+        bare = wrk(
+            f"http://127.0.0.1:{bare_port}/", {}, args.baseline_seconds, args.connections, script
+        )
+        got = wrk(base + e.path, headers, args.seconds, args.connections, script)
+        rows.append((e, response, got, bare, small.get(e.label), large.get(e.label), times))
+        _print_row(rows[-1])
+    print()
+    print(table(rows))
+
+
+def _login_form(browser, base: str, email: str) -> dict:
+    page = browser.get(f"{base}/login").text
+    csrf = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
+    data = {"email": email, "password": PASSWORD}
+    if csrf:
+        data["csrf_token"] = csrf.group(1)
+    return data
+
+
+def _verdict(e: Endpoint, response, got: Measured, bare: Measured, small, large, times) -> str:
+    share = got.rps / bare.rps if bare.rps else 0
+    problems = []
+    if response.status_code != 200:
+        problems.append(f"HTTP {response.status_code}")
+    if got.non2xx or got.timeouts:
+        problems.append("errors")
+    if e.kind == "file":
+        limit = 2.0 if "PDF" in e.label else 1.0
+        if statistics.median(times) > limit:
+            problems.append(f"> {limit:.0f} s")
+    else:
+        target = TARGET_PAGE if e.kind == "page" else TARGET_API
+        if share < target:
+            problems.append(f"< {target:.0%}")
+        if got.p95_ms > TARGET_P95_MS:
+            problems.append("p95")
+    if e.kind == "page" and len(response.content) > MAX_PAGE_BYTES:
+        problems.append("> 1 MB")
+    if small and large and small[1] != large[1]:
+        problems.append("queries grow")
+    return "ok" if not problems else ", ".join(problems)
+
+
+def _print_row(row) -> None:
+    e, response, got, bare, small, large, times = row
     print(
-        f"created {len(initiative_ids)} savings estimates x 50 partners: "
-        f"{time.perf_counter() - started:.1f} s"
+        f"{e.label:36} {got.rps:8.0f}/s {got.rps / bare.rps:6.1%} p95 {got.p95_ms:6.1f} ms "
+        f"q {small and small[1]}/{large and large[1]} {len(response.content):>9} B "
+        f"{_verdict(*row)}",
+        flush=True,
     )
 
 
-def _grants(db, initiative_ids: list[int]) -> list[int]:
-    """An NRW IKZ grant with four tranches for every initiative."""
-    from datetime import date, timedelta
-
-    from coop.audit import acting_as
-    from coop.funding import presets
-    from coop.funding import services as funding
-
-    soon = date.today() + timedelta(days=7)
-    ids = []
-    with acting_as(None, "bench"):
-        program = funding.save_program(
-            None, {**presets.preset_values(presets.NRW_IKZ), "application_until": soon}, actor=None
+def table(rows) -> str:
+    lines = [
+        "| endpoint | path | req/s | bare req/s | share | p50 ms | p95 ms | queries "
+        "(district / national) | size | verdict |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for row in rows:
+        e, response, got, bare, small, large, times = row
+        path = re.sub(r"/\d+", "/…", e.path).replace("district=", "district=…")
+        path = re.sub(r"district=…\d+", "district=…", path)
+        extra = f" (single: {statistics.median(times):.2f} s)" if times else ""
+        lines.append(
+            f"| {e.label}{extra} | `{path}` | {got.rps:.0f} | {bare.rps:.0f} | "
+            f"{got.rps / bare.rps:.1%} | {got.p50_ms:.1f} | {got.p95_ms:.1f} | "
+            f"{small and small[1]} / {large and large[1]} | {_size(len(response.content))} | "
+            f"{_verdict(*row)} |"
         )
-        for n, ini in enumerate(initiative_ids):
-            grant = funding.save_grant(
-                None,
-                {
-                    "initiative_id": ini,
-                    "program_id": program.id,
-                    "status": "planned" if n % 2 else "approved",
-                    "application_date": None if n % 2 else "2024-06-01",
-                    "amount_requested": "490000.00",
-                    "amount_granted": None if n % 2 else "490000.00",
-                    "proof_of_use_due": soon + timedelta(days=n % 40),
-                    "tranches": [
-                        {
-                            "date": soon + timedelta(days=30 * k),
-                            "amount": "100000",
-                            "state": "planned",
-                        }
-                        for k in range(4)
-                    ],
-                },
-                actor=None,
-            )
-            ids.append(grant.id)
-        db.session.commit()
-    print(f"created {len(ids)} grants with 4 tranches each")
-    return ids
+    return "\n".join(lines)
 
 
-def _initiatives(db, n_initiatives: int, n_partners: int):
-    """A district with `n_partners` partners (itself and its members) in `n_initiatives`
-    initiatives, each with resolutions of some partners."""
-    from sqlalchemy import func, select
-
-    from coop.audit import acting_as
-    from coop.initiatives import services as initiatives
-    from coop.models import Body
-    from coop.resolutions import services as resolutions
-
-    district_id = db.session.scalar(
-        select(Body.district_id)
-        .where(Body.district_id.is_not(None), Body.kind != "collective_municipality")
-        .group_by(Body.district_id)
-        .having(func.count() >= n_partners)
-        .order_by(Body.district_id)
-        .limit(1)
-    )
-    members = db.session.scalars(
-        select(Body.id)
-        .where(Body.district_id == district_id, Body.id != district_id)
-        .order_by(Body.id)
-        .limit(n_partners - 1)
-    ).all()
-    started = time.perf_counter()
-    ids = []
-    with acting_as(None, "bench"):
-        for i in range(n_initiatives):
-            ini = initiatives.create_initiative(
-                {
-                    "title": f"Vorhaben {i:03}",
-                    "service_area": "it",
-                    "participants": [{"body_id": district_id, "role": "lead"}]
-                    + [{"body_id": m, "role": "partner"} for m in members],
-                },
-                actor=None,
-            )
-            for m in members[: i % 10]:
-                resolutions.create_resolution(
-                    ini,
-                    {
-                        "body_id": m,
-                        "organ": "Rat",
-                        "kind": "accession",
-                        "session_date": "2024-05-02",
-                        "outcome": "adopted",
-                    },
-                    actor=None,
-                )
-            ids.append(ini.id)
-        db.session.commit()
-    print(
-        f"created {n_initiatives} initiatives x {len(members) + 1} partners: "
-        f"{time.perf_counter() - started:.1f} s"
-    )
-    return district_id, ids
+def _size(n: int) -> str:
+    return f"{n / 1024:.0f} KB" if n >= 1024 else f"{n} B"
 
 
 if __name__ == "__main__":

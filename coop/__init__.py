@@ -34,6 +34,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
 
     from . import audit  # noqa: F401  (registers the flush hook)
     from .extensions import babel, csrf, db, login_manager, migrate
+    from .funding import staleness  # noqa: F401  (marks stored funding checks stale)
     from .i18n import init_i18n, select_locale
 
     db.init_app(app)

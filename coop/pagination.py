@@ -29,7 +29,8 @@ class Page:
 
 
 def paginate(stmt, *, page: int = 1, per_page: int = 25) -> Page:
-    page = max(1, page or 1)
+    """One page of `stmt`; a page beyond the last shows the last one."""
     total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    page = min(max(1, page or 1), max(1, ceil((total or 0) / per_page)))
     items = db.session.scalars(stmt.limit(per_page).offset((page - 1) * per_page)).unique().all()
     return Page(items=list(items), page=page, per_page=per_page, total=total or 0)

@@ -38,7 +38,8 @@ def authenticate():
         response = api_error(401, _("A valid API token is required (Authorization: Bearer …)."))
         response[0].headers["WWW-Authenticate"] = 'Bearer realm="coop"'
         return response
-    db.session.commit()  # last_used_at
+    if db.session.dirty:
+        db.session.commit()  # last_used_at
     g.api_user = user
     audit.set_actor(user.id, f"{user.email} (API)")
     return None

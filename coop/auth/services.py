@@ -6,6 +6,7 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..models import ApiToken, User, hash_token
@@ -73,10 +74,21 @@ def safe_next(target: str | None) -> str | None:
     return target
 
 
+LAST_USED_PRECISION = timedelta(minutes=5)
+
+
 def user_for_token(secret: str) -> User | None:
     """The active user a valid, unrevoked API token belongs to."""
-    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(secret)))
+    token = db.session.scalar(
+        select(ApiToken)
+        .where(ApiToken.token_hash == hash_token(secret))
+        .options(joinedload(ApiToken.user))
+    )
     if token is None or token.revoked or not token.user.active:
         return None
-    token.last_used_at = utcnow()
+    now = utcnow()
+    # "last used" to the minute is enough; writing it on every request would make every read
+    # a write (a commit per API call)
+    if token.last_used_at is None or now - token.last_used_at > LAST_USED_PRECISION:
+        token.last_used_at = now
     return token.user

@@ -223,6 +223,11 @@ def seed(scale_name: str, log: Callable[[str], None] = print) -> Counts:
 
     counts.estimates = _estimates(rng, scale, initiatives)
     step("estimates")
+
+    from ..funding import services as funding
+
+    funding.refresh_checks()
+    step("funding checks")
     return counts
 
 

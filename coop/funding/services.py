@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, exists, func, or_, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from .. import validation as v
@@ -27,6 +27,7 @@ from ..models import (
     GrantDocument,
     GrantStatus,
     Initiative,
+    InitiativeDistrict,
     Participant,
     Tranche,
     TrancheState,
@@ -427,20 +428,114 @@ def load_grant(grant_id: int) -> Grant | None:
     )
 
 
-def grant_query(
+GRANT_SORTS = {
+    "applied": (Grant.application_date.asc().nulls_last(), Grant.id.asc()),
+    "-applied": (Grant.application_date.desc().nulls_first(), Grant.id.desc()),
+    "initiative": (Initiative.title.asc(), Grant.id.asc()),
+    "-initiative": (Initiative.title.desc(), Grant.id.desc()),
+    "requested": (Grant.amount_requested.asc().nulls_first(), Grant.id.asc()),
+    "-requested": (Grant.amount_requested.desc().nulls_last(), Grant.id.desc()),
+    "granted": (Grant.amount_granted.asc().nulls_first(), Grant.id.asc()),
+    "-granted": (Grant.amount_granted.desc().nulls_last(), Grant.id.desc()),
+    "status": (Grant.status.asc(), Grant.id.asc()),
+    "-status": (Grant.status.desc(), Grant.id.desc()),
+}
+
+
+def grant_filter(
+    stmt,
     *,
     status: GrantStatus | None = None,
     program_id: int | None = None,
     initiative_id: int | None = None,
+    district_id: int | None = None,
+    conditions_open: bool = False,
 ):
-    stmt = select(Grant).options(*_grant_options())
+    """Narrow a select over grants; `conditions_open` reads the stored checks (refresh first)."""
     if status is not None:
         stmt = stmt.where(Grant.status == status)
     if program_id is not None:
         stmt = stmt.where(Grant.program_id == program_id)
     if initiative_id is not None:
         stmt = stmt.where(Grant.initiative_id == initiative_id)
-    return stmt.order_by(Grant.application_date.desc().nulls_first(), Grant.id.desc())
+    if district_id is not None:
+        stmt = stmt.where(
+            exists().where(
+                InitiativeDistrict.initiative_id == Grant.initiative_id,
+                InitiativeDistrict.district_id == district_id,
+            )
+        )
+    if conditions_open:
+        stmt = stmt.where(Grant.open_conditions > 0)
+    return stmt
+
+
+def grant_query(*, sort: str = "-applied", **filters):
+    """Grants with programme, initiative, partners and tranches loaded, filtered and sorted."""
+    stmt = select(Grant).join(Initiative, Initiative.id == Grant.initiative_id)
+    stmt = grant_filter(stmt.options(*_grant_options()), **filters)
+    return stmt.order_by(*GRANT_SORTS.get(sort, GRANT_SORTS["-applied"]))
+
+
+def grant_counts(**filters) -> dict:
+    """How many grants the filters select, how many of them have open conditions, and the sums
+    requested and granted: one query."""
+    stmt = grant_filter(
+        select(
+            func.count(Grant.id),
+            func.count(Grant.id).filter(Grant.open_conditions > 0),
+            func.coalesce(func.sum(Grant.amount_requested), 0),
+            func.coalesce(func.sum(Grant.amount_granted), 0),
+        ),
+        **filters,
+    )
+    total, open_, requested, granted = db.session.execute(stmt).one()
+    return {
+        "total": total,
+        "open": open_,
+        "requested": Decimal(requested).quantize(Decimal("0.01")),
+        "granted": Decimal(granted).quantize(Decimal("0.01")),
+    }
+
+
+def refresh_checks(on: date | None = None, batch: int = 500) -> int:
+    """Compute and store the check of every grant whose inputs changed or whose day has passed;
+    returns how many. A grant whose inputs change meanwhile (its generation moved on) keeps
+    its stale mark, so a concurrent change is never overwritten by an older result."""
+    today = on or initiatives.today()
+    table = Grant.__table__
+    done, after = 0, 0
+    while True:
+        rows = db.session.execute(
+            select(Grant.id, Grant.check_generation)
+            .where(or_(Grant.checked_on.is_(None), Grant.checked_on < today), Grant.id > after)
+            .order_by(Grant.id)
+            .limit(batch)
+        ).all()
+        if not rows:
+            return done
+        generation = dict(rows)
+        grants = list(
+            db.session.scalars(
+                select(Grant).where(Grant.id.in_(generation)).options(*_grant_options())
+            ).unique()
+        )
+        checks = check_grants(grants, today)
+        db.session.connection().execute(
+            update(table)
+            .where(table.c.id == bindparam("b_id"), table.c.check_generation == bindparam("b_gen"))
+            .values(open_conditions=bindparam("b_open"), checked_on=today),
+            [
+                {
+                    "b_id": g.id,
+                    "b_gen": generation[g.id],
+                    "b_open": len(checks[g.id].open_conditions),
+                }
+                for g in grants
+            ],
+        )
+        done += len(rows)
+        after = rows[-1][0]
 
 
 # --- the check -------------------------------------------------------------------------------

@@ -21,12 +21,14 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from ..audit import audit_entries
 from ..auth import permissions
+from ..bodies import services as bodies
 from ..errors import ServiceError, ValidationError
 from ..extensions import db
 from ..forms import apply_errors, form_version
 from ..initiatives import services as initiatives
 from ..labels import GRANT_STATUS_LABELS
 from ..models import FundingProgram, GrantDocument, GrantStatus, Initiative, Participant
+from ..pagination import paginate
 from ..resolutions import documents
 from . import presets, services
 from .forms import DocumentForm, GrantForm, ProgramForm
@@ -50,31 +52,65 @@ def _lang() -> str:
 # --- overview --------------------------------------------------------------------------------
 
 
+PER_PAGE = 25
+MAX_PER_PAGE = 100
+
+
+def _listing_args() -> tuple[dict, list[str]]:
+    """The overview's filters from the query string, and a message for each value ignored."""
+    args = request.args
+    notices = []
+    filters: dict = {}
+    status = args.get("status") or None
+    if status and status not in {s.value for s in GrantStatus}:
+        notices.append(_("There is no such status; all are shown."))
+        status = None
+    filters["status"] = GrantStatus(status) if status else None
+    for key, name in (("program_id", _("programme")), ("district", _("district"))):
+        raw = args.get(key) or None
+        value = args.get(key, type=int) if raw else None
+        if raw and value is None:
+            notices.append(_("The %(name)s filter was not understood; all are shown.", name=name))
+        filters["district_id" if key == "district" else key] = value
+    filters["conditions_open"] = args.get("open") == "1"
+    sort = args.get("sort") or "-applied"
+    if sort not in services.GRANT_SORTS:
+        notices.append(_("This sort order is unknown; the newest applications come first."))
+        sort = "-applied"
+    return {"filters": filters, "sort": sort}, notices
+
+
 @bp.route("/")
 def index():
-    """All grants with their state and check, and what is missing across them."""
-    status = request.args.get("status") or None
-    if status not in {s.value for s in GrantStatus}:
-        status = None
-    program_id = request.args.get("program_id", type=int)
-    grants = list(
-        db.session.scalars(
-            services.grant_query(
-                status=GrantStatus(status) if status else None, program_id=program_id
-            )
-        ).unique()
+    """Grants, filtered (district, programme, status, conditions open), sorted and paged, with
+    counts over everything the filters select and what is missing for the grants shown."""
+    # stored checks whose inputs changed (or whose day passed) are computed first
+    if services.refresh_checks():
+        db.session.commit()
+    chosen, notices = _listing_args()
+    per_page = min(max(request.args.get("per_page", PER_PAGE, type=int) or PER_PAGE, 1), 100)
+    page = paginate(
+        services.grant_query(sort=chosen["sort"], **chosen["filters"]),
+        page=request.args.get("page", 1, type=int),
+        per_page=per_page,
     )
+    grants = page.items
     checks = services.check_grants(grants)
-    programs = db.session.scalars(services.program_query()).all()
+    args = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template(
         "funding/index.html",
+        page=page,
         grants=grants,
         checks=checks,
+        counts=services.grant_counts(**chosen["filters"]),
+        notices=notices,
         totals={g.id: services.tranche_totals(g) for g in grants},
         missing=services.missing_across(grants, checks),
-        programs=programs,
-        status=status,
-        program_id=str(program_id) if program_id else None,
+        programs=db.session.scalars(services.program_query()).all(),
+        districts=bodies.districts(),
+        filters=chosen["filters"],
+        sort=chosen["sort"],
+        args=args,
         grant_status_options=[(k.value, v) for k, v in GRANT_STATUS_LABELS.items()],
         open_ids=[g.id for g in grants if checks[g.id].open_conditions],
         lang=_lang(),
@@ -106,11 +142,17 @@ def programs():
 @bp.route("/programs/<int:program_id>")
 def program_detail(program_id: int):
     program = _program(program_id)
-    grants = list(db.session.scalars(services.grant_query(program_id=program_id)).unique())
+    page = paginate(
+        services.grant_query(program_id=program_id),
+        page=request.args.get("page", 1, type=int),
+        per_page=PER_PAGE,
+    )
+    grants = page.items
     return render_template(
         "funding/program.html",
         program=program,
         grants=grants,
+        page=page,
         can_manage=permissions.can_manage_programs(current_user),
         audit=audit_entries("FundingProgram", program.id)
         if permissions.can_view_audit(current_user)

@@ -94,6 +94,12 @@ class Grant(AuditedMixin, TimestampMixin, VersionedMixin, db.Model):
     """One application for, and grant of, a programme's money to an initiative."""
 
     __tablename__ = "grants"
+    __audit_exclude__ = (
+        *AuditedMixin.__audit_exclude__,
+        "open_conditions",
+        "checked_on",
+        "check_generation",
+    )
     __table_args__ = (
         *_not_negative("eligible_costs", "amount_requested", "amount_granted"),
         CheckConstraint(
@@ -121,6 +127,14 @@ class Grant(AuditedMixin, TimestampMixin, VersionedMixin, db.Model):
     proof_of_use_due: Mapped[date | None] = mapped_column(Date, index=True)
     proof_of_use_submitted: Mapped[date | None] = mapped_column(Date)
     notes: Mapped[str | None] = mapped_column(Text)
+    # The funding check as last computed, for filtering and counting thousands of grants:
+    # the number of open conditions, on which day, and the generation of its inputs. Any change
+    # to an input (the grant, its programme, the initiative's partners, resolutions or savings
+    # estimate) clears `checked_on` and bumps `check_generation` in the same transaction, in the
+    # database, so every app instance sees it; the check is then computed again.
+    open_conditions: Mapped[int | None] = mapped_column(Integer)
+    checked_on: Mapped[date | None] = mapped_column(Date, index=True)
+    check_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     initiative: Mapped[Initiative] = relationship()
     program: Mapped[FundingProgram] = relationship()

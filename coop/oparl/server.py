@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, time
 
 from flask import url_for
-from sqlalchemy import select
+from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
@@ -80,32 +80,79 @@ class Catalog:
         return sorted(k for k, rs in groups.items() if rs[0].body_id == body_id)
 
 
-def load_catalog() -> Catalog:
+def public_resolutions():
+    """Public resolutions of public initiatives (a select to narrow further)."""
+    return select(Resolution).where(
+        Resolution.public.is_(True),
+        exists().where(Initiative.id == Resolution.initiative_id, Initiative.public.is_(True)),
+    )
+
+
+def resolution_options():
+    return (
+        joinedload(Resolution.body),
+        joinedload(Resolution.initiative),
+        joinedload(Resolution.document),
+    )
+
+
+def published_bodies():
+    """Bodies that take part in a public initiative or decided in public about one."""
     public = select(Initiative.id).where(Initiative.public.is_(True))
+    return select(Body).where(
+        or_(
+            exists().where(Participant.body_id == Body.id, Participant.initiative_id.in_(public)),
+            exists(
+                public_resolutions()
+                .with_only_columns(Resolution.id)
+                .where(Resolution.body_id == Body.id)
+            ),
+        )
+    )
+
+
+def load_body(body_id: int) -> Body | None:
+    """The body if it is published."""
+    return db.session.scalar(published_bodies().where(Body.id == body_id))
+
+
+def load_catalog(body_id: int) -> Catalog:
+    """One body's published resolutions, grouped: never the whole catalogue."""
+    body = load_body(body_id)
+    if body is None:
+        return Catalog({}, [])
     resolutions = list(
         db.session.scalars(
-            select(Resolution)
-            .where(Resolution.public.is_(True), Resolution.initiative_id.in_(public))
-            .options(
-                joinedload(Resolution.body),
-                joinedload(Resolution.initiative),
-                joinedload(Resolution.document),
-            )
+            public_resolutions()
+            .where(Resolution.body_id == body_id)
+            .options(*resolution_options())
             .order_by(Resolution.session_date, Resolution.id)
         )
     )
-    bodies = {
-        b.id: b
-        for b in db.session.scalars(
-            select(Body)
-            .join(Participant, Participant.body_id == Body.id)
-            .where(Participant.initiative_id.in_(public))
-            .order_by(Body.name)
-        ).unique()
-    }
-    for r in resolutions:
-        bodies.setdefault(r.body_id, r.body)
-    return Catalog(bodies, resolutions)
+    return Catalog({body.id: body}, resolutions)
+
+
+def load_resolution(resolution_id: int) -> Resolution | None:
+    return db.session.scalar(
+        public_resolutions().where(Resolution.id == resolution_id).options(*resolution_options())
+    )
+
+
+def meeting_siblings(r: Resolution) -> Catalog:
+    """The resolutions of the meeting `r` was decided in (for the agenda item's order)."""
+    rs = list(
+        db.session.scalars(
+            public_resolutions()
+            .where(
+                Resolution.body_id == r.body_id,
+                Resolution.organ == r.organ,
+                Resolution.session_date == r.session_date,
+            )
+            .options(*resolution_options())
+            .order_by(Resolution.session_date, Resolution.id)
+        )
+    )
+    return Catalog({r.body_id: r.body}, rs)
 
 
 def _times(rs: Iterable) -> dict:
@@ -116,7 +163,7 @@ def _times(rs: Iterable) -> dict:
     }
 
 
-def system(cat: Catalog) -> dict:
+def system() -> dict:
     return {
         "id": _u("oparl.system"),
         "type": type_of("System"),
@@ -128,7 +175,7 @@ def system(cat: Catalog) -> dict:
     }
 
 
-def body(cat: Catalog, b: Body) -> dict:
+def body(b: Body) -> dict:
     out = {
         "id": _u("oparl.body", body_id=b.id),
         "type": type_of("Body"),
@@ -185,7 +232,7 @@ def meeting(cat: Catalog, key: str) -> dict:
         else "durchgeführt",
         "start": stamp(start),
         "organization": [_u("oparl.organization", key=org_key(first.body_id, first.organ))],
-        "agendaItem": [agenda_item(cat, r, i) for i, r in enumerate(rs, start=1)],
+        "agendaItem": [agenda_item(r, i) for i, r in enumerate(rs, start=1)],
         **_times(rs),
     }
 
@@ -206,7 +253,7 @@ def file(r: Resolution) -> dict:
     }
 
 
-def consultation(cat: Catalog, r: Resolution) -> dict:
+def consultation(r: Resolution) -> dict:
     return {
         "id": _u("oparl.consultation", resolution_id=r.id),
         "type": type_of("Consultation"),
@@ -221,8 +268,10 @@ def consultation(cat: Catalog, r: Resolution) -> dict:
     }
 
 
-def agenda_item(cat: Catalog, r: Resolution, order: int | None = None) -> dict:
-    if order is None:
+def agenda_item(r: Resolution, order: int | None = None, cat: Catalog | None = None) -> dict:
+    """An agenda item; its order in the meeting comes from `cat` (the meeting's resolutions)
+    when not given, else the list's own numbering is left out."""
+    if order is None and cat is not None:
         rs = cat.by_meeting[meeting_key(r.body_id, r.organ, r.session_date)]
         order = next(i for i, x in enumerate(rs, start=1) if x.id == r.id)
     result = str(label(OUTCOME_LABELS, r.outcome))
@@ -258,7 +307,7 @@ def paper(cat: Catalog, key: str) -> dict:
         "name": first.title or first.initiative.title,
         "date": min(r.session_date for r in rs).isoformat(),
         "paperType": "Beschlussvorlage",
-        "consultation": [consultation(cat, r) for r in rs],
+        "consultation": [consultation(r) for r in rs],
         "web": _u("initiatives.detail", initiative_id=first.initiative_id),
         "keyword": [first.initiative.title],
         **_times(rs),

@@ -8,7 +8,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from flask import Blueprint, abort, jsonify, request, url_for
+from sqlalchemy import func, select
 
+from ..extensions import db
+from ..models import Body, Resolution
 from . import server as s
 
 bp = Blueprint("oparl", __name__, url_prefix="/oparl/v1")
@@ -57,16 +60,15 @@ def _keep(obj: dict, f: dict) -> bool:
     return True
 
 
-def _page(items: list[dict], endpoint: str, **values):
-    """One page of a list with its pagination and links (filters carried along)."""
+def _page_number() -> int:
     try:
-        page = max(1, int(request.args.get("page", 1)))
+        return max(1, int(request.args.get("page", 1)))
     except ValueError:
         raise BadFilter("page must be a whole number") from None
+
+
+def _links(endpoint: str, values: dict, page: int, pages: int) -> dict:
     carried = {k: request.args[k] for k in FILTERS if request.args.get(k)}
-    total = len(items)
-    pages = max(1, -(-total // PAGE_SIZE))
-    start = (page - 1) * PAGE_SIZE
     links = {
         "first": url_for(endpoint, _external=True, **values, **carried),
         "last": url_for(endpoint, _external=True, **values, **carried, page=pages),
@@ -76,55 +78,121 @@ def _page(items: list[dict], endpoint: str, **values):
         links["next"] = url_for(endpoint, _external=True, **values, **carried, page=page + 1)
     if page > 1:
         links["prev"] = url_for(endpoint, _external=True, **values, **carried, page=page - 1)
-    return jsonify(
+    return links
+
+
+def _answer(payload: dict, modified: list[str | None]):
+    """JSON with CORS (public data), Last-Modified and an ETag; 304 when the client has it."""
+    response = jsonify(payload)
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    stamps = [m for m in modified if m]
+    if stamps:
+        response.last_modified = max(datetime.fromisoformat(m) for m in stamps)
+    response.add_etag()
+    response.cache_control.public = True
+    response.cache_control.max_age = 60
+    return response.make_conditional(request)
+
+
+def _list(items: list[dict], total: int, page: int, endpoint: str, **values):
+    pages = max(1, -(-total // PAGE_SIZE))
+    return _answer(
         {
-            "data": items[start : start + PAGE_SIZE],
+            "data": items,
             "pagination": {
                 "totalElements": total,
                 "elementsPerPage": PAGE_SIZE,
                 "currentPage": page,
                 "totalPages": pages,
             },
-            "links": links,
-        }
+            "links": _links(endpoint, values, page, pages),
+        },
+        [o.get("modified") for o in items],
     )
+
+
+def _page(items: list[dict], endpoint: str, **values):
+    """One page of a list built in memory (one body's groups: bounded by that body's data)."""
+    page = _page_number()
+    start = (page - 1) * PAGE_SIZE
+    return _list(items[start : start + PAGE_SIZE], len(items), page, endpoint, **values)
+
+
+def _sql_filters(stmt, created, modified, f: dict):
+    if f["created_since"]:
+        stmt = stmt.where(created >= f["created_since"])
+    if f["created_until"]:
+        stmt = stmt.where(created <= f["created_until"])
+    if f["modified_since"]:
+        stmt = stmt.where(modified >= f["modified_since"])
+    if f["modified_until"]:
+        stmt = stmt.where(modified <= f["modified_until"])
+    return stmt
+
+
+def _agenda_items(rows: list) -> list[dict]:
+    """Agenda items with their order in their meeting: one more query for the page's meetings."""
+    if not rows:
+        return []
+    body_id = rows[0].body_id
+    meetings = {(r.organ, r.session_date) for r in rows}
+    days = sorted({d for _, d in meetings})
+    siblings = db.session.execute(
+        s.public_resolutions()
+        .with_only_columns(Resolution.id, Resolution.organ, Resolution.session_date)
+        .where(Resolution.body_id == body_id, Resolution.session_date.in_(days))
+        .order_by(Resolution.session_date, Resolution.id)
+    ).all()
+    order, seen = {}, {}
+    for rid, organ, day in siblings:
+        seen[(organ, day)] = seen.get((organ, day), 0) + 1
+        order[rid] = seen[(organ, day)]
+    return [s.agenda_item(r, order.get(r.id, 1)) for r in rows]
+
+
+def _sql_page(stmt, order, endpoint: str, render, extra: list[dict] = (), **values):
+    """One page of a list read from the database: a count and one bounded query (the order's
+    column is indexed), whatever the size of the catalogue."""
+    page = _page_number()
+    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    total = (total or 0) + len(extra)
+    start = (page - 1) * PAGE_SIZE
+    rows = db.session.scalars(stmt.order_by(*order).limit(PAGE_SIZE).offset(start)).unique().all()
+    items = render(rows)
+    # tombstones follow the live objects
+    if len(items) < PAGE_SIZE and extra:
+        skip = max(0, start - (total - len(extra)))
+        items += list(extra)[skip : skip + PAGE_SIZE - len(items)]
+    return _list(items, total, page, endpoint, **values)
 
 
 @bp.get("/system")
 def system():
-    return jsonify(s.system(s.load_catalog()))
+    return _answer(s.system(), [])
 
 
 @bp.get("/bodies")
 def bodies():
-    cat = s.load_catalog()
     f = _filters()
-    items = [o for o in (s.body(cat, b) for b in cat.bodies.values()) if _keep(o, f)]
-    return _page(items, "oparl.bodies")
+    stmt = _sql_filters(s.published_bodies(), Body.created_at, Body.modified_at, f)
+    return _sql_page(stmt, (Body.id,), "oparl.bodies", lambda rows: [s.body(b) for b in rows])
 
 
 @bp.get("/body/<int:body_id>")
 def body(body_id: int):
-    cat = s.load_catalog()
-    if body_id not in cat.bodies:
+    found = s.load_body(body_id)
+    if found is None:
         abort(404)
-    return jsonify(s.body(cat, cat.bodies[body_id]))
+    return _answer(s.body(found), [])
 
 
-def _objects(cat: s.Catalog, kind: str, body_id: int) -> list[dict]:
+def _grouped(cat: s.Catalog, kind: str, body_id: int) -> list[dict]:
     if kind == "organization":
         return [s.organization(cat, k) for k in cat.of_body(cat.by_org, body_id)]
     if kind == "meeting":
         return [s.meeting(cat, k) for k in cat.of_body(cat.by_meeting, body_id)]
     if kind == "paper":
         return [s.paper(cat, k) for k in cat.of_body(cat.by_paper, body_id)]
-    mine = [r for r in cat.resolutions if r.body_id == body_id]
-    if kind == "consultation":
-        return [s.consultation(cat, r) for r in mine]
-    if kind == "agendaItem":
-        return [s.agenda_item(cat, r) for r in mine]
-    if kind == "file":
-        return [s.file(r) for r in mine if r.document is not None]
     return []  # persons: coop keeps none
 
 
@@ -150,14 +218,38 @@ def _deleted(kind: str, body_id: int, since: datetime) -> list[dict]:
 def body_list(body_id: int, kind: str):
     if kind not in LIST_KINDS:
         abort(404)
-    cat = s.load_catalog()
-    if body_id not in cat.bodies:
-        abort(404)
     f = _filters()
-    items = [o for o in _objects(cat, kind, body_id) if _keep(o, f)]
-    if f["modified_since"]:
-        items += _deleted(kind, body_id, f["modified_since"])
+    if s.load_body(body_id) is None:
+        abort(404)
+    if kind in ("consultation", "agendaItem", "file"):
+        stmt = s.public_resolutions().where(Resolution.body_id == body_id)
+        stmt = _sql_filters(stmt, Resolution.created_at, Resolution.modified_at, f)
+        stmt = stmt.options(*s.resolution_options())
+        if kind == "file":
+            stmt = stmt.where(Resolution.document_id.is_not(None))
+
+            def render(rows):
+                return [s.file(r) for r in rows]
+        elif kind == "consultation":
+
+            def render(rows):
+                return [s.consultation(r) for r in rows]
+        else:
+            render = _agenda_items
+        extra = _deleted(kind, body_id, f["modified_since"]) if f["modified_since"] else []
+        return _sql_page(
+            stmt, (Resolution.id,), "oparl.body_list", render, extra, body_id=body_id, kind=kind
+        )
+    cat = s.load_catalog(body_id)
+    items = [o for o in _grouped(cat, kind, body_id) if _keep(o, f)]
     return _page(items, "oparl.body_list", body_id=body_id, kind=kind)
+
+
+def _body_of(key: str) -> int:
+    head = key.split("-", 1)[0]
+    if not head.isdigit() or int(head) > 2**31 - 1:
+        abort(404)
+    return int(head)
 
 
 def _get(groups: dict, key: str):
@@ -168,13 +260,13 @@ def _get(groups: dict, key: str):
 
 @bp.get("/organization/<key>")
 def organization(key: str):
-    cat = s.load_catalog()
-    return jsonify(s.organization(cat, _get(cat.by_org, key)))
+    cat = s.load_catalog(_body_of(key))
+    return _answer(s.organization(cat, _get(cat.by_org, key)), [])
 
 
 @bp.get("/organization/<key>/meetings")
 def organization_meetings(key: str):
-    cat = s.load_catalog()
+    cat = s.load_catalog(_body_of(key))
     _get(cat.by_org, key)
     f = _filters()
     keys = sorted(k for k in cat.by_meeting if k.startswith(key + "-"))
@@ -184,18 +276,24 @@ def organization_meetings(key: str):
 
 @bp.get("/meeting/<key>")
 def meeting(key: str):
-    cat = s.load_catalog()
-    return jsonify(s.meeting(cat, _get(cat.by_meeting, key)))
+    cat = s.load_catalog(_body_of(key))
+    return _answer(s.meeting(cat, _get(cat.by_meeting, key)), [])
 
 
 @bp.get("/paper/<key>")
 def paper(key: str):
-    cat = s.load_catalog()
-    return jsonify(s.paper(cat, _get(cat.by_paper, key)))
+    if key.startswith("r") and key[1:].isdigit():
+        r = s.load_resolution(int(key[1:])) if int(key[1:]) <= 2**31 - 1 else None
+        if r is None:
+            abort(404)
+        cat = s.Catalog({r.body_id: r.body}, [r])
+    else:
+        cat = s.load_catalog(_body_of(key))
+    return _answer(s.paper(cat, _get(cat.by_paper, key)), [])
 
 
-def _resolution(cat: s.Catalog, resolution_id: int):
-    r = next((x for x in cat.resolutions if x.id == resolution_id), None)
+def _resolution(resolution_id: int):
+    r = s.load_resolution(resolution_id)
     if r is None:
         abort(404)
     return r
@@ -203,20 +301,23 @@ def _resolution(cat: s.Catalog, resolution_id: int):
 
 @bp.get("/consultation/<int:resolution_id>")
 def consultation(resolution_id: int):
-    cat = s.load_catalog()
-    return jsonify(s.consultation(cat, _resolution(cat, resolution_id)))
+    return _answer(s.consultation(_resolution(resolution_id)), [])
 
 
 @bp.get("/agendaitem/<int:resolution_id>")
 def agenda_item(resolution_id: int):
-    cat = s.load_catalog()
-    return jsonify(s.agenda_item(cat, _resolution(cat, resolution_id)))
+    r = _resolution(resolution_id)
+    return _answer(s.agenda_item(r, cat=s.meeting_siblings(r)), [])
 
 
 @bp.get("/file/<int:document_id>")
 def file(document_id: int):
-    cat = s.load_catalog()
-    r = next((x for x in cat.resolutions if x.document_id == document_id), None)
+    r = db.session.scalar(
+        s.public_resolutions()
+        .where(Resolution.document_id == document_id)
+        .options(*s.resolution_options())
+        .limit(1)
+    )
     if r is None:
         abort(404)
-    return jsonify(s.file(r))
+    return _answer(s.file(r), [])

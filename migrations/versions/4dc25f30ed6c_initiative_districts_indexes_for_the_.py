@@ -1,4 +1,4 @@
-"""initiative districts; indexes for the OParl server
+"""initiative districts; stored funding checks; indexes for the OParl server
 
 Revision ID: 4dc25f30ed6c
 Revises: f38a584bc266
@@ -36,6 +36,12 @@ def upgrade():
         "JOIN bodies b ON b.id = i.lead_body_id WHERE b.district_id IS NOT NULL"
     )
 
+    with op.batch_alter_table('grants', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('open_conditions', sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column('checked_on', sa.Date(), nullable=True))
+        batch_op.add_column(sa.Column('check_generation', sa.Integer(), server_default='0', nullable=False))
+        batch_op.create_index(batch_op.f('ix_grants_checked_on'), ['checked_on'], unique=False)
+
     with op.batch_alter_table('resolutions', schema=None) as batch_op:
         batch_op.create_index('ix_resolutions_body_public_id', ['body_id', 'public', 'id'], unique=False)
         batch_op.create_index('ix_resolutions_modified_at', ['modified_at'], unique=False)
@@ -48,6 +54,12 @@ def downgrade():
     with op.batch_alter_table('resolutions', schema=None) as batch_op:
         batch_op.drop_index('ix_resolutions_modified_at')
         batch_op.drop_index('ix_resolutions_body_public_id')
+
+    with op.batch_alter_table('grants', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_grants_checked_on'))
+        batch_op.drop_column('check_generation')
+        batch_op.drop_column('checked_on')
+        batch_op.drop_column('open_conditions')
 
     with op.batch_alter_table('initiative_districts', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_initiative_districts_district_id'))
