@@ -150,7 +150,14 @@ def reject_nulls(data: dict, required: tuple[str, ...]) -> None:
 def page_of(stmt, out) -> dict:
     """A page of `stmt` (query parameters page and per_page) as {items, page, per_page, total}."""
     per_page = query_int("per_page", 50, maximum=current_app.config["API_MAX_PER_PAGE"])
-    page = paginate(stmt, page=query_int("page", 1, maximum=10**6), per_page=per_page)
+    wanted = query_int("page", 1, maximum=10**6)
+    page = paginate(stmt, page=wanted, per_page=per_page)
+    if wanted is not None and wanted > page.page:
+        raise ApiAbort(
+            400,
+            _("Please correct the marked fields."),
+            {"page": _("There are only %(pages)d pages.", pages=page.pages)},
+        )
     return {
         "items": [out(item) for item in page.items],
         "page": page.page,

@@ -2,6 +2,7 @@
 
 from flask import g, request
 from flask_babel import gettext as _
+from sqlalchemy.orm import selectinload
 
 from ..auth import permissions
 from ..extensions import db
@@ -34,6 +35,13 @@ def _enum_arg(name: str, enum_cls):
 def list_initiatives():
     """List initiatives; filters service_area, phase, district_id, body_id, q, public; sort."""
     public = request.args.get("public")
+    sort = request.args.get("sort") or None
+    if sort is not None and sort not in services.SORTS:
+        raise ApiAbort(
+            400,
+            _("Please correct the marked fields."),
+            {"sort": _("Unknown value; allowed: %(values)s.", values=", ".join(services.SORTS))},
+        )
     stmt = services.initiative_query(
         q=request.args.get("q"),
         service_area=_enum_arg("service_area", ServiceArea),
@@ -41,8 +49,8 @@ def list_initiatives():
         district_id=query_int("district_id"),
         body_id=query_int("body_id"),
         public_only=public in ("1", "true"),
-        sort=request.args.get("sort"),
-    )
+        sort=sort,
+    ).options(selectinload(Initiative.milestones), selectinload(Initiative.phase_changes))
     return page_of(stmt, initiative_out)
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import gettext as _
+from sqlalchemy import exists, select
 
 from ..extensions import db
 from ..i18n import fmt_date
@@ -19,7 +20,8 @@ from ..labels import (
     PHASE_LABELS,
     SERVICE_AREA_LABELS,
 )
-from ..models import Body, BodyKind, Initiative, ParticipantRole
+from ..models import Body, BodyKind, Initiative, Participant, ParticipantRole
+from ..pagination import Page, paginate
 from .decisions import Decision, DecisionSummary
 from .services import decision_summaries, initiative_query
 
@@ -41,17 +43,31 @@ class Row:
 class Matrix:
     columns: list[Body]
     rows: list[Row]
+    page: Page | None = None  # when paged: the initiatives shown and how many there are
 
 
-def build(district_id: int, service_area=None, phase=None, today: date | None = None) -> Matrix:
-    """The matrix of the initiatives in which a body of the district takes part."""
-    initiatives = (
-        db.session.scalars(
-            initiative_query(district_id=district_id, service_area=service_area, phase=phase)
-        )
-        .unique()
-        .all()
+def build(
+    district_id: int,
+    service_area=None,
+    phase=None,
+    today: date | None = None,
+    *,
+    partner_id: int | None = None,
+    page: int | None = None,
+    per_page: int = 20,
+) -> Matrix:
+    """The matrix of the initiatives in which a body of the district takes part (optionally
+    only those of one partner); paged when `page` is given, and then only the partners of the
+    initiatives shown are columns. A fixed number of queries whatever the size."""
+    stmt = initiative_query(
+        district_id=district_id, service_area=service_area, phase=phase, body_id=partner_id
     )
+    shown = None
+    if page is not None:
+        shown = paginate(stmt, page=page, per_page=per_page)
+        initiatives = shown.items
+    else:
+        initiatives = db.session.scalars(stmt).unique().all()
     summaries = decision_summaries(list(initiatives), today)
     bodies: dict[int, Body] = {}
     for ini in initiatives:
@@ -74,7 +90,21 @@ def build(district_id: int, service_area=None, phase=None, today: date | None = 
         for p in ini.participants:
             cells[index[p.body_id]] = Cell(p.role, decisions.get(p.body_id))
         rows.append(Row(ini, summaries[ini.id], cells))
-    return Matrix(columns, rows)
+    return Matrix(columns, rows, shown)
+
+
+def partners_of_district(district_id: int) -> list[Body]:
+    """Bodies of the district that take part in one of its initiatives (the partner filter)."""
+    return list(
+        db.session.scalars(
+            select(Body)
+            .where(
+                Body.district_id == district_id,
+                exists().where(Participant.body_id == Body.id),
+            )
+            .order_by(Body.id != district_id, Body.name)
+        )
+    )
 
 
 def cell_text(cell: Cell | None) -> str:
@@ -144,18 +174,26 @@ def to_csv(rows: list[list[str]]) -> bytes:
 
 
 def to_xlsx(rows: list[list[str]], title: str) -> bytes:
+    """The rows as a workbook, written in streaming mode (fast for thousands of cells)."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
-    wb = Workbook()
-    ws = wb.active
-    ws.title = title[:31]
-    for line in rows:
-        ws.append(line)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(title[:31])
     ws.freeze_panes = "B2"
     ws.column_dimensions["A"].width = 40
+    bold = Font(bold=True)
+    for n, line in enumerate(rows):
+        if n == 0:
+            header = []
+            for value in line:
+                cell = WriteOnlyCell(ws, value=value)
+                cell.font = bold
+                header.append(cell)
+            ws.append(header)
+        else:
+            ws.append(line)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -319,13 +319,38 @@ def matrix():
     """Initiatives by partners of a district: who has decided, who is scheduled, who not."""
     district_id, area, phase = _matrix_args()
     district = db.session.get(Body, district_id) if district_id else None
-    data = matrix_service.build(district_id, area, phase, services.today()) if district else None
+    partner_id = request.args.get("partner", type=int)
+    data = transposed = partners = None
+    if district:
+        partners = matrix_service.partners_of_district(district.id)
+        if partner_id not in {p.id for p in partners}:
+            partner_id = None
+        one = request.args.get("initiative", type=int)
+        if one:
+            transposed = services.load_initiative(one)
+            if transposed is None:
+                abort(404)
+            summary = services.decision_summaries([transposed])[transposed.id]
+            transposed = (transposed, summary)
+        else:
+            data = matrix_service.build(
+                district_id,
+                area,
+                phase,
+                services.today(),
+                partner_id=partner_id,
+                page=request.args.get("page", 1, type=int),
+            )
+    args = {k: v for k, v in request.args.items() if v and k not in ("page", "initiative")}
     return render_template(
         "initiatives/matrix.html",
         matrix=data,
+        transposed=transposed,
         district=district,
         districts=bodies.districts(),
-        args=request.args,
+        partners=partners,
+        partner_id=partner_id,
+        args=args,
     )
 
 
@@ -337,7 +362,9 @@ def matrix_export(fmt: str):
     district = db.session.get(Body, district_id) if district_id else None
     if district is None:
         abort(404)
-    data = matrix_service.build(district_id, area, phase, services.today())
+    data = matrix_service.build(
+        district_id, area, phase, services.today(), partner_id=request.args.get("partner", type=int)
+    )
     rows = matrix_service.table(data)
     name = f"beschluesse-{district.ags or district.id}-{services.today().isoformat()}"
     if fmt == "csv":

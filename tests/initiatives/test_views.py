@@ -331,11 +331,43 @@ def test_matrix_cell_texts_and_summary_line(client, auth, seed, ini):
         db.session.commit()
     auth.login("funding_officer@test.example")
     page = client.get(f"/initiatives/matrix?district={b['hoexter'].id}").get_data(as_text=True)
+    assert "2 von 4 beschlossen" in page and "terminiert (10.03.2099)" in page
+    assert "coop-cell--scheduled" in page and "Partner als Zeilen" in page
+    # one initiative transposed: partners as rows, with the summary line
+    one = client.get(f"/initiatives/matrix?district={b['hoexter'].id}&initiative={ini.id}")
+    one = one.get_data(as_text=True)
     assert (
         "2 von 4 Räten haben beschlossen; offen: Brakel (kein Beschluss), "
-        "Nieheim (terminiert 10.03.2099)" in page
+        "Nieheim (terminiert 10.03.2099)" in one
     )
-    assert "terminiert (10.03.2099)" in page
+    assert one.count('<th class="kern-table__cell" scope="row">') == 4
+
+
+def test_matrix_pages_and_partner_filter(client, auth, seed, ini):
+    b = seed.bodies
+    with acting_as(None, "test"):
+        for n in range(25):
+            factories.initiative(
+                seed,
+                title=f"Vorhaben {n:02}",
+                participants=[
+                    {"body_id": b["hoexter"].id, "role": "lead"},
+                    {"body_id": b["brakel"].id, "role": "partner"},
+                ],
+            )
+        db.session.commit()
+    auth.login("viewer@test.example")
+    url = f"/initiatives/matrix?district={b['hoexter'].id}"
+    first = client.get(url).get_data(as_text=True)
+    assert "26 Vorhaben" in first and "Seite 1 von 2" in first
+    # a page beyond the last shows the last
+    last = client.get(url + "&page=99").get_data(as_text=True)
+    assert "Seite 2 von 2" in last
+    # only the partners of the initiatives shown are columns
+    assert first.count('<th class="kern-table__header" scope="col">') == 5
+    assert last.count('<th class="kern-table__header" scope="col">') == 3
+    only = client.get(url + f"&partner={b['nieheim'].id}").get_data(as_text=True)
+    assert "1 Vorhaben" in only and "Digitalnetzwerk Kreis Höxter" in only
 
 
 def test_body_page_lists_its_initiatives(client, auth, seed, ini):
