@@ -133,7 +133,7 @@ def endpoints(i: dict) -> list[Endpoint]:
         E("bodies", "/bodies/", "page", "session"),
         E("body", f"/bodies/{body}", "page", "session"),
         E("resolution", f"/resolutions/{i['resolution']}", "page", "session"),
-        E("decision matrix of the district", f"/initiatives/matrix?district={d}", "page", "session"),
+        E("decision matrix", f"/initiatives/matrix?district={d}", "page", "session"),
         E("matrix XLSX", f"/initiatives/matrix.xlsx?district={d}", "file", "session"),
         E("funding overview", "/funding/", "page", "session"),
         E("funding: conditions open", "/funding/?open=1", "page", "session"),

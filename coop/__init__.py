@@ -32,7 +32,10 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     app.config.update(overrides)
     app.url_map.converters["int"] = IdConverter
 
-    from . import audit  # noqa: F401  (registers the flush hook)
+    from . import (
+        audit,  # noqa: F401  (registers the flush hook)
+        cache,  # noqa: F401  (bumps the data generation on every change)
+    )
     from .extensions import babel, csrf, db, login_manager, migrate
     from .funding import staleness  # noqa: F401  (marks stored funding checks stale)
     from .i18n import init_i18n, select_locale

@@ -93,7 +93,8 @@ def _clean(app) -> None:
         if db.engine.dialect.name == "postgresql":
             db.session.execute(
                 text(
-                    "TRUNCATE audit_entries, reminders_sent, scheduler_runs, apscheduler_jobs, "
+                    "TRUNCATE cached_results, initiative_districts, audit_entries, reminders_sent, "
+                    "scheduler_runs, apscheduler_jobs, "
                     "cost_events, cost_lines, cost_model_partners, cost_models, "
                     "proposals, oparl_objects, oparl_syncs, "
                     "grant_documents, grant_tranches, grants, funding_programs, resolutions, "
@@ -104,6 +105,8 @@ def _clean(app) -> None:
             )
         else:
             for table in (
+                "cached_results",
+                "initiative_districts",
                 "audit_entries",
                 "proposals",
                 "oparl_objects",

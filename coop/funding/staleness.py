@@ -73,15 +73,11 @@ def _collect(session: Session):
     return grants, initiatives, programs, models, every
 
 
-@event.listens_for(Session, "before_flush")
-def _before_flush(session: Session, _context, _instances) -> None:
-    # ids of records that are deleted are only known before the flush
-    session.info["coop_stale"] = _collect(session)
-
-
 @event.listens_for(Session, "after_flush")
 def _after_flush(session: Session, _context) -> None:
-    grants, initiatives, programs, models, every = session.info.pop("coop_stale", _EMPTY)
+    # after the flush the new records have their keys, and new, dirty and deleted still list
+    # what this flush wrote
+    grants, initiatives, programs, models, every = _collect(session)
     if models:
         initiatives |= set(
             session.connection()
@@ -96,6 +92,3 @@ def _after_flush(session: Session, _context) -> None:
             program_ids=programs,
             every=every,
         )
-
-
-_EMPTY = (set(), set(), set(), set(), False)

@@ -20,6 +20,7 @@ from sqlalchemy import or_, select
 from ..audit import audit_entries
 from ..auth import permissions
 from ..bodies import services as bodies
+from ..cache import cached, request_key
 from ..errors import ServiceError
 from ..extensions import db
 from ..forms import apply_errors, form_version
@@ -362,15 +363,25 @@ def matrix_export(fmt: str):
     district = db.session.get(Body, district_id) if district_id else None
     if district is None:
         abort(404)
-    data = matrix_service.build(
-        district_id, area, phase, services.today(), partner_id=request.args.get("partner", type=int)
-    )
-    rows = matrix_service.table(data)
+
+    def compute() -> bytes:
+        data = matrix_service.build(
+            district_id,
+            area,
+            phase,
+            services.today(),
+            partner_id=request.args.get("partner", type=int),
+        )
+        rows = matrix_service.table(data)
+        if fmt == "csv":
+            return matrix_service.to_csv(rows)
+        return matrix_service.to_xlsx(rows, _("Decisions"))
+
+    body = cached(request_key(), compute)
     name = f"beschluesse-{district.ags or district.id}-{services.today().isoformat()}"
     if fmt == "csv":
-        body, mimetype = matrix_service.to_csv(rows), "text/csv; charset=utf-8"
+        mimetype = "text/csv; charset=utf-8"
     else:
-        body = matrix_service.to_xlsx(rows, _("Decisions"))
         mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     return Response(
         body,

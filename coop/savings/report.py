@@ -37,10 +37,11 @@ from . import model as m
 from . import services
 
 
-def districts() -> list[Body]:
-    return list(
-        db.session.scalars(select(Body).where(Body.kind == BodyKind.DISTRICT).order_by(Body.name))
-    )
+def districts() -> list:
+    """Districts (id and name) for the filter."""
+    return db.session.execute(
+        select(Body.id, Body.name).where(Body.kind == BodyKind.DISTRICT).order_by(Body.name)
+    ).all()
 
 
 def _initiatives(district_id: int | None, ids: list[int] | None) -> list[Initiative]:

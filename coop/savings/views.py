@@ -24,6 +24,7 @@ from sqlalchemy.orm import selectinload
 
 from ..audit import audit_entries
 from ..auth import permissions
+from ..cache import cached, render_cached, request_key
 from ..errors import ServiceError
 from ..extensions import db
 from ..forms import apply_errors, form_version
@@ -285,6 +286,18 @@ def body(body_id: int):
     town = db.session.get(Body, body_id)
     if town is None:
         abort(404)
+    if request.args.get("format") == "csv":
+        return _csv(_town_chart(town)[1], f"einsparung-{town.ags or town.id}.csv")
+    return render_cached(
+        request_key(),
+        "savings/body.html",
+        lambda: dict(zip(("rows", "town_chart"), _town_chart(town), strict=True), body=town),
+    )
+
+
+def _town_chart(town: Body):
+    """Each initiative of the town with its primary estimate's result, and the chart."""
+    body_id = town.id
     stmt = (
         select(Initiative)
         .join(Participant, Participant.initiative_id == Initiative.id)
@@ -310,10 +323,7 @@ def body(body_id: int):
         for ini, _m, outcome, partner in rows
         if partner is not None
     ]
-    chart = present.body_chart(town.name, per_initiative)
-    if request.args.get("format") == "csv":
-        return _csv(chart, f"einsparung-{town.ags or town.id}.csv")
-    return render_template("savings/body.html", body=town, rows=rows, town_chart=chart)
+    return rows, present.body_chart(town.name, per_initiative)
 
 
 # --- dashboard and report --------------------------------------------------------------------
@@ -336,48 +346,60 @@ def dashboard():
     if not permissions.can_view_dashboard(current_user):
         abort(403)
     district = _district()
-    data = report.district_data(district.id) if district else None
-    charts = present.dashboard_charts(**data.chart_inputs()) if data else []
-    if data and request.args.get("chart"):
+    if district and request.args.get("chart"):
+        data = report.district_data(district.id)
+        charts = present.dashboard_charts(**data.chart_inputs())
         chart = present.chart_by_id(charts, request.args["chart"])
         if chart is None:
             abort(404)
         return _csv(chart, f"dashboard-{district.ags or district.id}-{chart.id}.csv")
-    return render_template(
-        "savings/dashboard.html",
-        district=district,
-        districts=report.districts(),
-        data=data,
-        charts=charts,
-    )
+
+    def context():
+        data = report.district_data(district.id) if district else None
+        return {
+            "district": district,
+            "districts": report.districts(),
+            "data": data,
+            "charts": present.dashboard_charts(**data.chart_inputs()) if data else [],
+        }
+
+    return render_cached(request_key(), "savings/dashboard.html", context)
 
 
-def _report_data():
+def _report_html(as_pdf: bool) -> str:
+    """The report as HTML (the page has no personal frame, so all of it is cached)."""
     district = _district()
     ids = request.args.getlist("initiative", type=int)
     if district is None and not ids:
         abort(404)
-    return district, report.report_data(district.id if district else None, ids or None)
+
+    def compute() -> bytes:
+        data = report.report_data(district.id if district else None, ids or None)
+        html = render_template("savings/report.html", district=district, data=data, as_pdf=as_pdf)
+        return html.encode()
+
+    return cached(request_key("html", as_pdf), compute).decode()
 
 
 @bp.route("/report/")
 @login_required
 def report_page():
     """The report for the mayors' conference, laid out for print (A4)."""
-    district, data = _report_data()
-    return render_template("savings/report.html", district=district, data=data, as_pdf=False)
+    return _report_html(as_pdf=False)
 
 
 @bp.route("/report.pdf")
 @login_required
 def report_pdf():
+    """The report as an A4 PDF (cached like the page: computed once per change of the data)."""
     from ..funding.pdf import html_to_pdf
 
-    district, data = _report_data()
-    html = render_template("savings/report.html", district=district, data=data, as_pdf=True)
+    def compute() -> bytes:
+        return html_to_pdf(_report_html(as_pdf=True))
+
     name = f"bericht-buergermeisterkonferenz-{initiatives.today().isoformat()}.pdf"
     return Response(
-        html_to_pdf(html),
+        cached(request_key("pdf"), compute),
         mimetype="application/pdf",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )

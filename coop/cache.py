@@ -1,0 +1,146 @@
+"""Results of expensive reads (dashboard, report, its PDF, a town's savings, matrix exports),
+kept in the database and valid for one generation of the data and one day.
+
+Every transaction that changes a record bumps the one generation counter (`data_generation`) in
+the same transaction, so the bump becomes visible exactly when the change does, to every app
+instance sharing the database. A cached result is used only if it was computed at the current
+generation on the current day; otherwise it is computed again and stored. Nothing can be served
+stale after a write through another instance, and no process-local state is involved.
+
+A reader that sees generation N and then data newer than N stores a result under N that the
+next reader ignores (the generation has moved on): the race only ever costs a recomputation.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import date, datetime
+
+from flask import render_template
+from sqlalchemy import Date, Integer, LargeBinary, String, event, select, update
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from .extensions import db
+from .models.base import UtcDateTime, utcnow
+
+
+class DataGeneration(db.Model):
+    """One row: how many committed transactions have changed data."""
+
+    __tablename__ = "data_generation"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    value: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class CachedResult(db.Model):
+    """A computed answer (HTML, PDF, XLSX or JSON bytes) and the generation and day it is for."""
+
+    __tablename__ = "cached_results"
+
+    key: Mapped[str] = mapped_column(String(500), primary_key=True)
+    generation: Mapped[int] = mapped_column(Integer)
+    day: Mapped[date] = mapped_column(Date)
+    value: Mapped[bytes] = mapped_column(LargeBinary)
+    computed_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+
+# Records whose changes do not change what people read (bookkeeping of jobs and of this cache).
+_IGNORED = {"cached_results", "data_generation", "reminders_sent", "scheduler_runs", "api_tokens"}
+_BUMPED = "coop_generation_bumped"
+
+
+@event.listens_for(Session, "after_flush")
+def _bump_generation(session: Session, _context) -> None:
+    if session.info.get(_BUMPED):
+        return
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        table = getattr(obj, "__tablename__", None)
+        if table and table not in _IGNORED:
+            if obj in session.dirty and not session.is_modified(obj):
+                continue
+            session.connection().execute(
+                update(DataGeneration.__table__)
+                .where(DataGeneration.__table__.c.id == 1)
+                .values(value=DataGeneration.__table__.c.value + 1)
+            )
+            session.info[_BUMPED] = True
+            return
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_bump(session: Session, transaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(_BUMPED, None)
+
+
+def generation() -> int:
+    return db.session.scalar(select(DataGeneration.value).where(DataGeneration.id == 1)) or 0
+
+
+def cached(key: str, compute: Callable[[], bytes], today: date | None = None) -> bytes:
+    """The stored result for `key` if it belongs to the current generation and day, else
+    `compute()`, stored (in its own short transaction) for the next reader."""
+    day = today or date.today()
+    current = generation()
+    hit = db.session.scalar(
+        select(CachedResult.value).where(
+            CachedResult.key == key, CachedResult.generation == current, CachedResult.day == day
+        )
+    )
+    if hit is not None:
+        return hit
+    value = compute()
+    table = CachedResult.__table__
+    values = {
+        "key": key,
+        "generation": current,
+        "day": day,
+        "value": value,
+        "computed_at": utcnow(),
+    }
+    with db.engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        stmt = insert(table).values(**values)
+        connection.execute(
+            stmt.on_conflict_do_update(
+                index_elements=[table.c.key],
+                set_={k: stmt.excluded[k] for k in ("generation", "day", "value", "computed_at")},
+            )
+        )
+    return value
+
+
+SEPARATOR = "\x1e"  # between the blocks of `_blocks.html`
+
+
+def render_cached(key: str, template: str, context: Callable[[], dict]) -> str:
+    """A page whose title, content and scripts are cached while the frame (menu, the
+    signed-in person, the language switch) is rendered per request. The template extends
+    `base_template`; `context` gives its values and is called only when the cache misses."""
+
+    def compute() -> bytes:
+        html = render_template(template, base_template="_blocks.html", **context())
+        title, content, scripts = html.split(SEPARATOR)
+        return json.dumps({"title": title, "content": content, "scripts": scripts}).encode()
+
+    blocks = json.loads(cached(key, compute))
+    return render_template("_cached.html", blocks=blocks)
+
+
+def request_key(*parts) -> str:
+    """A cache key for this request: path, sorted query, language and the reader's scope."""
+    from flask import request
+    from flask_babel import get_locale
+    from flask_login import current_user
+
+    query = "&".join(f"{k}={v}" for k, v in sorted(request.args.items(multi=True)))
+    if current_user.is_authenticated:
+        scope = f"{current_user.role}:{current_user.body_id or ''}"
+    else:
+        scope = "anonymous"
+    return "|".join(map(str, (request.path, query, get_locale(), scope, *parts)))[:500]
