@@ -30,7 +30,17 @@ static/vendor/kern/.version: package.json
 	cp node_modules/@kern-ux/native/LICENSE.md static/vendor/kern/
 	node -p "require('@kern-ux/native/package.json').version" > $@
 
-assets: static/vendor/kern/.version
+# Plotly comes from the installed package; every static file is stored compressed (gzip and
+# brotli) beside itself, so WhiteNoise sends it without compressing per request.
+static/vendor/plotly/plotly.min.js: $(VENV)/.installed
+	mkdir -p static/vendor/plotly
+	cp "$$($(BIN)/python -c 'import plotly, pathlib; print(pathlib.Path(plotly.__file__).parent / "package_data" / "plotly.min.js")')" $@
+
+static/.compressed: static/vendor/kern/.version static/vendor/plotly/plotly.min.js $(wildcard static/css/*.css static/js/*.js)
+	$(BIN)/python -m whitenoise.compress -q static >/dev/null
+	touch $@
+
+assets: static/vendor/kern/.version static/vendor/plotly/plotly.min.js static/.compressed
 
 translations:
 	$(BIN)/pybabel compile -d coop/translations >/dev/null

@@ -88,4 +88,33 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     from .cli import init_cli
 
     init_cli(app)
+    init_static(app)
     return app
+
+
+def init_static(app: Flask) -> None:
+    """Static files through WhiteNoise: the pre-compressed copies (brotli, gzip) that
+    `make assets` writes, cached for a year; every URL carries a hash of the file's content,
+    so a changed file gets a new URL."""
+    import hashlib
+
+    from whitenoise import WhiteNoise
+
+    root = Path(app.static_folder)
+    app.wsgi_app = WhiteNoise(
+        app.wsgi_app, root=str(root), prefix="static/", max_age=365 * 24 * 3600
+    )
+    hashes: dict[str, str] = {}  # files do not change while the process runs
+
+    @app.url_defaults
+    def _version_static(endpoint: str, values: dict) -> None:
+        if endpoint != "static" or "v" in values:
+            return
+        name = values.get("filename", "")
+        if name not in hashes:
+            try:
+                hashes[name] = hashlib.sha256((root / name).read_bytes()).hexdigest()[:12]
+            except OSError:
+                hashes[name] = ""
+        if hashes[name]:
+            values["v"] = hashes[name]

@@ -110,7 +110,7 @@ def test_coordinator_enters_an_estimate_and_sees_results_with_charts(client, aut
     page = client.get(r.headers["Location"]).get_data(as_text=True)
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
     assert "Kapitalwert" in text and "Einsparquote" in text
-    assert page.count("data-figure=") == 3 and "/vendor/plotly.min.js" in page
+    assert page.count("data-figure=") == 3 and "/static/vendor/plotly/plotly.min.js?v=" in page
     assert "Daten als Tabelle" in text and "Daten als CSV" in text
     # E11: 78,55 € × 1.561 = 122.616,55 €; today 122.616,55 + 12.500; jointly 1,5 × 122.616,55
     assert "122.616,55\xa0€" in page
