@@ -84,36 +84,61 @@ def prepare_database(url: str, scale: str, env: dict) -> None:
             print("  " + line)
 
 
-def ids(url: str) -> dict:
+def ids(url: str | None = None, connection=None) -> dict:
     """The records the endpoints name: the largest district, one of its initiatives, …"""
     from sqlalchemy import create_engine, text
 
-    engine = create_engine(url)
-    with engine.connect() as c:
+    engine = create_engine(url) if connection is None else None
+    with engine.connect() if engine else _same(connection) as c:
 
         def one(sql):
             return c.execute(text(sql)).scalar()
 
-        district = one("SELECT id FROM bodies WHERE ags = '07232000'")
+        # the district with the most initiatives (Bitburg-Prüm at national scale)
+        district = one(
+            "SELECT district_id FROM initiative_districts GROUP BY district_id "
+            "ORDER BY count(*) DESC, district_id LIMIT 1"
+        )
         out = {
             "district": district,
+            # a public initiative of the district with a grant, an estimate and resolutions
             "initiative": one(
                 "SELECT i.id FROM initiatives i JOIN initiative_districts d "
                 f"ON d.initiative_id = i.id AND d.district_id = {district} "
-                "WHERE i.public ORDER BY i.id LIMIT 1"
+                "WHERE i.public AND EXISTS (SELECT 1 FROM grants g WHERE g.initiative_id = i.id) "
+                "AND EXISTS (SELECT 1 FROM cost_models m WHERE m.initiative_id = i.id) "
+                "AND EXISTS (SELECT 1 FROM resolutions r WHERE r.initiative_id = i.id) "
+                "ORDER BY i.id LIMIT 1"
             ),
             "body": one(
                 "SELECT p.body_id FROM initiative_participants p JOIN initiatives i "
                 "ON i.id = p.initiative_id WHERE i.public GROUP BY p.body_id "
                 "ORDER BY count(*) DESC, p.body_id LIMIT 1"
             ),
-            "grant": one("SELECT id FROM grants ORDER BY id LIMIT 1"),
+            "grant": one(
+                "SELECT id FROM grants g WHERE EXISTS (SELECT 1 FROM grant_tranches t "
+                "WHERE t.grant_id = g.id) ORDER BY id LIMIT 1"
+            ),
             "program": one("SELECT id FROM funding_programs ORDER BY id LIMIT 1"),
             "resolution": one("SELECT id FROM resolutions WHERE public ORDER BY id LIMIT 1"),
         }
         out["saved_initiative"] = one("SELECT initiative_id FROM cost_models ORDER BY id LIMIT 1")
-    engine.dispose()
+    if engine:
+        engine.dispose()
     return out
+
+
+class _same:
+    """A connection used as a context manager without closing it."""
+
+    def __init__(self, connection):
+        self.connection = connection
+
+    def __enter__(self):
+        return self.connection
+
+    def __exit__(self, *exc):
+        return False
 
 
 def endpoints(i: dict) -> list[Endpoint]:

@@ -2,11 +2,12 @@
 
 from flask import g, request
 from flask_babel import gettext as _
+from sqlalchemy.orm import selectinload
 
 from ..auth import permissions
 from ..extensions import db
 from ..funding import services
-from ..models import FundingProgram, GrantStatus
+from ..models import FundingProgram, Grant, GrantDocument, GrantStatus
 from . import bp
 from .auth import ApiAbort, expected_version, page_of, parse_json, query_int, reject_nulls
 from .schemas import (
@@ -100,7 +101,7 @@ def list_grants():
         status=_status_arg(),
         program_id=query_int("program_id"),
         initiative_id=query_int("initiative_id"),
-    )
+    ).options(selectinload(Grant.documents).joinedload(GrantDocument.document))
     return page_of(stmt, grant_out)
 
 

@@ -381,7 +381,13 @@ def _resolutions(rng, scale, initiatives, names) -> int:
 
 
 def _programs() -> list[FundingProgram]:
-    nrw = FundingProgram(**presets.preset_values(presets.NRW_IKZ))
+    # an application deadline in three weeks, as in the demo (reminders about it are due)
+    nrw = FundingProgram(
+        **{
+            **presets.preset_values(presets.NRW_IKZ),
+            "application_until": date.today() + timedelta(21),
+        }
+    )
     hessen = FundingProgram(
         name="Hessen: Interkommunale Zusammenarbeit",
         provider="Hessisches Ministerium des Innern",

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, time
 
 from flask import url_for
-from sqlalchemy import exists, or_, select
+from sqlalchemy import exists, select, union
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
@@ -99,16 +99,11 @@ def resolution_options():
 def published_bodies():
     """Bodies that take part in a public initiative or decided in public about one."""
     public = select(Initiative.id).where(Initiative.public.is_(True))
-    return select(Body).where(
-        or_(
-            exists().where(Participant.body_id == Body.id, Participant.initiative_id.in_(public)),
-            exists(
-                public_resolutions()
-                .with_only_columns(Resolution.id)
-                .where(Resolution.body_id == Body.id)
-            ),
-        )
+    ids = union(
+        select(Participant.body_id).where(Participant.initiative_id.in_(public)),
+        public_resolutions().with_only_columns(Resolution.body_id),
     )
+    return select(Body).where(Body.id.in_(ids))
 
 
 def load_body(body_id: int) -> Body | None:
@@ -205,7 +200,11 @@ def body(b: Body) -> dict:
 
 def organization(cat: Catalog, key: str) -> dict:
     rs = cat.by_org[key]
-    first = rs[0]
+    return organization_of(rs[0], key, _times(rs))
+
+
+def organization_of(first: Resolution, key: str, times: dict) -> dict:
+    """An organ as an Organization: from its first resolution and its times."""
     return {
         "id": _u("oparl.organization", key=key),
         "type": type_of("Organization"),
@@ -215,7 +214,7 @@ def organization(cat: Catalog, key: str) -> dict:
         "organizationType": "Gremium",
         "classification": "Rat" if first.authoritative else "Ausschuss",
         "meeting": _u("oparl.organization_meetings", key=key),
-        **_times(rs),
+        **times,
     }
 
 

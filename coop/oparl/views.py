@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from flask import Blueprint, abort, jsonify, request, url_for
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from ..extensions import db
 from ..models import Body, Resolution
@@ -42,22 +42,6 @@ def _when(name: str) -> datetime | None:
 
 def _filters() -> dict[str, datetime | None]:
     return {name: _when(name) for name in FILTERS}
-
-
-def _keep(obj: dict, f: dict) -> bool:
-    def at(key):
-        return datetime.fromisoformat(obj[key]) if obj.get(key) else None
-
-    created, modified = at("created"), at("modified")
-    if f["created_since"] and (created is None or created < f["created_since"]):
-        return False
-    if f["created_until"] and (created is None or created > f["created_until"]):
-        return False
-    if f["modified_since"] and (modified is None or modified < f["modified_since"]):
-        return False
-    if f["modified_until"] and (modified is None or modified > f["modified_until"]):
-        return False
-    return True
 
 
 def _page_number() -> int:
@@ -186,16 +170,6 @@ def body(body_id: int):
     return _answer(s.body(found), [])
 
 
-def _grouped(cat: s.Catalog, kind: str, body_id: int) -> list[dict]:
-    if kind == "organization":
-        return [s.organization(cat, k) for k in cat.of_body(cat.by_org, body_id)]
-    if kind == "meeting":
-        return [s.meeting(cat, k) for k in cat.of_body(cat.by_meeting, body_id)]
-    if kind == "paper":
-        return [s.paper(cat, k) for k in cat.of_body(cat.by_paper, body_id)]
-    return []  # persons: coop keeps none
-
-
 def _deleted(kind: str, body_id: int, since: datetime) -> list[dict]:
     """Tombstones of deleted resolutions' consultations and agenda items."""
     if kind not in ("consultation", "agendaItem"):
@@ -240,9 +214,74 @@ def body_list(body_id: int, kind: str):
         return _sql_page(
             stmt, (Resolution.id,), "oparl.body_list", render, extra, body_id=body_id, kind=kind
         )
-    cat = s.load_catalog(body_id)
-    items = [o for o in _grouped(cat, kind, body_id) if _keep(o, f)]
-    return _page(items, "oparl.body_list", body_id=body_id, kind=kind)
+    if kind == "person":
+        return _page([], "oparl.body_list", body_id=body_id, kind=kind)  # coop keeps none
+    return _grouped_page(body_id, kind, f, None, "oparl.body_list", body_id=body_id, kind=kind)
+
+
+def _grouped_page(owner: int, grouping: str, f: dict, organ: str | None, endpoint: str, **values):
+    """A page of organizations, meetings or papers of one body, grouped in the database: a
+    count, one query for the page's groups and one for their resolutions."""
+    R = Resolution
+    base = s.public_resolutions().where(R.body_id == owner)
+    if organ is not None:
+        base = base.where(R.organ == organ)
+    if grouping == "organization":
+        cols = (R.organ,)
+    elif grouping == "meeting":
+        cols = (R.organ, R.session_date)
+    else:  # a paper: one reference of the body, or a resolution without reference
+        cols = (func.coalesce(R.reference, ""), case((R.reference.is_(None), R.id), else_=0))
+    created, modified = func.min(R.created_at), func.max(R.modified_at)
+    groups = base.with_only_columns(*cols, func.min(R.id), created, modified).group_by(*cols)
+    for name, column, op in (
+        ("created_since", created, "ge"),
+        ("created_until", created, "le"),
+        ("modified_since", modified, "ge"),
+        ("modified_until", modified, "le"),
+    ):
+        if f[name]:
+            groups = groups.having(column >= f[name] if op == "ge" else column <= f[name])
+    page = _page_number()
+    total = db.session.scalar(select(func.count()).select_from(groups.subquery())) or 0
+    rows = db.session.execute(
+        groups.order_by(func.min(R.id)).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
+    ).all()
+    firsts = {
+        r.id: r
+        for r in db.session.scalars(
+            select(R).where(R.id.in_([row[-3] for row in rows])).options(*s.resolution_options())
+        )
+    }
+    if grouping == "organization":
+        items = [
+            s.organization_of(
+                firsts[row[-3]],
+                s.org_key(owner, row[0]),
+                {"created": s.stamp(row[-2]), "modified": s.stamp(row[-1])},
+            )
+            for row in rows
+        ]
+        return _list(items, total, page, endpoint, **values)
+    if grouping == "meeting":
+        wanted = R.organ.in_({row[0] for row in rows}) & R.session_date.in_(
+            {row[1] for row in rows}
+        )
+    else:
+        wanted = R.reference.in_({row[0] for row in rows if row[0]}) | R.id.in_(
+            {row[1] for row in rows if row[1]}
+        )
+    resolutions = db.session.scalars(
+        base.where(wanted).options(*s.resolution_options()).order_by(R.session_date, R.id)
+    ).all()
+    cat = s.Catalog({}, list(resolutions))
+    if grouping == "meeting":
+        keys = [s.meeting_key(owner, row[0], row[1]) for row in rows]
+        items = [s.meeting(cat, k) for k in keys]
+    else:
+        keys = [s.paper_key(firsts[row[-3]]) for row in rows]
+        items = [s.paper(cat, k) for k in keys]
+    return _list(items, total, page, endpoint, **values)
 
 
 def _body_of(key: str) -> int:
@@ -266,12 +305,24 @@ def organization(key: str):
 
 @bp.get("/organization/<key>/meetings")
 def organization_meetings(key: str):
-    cat = s.load_catalog(_body_of(key))
-    _get(cat.by_org, key)
-    f = _filters()
-    keys = sorted(k for k in cat.by_meeting if k.startswith(key + "-"))
-    items = [o for o in (s.meeting(cat, k) for k in keys) if _keep(o, f)]
-    return _page(items, "oparl.organization_meetings", key=key)
+    body_id = _body_of(key)
+    organs = _organs_of(body_id, key)
+    if not organs:
+        abort(404)
+    return _grouped_page(
+        body_id, "meeting", _filters(), organs[0], "oparl.organization_meetings", key=key
+    )
+
+
+def _organs_of(body_id: int, key: str) -> list[str]:
+    """The organ whose key is `key` (keys hash the organ's name)."""
+    organs = db.session.scalars(
+        s.public_resolutions()
+        .with_only_columns(Resolution.organ)
+        .where(Resolution.body_id == body_id)
+        .distinct()
+    ).all()
+    return [o for o in organs if s.org_key(body_id, o) == key]
 
 
 @bp.get("/meeting/<key>")

@@ -13,7 +13,7 @@ from .. import validation as v
 from ..auth import permissions
 from ..errors import PermissionDenied, ValidationError, check_version
 from ..extensions import db
-from ..models import Document, Initiative, Outcome, Resolution, ResolutionKind, User
+from ..models import Document, Initiative, Outcome, Participant, Resolution, ResolutionKind, User
 
 FIELDS = (
     "body_id",
@@ -168,7 +168,10 @@ def load_resolution(resolution_id: int) -> Resolution | None:
         .where(Resolution.id == resolution_id)
         .options(
             joinedload(Resolution.body),
-            joinedload(Resolution.initiative),
+            # the permission check looks at every participant's district
+            joinedload(Resolution.initiative)
+            .selectinload(Initiative.participants)
+            .joinedload(Participant.body),
             joinedload(Resolution.document),
         )
     )
