@@ -46,9 +46,21 @@ class CachedResult(db.Model):
     computed_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
-# Records whose changes do not change what people read (bookkeeping of jobs and of this cache).
-_IGNORED = {"cached_results", "data_generation", "reminders_sent", "scheduler_runs", "api_tokens"}
+# Records whose changes do not change what people read (this cache, a token's last use).
+_IGNORED = {"cached_results", "data_generation", "api_tokens"}
 _BUMPED = "coop_generation_bumped"
+
+
+def touch(session: Session) -> None:
+    """Mark the data changed in this transaction (for bulk statements that bypass the flush)."""
+    if session.info.get(_BUMPED):
+        return
+    session.connection().execute(
+        update(DataGeneration.__table__)
+        .where(DataGeneration.__table__.c.id == 1)
+        .values(value=DataGeneration.__table__.c.value + 1)
+    )
+    session.info[_BUMPED] = True
 
 
 @event.listens_for(Session, "after_flush")
@@ -60,12 +72,7 @@ def _bump_generation(session: Session, _context) -> None:
         if table and table not in _IGNORED:
             if obj in session.dirty and not session.is_modified(obj):
                 continue
-            session.connection().execute(
-                update(DataGeneration.__table__)
-                .where(DataGeneration.__table__.c.id == 1)
-                .values(value=DataGeneration.__table__.c.value + 1)
-            )
-            session.info[_BUMPED] = True
+            touch(session)
             return
 
 

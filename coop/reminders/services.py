@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..auth import permissions
+from ..cache import touch
 from ..extensions import db
 from ..funding import check as fc
 from ..initiatives import services as initiatives
@@ -271,6 +272,7 @@ def _release(delivery: Delivery) -> None:
             ReminderSent.key.in_([r.key for r in delivery.reminders]),
         )
     )
+    touch(db.session)  # the reminder counts as unsent again on every page
     db.session.commit()
 
 

@@ -19,6 +19,7 @@ from sqlalchemy import select
 
 from ..auth import permissions
 from ..auth.forms import ChangePasswordForm
+from ..cache import render_cached, request_key
 from ..extensions import db
 from ..initiatives import services as initiatives
 from ..models import SchedulerRun
@@ -35,21 +36,26 @@ def index():
         abort(403)
     all_people = permissions.sees_all_reminders(current_user)
     today = initiatives.today()
-    deliveries = services.plan(
-        today, only_user=None if all_people else current_user, include_sent=True
-    )
-    runs = db.session.scalars(
-        select(SchedulerRun).order_by(SchedulerRun.started_at.desc()).limit(10)
-    ).all()
-    return render_template(
-        "reminders/index.html",
-        deliveries=deliveries,
-        sent=services.sent_log(None if all_people else current_user),
-        runs=runs,
-        today=today,
-        all_people=all_people,
-        mail_configured=bool(current_app.config.get("MAIL_SERVER")),
-    )
+    user = current_user._get_current_object()
+
+    def context() -> dict:
+        # every reminder due in the whole Land for a funding officer: computed once per change
+        # of the data (sending one is a change) and day, not per view
+        return {
+            "deliveries": services.plan(
+                today, only_user=None if all_people else user, include_sent=True
+            ),
+            "sent": services.sent_log(None if all_people else user),
+            "runs": db.session.scalars(
+                select(SchedulerRun).order_by(SchedulerRun.started_at.desc()).limit(10)
+            ).all(),
+            "today": today,
+            "all_people": all_people,
+            "mail_configured": bool(current_app.config.get("MAIL_SERVER")),
+        }
+
+    key = request_key("all" if all_people else user.id)
+    return render_cached(key, "reminders/index.html", context)
 
 
 def _account(new_calendar_url=None, status=200):
