@@ -94,35 +94,42 @@ def ids(url: str | None = None, connection=None) -> dict:
         def one(sql):
             return c.execute(text(sql)).scalar()
 
-        # the district with the most initiatives (Bitburg-Prüm at national scale)
+        # the district with the most initiatives (Bitburg-Prüm at national scale) among those
+        # with a public initiative that has a grant, an estimate and resolutions
+        qualifying = (
+            "SELECT i.id FROM initiatives i WHERE i.public "
+            "AND EXISTS (SELECT 1 FROM grants g WHERE g.initiative_id = i.id) "
+            "AND EXISTS (SELECT 1 FROM cost_models m WHERE m.initiative_id = i.id) "
+            "AND EXISTS (SELECT 1 FROM resolutions r WHERE r.initiative_id = i.id)"
+        )
         district = one(
-            "SELECT district_id FROM initiative_districts GROUP BY district_id "
-            "ORDER BY count(*) DESC, district_id LIMIT 1"
+            "SELECT district_id FROM initiative_districts WHERE district_id IN "
+            f"(SELECT district_id FROM initiative_districts WHERE initiative_id IN ({qualifying})) "
+            "GROUP BY district_id ORDER BY count(*) DESC, district_id LIMIT 1"
         )
         out = {
             "district": district,
             # a public initiative of the district with a grant, an estimate and resolutions
             "initiative": one(
-                "SELECT i.id FROM initiatives i JOIN initiative_districts d "
-                f"ON d.initiative_id = i.id AND d.district_id = {district} "
-                "WHERE i.public AND EXISTS (SELECT 1 FROM grants g WHERE g.initiative_id = i.id) "
-                "AND EXISTS (SELECT 1 FROM cost_models m WHERE m.initiative_id = i.id) "
-                "AND EXISTS (SELECT 1 FROM resolutions r WHERE r.initiative_id = i.id) "
-                "ORDER BY i.id LIMIT 1"
+                f"SELECT initiative_id FROM initiative_districts WHERE district_id = {district} "
+                f"AND initiative_id IN ({qualifying}) ORDER BY initiative_id LIMIT 1"
             ),
-            "body": one(
-                "SELECT p.body_id FROM initiative_participants p JOIN initiatives i "
-                "ON i.id = p.initiative_id WHERE i.public GROUP BY p.body_id "
-                "ORDER BY count(*) DESC, p.body_id LIMIT 1"
-            ),
-            "grant": one(
-                "SELECT id FROM grants g WHERE EXISTS (SELECT 1 FROM grant_tranches t "
-                "WHERE t.grant_id = g.id) ORDER BY id LIMIT 1"
-            ),
+            "body": None,
+            "grant": None,
             "program": one("SELECT id FROM funding_programs ORDER BY id LIMIT 1"),
             "resolution": one("SELECT id FROM resolutions WHERE public ORDER BY id LIMIT 1"),
         }
-        out["saved_initiative"] = one("SELECT initiative_id FROM cost_models ORDER BY id LIMIT 1")
+        out["saved_initiative"] = out["initiative"]
+        # the partner of that initiative that takes part in the most public initiatives
+        out["body"] = one(
+            "SELECT p.body_id FROM initiative_participants p JOIN initiatives i "
+            "ON i.id = p.initiative_id WHERE i.public AND p.body_id IN (SELECT body_id FROM "
+            f"initiative_participants WHERE initiative_id = {out['initiative']}) "
+            "GROUP BY p.body_id ORDER BY count(*) DESC, p.body_id LIMIT 1"
+        )
+        out["grant"] = one(
+            f"SELECT id FROM grants WHERE initiative_id = {out['initiative']} ORDER BY id LIMIT 1"
+        )
     if engine:
         engine.dispose()
     return out

@@ -63,7 +63,9 @@ def index():
 def detail(body_id: int):
     """One body: its data, parent, members, accounts and (for coordinators) the audit trail."""
     body = db.session.scalar(
-        select(Body).where(Body.id == body_id).options(selectinload(Body.members))
+        select(Body)
+        .where(Body.id == body_id)
+        .options(selectinload(Body.members), joinedload(Body.parent))
     )
     if body is None:
         abort(404)
