@@ -4,7 +4,6 @@ and nothing is requested from another host."""
 from __future__ import annotations
 
 import os
-import shutil
 import threading
 
 import pytest
@@ -41,20 +40,6 @@ def live(sqlite_app):
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}", seed
     server.shutdown()
-
-
-@pytest.fixture
-def browser():
-    if not (shutil.which(CHROMIUM) or os.path.exists(CHROMIUM)):
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail("Chromium is required under CI=true", pytrace=False)
-        pytest.skip("Chromium not installed")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture
