@@ -20,7 +20,6 @@ import os
 import re
 import shutil
 import signal
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -80,8 +79,39 @@ def prepare_database(url: str, scale: str, env: dict) -> None:
     out = flask(env, "bench", "seed", "--scale", scale)
     print(f"seed {scale}: {time.perf_counter() - started:.0f} s")
     for line in out.splitlines():
-        if line.startswith(("bodies", "initiatives", "largest", "resolutions", "grants")):
+        if line.startswith(("bodies", "initiatives", "largest", "resolutions", "grants", "sec")):
             print("  " + line)
+
+
+def import_time(national_url: str, env: dict) -> None:
+    """The whole GV100AD directory into an empty PostgreSQL database, twice (the second run
+    changes nothing), each in one transaction as the command runs it."""
+    import psycopg
+
+    from coop.demo.scale import directory_file
+
+    base = national_url.rsplit("/", 1)[0]
+    plain = base.replace("postgresql+psycopg://", "postgresql://") + "/postgres"
+    with psycopg.connect(plain, autocommit=True) as c:
+        c.execute("DROP DATABASE IF EXISTS bench_import")
+        c.execute("CREATE DATABASE bench_import")
+    path = directory_file()
+    if path.suffix == ".gz":
+        import gzip
+
+        unpacked = Path(tempfile.mkdtemp()) / path.stem
+        unpacked.write_bytes(gzip.decompress(path.read_bytes()))
+        path = unpacked
+    env = {**env, "DATABASE_URL": base + "/bench_import"}
+    flask(env, "db", "upgrade")
+    for run_name in ("first", "second"):
+        started = time.perf_counter()
+        out = flask(env, "bodies", "import-gv100ad", str(path))
+        wall = time.perf_counter() - started
+        print(
+            f"GV100AD import on PostgreSQL, {run_name} run: {wall:.1f} s wall, "
+            f"{out.strip().splitlines()[-1]}"
+        )
 
 
 def ids(url: str | None = None, connection=None) -> dict:
@@ -332,6 +362,7 @@ def main() -> None:
         args.district_url = args.district_url or base.rsplit("/", 1)[0] + "/district"
         prepare_database(args.district_url, "district", env)
         prepare_database(args.database_url, "national", env)
+    import_time(args.database_url, env)
     processes = []
     try:
         run(args, env, processes)
@@ -375,10 +406,16 @@ def run(args, env: dict, processes: list) -> None:
             headers["Cookie"] = cookie
         if e.auth == "token":
             headers["Authorization"] = f"Bearer {token}"
-        response = requests.get(base + e.path, headers=headers, timeout=60)
         times = []
+        if e.kind == "file" or e.label.startswith(("dashboard", "report")):
+            # the first answer after a change computes it (cold); later ones are cached
+            _touch(args.database_url)
+            started = time.perf_counter()
+            requests.get(base + e.path, headers=headers, timeout=60)
+            times.append(time.perf_counter() - started)
+        response = requests.get(base + e.path, headers=headers, timeout=60)
         if e.kind == "file":
-            for _ in range(3):
+            for _ in range(2):
                 started = time.perf_counter()
                 requests.get(base + e.path, headers=headers, timeout=60)
                 times.append(time.perf_counter() - started)
@@ -390,6 +427,16 @@ def run(args, env: dict, processes: list) -> None:
         _print_row(rows[-1])
     print()
     print(table(rows))
+
+
+def _touch(url: str) -> None:
+    """Count one change of the data, as any write does (cached results are then recomputed)."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    with engine.begin() as c:
+        c.execute(text("UPDATE data_generation SET value = value + 1 WHERE id = 1"))
+    engine.dispose()
 
 
 def _login_form(browser, base: str, email: str) -> dict:
@@ -410,7 +457,7 @@ def _verdict(e: Endpoint, response, got: Measured, bare: Measured, small, large,
         problems.append("errors")
     if e.kind == "file":
         limit = 2.0 if "PDF" in e.label else 1.0
-        if statistics.median(times) > limit:
+        if times[0] > limit:
             problems.append(f"> {limit:.0f} s")
     else:
         target = TARGET_PAGE if e.kind == "page" else TARGET_API
@@ -445,7 +492,7 @@ def table(rows) -> str:
         e, response, got, bare, small, large, times = row
         path = re.sub(r"/\d+", "/…", e.path).replace("district=", "district=…")
         path = re.sub(r"district=…\d+", "district=…", path)
-        extra = f" (single: {statistics.median(times):.2f} s)" if times else ""
+        extra = f" (after a change: {times[0]:.2f} s)" if times else ""
         lines.append(
             f"| {e.label}{extra} | `{path}` | {got.rps:.0f} | {bare.rps:.0f} | "
             f"{got.rps / bare.rps:.1%} | {got.p50_ms:.1f} | {got.p95_ms:.1f} | "

@@ -258,6 +258,19 @@ def oparl_sync(body_id, full):
         raise SystemExit(1)
 
 
+funding_cli = AppGroup("funding", help="Funding programmes and grants.")
+
+
+@funding_cli.command("refresh-checks")
+def refresh_checks():
+    """Compute the stored funding check of every grant whose inputs or day changed."""
+    from .funding import services
+
+    count = services.refresh_checks()
+    db.session.commit()
+    click.echo(f"{count} funding checks computed.")
+
+
 bench_cli = AppGroup("bench", help="Data and measurements at scale.")
 
 
@@ -284,6 +297,15 @@ def bench_seed(scale: str):
 
 
 def init_cli(app: Flask) -> None:
-    groups = (bodies_cli, users_cli, tokens_cli, demo_cli, reminders_cli, oparl_cli, bench_cli)
+    groups = (
+        bodies_cli,
+        users_cli,
+        tokens_cli,
+        demo_cli,
+        reminders_cli,
+        oparl_cli,
+        bench_cli,
+        funding_cli,
+    )
     for group in (*groups, run_scheduler):
         app.cli.add_command(group)

@@ -155,6 +155,24 @@ def oparl_sync() -> None:
         db.session.remove()
 
 
+def funding_checks() -> None:
+    """Right after midnight: the stored funding checks of the new day (their conditions depend
+    on the date), so the first funding page of the day need not compute thousands of them."""
+    from ..funding import services
+
+    app = _app or current_app._get_current_object()
+    with app.app_context():
+
+        def refresh() -> str:
+            count = services.refresh_checks()
+            db.session.commit()
+            return f"{count} funding checks computed"
+
+        summary = record_run("funding-checks", refresh)
+        log.info("funding checks: %s", summary)
+        db.session.remove()
+
+
 def run(app: Flask, *, run_now: bool = False, on_message: Callable[[str], None] = print) -> None:
     """Take the lock (waiting if need be), then run the scheduler until stopped."""
     from apscheduler.jobstores.memory import MemoryJobStore
@@ -200,6 +218,18 @@ def run(app: Flask, *, run_now: bool = False, on_message: Callable[[str], None] 
             replace_existing=True,
             coalesce=True,
             misfire_grace_time=6 * 3600,
+        )
+
+        scheduler.add_job(
+            "coop.reminders.scheduler:funding_checks",
+            "cron",
+            hour=0,
+            minute=5,
+            id="funding-checks",
+            name="Daily funding checks",
+            replace_existing=True,
+            coalesce=True,
+            misfire_grace_time=12 * 3600,
         )
 
         def check_lock() -> None:
