@@ -46,7 +46,9 @@ def _page(browser, base, width):
     page = context.new_page()
     problems: list[str] = []
     page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-    page.on("response", lambda r: problems.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+    page.on(
+        "response", lambda r: problems.append(f"{r.status} {r.url}") if r.status >= 400 else None
+    )
     page.on("pageerror", lambda e: problems.append(str(e)))
     page.goto("/login")
     page.fill("#email", "koordination@bench.example")
