@@ -307,11 +307,11 @@ def gunicorn(app: str, port: int, env: dict) -> subprocess.Popen:
     )
     import requests
 
-    for _ in range(100):
+    for _ in range(150):
         try:
-            requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
+            requests.get(f"http://127.0.0.1:{port}/healthz", timeout=5)
             return process
-        except requests.ConnectionError:
+        except requests.RequestException:
             time.sleep(0.2)
     raise RuntimeError(f"gunicorn for {app} did not start")
 
