@@ -16,8 +16,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time
 
-from flask import url_for
-from sqlalchemy import exists, select, union
+from flask import g, url_for
+from sqlalchemy import exists, select
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
@@ -54,8 +54,30 @@ def stamp(value: datetime | None) -> str | None:
     return value.isoformat(timespec="seconds")
 
 
+# Our own objects' addresses, built by formatting instead of url_for: a page of 100 papers
+# names about 2,000 URLs, and url_for costs more than the rest of building them.
+_PATHS = {
+    "oparl.system": "system",
+    "oparl.bodies": "bodies",
+    "oparl.body": "body/{body_id}",
+    "oparl.body_list": "body/{body_id}/{kind}",
+    "oparl.organization": "organization/{key}",
+    "oparl.organization_meetings": "organization/{key}/meetings",
+    "oparl.meeting": "meeting/{key}",
+    "oparl.paper": "paper/{key}",
+    "oparl.consultation": "consultation/{resolution_id}",
+    "oparl.agenda_item": "agendaitem/{resolution_id}",
+    "oparl.file": "file/{document_id}",
+}
+
+
 def _u(endpoint: str, **values) -> str:
-    return url_for(endpoint, _external=True, **values)
+    path = _PATHS.get(endpoint)
+    if path is None:
+        return url_for(endpoint, _external=True, **values)
+    if "coop_oparl_base" not in g:
+        g.coop_oparl_base = url_for("oparl.system", _external=True)[: -len("system")]
+    return g.coop_oparl_base + path.format(**values)
 
 
 @dataclass
@@ -97,13 +119,15 @@ def resolution_options():
 
 
 def published_bodies():
-    """Bodies that take part in a public initiative or decided in public about one."""
-    public = select(Initiative.id).where(Initiative.public.is_(True))
-    ids = union(
-        select(Participant.body_id).where(Participant.initiative_id.in_(public)),
-        public_resolutions().with_only_columns(Resolution.body_id),
+    """Bodies that take part in a public initiative (only participants decide: the
+    resolutions service refuses a resolution of any other body)."""
+    return select(Body).where(
+        exists().where(
+            Participant.body_id == Body.id,
+            Participant.initiative_id == Initiative.id,
+            Initiative.public.is_(True),
+        )
     )
-    return select(Body).where(Body.id.in_(ids))
 
 
 def load_body(body_id: int) -> Body | None:

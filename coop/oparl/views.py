@@ -5,11 +5,13 @@ and are carried in the links; with `modified_since`, deleted objects come back a
 
 from __future__ import annotations
 
+import hashlib
 from datetime import UTC, datetime
 
 from flask import Blueprint, abort, jsonify, request, url_for
 from sqlalchemy import case, func, select
 
+from ..cache import cached
 from ..extensions import db
 from ..models import Body, Resolution
 from . import server as s
@@ -114,6 +116,19 @@ def _sql_filters(stmt, created, modified, f: dict):
     return stmt
 
 
+def _count(stmt) -> int:
+    """How many rows `stmt` selects: counted once per change of the data (the count is the
+    costly part of a list page; the page itself reads only its own rows)."""
+
+    def compute() -> bytes:
+        n = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+        return str(n).encode()
+
+    sql = str(stmt.compile(compile_kwargs={"literal_binds": True}))
+    key = "oparl-count|" + hashlib.sha256(sql.encode()).hexdigest()
+    return int(cached(key, compute))
+
+
 def _agenda_items(rows: list) -> list[dict]:
     """Agenda items with their order in their meeting: one more query for the page's meetings."""
     if not rows:
@@ -138,8 +153,7 @@ def _sql_page(stmt, order, endpoint: str, render, extra: list[dict] = (), **valu
     """One page of a list read from the database: a count and one bounded query (the order's
     column is indexed), whatever the size of the catalogue."""
     page = _page_number()
-    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
-    total = (total or 0) + len(extra)
+    total = _count(stmt.order_by(None)) + len(extra)
     start = (page - 1) * PAGE_SIZE
     rows = db.session.scalars(stmt.order_by(*order).limit(PAGE_SIZE).offset(start)).unique().all()
     items = render(rows)
@@ -243,7 +257,7 @@ def _grouped_page(owner: int, grouping: str, f: dict, organ: str | None, endpoin
         if f[name]:
             groups = groups.having(column >= f[name] if op == "ge" else column <= f[name])
     page = _page_number()
-    total = db.session.scalar(select(func.count()).select_from(groups.subquery())) or 0
+    total = _count(groups)
     rows = db.session.execute(
         groups.order_by(func.min(R.id)).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
     ).all()
