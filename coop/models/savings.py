@@ -75,6 +75,7 @@ class CostModel(AuditedMixin, TimestampMixin, VersionedMixin, db.Model):
     """One savings estimate (scenario) of an initiative; the primary one counts for funding."""
 
     __tablename__ = "cost_models"
+    __audit_exclude__ = (*AuditedMixin.__audit_exclude__, "savings_rate", "rate_computed")
     __table_args__ = (
         CheckConstraint("horizon_years BETWEEN 1 AND 50", name="horizon_range"),
         CheckConstraint("discount_rate > -1", name="discount_above_minus_one"),
@@ -103,6 +104,10 @@ class CostModel(AuditedMixin, TimestampMixin, VersionedMixin, db.Model):
     allocation_key: Mapped[AllocationKey] = mapped_column(enum_column(AllocationKey))
     base_share: Mapped[Decimal | None] = mapped_column(Fraction)
     notes: Mapped[str | None] = mapped_column(Text)
+    # The structural savings rate as computed when the estimate was last saved (the funding
+    # check reads it for thousands of grants); `rate_computed` false: compute it when next read.
+    savings_rate: Mapped[Decimal | None] = mapped_column(Numeric(12, 8, asdecimal=True))
+    rate_computed: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
     initiative: Mapped[Initiative] = relationship()
     cost_rate_table: Mapped[CostRateTable] = relationship()

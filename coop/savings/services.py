@@ -11,8 +11,9 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from .. import validation as v
 from ..auth import permissions
@@ -273,15 +274,34 @@ def results(models: list[CostModel]) -> dict[int, Outcome]:
 
 
 def savings_rates(initiative_ids: list[int]) -> dict[int, Decimal]:
-    """The structural savings rate of each initiative's primary model (for the funding check)."""
-    primaries = primary_models(initiative_ids)
-    computed = results(list(primaries.values()))
-    return {
-        i: computed[model.id].result.savings_rate
-        for i, model in primaries.items()
-        if computed[model.id].result is not None
-        and computed[model.id].result.savings_rate is not None
-    }
+    """The structural savings rate of each initiative's primary model (for the funding check),
+    as stored when the model was saved: one light query. A model stored before the rate was
+    kept is computed once here and its rate stored."""
+    ids = list(initiative_ids)
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(CostModel.initiative_id, CostModel.savings_rate, CostModel.rate_computed).where(
+            CostModel.initiative_id.in_(ids), CostModel.is_primary.is_(True)
+        )
+    ).all()
+    out = {i: rate for i, rate, done in rows if done and rate is not None}
+    missing = [i for i, _rate, done in rows if not done]
+    if missing:
+        primaries = primary_models(missing)
+        computed = results(list(primaries.values()))
+        table = CostModel.__table__
+        for i, model in primaries.items():
+            result = computed[model.id].result
+            rate = result.savings_rate if result is not None else None
+            db.session.connection().execute(
+                update(table)
+                .where(table.c.id == model.id)
+                .values(savings_rate=rate, rate_computed=True)
+            )
+            if rate is not None:
+                out[i] = rate
+    return out
 
 
 # --- saving ----------------------------------------------------------------------------------
@@ -640,9 +660,19 @@ def save_model(
     # The model must compute (fixed shares add up, populations known …); else nothing is kept.
     model = load_model(model.id)
     try:
-        m.compute(model_input(model))
+        result = m.compute(model_input(model))
     except m.ModelError as exc:
         raise _invalid({exc.field: exc.message}) from None
+    # kept for the funding check of thousands of grants (the rate does not depend on funding);
+    # written beside the versioned update, so a save still counts as one version
+    table = CostModel.__table__
+    db.session.connection().execute(
+        update(table)
+        .where(table.c.id == model.id)
+        .values(savings_rate=result.savings_rate, rate_computed=True)
+    )
+    set_committed_value(model, "savings_rate", result.savings_rate)
+    set_committed_value(model, "rate_computed", True)
     return model
 
 
