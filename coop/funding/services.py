@@ -472,7 +472,9 @@ def grant_filter(
 
 def grant_query(*, sort: str = "-applied", **filters):
     """Grants with programme, initiative, partners and tranches loaded, filtered and sorted."""
-    stmt = select(Grant).join(Initiative, Initiative.id == Grant.initiative_id)
+    stmt = select(Grant)
+    if sort in ("initiative", "-initiative"):  # the join only where the order needs it
+        stmt = stmt.join(Initiative, Initiative.id == Grant.initiative_id)
     stmt = grant_filter(stmt.options(*_grant_options()), **filters)
     return stmt.order_by(*GRANT_SORTS.get(sort, GRANT_SORTS["-applied"]))
 

@@ -117,7 +117,7 @@ class Grant(AuditedMixin, TimestampMixin, VersionedMixin, db.Model):
     )
     status: Mapped[GrantStatus] = mapped_column(enum_column(GrantStatus), index=True)
     reference: Mapped[str | None] = mapped_column(String(100))  # file number (Aktenzeichen)
-    application_date: Mapped[date | None] = mapped_column(Date)
+    application_date: Mapped[date | None] = mapped_column(Date, index=True)
     eligible_costs: Mapped[Decimal | None] = mapped_column(Money)
     amount_requested: Mapped[Decimal | None] = mapped_column(Money)
     amount_granted: Mapped[Decimal | None] = mapped_column(Money)

@@ -90,8 +90,8 @@ def test_stored_checks_follow_their_inputs(client, auth, seed, grants):
         program = db.session.get(type(made[0].program), made[0].program_id)
         services.save_program(program, {"min_partners": 5}, actor=None)
         db.session.commit()
-    assert db.session.scalar(
-        select(Grant.id).where(Grant.checked_on.is_(None)).limit(1)
-    ) is not None
+    assert (
+        db.session.scalar(select(Grant.id).where(Grant.checked_on.is_(None)).limit(1)) is not None
+    )
     page = client.get("/funding/?open=1").get_data(as_text=True)
     assert "Förderungen (31)" in page  # four partners are fewer than five
