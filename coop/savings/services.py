@@ -11,7 +11,7 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -291,16 +291,29 @@ def savings_rates(initiative_ids: list[int]) -> dict[int, Decimal]:
         primaries = primary_models(missing)
         computed = results(list(primaries.values()))
         table = CostModel.__table__
+        rows = []
         for i, model in primaries.items():
             result = computed[model.id].result
             rate = result.savings_rate if result is not None else None
-            db.session.connection().execute(
-                update(table)
-                .where(table.c.id == model.id)
-                .values(savings_rate=rate, rate_computed=True)
-            )
+            rows.append({"b_id": model.id, "b_rate": rate})
             if rate is not None:
                 out[i] = rate
+        stmt = (
+            update(table)
+            .where(table.c.id == bindparam("b_id"))
+            .values(
+                savings_rate=bindparam("b_rate"),
+                rate_computed=True,
+                modified_at=table.c.modified_at,
+            )
+        )
+        if db.engine.dialect.name == "sqlite":
+            # one writer at a time: in the caller's transaction (kept if it commits)
+            db.session.connection().execute(stmt, rows)
+        else:
+            # in a transaction of its own, so a page that only reads stores them once
+            with db.engine.begin() as connection:
+                connection.execute(stmt, rows)
     return out
 
 
@@ -669,7 +682,9 @@ def save_model(
     db.session.connection().execute(
         update(table)
         .where(table.c.id == model.id)
-        .values(savings_rate=result.savings_rate, rate_computed=True)
+        .values(
+            savings_rate=result.savings_rate, rate_computed=True, modified_at=table.c.modified_at
+        )
     )
     set_committed_value(model, "savings_rate", result.savings_rate)
     set_committed_value(model, "rate_computed", True)
