@@ -261,13 +261,15 @@ def _grouped_page(owner: int, grouping: str, f: dict, organ: str | None, endpoin
     rows = db.session.execute(
         groups.order_by(func.min(R.id)).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
     ).all()
-    firsts = {
-        r.id: r
-        for r in db.session.scalars(
-            select(R).where(R.id.in_([row[-3] for row in rows])).options(*s.resolution_options())
-        )
-    }
     if grouping == "organization":
+        firsts = {
+            r.id: r
+            for r in db.session.scalars(
+                select(R)
+                .where(R.id.in_([row[-3] for row in rows]))
+                .options(*s.resolution_options())
+            )
+        }
         items = [
             s.organization_of(
                 firsts[row[-3]],
@@ -288,6 +290,7 @@ def _grouped_page(owner: int, grouping: str, f: dict, organ: str | None, endpoin
     resolutions = db.session.scalars(
         base.where(wanted).options(*s.resolution_options()).order_by(R.session_date, R.id)
     ).all()
+    firsts = {r.id: r for r in resolutions}
     cat = s.Catalog({}, list(resolutions))
     if grouping == "meeting":
         keys = [s.meeting_key(owner, row[0], row[1]) for row in rows]
