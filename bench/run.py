@@ -238,20 +238,23 @@ def endpoints(i: dict) -> list[Endpoint]:
 # --- queries per request, in-process ---------------------------------------------------------
 
 
-def query_counts(url: str, token_email: str) -> dict[str, tuple[int, int]]:
-    """(status, queries) per endpoint label, measured with the app's test client."""
-    os.environ["DATABASE_URL"] = url
-    from sqlalchemy import event
+def query_counts(
+    url: str, token_email: str, *, config: str = "development", cold: bool = False
+) -> dict[str, tuple[int, int, int | None]]:
+    """(status, queries, queries with the cache empty or None) per endpoint label, measured
+    with the app's test client after one request to warm it up."""
+    from sqlalchemy import event, text
 
     from coop import create_app
     from coop.extensions import db
 
-    app = create_app("development", SQLALCHEMY_DATABASE_URI=url, WTF_CSRF_ENABLED=False)
+    app = create_app(config, SQLALCHEMY_DATABASE_URI=url, WTF_CSRF_ENABLED=False)
     count = {"n": 0}
     with app.app_context():
         event.listen(db.engine, "before_cursor_execute", lambda *a: count.update(n=count["n"] + 1))
+        the_ids = ids(connection=db.session.connection())
+        db.session.rollback()
     token = _token(app, token_email)
-    the_ids = ids(url)
     anon = app.test_client()
     session = app.test_client()
     session.post("/login", data={"email": token_email, "password": PASSWORD})
@@ -262,7 +265,16 @@ def query_counts(url: str, token_email: str) -> dict[str, tuple[int, int]]:
         client.get(e.path, headers=headers)  # warm
         count["n"] = 0
         response = client.get(e.path, headers=headers)
-        out[e.label] = (response.status_code, count["n"])
+        warm = count["n"]
+        empty = None
+        if cold:
+            with app.app_context():
+                db.session.execute(text("DELETE FROM cached_results"))
+                db.session.commit()
+            count["n"] = 0
+            client.get(e.path, headers=headers)
+            empty = count["n"]
+        out[e.label] = (response.status_code, warm, empty)
     with app.app_context():
         db.engine.dispose()
     return out

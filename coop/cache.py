@@ -15,36 +15,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date
 
 from flask import render_template
-from sqlalchemy import Date, Integer, LargeBinary, String, event, select, update
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy import event, select, update
+from sqlalchemy.orm import Session
 
 from .extensions import db
-from .models.base import UtcDateTime, utcnow
-
-
-class DataGeneration(db.Model):
-    """One row: how many committed transactions have changed data."""
-
-    __tablename__ = "data_generation"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    value: Mapped[int] = mapped_column(Integer, default=0)
-
-
-class CachedResult(db.Model):
-    """A computed answer (HTML, PDF, XLSX or JSON bytes) and the generation and day it is for."""
-
-    __tablename__ = "cached_results"
-
-    key: Mapped[str] = mapped_column(String(500), primary_key=True)
-    generation: Mapped[int] = mapped_column(Integer)
-    day: Mapped[date] = mapped_column(Date)
-    value: Mapped[bytes] = mapped_column(LargeBinary)
-    computed_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
-
+from .models import CachedResult, DataGeneration
+from .models.base import utcnow
 
 # Records whose changes do not change what people read (this cache, a token's last use).
 _IGNORED = {"cached_results", "data_generation", "api_tokens"}

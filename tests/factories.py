@@ -137,6 +137,21 @@ def program(**values):
     )
 
 
+def councils_only_program(**values):
+    """A programme whose only condition is a resolution of every partner's council."""
+    return program(
+        name="Nur Ratsbeschlüsse",
+        base_amount=None,
+        base_partners=None,
+        amount_per_additional_partner=None,
+        max_funding_rate=None,
+        min_partners=None,
+        min_duration_years=None,
+        min_savings_rate=None,
+        **values,
+    )
+
+
 def grant(ini, prog, **values):
     from coop.funding import services as funding
 

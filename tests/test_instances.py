@@ -60,16 +60,7 @@ def test_stored_funding_checks_follow_a_resolution_entered_elsewhere(pg_app, pos
     with acting_as(None, "test seed"):
         seed = factories.make_seed()
         ini = factories.initiative(seed)
-        only_councils = factories.program(
-            name="Nur Ratsbeschlüsse",
-            base_amount=None,
-            base_partners=None,
-            amount_per_additional_partner=None,
-            max_funding_rate=None,
-            min_partners=None,
-            min_duration_years=None,
-            min_savings_rate=None,
-        )
+        only_councils = factories.councils_only_program()
         factories.grant(ini, only_councils)
         db.session.commit()
     a = pg_app.test_client()

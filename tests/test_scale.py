@@ -6,9 +6,9 @@ results of expensive reads."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import create_engine, event, text
+from sqlalchemy import create_engine, text
 
-from bench.run import PASSWORD, endpoints, ids
+from bench.run import ids, query_counts
 from coop import create_app
 from coop.audit import acting_as
 from coop.extensions import db
@@ -38,7 +38,7 @@ def _fill(url: str, scale: str) -> None:
 
                 demo.load()
                 db.session.commit()
-                scaled._users(*_district_and_members())
+                scaled.bench_users(*_district_and_members())
                 db.session.commit()
                 from coop.funding import services as funding
 
@@ -65,53 +65,14 @@ def _district_and_members():
     return district, members
 
 
-def _counts(url: str) -> dict[str, tuple[int, int, int]]:
-    """(status, queries with the cache warm, queries with it empty) per endpoint."""
-    app = create_app("testing", SQLALCHEMY_DATABASE_URI=url, WTF_CSRF_ENABLED=False)
-    count = {"n": 0}
-    with app.app_context():
-        event.listen(db.engine, "before_cursor_execute", lambda *a: count.update(n=count["n"] + 1))
-        from sqlalchemy import select
-
-        from coop.models import User
-        from coop.users import services
-
-        with acting_as(None, "test"):
-            user = db.session.scalar(select(User).where(User.email == EMAIL))
-            _, token = services.issue_token(user, "test")
-            db.session.commit()
-        the_ids = ids(connection=db.session.connection())
-        db.session.rollback()
-    anon = app.test_client()
-    signed_in = app.test_client()
-    signed_in.post("/login", data={"email": EMAIL, "password": PASSWORD})
-    out = {}
-    for e in endpoints(the_ids):
-        client = anon if e.auth == "anon" else signed_in
-        headers = {"Authorization": f"Bearer {token}"} if e.auth == "token" else {}
-        client.get(e.path, headers=headers)
-        count["n"] = 0
-        response = client.get(e.path, headers=headers)
-        warm = count["n"]
-        with app.app_context():
-            db.session.execute(text("DELETE FROM cached_results"))
-            db.session.commit()
-        count["n"] = 0
-        client.get(e.path, headers=headers)
-        out[e.label] = (response.status_code, warm, count["n"])
-    with app.app_context():
-        db.engine.dispose()
-    return out
-
-
 @pytest.mark.postgres
 def test_queries_per_request_are_the_same_at_two_scales(postgresql_url):
     small_url = _database(postgresql_url, "scale_demo")
     large_url = _database(postgresql_url, "scale_district")
     _fill(small_url, "demo")
     _fill(large_url, "district")
-    small = _counts(small_url)
-    large = _counts(large_url)
+    small = query_counts(small_url, EMAIL, config="testing", cold=True)
+    large = query_counts(large_url, EMAIL, config="testing", cold=True)
     assert set(small) == set(large)
     for label in small:
         assert small[label][0] == 200, (label, small[label])

@@ -166,7 +166,7 @@ def _directory_lines(districts: tuple[str, ...]) -> list:
 
 
 def seed(scale_name: str, log: Callable[[str], None] = print) -> Counts:
-    """Fill an empty, migrated database at the given scale; the caller commits per step."""
+    """Fill an empty, migrated database at the given scale, committing after each step."""
     scale = SCALES[scale_name]
     rng = random.Random(2026)
     counts = Counts()
@@ -203,7 +203,7 @@ def seed(scale_name: str, log: Callable[[str], None] = print) -> Counts:
     district_ids = sorted(by_district)
     largest = db.session.scalar(select(Body.id).where(Body.ags == LARGEST_DISTRICT + "000"))
     counts.largest_district = names[largest]
-    users = _users(largest, by_district[largest])
+    users = bench_users(largest, by_district[largest])
     counts.users = len(users)
     step("users")
 
@@ -231,7 +231,8 @@ def seed(scale_name: str, log: Callable[[str], None] = print) -> Counts:
     return counts
 
 
-def _users(largest: int, members: list[int]) -> list[User]:
+def bench_users(largest: int, members: list[int]) -> list[User]:
+    """One account per role, the coordinator bound to `largest`, the editor to a member."""
     from werkzeug.security import generate_password_hash
 
     password_hash = generate_password_hash(PASSWORD)

@@ -52,10 +52,9 @@ def _collect(session: Session):
     every = False
     for obj in (*session.new, *session.dirty, *session.deleted):
         if isinstance(obj, Grant):
-            if obj.id is not None and session.is_modified(obj, include_collections=False):
+            # a new grant has no stored check yet; a deleted one needs none
+            if obj in session.dirty and session.is_modified(obj, include_collections=False):
                 grants.add(obj.id)
-            elif obj in session.new or obj in session.deleted:
-                pass  # a new grant has no stored check yet; a deleted one needs none
         elif isinstance(obj, Initiative):
             if obj.id is not None and obj not in session.new:
                 initiatives.add(obj.id)

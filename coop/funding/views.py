@@ -88,7 +88,10 @@ def index():
     if services.refresh_checks():
         db.session.commit()
     chosen, notices = _listing_args()
-    per_page = min(max(request.args.get("per_page", PER_PAGE, type=int) or PER_PAGE, 1), 100)
+    per_page = max(request.args.get("per_page", PER_PAGE, type=int) or PER_PAGE, 1)
+    if per_page > MAX_PER_PAGE:
+        notices.append(_("At most %(num)d grants are shown per page.", num=MAX_PER_PAGE))
+        per_page = MAX_PER_PAGE
     page = paginate(
         services.grant_query(sort=chosen["sort"], **chosen["filters"]),
         page=request.args.get("page", 1, type=int),
@@ -113,7 +116,6 @@ def index():
         args=args,
         grant_status_options=[(k.value, v) for k, v in GRANT_STATUS_LABELS.items()],
         open_ids=[g.id for g in grants if checks[g.id].open_conditions],
-        lang=_lang(),
         can_create=permissions.can_create_grant(current_user),
         can_manage_programs=permissions.can_manage_programs(current_user),
     )

@@ -2,6 +2,7 @@
 
 from .audit import AuditEntry
 from .body import Body
+from .cache import CachedResult, DataGeneration
 from .enums import (
     STATES,
     AllocationKey,
@@ -53,6 +54,8 @@ from .savings import (
 from .user import ApiToken, User, hash_token
 
 __all__ = [
+    "CachedResult",
+    "DataGeneration",
     "OParlObject",
     "OParlSync",
     "Proposal",

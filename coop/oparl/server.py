@@ -98,9 +98,6 @@ class Catalog:
             )
             self.by_paper.setdefault(paper_key(r), []).append(r)
 
-    def of_body(self, groups: dict[str, list[Resolution]], body_id: int) -> list[str]:
-        return sorted(k for k, rs in groups.items() if rs[0].body_id == body_id)
-
 
 def public_resolutions():
     """Public resolutions of public initiatives (a select to narrow further)."""

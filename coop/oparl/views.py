@@ -248,14 +248,14 @@ def _grouped_page(owner: int, grouping: str, f: dict, organ: str | None, endpoin
         cols = (func.coalesce(R.reference, ""), case((R.reference.is_(None), R.id), else_=0))
     created, modified = func.min(R.created_at), func.max(R.modified_at)
     groups = base.with_only_columns(*cols, func.min(R.id), created, modified).group_by(*cols)
-    for name, column, op in (
-        ("created_since", created, "ge"),
-        ("created_until", created, "le"),
-        ("modified_since", modified, "ge"),
-        ("modified_until", modified, "le"),
+    for name, condition in (
+        ("created_since", lambda v: created >= v),
+        ("created_until", lambda v: created <= v),
+        ("modified_since", lambda v: modified >= v),
+        ("modified_until", lambda v: modified <= v),
     ):
         if f[name]:
-            groups = groups.having(column >= f[name] if op == "ge" else column <= f[name])
+            groups = groups.having(condition(f[name]))
     page = _page_number()
     total = _count(groups)
     rows = db.session.execute(

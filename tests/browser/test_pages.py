@@ -3,7 +3,6 @@ and nothing is requested from another host."""
 
 from __future__ import annotations
 
-import os
 import threading
 
 import pytest
@@ -15,17 +14,6 @@ from coop.extensions import db
 from tests.factories import PASSWORD, make_seed
 
 pytestmark = pytest.mark.browser
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 

@@ -18,16 +18,7 @@ def grants(seed):
     councils' resolutions, and one under the NRW programme."""
     with acting_as(None, "test"):
         ini = factories.initiative(seed)
-        councils = factories.program(
-            name="Nur Ratsbeschlüsse",
-            base_amount=None,
-            base_partners=None,
-            amount_per_additional_partner=None,
-            max_funding_rate=None,
-            min_partners=None,
-            min_duration_years=None,
-            min_savings_rate=None,
-        )
+        councils = factories.councils_only_program()
         made = [
             factories.grant(ini, councils, amount_requested=f"{1000 + n}.00") for n in range(30)
         ]
@@ -65,6 +56,8 @@ def test_pages_filters_counts_and_sort(client, auth, seed, grants):
     bad = client.get("/funding/?status=bogus&district=x&sort=nope").get_data(as_text=True)
     assert "Diesen Status gibt es nicht" in bad and "Diese Sortierung gibt es nicht" in bad
     assert "Der Filter „Kreis“ wurde nicht verstanden" in bad and "Förderungen (31)" in bad
+    many = client.get("/funding/?per_page=5000").get_data(as_text=True)
+    assert "Höchstens 100 Förderungen je Seite" in many and "Seite 1 von 1" not in many
 
 
 def test_stored_checks_follow_their_inputs(client, auth, seed, grants):
