@@ -72,6 +72,8 @@ class Config:
     REMINDER_HOUR = int(os.environ.get("REMINDER_HOUR", 7))
     SCHEDULER_LOCK_POLL_SECONDS = float(os.environ.get("SCHEDULER_LOCK_POLL_SECONDS", 10))
     API_MAX_PER_PAGE = 200
+    # Whole answers of read-only pages kept per process for one data generation (bytes; 0: off).
+    PAGE_CACHE_BYTES = int(os.environ.get("PAGE_CACHE_BYTES", 64 * 1024 * 1024))
 
 
 class DevelopmentConfig(Config):

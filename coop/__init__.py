@@ -58,11 +58,13 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     from .main.views import bp as main_bp
     from .oparl.pages import bp as proposals_bp
     from .oparl.views import bp as oparl_bp
+    from .pagecache import init_page_cache
     from .reminders.views import bp as reminders_bp
     from .resolutions.views import bp as resolutions_bp
     from .savings.views import bp as savings_bp
     from .users.views import bp as users_bp
 
+    init_page_cache(app)  # first: a stored answer needs no user, locale or audit set-up
     init_login(app)
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)

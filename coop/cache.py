@@ -62,7 +62,11 @@ def _forget_bump(session: Session, transaction) -> None:
 
 
 def generation() -> int:
-    return db.session.scalar(select(DataGeneration.value).where(DataGeneration.id == 1)) or 0
+    """The current data generation (plain SQL: every cached answer asks for it first)."""
+    result = db.session.connection().exec_driver_sql(
+        "SELECT value FROM data_generation WHERE id = 1"
+    )
+    return result.scalar() or 0
 
 
 def cached(key: str, compute: Callable[[], bytes], today: date | None = None) -> bytes:

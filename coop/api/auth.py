@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from pydantic import BaseModel
 from pydantic import ValidationError as PydanticError
 
-from .. import audit
+from .. import audit, pagecache
 from ..auth.services import user_for_token
 from ..errors import ServiceError
 from ..extensions import db
@@ -42,7 +42,7 @@ def authenticate():
         db.session.commit()  # last_used_at
     g.api_user = user
     audit.set_actor(user.id, f"{user.email} (API)")
-    return None
+    return pagecache.lookup()
 
 
 @bp.errorhandler(ApiAbort)

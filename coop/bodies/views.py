@@ -12,6 +12,7 @@ from ..errors import ServiceError
 from ..extensions import db
 from ..forms import apply_errors, form_version
 from ..models import STATES, Body, BodyKind, Participant, User
+from ..pagecache import cacheable
 from ..pagination import paginate
 from . import services
 from .forms import BodyForm
@@ -37,6 +38,7 @@ def _parent_candidates():
 
 @bp.route("/")
 @login_required
+@cacheable
 def index():
     """The registry: search, filter by district, kind and state, sort, page through."""
     args = request.args
@@ -60,6 +62,7 @@ def index():
 
 @bp.route("/<int:body_id>")
 @login_required
+@cacheable
 def detail(body_id: int):
     """One body: its data, parent, members, accounts and (for coordinators) the audit trail."""
     body = db.session.scalar(

@@ -28,6 +28,7 @@ from ..forms import apply_errors, form_version
 from ..initiatives import services as initiatives
 from ..labels import GRANT_STATUS_LABELS
 from ..models import FundingProgram, GrantDocument, GrantStatus, Initiative, Participant
+from ..pagecache import cacheable
 from ..pagination import paginate
 from ..resolutions import documents
 from . import presets, services
@@ -81,6 +82,7 @@ def _listing_args() -> tuple[dict, list[str]]:
 
 
 @bp.route("/")
+@cacheable
 def index():
     """Grants, filtered (district, programme, status, conditions open), sorted and paged, with
     counts over everything the filters select and what is missing for the grants shown."""
@@ -132,6 +134,7 @@ def _program(program_id: int) -> FundingProgram:
 
 
 @bp.route("/programs/")
+@cacheable
 def programs():
     return render_template(
         "funding/programs.html",
@@ -142,6 +145,7 @@ def programs():
 
 
 @bp.route("/programs/<int:program_id>")
+@cacheable
 def program_detail(program_id: int):
     program = _program(program_id)
     page = paginate(
@@ -354,6 +358,7 @@ def _check_context(grant):
 
 
 @bp.route("/grants/<int:grant_id>")
+@cacheable
 def grant_detail(grant_id: int):
     grant = _grant(grant_id)
     return render_template(
@@ -368,12 +373,14 @@ def grant_detail(grant_id: int):
 
 
 @bp.route("/grants/<int:grant_id>/check")
+@cacheable
 def grant_check(grant_id: int):
     """The check alone, laid out for print (A4) and the application file."""
     return render_template("funding/check_print.html", **_check_context(_grant(grant_id)))
 
 
 @bp.route("/grants/<int:grant_id>/check.pdf")
+@cacheable
 def grant_check_pdf(grant_id: int):
     """The printable check as PDF (WeasyPrint), with our own fonts and styles only."""
     from .pdf import html_to_pdf

@@ -26,6 +26,7 @@ from ..extensions import db
 from ..forms import apply_errors, form_version
 from ..funding import services as funding
 from ..models import Body, BodyKind, Phase, ServiceArea
+from ..pagecache import cacheable
 from ..pagination import paginate
 from ..resolutions import services as resolutions
 from ..savings import services as savings
@@ -53,6 +54,7 @@ def _enum_arg(name, enum_cls):
 
 
 @bp.route("/")
+@cacheable
 def index():
     """Initiatives with filters (service area, phase, district, partner, text), sorted, paged.
     Without signing in, the public ones."""
@@ -82,6 +84,7 @@ def index():
 
 
 @bp.route("/<int:initiative_id>")
+@cacheable
 def detail(initiative_id: int):
     """The whole story: what, who, where each council stands, milestones, phases, decisions."""
     initiative = get_initiative(initiative_id)
@@ -316,6 +319,7 @@ def _matrix_args():
 
 @bp.route("/matrix")
 @login_required
+@cacheable
 def matrix():
     """Initiatives by partners of a district: who has decided, who is scheduled, who not."""
     district_id, area, phase = _matrix_args()
@@ -357,6 +361,7 @@ def matrix():
 
 @bp.route("/matrix.<any(csv, xlsx):fmt>")
 @login_required
+@cacheable
 def matrix_export(fmt: str):
     """The matrix as CSV (semicolons, UTF-8 with BOM, as German spreadsheets expect) or XLSX."""
     district_id, area, phase = _matrix_args()

@@ -5,13 +5,15 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from ..auth.services import safe_next
-from ..extensions import db
+from ..extensions import csrf, db
 from ..models import Body, BodyKind
+from ..pagecache import cacheable
 
 bp = Blueprint("main", __name__)
 
 
 @bp.route("/")
+@cacheable
 def index():
     """Start page: what coop is; signed in, the registry at a glance."""
     counts = {}
@@ -27,8 +29,12 @@ def index():
 
 
 @bp.route("/language/<code>", methods=["POST"])
+@csrf.exempt
 def set_language(code: str):
-    """Switch the interface language (de, en) and go back where the person was."""
+    """Switch the interface language (de, en) and go back where the person was.
+
+    Without a CSRF token: another site can at most switch someone's language, and a page
+    without a token needs no session, so anonymous pages can be answered from the page cache."""
     if code in ("de", "en"):
         session["lang"] = code
     return redirect(safe_next(request.form.get("next")) or url_for("main.index"))

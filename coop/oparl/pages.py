@@ -13,6 +13,7 @@ from ..errors import ServiceError
 from ..extensions import db
 from ..forms import apply_errors, form_version
 from ..models import Body, Initiative, ProposalState
+from ..pagecache import cacheable
 from . import proposals as service
 from .forms import ProposalForm
 
@@ -36,6 +37,7 @@ def _proposal(proposal_id: int, *, for_edit: bool = False):
 
 
 @bp.route("/")
+@cacheable
 def index():
     state = request.args.get("state", "open")
     state = state if state in {s.value for s in ProposalState} else "open"
@@ -70,6 +72,7 @@ def index():
 
 
 @bp.route("/<int:proposal_id>", methods=["GET", "POST"])
+@cacheable
 def detail(proposal_id: int):
     """Check a proposal against the council's paper, change what the parser got wrong,
     confirm or dismiss it."""

@@ -23,6 +23,7 @@ from ..cache import render_cached, request_key
 from ..extensions import db
 from ..initiatives import services as initiatives
 from ..models import SchedulerRun
+from ..pagecache import cacheable
 from . import calendar, services
 
 bp = Blueprint("reminders", __name__)
@@ -30,6 +31,7 @@ bp = Blueprint("reminders", __name__)
 
 @bp.route("/reminders/")
 @login_required
+@cacheable
 def index():
     """Today's reminders before they go out, the ones sent, and the scheduler's last runs."""
     if not permissions.can_view_reminders(current_user):

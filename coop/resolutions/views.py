@@ -14,6 +14,7 @@ from ..forms import apply_errors, form_version
 from ..initiatives import services as initiatives
 from ..initiatives.views import get_initiative
 from ..models import Body
+from ..pagecache import cacheable
 from . import documents, services
 from .forms import ResolutionForm
 
@@ -111,6 +112,7 @@ def create(initiative_id: int):
 
 
 @bp.route("/resolutions/<int:resolution_id>")
+@cacheable
 def detail(resolution_id: int):
     """One resolution with its Beratungsfolge and (for coordinators) its history."""
     resolution = get_resolution(resolution_id)

@@ -31,6 +31,7 @@ from ..forms import apply_errors, form_version
 from ..funding.forms import percent_text
 from ..initiatives import services as initiatives
 from ..models import Body, CostModel, Initiative, Participant
+from ..pagecache import cacheable
 from . import present, report, services
 from .forms import CopyForm, CostModelForm, RateTableForm
 
@@ -61,6 +62,7 @@ def _chosen(initiative: Initiative, models: list[CostModel]) -> CostModel | None
 
 
 @bp.route("/initiatives/<int:initiative_id>/savings")
+@cacheable
 def initiative(initiative_id: int):
     """The savings estimate: inputs, results, charts; scenarios to switch between."""
     ini = _initiative(initiative_id)
@@ -91,6 +93,7 @@ def initiative(initiative_id: int):
 
 
 @bp.route("/initiatives/<int:initiative_id>/savings/<int:model_id>/<chart_id>.csv")
+@cacheable
 def chart_csv(initiative_id: int, model_id: int, chart_id: str):
     ini = _initiative(initiative_id)
     model = _model(ini, model_id)
@@ -112,6 +115,7 @@ def _csv(chart, name: str) -> Response:
 
 
 @bp.route("/initiatives/<int:initiative_id>/savings/<int:model_id>.xlsx")
+@cacheable
 def xlsx(initiative_id: int, model_id: int):
     """The model's inputs and results as a workbook."""
     ini = _initiative(initiative_id)
@@ -128,6 +132,7 @@ def xlsx(initiative_id: int, model_id: int):
 
 
 @bp.route("/initiatives/<int:initiative_id>/savings/compare")
+@cacheable
 def compare(initiative_id: int):
     """All scenarios side by side."""
     ini = _initiative(initiative_id)
@@ -281,6 +286,7 @@ def delete(initiative_id: int, model_id: int):
 
 
 @bp.route("/bodies/<int:body_id>/savings")
+@cacheable
 def body(body_id: int):
     """What a body saves across its initiatives, year by year (public initiatives for all)."""
     town = db.session.get(Body, body_id)
@@ -341,6 +347,7 @@ def _district(required: bool = True) -> Body | None:
 
 @bp.route("/dashboard/")
 @login_required
+@cacheable
 def dashboard():
     """The district at a glance: phases, areas, decisions, funding, savings."""
     if not permissions.can_view_dashboard(current_user):
@@ -383,6 +390,7 @@ def _report_html(as_pdf: bool) -> str:
 
 @bp.route("/report/")
 @login_required
+@cacheable
 def report_page():
     """The report for the mayors' conference, laid out for print (A4)."""
     return _report_html(as_pdf=False)
@@ -390,6 +398,7 @@ def report_page():
 
 @bp.route("/report.pdf")
 @login_required
+@cacheable
 def report_pdf():
     """The report as an A4 PDF (cached like the page: computed once per change of the data)."""
     from ..funding.pdf import html_to_pdf
@@ -410,6 +419,7 @@ def report_pdf():
 
 @bp.route("/savings/rates/", methods=["GET", "POST"])
 @login_required
+@cacheable
 def rates():
     """The cost-rate tables; admins add next year's."""
     form = RateTableForm()

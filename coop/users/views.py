@@ -10,6 +10,7 @@ from ..errors import ServiceError
 from ..extensions import db
 from ..forms import apply_errors, form_version
 from ..models import User
+from ..pagecache import cacheable
 from ..pagination import paginate
 from . import services
 from .forms import UserForm
@@ -34,6 +35,7 @@ def get_user(user_id: int) -> User:
 
 
 @bp.route("/")
+@cacheable
 def index():
     """Accounts the current user manages."""
     page = paginate(

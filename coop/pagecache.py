@@ -1,0 +1,182 @@
+"""Whole answers of read-only pages and API reads, kept in each process for one generation of
+the data (see coop/cache.py) and one day.
+
+A request to a view marked `@cacheable` reads the data generation (one query by primary key)
+and, if this process already answered the same request for the same reader at that
+generation on the same day, sends the same bytes again without loading the user or running
+the view. Every write anywhere, through any instance, bumps the generation in its own
+transaction, so no answer outlives the data it shows; nothing is shared between processes.
+
+"The same request for the same reader" is: method GET, path and query, language, and the
+reader: the signed-in account with its session (its CSRF secret, the identifier Flask-Login
+binds the session to), an API token, or an anonymous visitor without a session. An answer
+is kept only if rendering it left the session untouched (no new CSRF secret, no flashed
+message shown, no sign-in), set no cookie and was a complete 200.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from flask import Flask, current_app, g, request, session
+from werkzeug.wrappers import Response
+
+# Blueprints whose every GET is a pure read of the data (the API, OParl).
+READ_BLUEPRINTS = {"api", "oparl"}
+# Headers a stored answer keeps; the others (cookies, Vary from the session) are per request.
+_KEPT = ("Content-Type", "Content-Disposition", "ETag", "Last-Modified", "Cache-Control")
+
+
+def cacheable(view: Callable) -> Callable:
+    """Mark a GET view whose answer depends only on the data, the day, the URL, the language
+    and the reader's account (not on the clock within the day, nor on other state)."""
+    view.page_cacheable = True
+    return view
+
+
+@dataclass(frozen=True)
+class Stored:
+    status: int
+    headers: tuple[tuple[str, str], ...]
+    body: bytes
+
+
+class Answers:
+    """A least-recently-used map of answers, bounded in bytes, for one generation at a time."""
+
+    def __init__(self, max_bytes: int):
+        self.max_bytes = max_bytes
+        self.generation = -1
+        self._items: OrderedDict[str, Stored] = OrderedDict()
+        self._size = 0
+        self._lock = threading.Lock()
+
+    def get(self, generation: int, key: str) -> Stored | None:
+        with self._lock:
+            if generation != self.generation:
+                return None
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+            return found
+
+    def put(self, generation: int, key: str, answer: Stored) -> None:
+        size = len(answer.body) + len(key)
+        if size > self.max_bytes // 8:
+            return
+        with self._lock:
+            if generation < self.generation:
+                return  # computed before a write another request has already seen
+            if generation > self.generation:
+                self._items.clear()
+                self._size = 0
+                self.generation = generation
+            old = self._items.pop(key, None)
+            if old is not None:
+                self._size -= len(old.body) + len(key)
+            self._items[key] = answer
+            self._size += size
+            while self._size > self.max_bytes:
+                old_key, old = self._items.popitem(last=False)
+                self._size -= len(old.body) + len(old_key)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+            self._size = 0
+            self.generation = -1
+
+
+def _reader() -> str | None:
+    """Who reads, as far as the answer can differ; None when the answer must not be reused."""
+    if "Authorization" in request.headers:
+        if g.get("api_user") is None:
+            return None
+        digest = hashlib.sha256(request.headers["Authorization"].encode()).hexdigest()
+        return f"token:{digest}"
+    if "_flashes" in session:
+        return None
+    remember = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+    if remember in request.cookies:
+        return None
+    user_id = session.get("_user_id")
+    if user_id is not None:
+        manager = current_app.login_manager
+        if session.get("_id") != manager._session_identifier_generator():
+            return None  # Flask-Login's session protection decides
+        return f"user:{user_id}:{session.get('_id')}:{session.get('csrf_token', '')}"
+    return f"anonymous:{session.get('csrf_token', '')}"
+
+
+def _key() -> str | None:
+    from flask_babel import get_locale
+
+    from .initiatives.services import today
+
+    reader = _reader()
+    if reader is None:
+        return None
+    query = request.query_string.decode("latin-1")
+    return "\x1f".join((request.path, query, str(get_locale()), today().isoformat(), reader))
+
+
+def lookup() -> Response | None:
+    """The stored answer to this request, or None (then the view runs and `store` keeps it)."""
+    answers: Answers | None = current_app.extensions.get("coop_pages")
+    if answers is None or request.method != "GET":
+        return None
+    view = current_app.view_functions.get(request.endpoint or "")
+    if not getattr(view, "page_cacheable", False) and request.blueprint not in READ_BLUEPRINTS:
+        return None
+    key = _key()
+    if key is None:
+        return None
+    from .cache import generation
+
+    current = generation()
+    g.coop_page = (current, key)
+    found = answers.get(current, key)
+    if found is None:
+        return None
+    g.coop_page = None  # already stored
+    response = Response(found.body, status=found.status, headers=list(found.headers))
+    return response.make_conditional(request)
+
+
+def store(response: Response) -> Response:
+    pending = g.pop("coop_page", None)
+    if pending is None:
+        return response
+    if (
+        response.status_code != 200
+        or response.is_streamed
+        or response.direct_passthrough
+        or "Set-Cookie" in response.headers
+        or session.modified
+    ):
+        return response
+    generation, key = pending
+    headers = tuple((k, v) for k, v in response.headers.items() if k in _KEPT)
+    answers: Answers = current_app.extensions["coop_pages"]
+    answers.put(generation, key, Stored(response.status_code, headers, response.get_data()))
+    return response
+
+
+def init_page_cache(app: Flask) -> None:
+    """Register before every other request hook (the answer needs no user)."""
+    size = int(app.config.get("PAGE_CACHE_BYTES", 0))
+    if size <= 0:
+        return
+    app.extensions["coop_pages"] = Answers(size)
+
+    @app.before_request
+    def _answer_from_cache():
+        if request.path.startswith("/api/"):
+            return None  # after the token check (coop/api/auth.py)
+        return lookup()
+
+    app.after_request(store)
