@@ -14,13 +14,14 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy.orm import joinedload
 
 from .. import audit
 from ..errors import ValidationError
 from ..extensions import db, login_manager
 from ..forms import apply_errors
 from ..i18n import fmt_datetime
-from ..models import ApiToken, User
+from ..models import ApiToken, Body, User
 from ..users import services as user_services
 from . import services
 from .forms import ChangePasswordForm, LoginForm
@@ -36,7 +37,13 @@ def init_login(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str):
-        return db.session.get(User, int(user_id))
+        # with the person's body and its district: the menu, the start page and the
+        # permission checks read them, which would be two more queries per page
+        return db.session.get(
+            User,
+            int(user_id),
+            options=[joinedload(User.body).joinedload(Body.district)],
+        )
 
     @app.before_request
     def name_the_actor():
