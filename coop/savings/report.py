@@ -15,12 +15,17 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from ..extensions import db
 from ..funding import services as funding
+from ..i18n import fmt_money, fmt_percent
 from ..initiatives import services as initiatives
 from ..labels import (
     ALLOCATION_KEY_LABELS,
+    CONDITION_LABELS,
     COST_CATEGORY_LABELS,
     COST_EVENT_LABELS,
     COST_SECTION_LABELS,
+    GRANT_STATUS_LABELS,
+    PHASE_LABELS,
+    SERVICE_AREA_LABELS,
     label,
 )
 from ..models import (
@@ -68,6 +73,58 @@ class Section:
     outcome: object | None  # savings Outcome of the primary model
     next_dates: list[tuple[date, str]] = field(default_factory=list)
 
+    def lead_line(self) -> str:
+        """ "Digitalisierung · Umsetzung · Federführung: Kreis Höxter" """
+        ini = self.initiative
+        parts = [
+            str(label(SERVICE_AREA_LABELS, ini.service_area)),
+            str(label(PHASE_LABELS, ini.phase)),
+        ]
+        if ini.lead_body:
+            parts.append(f"{_('Lead')}: {ini.lead_body.name}")
+        return " · ".join(parts)
+
+    def funding_line(self) -> str:
+        """Each grant: programme, status, amount and its open conditions."""
+        if not self.grants:
+            return _("none")
+        parts = []
+        for g in self.grants:
+            text = f"{g.program.name} – {label(GRANT_STATUS_LABELS, g.status)}"
+            if g.amount_granted is not None:
+                text += ", " + _("granted %(amount)s", amount=fmt_money(g.amount_granted))
+            elif g.amount_requested is not None:
+                text += ", " + _("requested %(amount)s", amount=fmt_money(g.amount_requested))
+            check = self.checks[g.id]
+            if check.eligible:
+                text += ": " + _("all conditions met")
+            else:
+                names = ", ".join(
+                    str(CONDITION_LABELS.get(c.code, c.code)) for c in check.open_conditions
+                )
+                text += ": " + _("open") + ": " + names
+            parts.append(text)
+        return "; ".join(parts)
+
+    def savings_line(self) -> str:
+        """Total, period, net present value, rate and break-even of the primary estimate."""
+        if not (self.outcome and self.outcome.result):
+            return _("no savings estimate yet")
+        r = self.outcome.result
+        return _(
+            "%(total)s from %(first)d to %(last)d, net present value %(npv)s, savings rate "
+            "%(rate)s, break-even %(year)s.",
+            total=fmt_money(r.total_savings),
+            first=r.years[0].year,
+            last=r.years[-1].year,
+            npv=fmt_money(r.npv),
+            rate=fmt_percent(r.savings_rate) if r.savings_rate is not None else "–",
+            year=r.break_even_year or _("none"),
+        )
+
+
+UPCOMING = 40  # dates in the report's "next dates"
+
 
 @dataclass
 class DistrictData:
@@ -78,6 +135,18 @@ class DistrictData:
     totals: dict
     outcomes: dict  # initiative id → Outcome
     sections: list[Section]
+
+    def upcoming(self) -> tuple[list[tuple[date, str, str]], int]:
+        """The next dates of all initiatives in one list (date, initiative, what), earliest
+        first, overdue ones marked: at most UPCOMING of them, and how many there are."""
+        today = initiatives.today()
+        rows = [
+            (day, s.initiative.title, _("%(what)s (overdue)", what=what) if day < today else what)
+            for s in self.sections
+            for day, what in s.next_dates
+        ]
+        rows.sort(key=lambda row: (row[0], row[1]))
+        return rows[:UPCOMING], len(rows)
 
     def chart_inputs(self) -> dict:
         return {

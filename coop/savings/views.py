@@ -17,6 +17,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -373,19 +374,13 @@ def dashboard():
     return render_cached(request_key(), "savings/dashboard.html", context)
 
 
-def _report_html(as_pdf: bool) -> str:
-    """The report as HTML (the page has no personal frame, so all of it is cached)."""
+def _report_scope():
+    """The district and the chosen initiatives of the report (one of them is needed)."""
     district = _district()
     ids = request.args.getlist("initiative", type=int)
     if district is None and not ids:
         abort(404)
-
-    def compute() -> bytes:
-        data = report.report_data(district.id if district else None, ids or None)
-        html = render_template("savings/report.html", district=district, data=data, as_pdf=as_pdf)
-        return html.encode()
-
-    return cached(request_key("html", as_pdf), compute).decode()
+    return district, ids
 
 
 @bp.route("/report/")
@@ -393,7 +388,13 @@ def _report_html(as_pdf: bool) -> str:
 @cacheable
 def report_page():
     """The report for the mayors' conference, laid out for print (A4)."""
-    return _report_html(as_pdf=False)
+    district, ids = _report_scope()
+
+    def compute() -> bytes:
+        data = report.report_data(district.id if district else None, ids or None)
+        return render_template("savings/report.html", district=district, data=data).encode()
+
+    return cached(request_key("html"), compute).decode()
 
 
 @bp.route("/report.pdf")
@@ -401,10 +402,14 @@ def report_page():
 @cacheable
 def report_pdf():
     """The report as an A4 PDF (cached like the page: computed once per change of the data)."""
-    from ..funding.pdf import html_to_pdf
+    from . import report_pdf as pdf
+
+    district, ids = _report_scope()
 
     def compute() -> bytes:
-        return html_to_pdf(_report_html(as_pdf=True))
+        data = report.report_data(district.id if district else None, ids or None)
+        name = district.name if district else None
+        return pdf.build(name, data, initiatives.today(), str(get_locale()))
 
     name = f"bericht-buergermeisterkonferenz-{initiatives.today().isoformat()}.pdf"
     return Response(

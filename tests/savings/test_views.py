@@ -237,6 +237,26 @@ def test_dashboard_and_report(client, auth, seed, ini):
     )
 
 
+def test_report_pdf_prints_text_as_text_and_numbers_its_pages(client, auth, seed):
+    with acting_as(None, "test"):
+        odd = factories.initiative(seed, title="<b>Fett</b> & =SUMME(A1)")
+        db.session.commit()
+    auth.login("coordinator@test.example")
+    hoexter = seed.bodies["hoexter"].id
+    pdf = client.get(f"/report.pdf?district={hoexter}")
+    assert pdf.status_code == 200 and pdf.headers["Content-Type"] == "application/pdf"
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(pdf.data))
+    text = "".join(page.extract_text() for page in reader.pages)
+    assert "<b>Fett</b> & =SUMME(A1)" in text
+    assert "Übersicht" in text and "0 von 4 Räten" in text and "Seite 1 / 1" in text
+    assert reader.metadata.title == "Bericht für die Bürgermeisterkonferenz – Kreis Höxter"
+    page = client.get(f"/report/?district={hoexter}").get_data(as_text=True)
+    assert "&lt;b&gt;Fett&lt;/b&gt; &amp; =SUMME(A1)" in page
+    assert odd.title not in page
+
+
 def test_dashboard_queries_stay_constant(app, client, auth, seed, ini):
     auth.login("viewer@test.example")
     hoexter = seed.bodies["hoexter"].id
