@@ -53,7 +53,17 @@ def _page_number() -> int:
         raise BadFilter("page must be a whole number") from None
 
 
-def _links(endpoint: str, values: dict, page: int, pages: int) -> dict:
+def _after() -> int:
+    """The keyset cursor of a `next` link: the list goes on after this id (0: from the start)."""
+    raw = request.args.get("after", "0")
+    if not raw.isdigit() or int(raw) > 2**31 - 1:
+        raise BadFilter("after must be a whole number")
+    return int(raw)
+
+
+def _links(endpoint: str, values: dict, page: int, pages: int, after: int | None = None) -> dict:
+    """first, last, self, next and prev. `next` carries the keyset cursor `after` when the
+    page knows it, so a client walking the whole list never makes the database skip rows."""
     carried = {k: request.args[k] for k in FILTERS if request.args.get(k)}
     links = {
         "first": url_for(endpoint, _external=True, **values, **carried),
@@ -61,7 +71,10 @@ def _links(endpoint: str, values: dict, page: int, pages: int) -> dict:
         "self": url_for(endpoint, _external=True, **values, **carried, page=page),
     }
     if page < pages:
-        links["next"] = url_for(endpoint, _external=True, **values, **carried, page=page + 1)
+        cursor = {"after": after} if after else {}
+        links["next"] = url_for(
+            endpoint, _external=True, **values, **carried, page=page + 1, **cursor
+        )
     if page > 1:
         links["prev"] = url_for(endpoint, _external=True, **values, **carried, page=page - 1)
     return links
@@ -80,7 +93,9 @@ def _answer(payload: dict, modified: list[str | None]):
     return response.make_conditional(request)
 
 
-def _list(items: list[dict], total: int, page: int, endpoint: str, **values):
+def _list(
+    items: list[dict], total: int, page: int, endpoint: str, after: int | None = None, **values
+):
     pages = max(1, -(-total // PAGE_SIZE))
     return _answer(
         {
@@ -91,7 +106,7 @@ def _list(items: list[dict], total: int, page: int, endpoint: str, **values):
                 "currentPage": page,
                 "totalPages": pages,
             },
-            "links": _links(endpoint, values, page, pages),
+            "links": _links(endpoint, values, page, pages, after),
         },
         [o.get("modified") for o in items],
     )
@@ -152,16 +167,22 @@ def _agenda_items(rows: list) -> list[dict]:
 def _sql_page(stmt, order, endpoint: str, render, extra: list[dict] = (), **values):
     """One page of a list read from the database: a count and one bounded query (the order's
     column is indexed), whatever the size of the catalogue."""
-    page = _page_number()
+    page, after = _page_number(), _after()
     total = _count(stmt.order_by(None)) + len(extra)
     start = (page - 1) * PAGE_SIZE
-    rows = db.session.scalars(stmt.order_by(*order).limit(PAGE_SIZE).offset(start)).unique().all()
+    key = order[0]
+    if after:  # keyset: an indexed range, however deep the page
+        stmt = stmt.where(key > after).order_by(*order).limit(PAGE_SIZE)
+    else:
+        stmt = stmt.order_by(*order).limit(PAGE_SIZE).offset(start)
+    rows = db.session.scalars(stmt).unique().all()
     items = render(rows)
     # tombstones follow the live objects
     if len(items) < PAGE_SIZE and extra:
         skip = max(0, start - (total - len(extra)))
         items += list(extra)[skip : skip + PAGE_SIZE - len(items)]
-    return _list(items, total, page, endpoint, **values)
+    cursor = rows[-1].id if rows else after
+    return _list(items, total, page, endpoint, cursor, **values)
 
 
 @bp.get("/system")
@@ -256,11 +277,14 @@ def _grouped_page(owner: int, grouping: str, f: dict, organ: str | None, endpoin
     ):
         if f[name]:
             groups = groups.having(condition(f[name]))
-    page = _page_number()
+    page, after = _page_number(), _after()
     total = _count(groups)
-    rows = db.session.execute(
-        groups.order_by(func.min(R.id)).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
-    ).all()
+    if after:  # keyset over the groups' first resolution
+        window = groups.having(func.min(R.id) > after)
+    else:
+        window = groups.offset((page - 1) * PAGE_SIZE)
+    rows = db.session.execute(window.order_by(func.min(R.id)).limit(PAGE_SIZE)).all()
+    cursor = rows[-1][-3] if rows else after
     if grouping == "organization":
         firsts = {
             r.id: r
@@ -278,7 +302,7 @@ def _grouped_page(owner: int, grouping: str, f: dict, organ: str | None, endpoin
             )
             for row in rows
         ]
-        return _list(items, total, page, endpoint, **values)
+        return _list(items, total, page, endpoint, cursor, **values)
     if grouping == "meeting":
         wanted = R.organ.in_({row[0] for row in rows}) & R.session_date.in_(
             {row[1] for row in rows}
@@ -298,7 +322,7 @@ def _grouped_page(owner: int, grouping: str, f: dict, organ: str | None, endpoin
     else:
         keys = [s.paper_key(firsts[row[-3]]) for row in rows]
         items = [s.paper(cat, k) for k in keys]
-    return _list(items, total, page, endpoint, **values)
+    return _list(items, total, page, endpoint, cursor, **values)
 
 
 def _body_of(key: str) -> int:

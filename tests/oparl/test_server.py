@@ -171,3 +171,18 @@ def test_pagination_filters_and_deleted(client, seed, published, monkeypatch):
     for t in tombs:
         validate(t)
     assert client.get(url, query_string={"modified_since": "gestern"}).status_code == 400
+
+
+@pytest.mark.parametrize("kind", ["consultation", "agendaItem", "paper", "meeting", "organization"])
+def test_walking_a_list_by_its_next_links_uses_a_keyset(client, seed, published, monkeypatch, kind):
+    monkeypatch.setattr(views, "PAGE_SIZE", 1)
+    m = seed.bodies["marienmuenster"].id
+    page = get(client, f"/oparl/v1/body/{m}/{kind}")
+    total, seen = page["pagination"]["totalElements"], [o["id"] for o in page["data"]]
+    while "next" in page["links"]:
+        assert "after=" in page["links"]["next"]
+        page = get(client, page["links"]["next"])
+        seen += [o["id"] for o in page["data"]]
+    assert total >= 1 and len(seen) == len(set(seen)) == total
+    bad = client.get(f"/oparl/v1/body/{m}/{kind}", query_string={"after": "x"})
+    assert bad.status_code == 400 and "after" in bad.json["error"]
