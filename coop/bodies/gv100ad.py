@@ -211,6 +211,7 @@ def import_records(
             by_key[body.ags] = body
     order = {BodyKind.DISTRICT: 0, BodyKind.COLLECTIVE_MUNICIPALITY: 1}
     moved: list[int] = []
+    own: list[Body] = []
     for level in (0, 1, 2):
         batch = [r for r in records if order.get(r.kind, 2) == level]
         for r in batch:
@@ -221,6 +222,13 @@ def import_records(
             body = by_key.get(r.key)
             values = {name: getattr(r, name) for name in SYNCED}
             values["parent_id"] = parent.id if parent else None
+            own_district = r.kind == BodyKind.DISTRICT or parent is None
+            if not own_district:  # known now: inserted with it rather than updated after
+                values["district_id"] = (
+                    parent.id if parent.kind == BodyKind.DISTRICT else parent.district_id
+                )
+                if body is not None and body.district_id not in (None, values["district_id"]):
+                    moved.append(body.id)
             if body is None:
                 body = Body(**values, council_name=r.council_name)
                 db.session.add(body)
@@ -233,23 +241,15 @@ def import_records(
                 summary.updated += 1
             else:
                 summary.unchanged += 1
-            body._import_parent = parent  # for the district below, without another query
+            if own_district:
+                own.append(body)
         db.session.flush()
-        for r in batch:
-            body = by_key.get(r.key)
-            if body is None or not hasattr(body, "_import_parent"):
-                continue
-            parent = body.__dict__.pop("_import_parent")
-            if r.kind == BodyKind.DISTRICT or (r.kind == BodyKind.CITY and parent is None):
-                district_id = body.id
-            elif parent.kind == BodyKind.DISTRICT:
-                district_id = parent.id
-            else:
-                district_id = parent.district_id
-            if body.district_id != district_id:
+        for body in own:  # a district (or a city without one) is its own district
+            if body.district_id != body.id:
                 if body.district_id is not None:
                     moved.append(body.id)
-                body.district_id = district_id
+                body.district_id = body.id
+        own.clear()
         db.session.flush()
         progress(len(batch))
     for body_id in moved:  # rare: a municipality changed its district
