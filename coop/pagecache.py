@@ -16,17 +16,38 @@ message shown, no sign-in), set no cookie and was a complete 200.
 
 from __future__ import annotations
 
-import hashlib
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import Flask, current_app, g, request, session
+from sqlalchemy import bindparam, select
 from werkzeug.wrappers import Response
+
+from .cache import read_committed
+from .models import ApiToken, DataGeneration, User, hash_token
+from .models.base import utcnow
 
 # Blueprints whose every GET is a pure read of the data (the API, OParl).
 READ_BLUEPRINTS = {"api", "oparl"}
+_GENERATION = select(DataGeneration.value).where(DataGeneration.id == 1)
+# A valid token's last use and the data generation, in one statement built once.
+_TOKEN = (
+    select(
+        ApiToken.last_used_at,
+        select(DataGeneration.value)
+        .where(DataGeneration.id == 1)
+        .scalar_subquery()
+        .label("generation"),
+    )
+    .join(User, User.id == ApiToken.user_id)
+    .where(
+        ApiToken.token_hash == bindparam("hash"),
+        ApiToken.revoked_at.is_(None),
+        User.active.is_(True),
+    )
+)
 # Headers a stored answer keeps; the others (cookies, Vary from the session) are per request.
 _KEPT = ("Content-Type", "Content-Disposition", "ETag", "Last-Modified", "Cache-Control")
 
@@ -94,10 +115,9 @@ class Answers:
 def _reader() -> str | None:
     """Who reads, as far as the answer can differ; None when the answer must not be reused."""
     if "Authorization" in request.headers:
-        if g.get("api_user") is None:
+        if g.get("api_user") is None and not g.get("api_user_id_checked"):
             return None
-        digest = hashlib.sha256(request.headers["Authorization"].encode()).hexdigest()
-        return f"token:{digest}"
+        return "token:" + _token_hash()
     if "_flashes" in session:
         return None
     remember = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
@@ -124,21 +144,47 @@ def _key() -> str | None:
     return "\x1f".join((request.path, query, str(get_locale()), today().isoformat(), reader))
 
 
-def lookup() -> Response | None:
-    """The stored answer to this request, or None (then the view runs and `store` keeps it)."""
-    answers: Answers | None = current_app.extensions.get("coop_pages")
-    if answers is None or request.method != "GET":
+def _token_hash() -> str:
+    _scheme, _sep, secret = request.headers.get("Authorization", "").partition(" ")
+    return hash_token(secret.strip())
+
+
+def _token_and_generation() -> int | None:
+    """For an API read: the data generation if the bearer token is valid and its "last used"
+    needs no update, in one query; else None (the API's own check answers or records it)."""
+    from .auth.services import LAST_USED_PRECISION
+
+    scheme, _sep, secret = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not secret.strip():
         return None
+    row = read_committed(_TOKEN, {"hash": _token_hash()})
+    if row is None or row.last_used_at is None:
+        return None
+    if utcnow() - row.last_used_at > LAST_USED_PRECISION:
+        return None
+    return row.generation
+
+
+def _cacheable_request() -> bool:
+    if request.method != "GET" or "coop_pages" not in current_app.extensions:
+        return False
     view = current_app.view_functions.get(request.endpoint or "")
-    if not getattr(view, "page_cacheable", False) and request.blueprint not in READ_BLUEPRINTS:
-        return None
+    return getattr(view, "page_cacheable", False) or request.blueprint in READ_BLUEPRINTS
+
+
+def lookup(current: int | None = None) -> Response | None:
+    """The stored answer to this request, or None (then the view runs and `store` keeps it).
+    `current`: the data generation if the caller has read it already."""
+    if not _cacheable_request() or g.get("coop_page") is not None:
+        return None  # not cacheable, or already looked up in this request
     key = _key()
     if key is None:
         return None
-    from .cache import generation
-
-    current = generation()
+    if current is None:
+        row = read_committed(_GENERATION)
+        current = row.value if row else 0
     g.coop_page = (current, key)
+    answers: Answers = current_app.extensions["coop_pages"]
     found = answers.get(current, key)
     if found is None:
         return None
@@ -175,8 +221,14 @@ def init_page_cache(app: Flask) -> None:
 
     @app.before_request
     def _answer_from_cache():
-        if request.path.startswith("/api/"):
-            return None  # after the token check (coop/api/auth.py)
-        return lookup()
+        if not request.path.startswith("/api/"):
+            return lookup()
+        if not _cacheable_request() or "Authorization" not in request.headers:
+            return None
+        current = _token_and_generation()
+        if current is None:
+            return None  # the API's token check answers (401) or records the use
+        g.api_user_id_checked = True
+        return lookup(current)
 
     app.after_request(store)

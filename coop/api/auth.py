@@ -42,7 +42,7 @@ def authenticate():
         db.session.commit()  # last_used_at
     g.api_user = user
     audit.set_actor(user.id, f"{user.email} (API)")
-    return pagecache.lookup()
+    return pagecache.lookup()  # a token whose use was just recorded
 
 
 @bp.errorhandler(ApiAbort)
