@@ -3,7 +3,6 @@ status. Built in a fixed number of queries whatever the size; exported as CSV or
 
 from __future__ import annotations
 
-import csv
 import io
 from dataclasses import dataclass
 from datetime import date
@@ -11,6 +10,7 @@ from datetime import date
 from flask_babel import gettext as _
 from sqlalchemy import exists, select
 
+from ..exports import csv_bytes, xlsx_row
 from ..extensions import db
 from ..i18n import fmt_date
 from ..labels import (
@@ -167,16 +167,13 @@ def table(matrix: Matrix) -> list[list[str]]:
 
 
 def to_csv(rows: list[list[str]]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerows(rows)
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return csv_bytes(rows)
 
 
 def to_xlsx(rows: list[list[str]], title: str) -> bytes:
-    """The rows as a workbook, written in streaming mode (fast for thousands of cells)."""
+    """The rows as a workbook, written in streaming mode (fast for thousands of cells); every
+    text a string cell (coop/exports.py)."""
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
     wb = Workbook(write_only=True)
@@ -185,15 +182,7 @@ def to_xlsx(rows: list[list[str]], title: str) -> bytes:
     ws.column_dimensions["A"].width = 40
     bold = Font(bold=True)
     for n, line in enumerate(rows):
-        if n == 0:
-            header = []
-            for value in line:
-                cell = WriteOnlyCell(ws, value=value)
-                cell.font = bold
-                header.append(cell)
-            ws.append(header)
-        else:
-            ws.append(line)
+        ws.append(xlsx_row(ws, line, bold if n == 0 else None))
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -4,12 +4,13 @@ no figure validation that grows with the data."""
 
 from __future__ import annotations
 
-import csv
-import io
+import html
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+
+from ..exports import csv_text
 
 # Colours with at least 3:1 contrast on white (WCAG 1.4.11 for graphical objects).
 BLUE, ORANGE, GREEN, GREY, RED = "#00457d", "#b35900", "#2e7d32", "#5f6368", "#b71c1c"
@@ -35,28 +36,32 @@ class Chart:
             "separators": ",.",
             **self.layout,
         }
-        return json.dumps({"data": self.traces, "layout": layout}, default=_number)
+        figure = {"data": _plain(self.traces), "layout": _plain(layout)}
+        return json.dumps(figure, default=_number)
 
     def csv(self) -> str:
-        out = io.StringIO()
-        out.write("\ufeff")
-        writer = csv.writer(out, delimiter=";")
-        writer.writerow(self.columns)
-        for row in self.rows:
-            writer.writerow([_csv_value(v) for v in row])
-        return out.getvalue()
+        return csv_text([self.columns, *self.rows])
+
+
+# Keys whose strings Plotly shows as (pseudo-HTML) text: initiative titles and body names in
+# them must show literally, so their markup characters go as entities, which Plotly prints.
+TEXT_KEYS = {"x", "y", "name", "text", "hovertext", "ticktext"}
+
+
+def _plain(value, key: str | None = None):
+    if isinstance(value, dict):
+        return {k: _plain(v, k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v, key) for v in value]
+    if isinstance(value, str) and key in TEXT_KEYS:
+        return html.escape(value, quote=False)
+    return value
 
 
 def _number(value):
     if isinstance(value, Decimal):
         return float(value)  # drawing only; tables and CSV keep the exact cents
     raise TypeError(type(value))
-
-
-def _csv_value(value) -> str:
-    if isinstance(value, Decimal):
-        return f"{value:.2f}".replace(".", ",")
-    return "" if value is None else str(value)
 
 
 def bar(name: str, x: Sequence, y: Sequence, colour: str) -> dict:

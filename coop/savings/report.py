@@ -13,6 +13,7 @@ from openpyxl.styles import Font
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
+from ..exports import no_formulas
 from ..extensions import db
 from ..funding import services as funding
 from ..i18n import fmt_money, fmt_percent
@@ -362,5 +363,6 @@ def model_workbook(initiative, model, outcome) -> bytes:
         for col in sheet.columns:
             sheet.column_dimensions[col[0].column_letter].width = 18
     out = io.BytesIO()
+    no_formulas(wb)
     wb.save(out)
     return out.getvalue()
