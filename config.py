@@ -72,6 +72,11 @@ class Config:
     REMINDER_HOUR = int(os.environ.get("REMINDER_HOUR", 7))
     SCHEDULER_LOCK_POLL_SECONDS = float(os.environ.get("SCHEDULER_LOCK_POLL_SECONDS", 10))
     API_MAX_PER_PAGE = 200
+    # Behind the town's reverse proxy: how many proxies in front of coop set X-Forwarded-For,
+    # -Proto, -Host and -Prefix (0: none; the headers are then ignored, as anyone can send them).
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", 0))
+    # Strict-Transport-Security on HTTPS answers (seconds; 0: not sent).
+    HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", 0))
     # Whole answers of read-only pages kept per process for one data generation (bytes; 0: off).
     PAGE_CACHE_BYTES = int(os.environ.get("PAGE_CACHE_BYTES", 64 * 1024 * 1024))
 
@@ -98,6 +103,7 @@ class ProductionConfig(Config):
     """Production: PostgreSQL from DATABASE_URL, a SECRET_KEY is mandatory, secure cookies."""
 
     ENV_NAME = "production"
+    HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", 365 * 24 * 3600))
     SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "1") == "1"
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
 

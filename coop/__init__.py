@@ -91,6 +91,13 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
 
     init_cli(app)
     init_static(app)
+    proxies = int(app.config.get("TRUSTED_PROXIES", 0))
+    if proxies > 0:  # outermost: the client's address and scheme as the proxies report them
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_prefix=proxies
+        )
     return app
 
 

@@ -84,4 +84,9 @@ def init_error_handlers(app: Flask) -> None:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
+        hsts = app.config.get("HSTS_SECONDS", 0)
+        if hsts and request.is_secure:
+            response.headers.setdefault(
+                "Strict-Transport-Security", f"max-age={hsts}; includeSubDomains"
+            )
         return response
