@@ -151,6 +151,9 @@ DECISION_STATUS_SYMBOLS = {
 }
 
 ENTITY_TYPE_LABELS = {
+    "Initiative": _l("Initiative"),
+    "Resolution": _l("Council resolution"),
+    "User": _l("User account"),
     "Participant": _l("Participation"),
     "Milestone": _l("Milestone"),
     "PhaseChange": _l("Phase change"),

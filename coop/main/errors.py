@@ -3,6 +3,7 @@
 from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
@@ -68,6 +69,16 @@ def init_error_handlers(app: Flask) -> None:
         message = _("Someone else changed this record in the meantime. Reload it first.")
         if _wants_json():
             return api_error(409, message, {"version": message})
+        return render_template("errors/generic.html", error=None, message=message), 409
+
+    @app.errorhandler(IntegrityError)
+    def integrity(exc):
+        # a last line: the services check what is in use; a race between two people can
+        # still reach the database's own rule
+        db.session.rollback()
+        message = _("This record is still used elsewhere or already exists; nothing was changed.")
+        if _wants_json():
+            return api_error(409, message)
         return render_template("errors/generic.html", error=None, message=message), 409
 
     @app.errorhandler(Exception)

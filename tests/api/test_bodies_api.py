@@ -227,3 +227,34 @@ def test_english_on_request(client, seed):
     assert r.status_code == 404 and "no body" in r.json["error"]["message"]
     r = client.get("/api/v1/bodies/999999", headers=h(seed))
     assert "keine Körperschaft" in r.json["error"]["message"]
+
+
+def test_deleting_a_body_an_initiative_uses_says_what_uses_it(client, seed):
+    """A town with no members and no accounts, but in an initiative and a resolution: 409 with
+    what still uses it (before: an integrity error, 500)."""
+    from coop.audit import acting_as
+    from coop.extensions import db
+    from tests import factories
+
+    with acting_as(None, "test"):
+        ini = factories.initiative(seed)
+        factories.resolution(ini, seed.bodies["nieheim"])
+        db.session.commit()
+    nieheim = seed.bodies["nieheim"].id
+    r = client.delete(f"/api/v1/bodies/{nieheim}", headers=h(seed, "admin"))
+    assert r.status_code == 409
+    message = r.json["error"]["message"]
+    assert "Nieheim" in message and "Beteiligung (1)" in message
+    assert "Ratsbeschluss (1)" in message
+    assert client.get(f"/api/v1/bodies/{nieheim}", headers=h(seed)).status_code == 200
+
+
+def test_the_database_rule_is_a_409_not_a_500(app, client, seed):
+    from sqlalchemy.exc import IntegrityError
+
+    @app.get("/_integrity")
+    def _integrity():
+        raise IntegrityError("INSERT", {}, Exception("duplicate key"))
+
+    r = client.get("/_integrity")
+    assert r.status_code == 409 and "nichts wurde geändert" in r.get_data(as_text=True)

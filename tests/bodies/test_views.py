@@ -149,3 +149,23 @@ def test_english_interface(client, auth, seed):
     auth.post("/language/en", {"next": "/bodies/"}, "/")
     page = client.get("/bodies/").get_data(as_text=True)
     assert '<html lang="en">' in page and "8 bodies found" in page
+
+
+def test_deleting_a_body_in_use_shows_what_uses_it(client, auth, seed):
+    from coop.audit import acting_as
+    from coop.extensions import db
+    from tests import factories
+
+    with acting_as(None, "test"):
+        factories.initiative(seed)
+        db.session.commit()
+    auth.login("admin@test.example")
+    nieheim = seed.bodies["nieheim"]
+    r = auth.post(
+        f"/bodies/{nieheim.id}/delete",
+        {"version": str(nieheim.version)},
+        form_path=f"/bodies/{nieheim.id}",
+    )
+    assert r.status_code == 302
+    page = client.get(r.headers["Location"]).get_data(as_text=True)
+    assert "wird noch verwendet" in page and "Beteiligung (1)" in page
