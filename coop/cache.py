@@ -13,10 +13,13 @@ next reader ignores (the generation has moved on): the race only ever costs a re
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
 import weakref
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 
 from flask import render_template
 from sqlalchemy import event, select, update
@@ -86,9 +89,30 @@ def read_committed(statement, params: dict | None = None):
         return connection.execute(statement, params or {}).first()
 
 
+@functools.cache
+def code_version() -> str:
+    """A fingerprint of the code, templates and translations this process runs: results an
+    older release stored are not used after a deploy (the data generation did not move)."""
+    root = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for folder, pattern in (
+        (root, "**/*.py"),
+        (root, "**/*.mo"),
+        (root.parent / "templates", "**/*"),
+    ):
+        for path in sorted(folder.glob(pattern)):
+            if path.is_file():
+                stat = path.stat()
+                digest.update(
+                    f"{path.relative_to(root.parent)}:{stat.st_size}:{stat.st_mtime_ns}".encode()
+                )
+    return digest.hexdigest()[:12]
+
+
 def cached(key: str, compute: Callable[[], bytes], today: date | None = None) -> bytes:
     """The stored result for `key` if it belongs to the current generation and day, else
     `compute()`, stored (in its own short transaction) for the next reader."""
+    key = f"{code_version()}|{key}"[:500]
     day = today or date.today()
     current = generation()
     hit = db.session.scalar(

@@ -126,3 +126,19 @@ def test_a_stored_oparl_answer_is_conditional(app, seed, client):
     etag = first.headers["ETag"]
     again = client.get("/oparl/v1/system", headers={"If-None-Match": etag})
     assert again.status_code == 304
+
+
+def test_a_result_stored_by_another_release_is_not_used(app, monkeypatch):
+    from coop import cache
+
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return b"x"
+
+    assert cache.cached("k", compute) == b"x" and cache.cached("k", compute) == b"x"
+    assert len(calls) == 1
+    monkeypatch.setattr(cache, "code_version", lambda: "next-release")
+    cache.cached("k", compute)
+    assert len(calls) == 2

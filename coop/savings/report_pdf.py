@@ -123,7 +123,7 @@ def build(district_name: str | None, data: DistrictData, today: date, lang: str)
     if not data.sections:
         story.append(p(_("No initiatives."), "text"))
     else:
-        story.append(p(_("Overview"), "h2"))
+        story.append(p(_("State of the initiatives"), "h2"))
         rows = [
             [
                 p(_("Initiative"), "head"),

@@ -250,7 +250,7 @@ def test_report_pdf_prints_text_as_text_and_numbers_its_pages(client, auth, seed
     reader = PdfReader(io.BytesIO(pdf.data))
     text = "".join(page.extract_text() for page in reader.pages)
     assert "<b>Fett</b> & =SUMME(A1)" in text
-    assert "Übersicht" in text and "0 von 4 Räten" in text and "Seite 1 / 1" in text
+    assert "Stand der Vorhaben" in text and "0 von 4 Räten" in text and "Seite 1 / 1" in text
     assert reader.metadata.title == "Bericht für die Bürgermeisterkonferenz – Kreis Höxter"
     page = client.get(f"/report/?district={hoexter}").get_data(as_text=True)
     assert "&lt;b&gt;Fett&lt;/b&gt; &amp; =SUMME(A1)" in page
