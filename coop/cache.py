@@ -30,7 +30,7 @@ from .models import CachedResult, DataGeneration
 from .models.base import utcnow
 
 # Records whose changes do not change what people read (this cache, a token's last use).
-_IGNORED = {"cached_results", "data_generation", "api_tokens"}
+_IGNORED = {"cached_results", "data_generation", "api_tokens", "login_throttles"}
 _BUMPED = "coop_generation_bumped"
 
 

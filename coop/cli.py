@@ -61,7 +61,11 @@ def import_gv100ad(path: str, districts: tuple[str, ...]):
     required=True,
     type=click.Choice(["admin", "coordinator", "partner_editor", "funding_officer", "viewer"]),
 )
-@click.option("--password", required=True, help="At least 10 characters.")
+@click.option(
+    "--password",
+    required=True,
+    help="At least 12 characters, hard to guess, not the e-mail address.",
+)
 @click.option("--name", default="")
 @click.option("--body-ags", default=None, help="AGS of the body the account is bound to.")
 def create_user(email, role, password, name, body_ags):

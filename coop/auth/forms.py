@@ -25,7 +25,7 @@ class ChangePasswordForm(FlaskForm):
     new_password = PasswordField(
         _l("New password"),
         validators=[DataRequired()],
-        description=_l("At least 10 characters."),
+        description=_l("At least 12 characters, hard to guess, not your e-mail address."),
         render_kw={"autocomplete": "new-password"},
     )
     confirm_password = PasswordField(

@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import timedelta
 from urllib.parse import urlsplit
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
-from ..models import ApiToken, User, hash_token
+from ..models import ApiToken, LoginThrottle, User, hash_token
 from ..models.base import utcnow
 
-MIN_PASSWORD_LENGTH = 10
+MIN_PASSWORD_LENGTH = 12
 
 
 class LoginResult:
@@ -26,37 +26,72 @@ def find_user_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
 
 
-def authenticate(
-    email: str, password: str, *, max_failures: int, lockout_minutes: int
-) -> LoginResult:
-    """Check a password; after `max_failures` wrong ones the account is locked for a while.
+MAX_LOCK = timedelta(hours=24)
 
-    The failure counter lives in the database, so the lockout holds across app instances.
-    A locked account is refused even with the right password until the time has passed.
+
+def authenticate(
+    email: str, password: str, *, address: str, max_failures: int, lockout_minutes: int
+) -> LoginResult:
+    """Check a password. After `max_failures` wrong ones for one e-mail address from one
+    network address, that pair waits `lockout_minutes`, twice as long at each further lock
+    (at most a day). The same account from another address is not affected, so a stranger
+    cannot keep the owner out; the counters live in the database, for every app instance.
     """
-    user = find_user_by_email(email)
+    key = {"email": email.strip().lower()[:254], "address": (address or "unknown")[:64]}
     now = utcnow()
+    throttle = db.session.scalar(select(LoginThrottle).filter_by(**key))
+    if throttle is not None and throttle.locked_until and throttle.locked_until > now:
+        return LoginResult(reason="locked", until=throttle.locked_until)
+    user = find_user_by_email(email)
     if user is None:
         # Spend the same time as a real check, so timing does not reveal which emails exist.
         User(password_hash="scrypt:32768:8:1$x$0").check_password(password)
-        return LoginResult(reason="invalid")
-    locked_until = user.locked_until
-    if locked_until and locked_until > now:
-        return LoginResult(reason="locked", until=locked_until)
-    if not user.active or not user.check_password(password):
-        user.failed_logins = (user.failed_logins or 0) + 1
-        if user.failed_logins >= max_failures:
-            user.locked_until = now + timedelta(minutes=lockout_minutes)
-            user.failed_logins = 0
-            db.session.flush()
-            return LoginResult(reason="locked", until=user.locked_until)
+    elif user.active and user.check_password(password):
+        db.session.execute(delete(LoginThrottle).filter_by(**key))
+        user.last_login_at = now
         db.session.flush()
+        return LoginResult(user=user)
+    return _failed(key, now, max_failures, timedelta(minutes=lockout_minutes))
+
+
+def _failed(key: dict, now, max_failures: int, lockout: timedelta) -> LoginResult:
+    """Count a failure in one statement (concurrent ones on other instances add up)."""
+    table = LoginThrottle.__table__
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    stmt = insert(table).values(**key, failures=1, locks=0, last_failure_at=now)
+    db.session.execute(
+        stmt.on_conflict_do_update(
+            index_elements=[table.c.email, table.c.address],
+            set_={"failures": table.c.failures + 1, "last_failure_at": now},
+        )
+    )
+    throttle = db.session.scalar(
+        select(LoginThrottle).filter_by(**key).execution_options(populate_existing=True)
+    )
+    if throttle.failures < max_failures:
         return LoginResult(reason="invalid")
-    user.failed_logins = 0
-    user.locked_until = None
-    user.last_login_at = now
+    throttle.locks += 1
+    throttle.failures = 0
+    throttle.locked_until = now + min(lockout * 2 ** (throttle.locks - 1), MAX_LOCK)
     db.session.flush()
-    return LoginResult(user=user)
+    return LoginResult(reason="locked", until=throttle.locked_until)
+
+
+def forget_old_throttles(days: int = 2) -> int:
+    """Remove the failure counts of pairs that failed last more than `days` ago and are not
+    locked; how many went."""
+    now = utcnow()
+    result = db.session.execute(
+        delete(LoginThrottle).where(
+            LoginThrottle.last_failure_at < now - timedelta(days=days),
+            (LoginThrottle.locked_until.is_(None)) | (LoginThrottle.locked_until < now),
+        )
+    )
+    return result.rowcount or 0
 
 
 def safe_next(target: str | None) -> str | None:

@@ -70,6 +70,7 @@ def login():
         result = services.authenticate(
             form.email.data,
             form.password.data,
+            address=request.remote_addr or "",
             max_failures=current_app.config["LOGIN_MAX_FAILURES"],
             lockout_minutes=current_app.config["LOGIN_LOCKOUT_MINUTES"],
         )
@@ -81,7 +82,7 @@ def login():
         if result.reason == "locked":
             form.form_errors.append(
                 _(
-                    "Too many failed attempts. The account is locked until %(time)s.",
+                    "Too many failed attempts. Signing in from here is locked until %(time)s.",
                     time=fmt_datetime(result.until),
                 )
             )

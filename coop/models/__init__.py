@@ -51,7 +51,7 @@ from .savings import (
     CostRate,
     CostRateTable,
 )
-from .user import ApiToken, User, hash_token
+from .user import ApiToken, LoginThrottle, User, hash_token
 
 __all__ = [
     "CachedResult",
@@ -104,4 +104,5 @@ __all__ = [
     "Role",
     "User",
     "hash_token",
+    "LoginThrottle",
 ]

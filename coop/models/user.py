@@ -7,7 +7,7 @@ import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, ForeignKey, Integer, String
+from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -21,8 +21,6 @@ class User(AuditedMixin, UserMixin, TimestampMixin, VersionedMixin, db.Model):
     __tablename__ = "users"
     __audit_exclude__ = (
         *AuditedMixin.__audit_exclude__,
-        "failed_logins",
-        "locked_until",
         "last_login_at",
     )
     __audit_redact__ = ("password_hash", "calendar_token_hash")
@@ -36,8 +34,6 @@ class User(AuditedMixin, UserMixin, TimestampMixin, VersionedMixin, db.Model):
         ForeignKey("bodies.id", ondelete="RESTRICT"), index=True
     )
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime())
     last_login_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     # SHA-256 of the secret in the person's calendar feed address (shown once, when made).
     calendar_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
@@ -99,3 +95,19 @@ class ApiToken(AuditedMixin, TimestampMixin, db.Model):
 
     def revoke(self) -> None:
         self.revoked_at = utcnow()
+
+
+class LoginThrottle(db.Model):
+    """Failed sign-ins of one e-mail address from one network address, and how long that pair
+    must wait. The owner signing in from elsewhere is never locked out by a stranger."""
+
+    __tablename__ = "login_throttles"
+    __table_args__ = (UniqueConstraint("email", "address"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254))
+    address: Mapped[str] = mapped_column(String(64))
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    locks: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    last_failure_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, index=True)

@@ -173,6 +173,22 @@ def funding_checks() -> None:
         db.session.remove()
 
 
+def login_throttles() -> None:
+    """Nightly: forget failed sign-ins that are old and no longer lock anyone."""
+    from ..auth import services
+
+    app = _app or current_app._get_current_object()
+    with app.app_context():
+
+        def forget() -> str:
+            count = services.forget_old_throttles()
+            db.session.commit()
+            return f"{count} old sign-in throttles removed"
+
+        record_run("login-throttles", forget)
+        db.session.remove()
+
+
 def run(app: Flask, *, run_now: bool = False, on_message: Callable[[str], None] = print) -> None:
     """Take the lock (waiting if need be), then run the scheduler until stopped."""
     from apscheduler.jobstores.memory import MemoryJobStore
@@ -227,6 +243,18 @@ def run(app: Flask, *, run_now: bool = False, on_message: Callable[[str], None] 
             minute=5,
             id="funding-checks",
             name="Daily funding checks",
+            replace_existing=True,
+            coalesce=True,
+            misfire_grace_time=12 * 3600,
+        )
+
+        scheduler.add_job(
+            "coop.reminders.scheduler:login_throttles",
+            "cron",
+            hour=0,
+            minute=15,
+            id="login-throttles",
+            name="Forget old failed sign-ins",
             replace_existing=True,
             coalesce=True,
             misfire_grace_time=12 * 3600,

@@ -20,7 +20,9 @@ class UserForm(FlaskForm):
     password = PasswordField(
         _l("Password"),
         render_kw={"autocomplete": "new-password"},
-        description=_l("At least 10 characters. Leave empty to keep the current one."),
+        description=_l(
+            "At least 12 characters, hard to guess. Leave empty to keep the current one."
+        ),
     )
     active = BooleanField(_l("Account active"), default=True)
     version = HiddenField()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
@@ -18,10 +19,28 @@ from ..models import ApiToken, Body, BodyKind, Role, User
 ROLES_NEEDING_BODY = (Role.COORDINATOR, Role.PARTNER_EDITOR)
 
 
-def password_problem(password: str | None) -> str | None:
-    """Why a new password is not acceptable, or None."""
+def password_problem(
+    password: str | None, email: str | None = None, name: str | None = None
+) -> str | None:
+    """Why a new password is not acceptable, or None: at least MIN_PASSWORD_LENGTH characters,
+    not the e-mail address or built from it, and not easy to guess. zxcvbn judges the last: it
+    knows common passwords, words, names, keyboard rows, repetitions and dates; we ask for at
+    least "safely unguessable" (score 3, some 10⁸ guesses), counting the person's own e-mail
+    address and name as known words."""
     if not password or len(password) < MIN_PASSWORD_LENGTH:
         return _("The password needs at least %(n)d characters.", n=MIN_PASSWORD_LENGTH)
+    email = (email or "").strip().lower()
+    mine = [v for v in (email, email.split("@")[0], (name or "").strip().lower()) if len(v) >= 4]
+    if any(v in password.lower() for v in mine):
+        return _("The password must not contain your e-mail address or name.")
+    from zxcvbn import zxcvbn
+
+    words = mine + [part for part in re.split(r"[@._+-]", email) if len(part) >= 3]
+    if zxcvbn(password[:100], user_inputs=words)["score"] < 3:
+        return _(
+            "This password is too easy to guess (a common password, a word, a keyboard row or "
+            "a repetition). Take several unrelated words or a password manager's suggestion."
+        )
     return None
 
 
@@ -59,7 +78,7 @@ def _validate(user: User | None, values: dict[str, Any], *, new_password: str | 
     if len(values.get("name") or "") > 200:
         errors["name"] = _("At most %(n)d characters.", n=200)
     if new_password is not None or user is None:
-        problem = password_problem(new_password)
+        problem = password_problem(new_password, values.get("email"), values.get("name"))
         if problem:
             errors["password"] = problem
     return errors
@@ -133,7 +152,7 @@ def change_password(user: User, current: str, new: str, confirm: str) -> None:
     errors = {}
     if not user.check_password(current or ""):
         errors["current_password"] = _("The current password is not correct.")
-    problem = password_problem(new)
+    problem = password_problem(new, user.email, user.name)
     if problem:
         errors["new_password"] = problem
     elif new != confirm:

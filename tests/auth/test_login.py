@@ -3,7 +3,8 @@
 import pytest
 
 from coop.extensions import db
-from coop.models import User
+from coop.models import LoginThrottle, User
+from tests.conftest import AuthActions
 from tests.factories import PASSWORD
 
 
@@ -22,10 +23,59 @@ def test_wrong_password_and_lockout(client, auth, seed, app):
         assert "nicht richtig" in r.get_data(as_text=True)
     r = auth.login("viewer@test.example", "wrong-password")
     assert "gesperrt bis" in r.get_data(as_text=True)
-    # even the right password is refused while locked
+    # even the right password is refused from here while locked
     r = auth.login("viewer@test.example", PASSWORD)
     assert r.status_code == 422 and "gesperrt" in r.get_data(as_text=True)
-    assert db.session.get(User, seed.users["viewer"].id).locked_until is not None
+
+
+def _login_from(app, address: str, email: str, password: str):
+    client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = address
+    return AuthActions(client).login(email, password)
+
+
+def test_a_stranger_cannot_lock_the_owner_out(app, seed):
+    for _attempt in range(app.config["LOGIN_MAX_FAILURES"]):
+        _login_from(app, "198.51.100.9", "viewer@test.example", "wrong-password")
+    refused = _login_from(app, "198.51.100.9", "viewer@test.example", PASSWORD)
+    assert refused.status_code == 422
+    assert _login_from(app, "10.1.2.3", "viewer@test.example", PASSWORD).status_code == 302
+
+
+def test_each_further_lock_lasts_twice_as_long(app, seed):
+    from coop.auth import services
+    from coop.models.base import utcnow
+
+    key = {"address": "198.51.100.7", "max_failures": 3, "lockout_minutes": 15}
+
+    def three_failures():
+        results = [services.authenticate("viewer@test.example", "x", **key) for _ in range(3)]
+        assert [r.reason for r in results] == ["invalid", "invalid", "locked"]
+        return (results[-1].until - utcnow()).total_seconds() / 60
+
+    assert 14 < three_failures() <= 15
+    db.session.execute(db.update(LoginThrottle).values(locked_until=None))  # time has passed
+    db.session.commit()
+    assert 29 < three_failures() <= 30
+
+
+def test_a_deactivated_accounts_token_and_feed_stop_working(client, seed):
+    from coop.audit import acting_as
+    from coop.reminders import calendar
+    from coop.users import services
+
+    viewer = seed.users["viewer"]
+    with acting_as(None, "test"):
+        secret = calendar.issue_token(db.session.get(User, viewer.id))
+        db.session.commit()
+    headers = {"Authorization": f"Bearer {seed.tokens['viewer']}"}
+    assert client.get("/api/v1/initiatives", headers=headers).status_code == 200
+    assert client.get(f"/calendar/{secret}.ics").status_code == 200
+    with acting_as(None, "test"):
+        services.update_user(db.session.get(User, viewer.id), {"active": False}, actor=None)
+        db.session.commit()
+    assert client.get("/api/v1/initiatives", headers=headers).status_code == 401
+    assert client.get(f"/calendar/{secret}.ics").status_code == 404
 
 
 @pytest.mark.parametrize(
@@ -74,7 +124,7 @@ def test_change_password(client, auth, seed):
         {"current_password": PASSWORD, "new_password": "short", "confirm_password": "short"},
         "/account",
     )
-    assert "mindestens 10 Zeichen" in r.get_data(as_text=True)
+    assert "mindestens 12 Zeichen" in r.get_data(as_text=True)
     r = auth.post(
         "/account/password",
         {
