@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -82,7 +83,30 @@ def _values(data: Mapping[str, Any], current: Resolution | None, errors: dict) -
         for key in ("votes_yes", "votes_no", "votes_abstain"):
             if merged.get(key) is not None and key not in errors:
                 errors[key] = _("A scheduled session has no votes yet.")
+    _plausible(merged, errors)
     return merged
+
+
+UNANIMOUS = re.compile(r"\b(einstimmig|unanimous(ly)?)\b", re.IGNORECASE)
+
+
+def _plausible(values: dict, errors: dict) -> None:
+    """What cannot be true: a result of a session still to come, or "einstimmig" with votes
+    against. A scheduled session in the past stays allowed (its result is then missing)."""
+    from ..initiatives.services import today
+
+    outcome, day = values.get("outcome"), values.get("session_date")
+    if outcome and outcome != Outcome.SCHEDULED and day and day > today():
+        if "session_date" not in errors and "outcome" not in errors:
+            errors["outcome"] = _(
+                "The session on this date has not taken place yet: record it as scheduled "
+                "and enter the result after the session."
+            )
+    if (values.get("votes_no") or 0) > 0 and UNANIMOUS.search(values.get("result_text") or ""):
+        if "result_text" not in errors and "votes_no" not in errors:
+            errors["result_text"] = _(
+                "The result says unanimous (einstimmig), but there are votes against."
+            )
 
 
 def _check_body(initiative: Initiative, values: dict, actor: User | None, errors: dict) -> None:
