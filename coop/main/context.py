@@ -1,11 +1,14 @@
 """Names every template can use: labels of codes and the permission questions."""
 
+import functools
 import re
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 from flask import Flask
 from flask_babel import gettext as _
+from markupsafe import Markup
 
 from ..auth import permissions
 from ..forms import row_errors
@@ -78,7 +81,14 @@ def chart_value(value) -> str:
     return str(value)
 
 
+@functools.cache
+def _static_text(root: str, name: str) -> Markup:
+    return Markup((Path(root) / name).read_text("utf-8"))
+
+
 def init_template_context(app: Flask) -> None:
+    # a stylesheet's text, for a PDF (WeasyPrint fetches nothing) from the file the page links
+    app.jinja_env.globals["static_text"] = lambda name: _static_text(app.static_folder, name)
     app.jinja_env.globals.update(
         body_kind_label=lambda code: label(BODY_KIND_LABELS, code),
         role_label=lambda code: label(ROLE_LABELS, code),

@@ -40,18 +40,6 @@ def set_language(code: str):
     return redirect(safe_next(request.form.get("next")) or url_for("main.index"))
 
 
-@bp.route("/vendor/plotly.min.js")
-def plotly_js():
-    """Plotly from the installed package, served by us (no CDN), cached for a year."""
-    from pathlib import Path
-
-    import plotly
-    from flask import send_file
-
-    path = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
-    return send_file(path, mimetype="text/javascript", max_age=365 * 24 * 3600)
-
-
 @bp.route("/healthz")
 def healthz():
     """Liveness and database check for load balancers."""

@@ -29,13 +29,16 @@ class Chart:
     @property
     def figure_json(self) -> str:
         layout = {
-            "margin": {"l": 70, "r": 20, "t": 20, "b": 60},
+            "margin": {"l": 20, "r": 20, "t": 20, "b": 20},
             "height": 340,
             "font": {"family": "Fira Sans, Arial, sans-serif", "size": 13, "color": "#111"},
-            "legend": {"orientation": "h", "y": -0.2},
+            # above the plot: below it, it would cover long (rotated) category labels
+            "legend": {"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
             "separators": ",.",
             **self.layout,
         }
+        for axis in ("xaxis", "yaxis"):  # room for the labels, however long
+            layout[axis] = {"automargin": True, **layout.get(axis, {})}
         figure = {"data": _plain(self.traces), "layout": _plain(layout)}
         return json.dumps(figure, default=_number)
 

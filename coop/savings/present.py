@@ -184,6 +184,9 @@ def count_chart(chart_id: str, title: str, counts: Counter, labels, colour: str)
     )
 
 
+MAX_BARS = 25  # bars of one chart before it shows the most important ones only
+
+
 def dashboard_charts(initiatives, summaries, grants, totals, outcomes) -> list[Chart]:
     """The district at a glance: phases, areas, decisions, funding, savings over time."""
     phases = count_chart(
@@ -204,19 +207,34 @@ def dashboard_charts(initiatives, summaries, grants, totals, outcomes) -> list[C
     decided = [summaries[i.id].decided for i in initiatives]
     open_ = [summaries[i.id].total - summaries[i.id].decided for i in initiatives]
     complete = sum(1 for i in initiatives if summaries[i.id].complete)
+    summary = _(
+        "In %(complete)d of %(total)d initiatives every council has decided; "
+        "%(open)d decisions are still open.",
+        complete=complete,
+        total=len(initiatives),
+        open=sum(open_),
+    )
+    # a bar per initiative reads up to a few dozen; beyond, the ones most in arrears
+    shown = sorted(range(len(titles)), key=lambda n: (-open_[n], titles[n]))[:MAX_BARS]
+    if len(titles) > MAX_BARS:
+        summary += " " + _(
+            "The chart shows the %(n)d initiatives with the most open decisions; "
+            "the table lists all.",
+            n=MAX_BARS,
+        )
+    else:
+        shown = list(range(len(titles)))
+    pick = [titles[n] for n in shown]
     decisions = Chart(
         id="decisions",
         title=_("Council decisions per initiative"),
-        summary=_(
-            "In %(complete)d of %(total)d initiatives every council has decided; "
-            "%(open)d decisions are still open.",
-            complete=complete,
-            total=len(initiatives),
-            open=sum(open_),
-        ),
+        summary=summary,
         columns=[_("Initiative"), _("Decided"), _("Open")],
         rows=[[t, d, o] for t, d, o in zip(titles, decided, open_, strict=True)],
-        traces=[bar(_("Decided"), titles, decided, GREEN), bar(_("Open"), titles, open_, RED)],
+        traces=[
+            bar(_("Decided"), pick, [decided[n] for n in shown], GREEN),
+            bar(_("Open"), pick, [open_[n] for n in shown], RED),
+        ],
         layout={
             "barmode": "stack",
             "yaxis": {"title": {"text": _("Councils")}},

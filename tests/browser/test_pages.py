@@ -40,9 +40,25 @@ def page(browser, live):
         "request",
         lambda req: foreign.append(req.url) if not req.url.startswith((base, "data:")) else None,
     )
+    # every console error (a CSP violation is one), script error and failed stylesheet, script
+    # or image fails the test; pages answering 404 or 422 on purpose are not errors
+    pg.problems = []
+
+    def console(message):
+        if message.type == "error" and not message.text.startswith("Failed to load resource"):
+            pg.problems.append(message.text)
+
+    def response(answer):
+        if answer.status >= 400 and answer.request.resource_type != "document":
+            pg.problems.append(f"{answer.status} {answer.url}")
+
+    pg.on("console", console)
+    pg.on("response", response)
+    pg.on("pageerror", lambda e: pg.problems.append(str(e)))
     yield pg
     context.close()
     assert foreign == [], f"requests to other hosts: {foreign}"
+    assert pg.problems == [], f"console errors: {pg.problems}"
 
 
 def login(page, email):
