@@ -40,6 +40,9 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     from .funding import staleness  # noqa: F401  (marks stored funding checks stale)
     from .i18n import init_i18n, select_locale
 
+    from .resolutions.documents import init_uploads
+
+    init_uploads(app)  # before CSRFProtect reads the form: routes taking papers get room for them
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
     csrf.init_app(app)

@@ -12,6 +12,22 @@ from coop.users import services as users
 PASSWORD = "correct-horse-battery"
 
 
+def _blank_pdf() -> bytes:
+    """A real one-page PDF (uploads must open as PDFs)."""
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+PDF = _blank_pdf()
+
+
 @dataclass
 class Seed:
     bodies: dict[str, Body] = field(default_factory=dict)

@@ -96,7 +96,6 @@ def put_document(resolution_id: int):
     resolution = _get(resolution_id)
     if not permissions.can_edit_resolution(g.api_user, resolution):
         raise ApiAbort(403, _("Your role does not allow this."))
-    request.max_content_length = documents.MAX_PDF_BYTES
     if request.mimetype != documents.PDF_MEDIA_TYPE:
         raise ApiAbort(415, _("Send the paper as application/pdf."))
     document = documents.store_pdf(request.args.get("filename"), request.get_data())

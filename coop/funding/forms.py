@@ -25,6 +25,7 @@ from ..labels import GRANT_FIELD_LABELS as G
 from ..labels import GRANT_STATUS_LABELS, TRANCHE_STATE_LABELS
 from ..labels import PROGRAM_FIELD_LABELS as P
 from ..models import STATES
+from ..resolutions.documents import MAX_PDF_BYTES
 
 DATE = {"type": "date"}
 AMOUNT = {"inputmode": "decimal", "autocomplete": "off"}
@@ -177,4 +178,11 @@ class DocumentForm(FlaskForm):
     title = StringField(
         _l("Title"), description=_l("e.g. Grant letter"), render_kw={"maxlength": 300}
     )
-    document = FileField(_l("PDF file (at most 20 MB)"), render_kw={"accept": "application/pdf"})
+    document = FileField(
+        _l("PDF file (at most 20 MB)"),
+        render_kw={
+            "accept": "application/pdf,.pdf",
+            "data-max-bytes": MAX_PDF_BYTES,
+            "data-too-large": _l("The file is larger than 20 MB."),
+        },
+    )

@@ -46,20 +46,55 @@ def _wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
+def _explained(exc: HTTPException) -> tuple[str, str]:
+    """A title and a sentence in the person's language (Werkzeug's are English)."""
+    known = {
+        400: (_("Bad request"), _("The request could not be understood.")),
+        403: (_("Not allowed"), _("Your role does not allow this.")),
+        404: (_("Not found"), _("There is nothing at this address.")),
+        405: (_("Not possible"), _("This address does not take this kind of request.")),
+        415: (_("Unsupported format"), _("This kind of content is not accepted here.")),
+        429: (_("Too many requests"), _("Too many requests. Please wait a moment.")),
+    }
+    if exc.code in known:
+        return known[exc.code]
+    return _("Not possible"), _("The request could not be carried out.")
+
+
 def init_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
+        if exc.code == 413:
+            return too_large()
+        title, message = _explained(exc)
         if _wants_json():
-            return api_error(exc.code or 500, exc.description or exc.name)
+            return api_error(exc.code or 500, message)
         if exc.code in (403, 404, 500):
             return render_template(f"errors/{exc.code}.html"), exc.code
-        return render_template("errors/generic.html", error=exc), exc.code
+        return render_template("errors/generic.html", title=title, message=message), exc.code
+
+    def too_large():
+        from ..resolutions.documents import UPLOAD_ENDPOINTS
+
+        if request.endpoint in UPLOAD_ENDPOINTS:
+            message = _(
+                "The file is larger than 20 MB. Go back: what you entered is still in the "
+                "form; choose a smaller file (for example the paper without its annexes)."
+            )
+            fields = {"document": _("The file is larger than 20 MB.")}
+        else:
+            message, fields = _("The request is too large."), {}
+        if _wants_json():
+            return api_error(413, message, fields)
+        return render_template(
+            "errors/generic.html", title=_("File too large"), message=message
+        ), 413
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc: CSRFError):
         return render_template(
             "errors/generic.html",
-            error=exc,
+            title=_("Form expired"),
             message=_("The form has expired. Please go back, reload the page and try again."),
         ), 400
 
@@ -69,7 +104,7 @@ def init_error_handlers(app: Flask) -> None:
         message = _("Someone else changed this record in the meantime. Reload it first.")
         if _wants_json():
             return api_error(409, message, {"version": message})
-        return render_template("errors/generic.html", error=None, message=message), 409
+        return render_template("errors/generic.html", message=message), 409
 
     @app.errorhandler(IntegrityError)
     def integrity(exc):
@@ -79,7 +114,7 @@ def init_error_handlers(app: Flask) -> None:
         message = _("This record is still used elsewhere or already exists; nothing was changed.")
         if _wants_json():
             return api_error(409, message)
-        return render_template("errors/generic.html", error=None, message=message), 409
+        return render_template("errors/generic.html", message=message), 409
 
     @app.errorhandler(Exception)
     def server_error(exc: Exception):

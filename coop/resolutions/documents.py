@@ -19,12 +19,22 @@ PDF_MEDIA_TYPE = "application/pdf"
 
 
 def looks_like_pdf(data: bytes) -> bool:
-    """A PDF starts with `%PDF-` (within its first KiB, as readers allow) and ends with `%%EOF`.
+    """A PDF starts with `%PDF-` (within its first KiB, as readers allow), ends with `%%EOF`
+    and opens as one: pypdf reads its cross-reference table and finds at least one page. A file
+    that merely starts like a PDF and carries HTML or script is refused.
 
     The name and the browser's content type are not trusted; the bytes are.
     """
     head = data[:1024]
-    return re.search(rb"%PDF-[12]\.\d", head) is not None and b"%%EOF" in data[-2048:]
+    if re.search(rb"%PDF-[12]\.\d", head) is None or b"%%EOF" not in data[-2048:]:
+        return False
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    try:
+        return len(PdfReader(io.BytesIO(data), strict=False).pages) > 0
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, OSError):
+        return False
 
 
 def clean_file_name(name: str | None) -> str:
@@ -80,4 +90,26 @@ def send_document(document):
         max_age=0,
     )
     response.headers["Cache-Control"] = "private, no-store"
+    # whatever a file holds, it never runs as a page of our origin
+    response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
     return response
+
+
+# Forms and API routes that take a paper: room for the file and the other fields; every other
+# request keeps MAX_CONTENT_LENGTH (JSON bodies: 1 MiB).
+UPLOAD_ENDPOINTS = {
+    "resolutions.create",
+    "resolutions.edit",
+    "funding.document_add",
+    "api.put_document",
+}
+UPLOAD_LIMIT = MAX_PDF_BYTES + 1024 * 1024
+
+
+def init_uploads(app) -> None:
+    from flask import request
+
+    @app.before_request
+    def _room_for_papers():
+        if request.endpoint in UPLOAD_ENDPOINTS:
+            request.max_content_length = UPLOAD_LIMIT

@@ -7,6 +7,7 @@ from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAre
 
 from ..labels import INITIATIVE_FIELD_LABELS as L
 from ..labels import OUTCOME_LABELS, RESOLUTION_KIND_LABELS
+from .documents import MAX_PDF_BYTES
 from .services import FIELDS
 
 NUMBER = {"inputmode": "numeric", "autocomplete": "off"}
@@ -40,7 +41,11 @@ class ResolutionForm(FlaskForm):
     source_url = StringField(L["source_url"], render_kw={"inputmode": "url", "maxlength": 500})
     document = FileField(
         _l("Paper (PDF, at most 20 MB)"),
-        render_kw={"accept": "application/pdf,.pdf"},
+        render_kw={
+            "accept": "application/pdf,.pdf",
+            "data-max-bytes": MAX_PDF_BYTES,
+            "data-too-large": _l("The file is larger than 20 MB."),
+        },
     )
     remove_document = BooleanField(_l("Remove the stored paper"))
     version = HiddenField()

@@ -7,9 +7,9 @@ from coop.audit import acting_as
 from coop.extensions import db
 from coop.models import AuditEntry, Initiative, Resolution
 from tests import factories
+from tests.factories import PDF
 from tests.openapi import schema_checker
 
-PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def h(seed, role="coordinator", **extra):
@@ -318,7 +318,13 @@ def test_document_upload_checked_by_content(client, seed, ini):
         data=b"%PDF-1.4" + b"0" * (20 * 1024 * 1024),
         headers=h(seed, **{"Content-Type": "application/pdf"}),
     )
-    assert r.status_code == 413
+    assert r.status_code == 422 and "20 MB" in r.json["error"]["fields"]["document"]
+    r = client.put(
+        url,
+        data=b"%PDF-1.4" + b"0" * (22 * 1024 * 1024),
+        headers=h(seed, **{"Content-Type": "application/pdf"}),
+    )
+    assert r.status_code == 413 and "20 MB" in r.json["error"]["fields"]["document"]
     r = client.put(
         url + "?filename=../../Drucksache%20560%E2%80%932022",
         data=PDF,

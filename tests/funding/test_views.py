@@ -12,8 +12,8 @@ from coop.audit import acting_as
 from coop.extensions import db
 from coop.models import AuditEntry, FundingProgram, Grant, GrantDocument, Tranche, User
 from tests import factories
+from tests.factories import PDF
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 @pytest.fixture

@@ -18,11 +18,11 @@ from coop.oparl import views
 from coop.resolutions import documents
 from coop.resolutions import services as resolutions
 from tests import factories
+from tests.factories import PDF
 
 SCHEMAS = Path(__file__).resolve().parents[2].parent / "shared" / "oparl" / "schema"
 if not SCHEMAS.exists():  # a bare clone: the copy in tests/data
     SCHEMAS = Path(__file__).resolve().parents[1] / "data" / "oparl-schema"
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def registry() -> Registry:
