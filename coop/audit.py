@@ -97,7 +97,7 @@ def _write_audit_trail(session: Session, flush_context) -> None:
     groups = (
         (AuditAction.CREATE, session.new),
         (AuditAction.UPDATE, session.dirty),
-        (AuditAction.DELETE, session.deleted),
+        (AuditAction.DELETE, _deleted(session, flush_context)),
     )
     for action, objects in groups:
         for obj in objects:
@@ -125,6 +125,19 @@ def _write_audit_trail(session: Session, flush_context) -> None:
             )
     if rows:
         session.connection().execute(insert(AuditEntry), rows)
+
+
+def _deleted(session: Session, flush_context) -> list:
+    """Every record this flush deleted: those passed to `session.delete()` (and their cascade)
+    and the rows removed from a list that deletes its orphans (a participant, a milestone, a
+    tranche, a cost line), which `session.deleted` does not show. The unit of work knows them
+    all (`UOWTransaction.states`: state → (is delete, list only))."""
+    found = {id(obj): obj for obj in session.deleted}
+    for state, (is_delete, list_only) in getattr(flush_context, "states", {}).items():
+        obj = state.obj()
+        if is_delete and not list_only and obj is not None:
+            found.setdefault(id(obj), obj)
+    return list(found.values())
 
 
 def audit_entries(entity_type: str, entity_id: int, limit: int = 100) -> list[AuditEntry]:
