@@ -30,7 +30,13 @@ from .models import CachedResult, DataGeneration
 from .models.base import utcnow
 
 # Records whose changes do not change what people read (this cache, a token's last use).
-_IGNORED = {"cached_results", "data_generation", "api_tokens", "login_throttles"}
+_IGNORED = {
+    "cached_results",
+    "data_generation",
+    "api_tokens",
+    "login_throttles",
+    "idempotency_keys",
+}
 _BUMPED = "coop_generation_bumped"
 
 

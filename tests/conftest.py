@@ -108,6 +108,8 @@ def _clean(app) -> None:
                 "cached_results",
                 "initiative_districts",
                 "audit_entries",
+                "idempotency_keys",
+                "login_throttles",
                 "proposals",
                 "oparl_objects",
                 "oparl_syncs",

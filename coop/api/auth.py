@@ -13,7 +13,7 @@ from ..errors import ServiceError
 from ..extensions import db
 from ..main.errors import api_error
 from ..pagination import paginate
-from . import bp
+from . import bp, idempotency
 
 PUBLIC_ENDPOINTS = {"api.openapi_document"}
 
@@ -42,7 +42,12 @@ def authenticate():
         db.session.commit()  # last_used_at
     g.api_user = user
     audit.set_actor(user.id, f"{user.email} (API)")
-    return pagecache.lookup()  # a token whose use was just recorded
+    return idempotency.begin(user.id) or pagecache.lookup()  # a token whose use was recorded
+
+
+@bp.after_request
+def _keep_idempotent_answer(response):
+    return idempotency.remember(response)
 
 
 @bp.errorhandler(ApiAbort)

@@ -521,7 +521,22 @@ def build_document() -> dict:
     }
 
 
+def _with_idempotency(document: dict) -> dict:
+    """Every POST takes an Idempotency-Key (coop/api/idempotency.py)."""
+    from .idempotency import describe
+
+    for operations in document["paths"].values():
+        post = operations.get("post")
+        names = {p.get("name") for p in (post or {}).get("parameters", [])}
+        if post is not None and "Idempotency-Key" not in names:  # the document is cached
+            post["parameters"] = [*post.get("parameters", []), describe()]
+            post["responses"].setdefault(
+                "409", {"description": "Carried out before under this Idempotency-Key"}
+            )
+    return document
+
+
 @bp.get("/openapi.json")
 def openapi_document():
     """The OpenAPI document (public, so clients can read it before they have a token)."""
-    return build_document()
+    return _with_idempotency(build_document())

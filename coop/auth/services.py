@@ -9,7 +9,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
-from ..models import ApiToken, LoginThrottle, User, hash_token
+from ..models import ApiToken, IdempotencyKey, LoginThrottle, User, hash_token
 from ..models.base import utcnow
 
 MIN_PASSWORD_LENGTH = 12
@@ -90,6 +90,14 @@ def forget_old_throttles(days: int = 2) -> int:
             LoginThrottle.last_failure_at < now - timedelta(days=days),
             (LoginThrottle.locked_until.is_(None)) | (LoginThrottle.locked_until < now),
         )
+    )
+    return result.rowcount or 0
+
+
+def forget_old_idempotency_keys(hours: int = 24) -> int:
+    """API retries are safe for a day; older keys go. How many went."""
+    result = db.session.execute(
+        delete(IdempotencyKey).where(IdempotencyKey.created_at < utcnow() - timedelta(hours=hours))
     )
     return result.rowcount or 0
 

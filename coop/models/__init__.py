@@ -51,7 +51,7 @@ from .savings import (
     CostRate,
     CostRateTable,
 )
-from .user import ApiToken, LoginThrottle, User, hash_token
+from .user import ApiToken, IdempotencyKey, LoginThrottle, User, hash_token
 
 __all__ = [
     "CachedResult",
@@ -105,4 +105,5 @@ __all__ = [
     "User",
     "hash_token",
     "LoginThrottle",
+    "IdempotencyKey",
 ]

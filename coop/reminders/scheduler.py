@@ -173,19 +173,21 @@ def funding_checks() -> None:
         db.session.remove()
 
 
-def login_throttles() -> None:
-    """Nightly: forget failed sign-ins that are old and no longer lock anyone."""
+def housekeeping() -> None:
+    """Nightly: forget failed sign-ins that no longer lock anyone, and API idempotency keys
+    older than a day."""
     from ..auth import services
 
     app = _app or current_app._get_current_object()
     with app.app_context():
 
         def forget() -> str:
-            count = services.forget_old_throttles()
+            throttles = services.forget_old_throttles()
+            keys = services.forget_old_idempotency_keys()
             db.session.commit()
-            return f"{count} old sign-in throttles removed"
+            return f"{throttles} old sign-in throttles and {keys} idempotency keys removed"
 
-        record_run("login-throttles", forget)
+        record_run("housekeeping", forget)
         db.session.remove()
 
 
@@ -249,12 +251,12 @@ def run(app: Flask, *, run_now: bool = False, on_message: Callable[[str], None] 
         )
 
         scheduler.add_job(
-            "coop.reminders.scheduler:login_throttles",
+            "coop.reminders.scheduler:housekeeping",
             "cron",
             hour=0,
             minute=15,
-            id="login-throttles",
-            name="Forget old failed sign-ins",
+            id="housekeeping",
+            name="Forget old failed sign-ins and idempotency keys",
             replace_existing=True,
             coalesce=True,
             misfire_grace_time=12 * 3600,
