@@ -359,3 +359,49 @@ AUDIT_RATE_FIELDS = {
     ("CostModel", "base_share"),
     ("CostModelPartner", "fixed_share"),
 }
+
+# Fields of the savings estimates, cost-rate tables, proposals and the other records that have
+# no form label elsewhere, as the change history names them.
+MORE_FIELD_LABELS = {
+    "model_id": _l("Savings estimate"),
+    "is_primary": _l("Primary scenario"),
+    "first_year": _l("First year"),
+    "horizon_years": _l("Horizon (years)"),
+    "discount_rate": _l("Discount rate"),
+    "cost_growth_rate": _l("Cost growth per year"),
+    "cost_rate_table_id": _l("Cost-rate table"),
+    "allocation_key": _l("Allocation key"),
+    "base_share": _l("Base share"),
+    "section": _l("Section"),
+    "category": _l("Category"),
+    "pay_grade": _l("Pay grade"),
+    "fte": _l("FTE"),
+    "year": _l("Year"),
+    "workstations": _l("Workstations"),
+    "cases": _l("Cases"),
+    "fixed_share": _l("Fixed share"),
+    "table_id": _l("Cost-rate table"),
+    "hourly_rate": _l("Hourly rate"),
+    "source": _l("Source"),
+    "hours_employee": _l("Annual hours (employees)"),
+    "hours_civil_servant": _l("Annual hours (civil servants)"),
+    "grant_id": _l("Grant"),
+    "keywords": _l("Keywords"),
+    "calendar_token_hash": _l("Calendar address"),
+    "consultation_id": _l("Consultation (OParl)"),
+    "paper_id": _l("Paper (OParl)"),
+    "matched_by": _l("Matched by"),
+    "resolution_id": _l("Council resolution"),
+    "user_id": _l("User account"),
+    "body_id": _l("Body"),
+    "program_id": _l("Funding programme"),
+}
+AUDIT_FIELD_LABELS = {
+    **MORE_FIELD_LABELS,
+    **BODY_FIELD_LABELS,
+    **PROGRAM_FIELD_LABELS,
+    **GRANT_FIELD_LABELS,
+    **INITIATIVE_FIELD_LABELS,
+}
+# Numbers with a unit in the change history.
+AUDIT_FTE_FIELDS = {("CostLine", "fte")}

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
@@ -283,18 +284,20 @@ def delete_body(body: Body, *, expected_version: int | None = None) -> None:
     members = db.session.scalar(select(func.count()).where(Body.parent_id == body.id))
     if members:
         raise ConflictError(
-            _(
-                "%(name)s still has %(n)d member bodies; move or delete them first.",
+            ngettext(
+                "%(name)s still has %(num)d member body; move or delete it first.",
+                "%(name)s still has %(num)d member bodies; move or delete them first.",
+                members,
                 name=body.name,
-                n=members,
             )
         )
     users = db.session.scalar(select(func.count()).where(User.body_id == body.id))
     if users:
         raise ConflictError(
-            _(
-                "%(n)d user accounts are bound to %(name)s; change them first.",
-                n=users,
+            ngettext(
+                "%(num)d user account is bound to %(name)s; change it first.",
+                "%(num)d user accounts are bound to %(name)s; change them first.",
+                users,
                 name=body.name,
             )
         )

@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import bindparam, exists, func, or_, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -185,7 +186,11 @@ def delete_program(
     used = db.session.scalar(select(func.count(Grant.id)).where(Grant.program_id == program.id))
     if used:
         raise ConflictError(
-            _("%(n)d grants use this programme; it cannot be deleted.", n=used),
+            ngettext(
+                "%(num)d grant uses this programme; it cannot be deleted.",
+                "%(num)d grants use this programme; it cannot be deleted.",
+                used,
+            ),
             {"program_id": _("In use by grants.")},
         )
     db.session.delete(program)

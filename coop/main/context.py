@@ -2,18 +2,20 @@
 
 import functools
 import re
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 from flask import Flask
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from markupsafe import Markup
 
 from ..auth import permissions
 from ..forms import row_errors
 from ..funding.services import tranche_overdue
-from ..i18n import fmt_date, fmt_money, fmt_percent
+from ..i18n import fmt_date, fmt_money, fmt_number, fmt_percent
 from ..initiatives.matrix import summary_line
 from ..initiatives.services import milestone_overdue, resolution_result_missing
 from ..initiatives.services import today as initiative_today
@@ -21,6 +23,8 @@ from ..labels import (
     ALLOCATION_KEY_LABELS,
     AUDIT_ACTION_LABELS,
     AUDIT_ENUM_LABELS,
+    AUDIT_FIELD_LABELS,
+    AUDIT_FTE_FIELDS,
     AUDIT_MONEY_FIELDS,
     AUDIT_RATE_FIELDS,
     BODY_FIELD_LABELS,
@@ -74,6 +78,127 @@ def audit_value(entity_type: str, field: str, value) -> str:
     return str(value)
 
 
+def _references():
+    from ..models import (
+        Body,
+        CostModel,
+        CostRateTable,
+        Document,
+        FundingProgram,
+        Grant,
+        Initiative,
+        Resolution,
+        User,
+    )
+
+    return {
+        "body_id": Body,
+        "lead_body_id": Body,
+        "parent_id": Body,
+        "district_id": Body,
+        "initiative_id": Initiative,
+        "program_id": FundingProgram,
+        "cost_rate_table_id": CostRateTable,
+        "table_id": CostRateTable,
+        "user_id": User,
+        "model_id": CostModel,
+        "grant_id": Grant,
+        "resolution_id": Resolution,
+        "document_id": Document,
+    }
+
+
+@dataclass
+class AuditRow:
+    at: object
+    who: str
+    what: str
+    changes: list[tuple[str, str]]
+
+
+def audit_rows(entries, field_labels: dict | None = None) -> list[AuditRow]:
+    """The change history as people read it: labels instead of field names, names instead of
+    record ids (looked up for all entries at once), units, dates and money in the language."""
+    from sqlalchemy import select
+
+    from ..extensions import db
+
+    references = _references()
+    wanted: dict[type, set[int]] = {}
+    for e in entries:
+        for field, change in (e.changes or {}).items():
+            if field in references:
+                ids = {v for v in change if isinstance(v, int)}
+                wanted.setdefault(references[field], set()).update(ids)
+    names: dict[tuple[type, int], str] = {}
+    for model, ids in wanted.items():
+        for obj in db.session.scalars(select(model).where(model.id.in_(ids))):
+            names[(model, obj.id)] = obj.audit_label() if hasattr(obj, "audit_label") else ""
+    labels = {**AUDIT_FIELD_LABELS, **(field_labels or {})}
+
+    def show(entity_type: str, field: str, value) -> str:
+        if field in references and isinstance(value, int):
+            return names.get((references[field], value)) or _("(deleted)")
+        if (entity_type, field) in AUDIT_FTE_FIELDS and value not in (None, ""):
+            return _("%(fte)s FTE", fte=fmt_number(Decimal(str(value))))
+        return audit_value(entity_type, field, value)
+
+    rows = []
+    for e in entries:
+        changes = []
+        for field, (old, new) in (e.changes or {}).items():
+            name = str(labels.get(field, field.replace("_", " ").capitalize()))
+            if e.action == "update":
+                text = f"{show(e.entity_type, field, old)} → {show(e.entity_type, field, new)}"
+            elif e.action == "create":
+                text = show(e.entity_type, field, new)
+            else:
+                text = show(e.entity_type, field, old)
+            changes.append((name, text))
+        what = str(label(AUDIT_ACTION_LABELS, e.action))
+        if e.context_type:
+            entity = ENTITY_TYPE_LABELS.get(e.entity_type, e.entity_type)
+            what = f"{entity} „{_entity_label(e)}“ {what}"
+        rows.append(AuditRow(e.at, e.actor_label, what, changes))
+    return rows
+
+
+def _entity_label(entry) -> str:
+    """The record's name as stored, except where it was built from codes (a phase change)."""
+    if entry.entity_type == "PhaseChange":
+        values = {k: (v[1] if v[1] is not None else v[0]) for k, v in (entry.changes or {}).items()}
+        phase = label(PHASE_LABELS, values.get("phase") or "")
+        day = values.get("changed_on")
+        day = (
+            fmt_date(date.fromisoformat(day))
+            if isinstance(day, str) and ISO_DATE.match(day)
+            else ""
+        )
+        return " ".join(str(part) for part in (phase, day) if part)
+    return entry.entity_label
+
+
+def votes_text(yes: int | None, no: int | None, abstain: int | None) -> str:
+    """ "12 Ja-Stimmen, 1 Nein-Stimme, 2 Enthaltungen": the counts that were recorded."""
+    parts = []
+    if yes is not None:
+        parts.append(ngettext("%(num)d vote in favour", "%(num)d votes in favour", yes))
+    if no is not None:
+        parts.append(ngettext("%(num)d vote against", "%(num)d votes against", no))
+    if abstain is not None:
+        parts.append(ngettext("%(num)d abstention", "%(num)d abstentions", abstain))
+    return ", ".join(parts)
+
+
+def session_text(day) -> str:
+    """A partner's next session; one that has passed without a result says so."""
+    if day is None:
+        return "–"
+    if day < initiative_today():
+        return _("%(date)s, result missing", date=fmt_date(day))
+    return fmt_date(day)
+
+
 def chart_value(value) -> str:
     """A cell of a chart's table: money in euros, other values as they are."""
     if isinstance(value, Decimal):
@@ -110,6 +235,9 @@ def init_template_context(app: Flask) -> None:
         milestone_overdue=milestone_overdue,
         row_errors=row_errors,
         audit_value=audit_value,
+        audit_rows=audit_rows,
+        votes_text=votes_text,
+        session_text=session_text,
         chart_value=chart_value,
         tranche_overdue=tranche_overdue,
         today_date=initiative_today,

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from ..i18n import fmt_money, fmt_percent
 from ..labels import PHASE_LABELS, SERVICE_AREA_LABELS, label
@@ -142,9 +143,10 @@ def body_chart(body_name: str, per_initiative: list[tuple[str, m.PartnerResult, 
         id="town",
         title=_("What %(name)s saves per year", name=body_name),
         summary=(
-            _(
-                "Across %(n)d initiatives %(name)s saves %(total)s from %(first)d to %(last)d.",
-                n=len(per_initiative),
+            ngettext(
+                "Across %(num)d initiative %(name)s saves %(total)s from %(first)d to %(last)d.",
+                "Across %(num)d initiatives %(name)s saves %(total)s from %(first)d to %(last)d.",
+                len(per_initiative),
                 name=body_name,
                 total=fmt_money(overall),
                 first=years[0],
@@ -169,9 +171,10 @@ def count_chart(chart_id: str, title: str, counts: Counter, labels, colour: str)
     return Chart(
         id=chart_id,
         title=title,
-        summary=_(
-            "%(total)d initiatives; most of them (%(n)d) in %(name)s.",
-            total=total,
+        summary=ngettext(
+            "%(num)d initiative, in %(name)s.",
+            "%(num)d initiatives; most of them (%(n)d) in %(name)s.",
+            total,
             n=top[0],
             name=top[1],
         )
@@ -207,12 +210,20 @@ def dashboard_charts(initiatives, summaries, grants, totals, outcomes) -> list[C
     decided = [summaries[i.id].decided for i in initiatives]
     open_ = [summaries[i.id].total - summaries[i.id].decided for i in initiatives]
     complete = sum(1 for i in initiatives if summaries[i.id].complete)
-    summary = _(
-        "In %(complete)d of %(total)d initiatives every council has decided; "
-        "%(open)d decisions are still open.",
-        complete=complete,
-        total=len(initiatives),
-        open=sum(open_),
+    summary = " ".join(
+        (
+            ngettext(
+                "Every council has decided in %(complete)d of %(num)d initiative.",
+                "Every council has decided in %(complete)d of %(num)d initiatives.",
+                len(initiatives),
+                complete=complete,
+            ),
+            ngettext(
+                "%(num)d decision is still open.",
+                "%(num)d decisions are still open.",
+                sum(open_),
+            ),
+        )
     )
     # a bar per initiative reads up to a few dozen; beyond, the ones most in arrears
     shown = sorted(range(len(titles)), key=lambda n: (-open_[n], titles[n]))[:MAX_BARS]
@@ -250,10 +261,12 @@ def dashboard_charts(initiatives, summaries, grants, totals, outcomes) -> list[C
     funding = Chart(
         id="funding",
         title=_("Funding"),
-        summary=_(
-            "%(n)d grants: %(granted)s granted, %(received)s received, %(outstanding)s "
+        summary=ngettext(
+            "%(num)d grant: %(granted)s granted, %(received)s received, %(outstanding)s "
             "outstanding; %(requested)s requested and not yet granted.",
-            n=len(grants),
+            "%(num)d grants: %(granted)s granted, %(received)s received, %(outstanding)s "
+            "outstanding; %(requested)s requested and not yet granted.",
+            len(grants),
             granted=fmt_money(granted),
             received=fmt_money(received),
             outstanding=fmt_money(outstanding),
@@ -280,10 +293,12 @@ def dashboard_charts(initiatives, summaries, grants, totals, outcomes) -> list[C
         id="savings",
         title=_("Savings of all initiatives over time"),
         summary=(
-            _(
-                "%(n)d initiatives with a savings estimate save %(total)s from %(first)d to "
-                "%(last)d.",
-                n=sum(1 for o in outcomes if o.result is not None),
+            ngettext(
+                "%(num)d initiative with a savings estimate saves %(total)s from %(first)d "
+                "to %(last)d.",
+                "%(num)d initiatives with a savings estimate save %(total)s from %(first)d "
+                "to %(last)d.",
+                sum(1 for o in outcomes if o.result is not None),
                 total=fmt_money(running),
                 first=years[0],
                 last=years[-1],

@@ -139,9 +139,9 @@ def test_coordinator_creates_only_in_own_district(seed):
 
 
 def test_delete_refuses_bodies_with_members_or_accounts(seed):
-    with pytest.raises(ConflictError, match="Mitglieder"):
+    with pytest.raises(ConflictError, match="Mitgliedskörperschaften"):
         services.delete_body(seed.bodies["hoexter"])
-    with pytest.raises(ConflictError, match="Benutzerkonten"):
+    with pytest.raises(ConflictError, match="1 Benutzerkonto ist an Brakel gebunden"):
         services.delete_body(seed.bodies["brakel"])
     services.delete_body(seed.bodies["nieheim"])
     db.session.commit()
