@@ -107,7 +107,5 @@ def test_keys_older_than_a_day_are_forgotten(client, seed):
     from coop.models.base import utcnow
 
     assert _post(client, seed, "k-5").status_code == 201
-    db.session.execute(
-        db.update(IdempotencyKey).values(created_at=utcnow() - timedelta(hours=25))
-    )
+    db.session.execute(db.update(IdempotencyKey).values(created_at=utcnow() - timedelta(hours=25)))
     assert services.forget_old_idempotency_keys() == 1

@@ -11,7 +11,6 @@ from tests.factories import PDF
 from tests.openapi import schema_checker
 
 
-
 def h(seed, role="coordinator", **extra):
     return {"Authorization": f"Bearer {seed.tokens[role]}", **extra}
 

@@ -15,7 +15,6 @@ from tests import factories
 from tests.factories import PDF
 
 
-
 @pytest.fixture
 def ini(seed):
     with acting_as(None, "test"):
