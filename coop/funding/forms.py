@@ -9,7 +9,6 @@ from babel.numbers import format_decimal
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     FieldList,
@@ -25,7 +24,7 @@ from ..labels import GRANT_FIELD_LABELS as G
 from ..labels import GRANT_STATUS_LABELS, TRANCHE_STATE_LABELS
 from ..labels import PROGRAM_FIELD_LABELS as P
 from ..models import STATES
-from ..resolutions.documents import MAX_PDF_BYTES
+from ..resolutions.forms import pdf_field
 
 DATE = {"type": "date"}
 AMOUNT = {"inputmode": "decimal", "autocomplete": "off"}
@@ -178,11 +177,4 @@ class DocumentForm(FlaskForm):
     title = StringField(
         _l("Title"), description=_l("e.g. Grant letter"), render_kw={"maxlength": 300}
     )
-    document = FileField(
-        _l("PDF file (at most 20 MB)"),
-        render_kw={
-            "accept": "application/pdf,.pdf",
-            "data-max-bytes": MAX_PDF_BYTES,
-            "data-too-large": _l("The file is larger than 20 MB."),
-        },
-    )
+    document = pdf_field(_l("PDF file (at most 20 MB)"))

@@ -13,6 +13,18 @@ from .services import FIELDS
 NUMBER = {"inputmode": "numeric", "autocomplete": "off"}
 
 
+def pdf_field(label) -> FileField:
+    """A PDF upload; the browser names a file over the limit before sending (upload.js)."""
+    return FileField(
+        label,
+        render_kw={
+            "accept": "application/pdf,.pdf",
+            "data-max-bytes": MAX_PDF_BYTES,
+            "data-too-large": _l("The file is larger than 20 MB."),
+        },
+    )
+
+
 class ResolutionForm(FlaskForm):
     body_id = SelectField(_l("Body"), choices=[], validate_choice=False)
     organ = StringField(
@@ -39,14 +51,7 @@ class ResolutionForm(FlaskForm):
     )
     resolution_text = TextAreaField(L["resolution_text"], render_kw={"rows": 5})
     source_url = StringField(L["source_url"], render_kw={"inputmode": "url", "maxlength": 500})
-    document = FileField(
-        _l("Paper (PDF, at most 20 MB)"),
-        render_kw={
-            "accept": "application/pdf,.pdf",
-            "data-max-bytes": MAX_PDF_BYTES,
-            "data-too-large": _l("The file is larger than 20 MB."),
-        },
-    )
+    document = pdf_field(_l("Paper (PDF, at most 20 MB)"))
     remove_document = BooleanField(_l("Remove the stored paper"))
     version = HiddenField()
 
