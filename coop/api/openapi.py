@@ -530,9 +530,9 @@ def _with_idempotency(document: dict) -> dict:
         names = {p.get("name") for p in (post or {}).get("parameters", [])}
         if post is not None and "Idempotency-Key" not in names:  # the document is cached
             post["parameters"] = [*post.get("parameters", []), describe()]
-            post["responses"].setdefault(
-                "409", {"description": "Carried out before under this Idempotency-Key"}
-            )
+            # a bad key (400), a key used for another request (422), one carried out (409)
+            for code, answer in _errors(400, 409, 422).items():
+                post["responses"].setdefault(code, answer)
     return document
 
 

@@ -78,7 +78,10 @@ def audit_value(entity_type: str, field: str, value) -> str:
     return str(value)
 
 
-def _references():
+def _references() -> dict:
+    """Fields that hold a record's id → (its table, how people name it)."""
+    from sqlalchemy import func, select
+
     from ..models import (
         Body,
         CostModel,
@@ -91,21 +94,56 @@ def _references():
         User,
     )
 
-    return {
-        "body_id": Body,
-        "lead_body_id": Body,
-        "parent_id": Body,
-        "district_id": Body,
-        "initiative_id": Initiative,
-        "program_id": FundingProgram,
-        "cost_rate_table_id": CostRateTable,
-        "table_id": CostRateTable,
-        "user_id": User,
-        "model_id": CostModel,
-        "grant_id": Grant,
-        "resolution_id": Resolution,
-        "document_id": Document,
+    program_of_grant = (
+        select(FundingProgram.name).where(FundingProgram.id == Grant.program_id).scalar_subquery()
+    )
+    named = {
+        "Body": (Body, Body.name),
+        "Initiative": (Initiative, Initiative.title),
+        "FundingProgram": (FundingProgram, FundingProgram.name),
+        "CostRateTable": (CostRateTable, CostRateTable.name),
+        "User": (User, func.coalesce(func.nullif(User.name, ""), User.email)),
+        "CostModel": (CostModel, CostModel.name),
+        "Grant": (Grant, program_of_grant),
+        "Resolution": (Resolution, Resolution.organ),
+        "Document": (Document, Document.file_name),
     }
+    fields = {
+        "body_id": "Body",
+        "lead_body_id": "Body",
+        "parent_id": "Body",
+        "district_id": "Body",
+        "initiative_id": "Initiative",
+        "program_id": "FundingProgram",
+        "cost_rate_table_id": "CostRateTable",
+        "table_id": "CostRateTable",
+        "user_id": "User",
+        "model_id": "CostModel",
+        "grant_id": "Grant",
+        "resolution_id": "Resolution",
+        "document_id": "Document",
+    }
+    return {field: (kind, *named[kind]) for field, kind in fields.items()}
+
+
+def _names(wanted: dict[str, set[int]], references: dict) -> dict[tuple[str, int], str]:
+    """The names of the referenced records, in one query whatever the mix of kinds."""
+    from sqlalchemy import literal, select, union_all
+
+    from ..extensions import db
+
+    by_kind = {kind: (model, name) for kind, model, name in references.values()}
+    parts = [
+        select(literal(kind).label("kind"), model.id.label("id"), name.label("name")).where(
+            model.id.in_(sorted(ids))
+        )
+        for kind, ids in sorted(wanted.items())
+        for model, name in [by_kind[kind]]
+    ]
+    if not parts:
+        return {}
+    rows = db.session.execute(union_all(*parts) if len(parts) > 1 else parts[0])
+    return {(row.kind, row.id): row.name or "" for row in rows}
 
 
 @dataclass
@@ -118,27 +156,20 @@ class AuditRow:
 
 def audit_rows(entries, field_labels: dict | None = None) -> list[AuditRow]:
     """The change history as people read it: labels instead of field names, names instead of
-    record ids (looked up for all entries at once), units, dates and money in the language."""
-    from sqlalchemy import select
-
-    from ..extensions import db
-
+    record ids (one query for all entries), units, dates and money in the language."""
     references = _references()
-    wanted: dict[type, set[int]] = {}
+    wanted: dict[str, set[int]] = {}
     for e in entries:
         for field, change in (e.changes or {}).items():
             if field in references:
                 ids = {v for v in change if isinstance(v, int)}
-                wanted.setdefault(references[field], set()).update(ids)
-    names: dict[tuple[type, int], str] = {}
-    for model, ids in wanted.items():
-        for obj in db.session.scalars(select(model).where(model.id.in_(ids))):
-            names[(model, obj.id)] = obj.audit_label() if hasattr(obj, "audit_label") else ""
+                wanted.setdefault(references[field][0], set()).update(ids)
+    names = _names(wanted, references)
     labels = {**AUDIT_FIELD_LABELS, **(field_labels or {})}
 
     def show(entity_type: str, field: str, value) -> str:
         if field in references and isinstance(value, int):
-            return names.get((references[field], value)) or _("(deleted)")
+            return names.get((references[field][0], value)) or _("(deleted)")
         if (entity_type, field) in AUDIT_FTE_FIELDS and value not in (None, ""):
             return _("%(fte)s FTE", fte=fmt_number(Decimal(str(value))))
         return audit_value(entity_type, field, value)
