@@ -97,6 +97,9 @@ class TestingConfig(Config):
     SQLALCHEMY_DATABASE_URI = _database_url("sqlite://")
     WTF_CSRF_ENABLED = True
     LOGIN_MAX_FAILURES = 3
+    # Every test signs up and in several accounts: scrypt (0.1 s a hash) would be most of the
+    # suite's time. Only here; the app otherwise uses Werkzeug's scrypt.
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
 
 
 class ProductionConfig(Config):

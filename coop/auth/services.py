@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import functools
+import secrets
 from datetime import timedelta
 from urllib.parse import urlsplit
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import joinedload
+from werkzeug.security import generate_password_hash
 
 from ..extensions import db
 from ..models import ApiToken, IdempotencyKey, LoginThrottle, User, hash_token
 from ..models.base import utcnow
+from ..models.user import password_hash_method
 
 MIN_PASSWORD_LENGTH = 12
 
@@ -29,6 +33,17 @@ def find_user_by_email(email: str) -> User | None:
 MAX_LOCK = timedelta(hours=24)
 
 
+@functools.cache
+def _hash_of_nothing(method: str) -> str:
+    return generate_password_hash(secrets.token_hex(16), method=method)
+
+
+def _dummy_hash() -> str:
+    """A hash of the configured method, to check a password against when the e-mail is
+    unknown (as long as a real check)."""
+    return _hash_of_nothing(password_hash_method())
+
+
 def authenticate(
     email: str, password: str, *, address: str, max_failures: int, lockout_minutes: int
 ) -> LoginResult:
@@ -45,7 +60,7 @@ def authenticate(
     user = find_user_by_email(email)
     if user is None:
         # Spend the same time as a real check, so timing does not reveal which emails exist.
-        User(password_hash="scrypt:32768:8:1$x$0").check_password(password)
+        User(password_hash=_dummy_hash()).check_password(password)
     elif user.active and user.check_password(password):
         db.session.execute(delete(LoginThrottle).filter_by(**key))
         user.last_login_at = now

@@ -235,7 +235,9 @@ def bench_users(largest: int, members: list[int]) -> list[User]:
     """One account per role, the coordinator bound to `largest`, the editor to a member."""
     from werkzeug.security import generate_password_hash
 
-    password_hash = generate_password_hash(PASSWORD)
+    from ..models.user import password_hash_method
+
+    password_hash = generate_password_hash(PASSWORD, method=password_hash_method())
     users = [
         User(email="admin@bench.example", name="Admin", role=Role.ADMIN),
         User(email="koordination@bench.example", name="Koordination", role=Role.COORDINATOR),

@@ -52,10 +52,20 @@ class User(AuditedMixin, UserMixin, TimestampMixin, VersionedMixin, db.Model):
         return self.active
 
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password)
+        self.password_hash = generate_password_hash(password, method=password_hash_method())
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
+
+
+def password_hash_method() -> str:
+    """scrypt (Werkzeug's default); the test suite configures a cheap method
+    (`PASSWORD_HASH_METHOD`), since every test signs up and in several accounts."""
+    from flask import current_app, has_app_context
+
+    if has_app_context():
+        return current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+    return "scrypt"
 
 
 def hash_token(token: str) -> str:
