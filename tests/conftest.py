@@ -17,7 +17,7 @@ from sqlalchemy import text
 from coop import create_app
 from coop.audit import acting_as
 from coop.extensions import db
-from tests import pg
+from tests import factories, pg
 from tests.factories import Seed, make_seed
 
 CI = os.environ.get("CI", "").lower() == "true"
@@ -177,6 +177,15 @@ def seed(app) -> Seed:
         data = make_seed()
         db.session.commit()
     return data
+
+
+@pytest.fixture
+def ini(seed):
+    """The Höxter Digitalnetzwerk of the seed (tests/factories.py), committed."""
+    with acting_as(None, "test"):
+        initiative = factories.initiative(seed)
+        db.session.commit()
+    return initiative
 
 
 @pytest.fixture

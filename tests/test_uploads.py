@@ -4,14 +4,11 @@ person's language beyond, only real PDFs, and a served file never runs as a page
 import io
 import os
 
-import pytest
 from pypdf import PdfWriter
 from sqlalchemy import select
 
-from coop.audit import acting_as
 from coop.extensions import db
 from coop.models import Resolution
-from tests import factories
 
 
 def pdf_of(size: int) -> bytes:
@@ -22,14 +19,6 @@ def pdf_of(size: int) -> bytes:
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
-
-
-@pytest.fixture
-def ini(seed):
-    with acting_as(None, "test"):
-        initiative = factories.initiative(seed)
-        db.session.commit()
-    return initiative
 
 
 def _post_resolution(client, auth, ini, seed, document: bytes, name="vorlage.pdf"):

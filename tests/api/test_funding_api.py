@@ -15,14 +15,6 @@ def h(seed, role="funding_officer", **extra):
 
 
 @pytest.fixture
-def ini(seed):
-    with acting_as(None, "test"):
-        initiative = factories.initiative(seed)
-        db.session.commit()
-    return initiative
-
-
-@pytest.fixture
 def nrw(seed):
     with acting_as(None, "test"):
         program = factories.program()

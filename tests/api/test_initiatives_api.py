@@ -1,6 +1,5 @@
 """Initiatives, resolutions and decisions through the JSON API, on SQLite and PostgreSQL."""
 
-import pytest
 from sqlalchemy import func, select
 
 from coop.audit import acting_as
@@ -13,14 +12,6 @@ from tests.openapi import schema_checker
 
 def h(seed, role="coordinator", **extra):
     return {"Authorization": f"Bearer {seed.tokens[role]}", **extra}
-
-
-@pytest.fixture
-def ini(seed):
-    with acting_as(None, "test"):
-        initiative = factories.initiative(seed)
-        db.session.commit()
-    return initiative
 
 
 def test_create_with_participants_and_milestones(client, seed):

@@ -14,14 +14,6 @@ def h(seed, role="coordinator", **extra):
     return {"Authorization": f"Bearer {seed.tokens[role]}", **extra}
 
 
-@pytest.fixture
-def ini(seed):
-    with acting_as(None, "test"):
-        initiative = factories.initiative(seed)
-        db.session.commit()
-    return initiative
-
-
 def payload(seed, **changes):
     b = seed.bodies
     data = {

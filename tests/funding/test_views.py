@@ -16,14 +16,6 @@ from tests.factories import PDF
 
 
 @pytest.fixture
-def ini(seed):
-    with acting_as(None, "test"):
-        initiative = factories.initiative(seed)
-        db.session.commit()
-    return initiative
-
-
-@pytest.fixture
 def nrw(seed):
     with acting_as(None, "test"):
         program = factories.program()

@@ -10,14 +10,6 @@ from coop.extensions import db
 from tests import factories
 
 
-@pytest.fixture
-def ini(seed):
-    with acting_as(None, "test"):
-        initiative = factories.initiative(seed)
-        db.session.commit()
-    return initiative
-
-
 def _refused(ini, body, **values) -> dict:
     with pytest.raises(ValidationError) as caught, acting_as(None, "test"):
         factories.resolution(ini, body, **values)
