@@ -216,51 +216,32 @@ def run(app: Flask, *, run_now: bool = False, on_message: Callable[[str], None] 
             },
             timezone=timezone,
         )
-        scheduler.add_job(
-            "coop.reminders.scheduler:daily_reminders",
-            "cron",
-            hour=hour,
-            id=JOB_ID,
-            name="Daily reminders",
-            replace_existing=True,
-            coalesce=True,
-            misfire_grace_time=6 * 3600,
+        # (function, hour, minute, id, name, hours a missed run may still start late)
+        daily = (
+            ("daily_reminders", hour, 0, JOB_ID, "Daily reminders", 6),
+            ("oparl_sync", max(0, hour - 1), 0, "oparl-sync", "Daily OParl sync", 6),
+            ("funding_checks", 0, 5, "funding-checks", "Daily funding checks", 12),
+            (
+                "housekeeping",
+                0,
+                15,
+                "housekeeping",
+                "Forget old failed sign-ins and idempotency keys",
+                12,
+            ),
         )
-
-        scheduler.add_job(
-            "coop.reminders.scheduler:oparl_sync",
-            "cron",
-            hour=max(0, hour - 1),
-            id="oparl-sync",
-            name="Daily OParl sync",
-            replace_existing=True,
-            coalesce=True,
-            misfire_grace_time=6 * 3600,
-        )
-
-        scheduler.add_job(
-            "coop.reminders.scheduler:funding_checks",
-            "cron",
-            hour=0,
-            minute=5,
-            id="funding-checks",
-            name="Daily funding checks",
-            replace_existing=True,
-            coalesce=True,
-            misfire_grace_time=12 * 3600,
-        )
-
-        scheduler.add_job(
-            "coop.reminders.scheduler:housekeeping",
-            "cron",
-            hour=0,
-            minute=15,
-            id="housekeeping",
-            name="Forget old failed sign-ins and idempotency keys",
-            replace_existing=True,
-            coalesce=True,
-            misfire_grace_time=12 * 3600,
-        )
+        for function, at_hour, at_minute, job_id, name, grace in daily:
+            scheduler.add_job(
+                f"coop.reminders.scheduler:{function}",
+                "cron",
+                hour=at_hour,
+                minute=at_minute,
+                id=job_id,
+                name=name,
+                replace_existing=True,
+                coalesce=True,
+                misfire_grace_time=grace * 3600,
+            )
 
         def check_lock() -> None:
             try:
