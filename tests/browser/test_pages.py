@@ -203,6 +203,25 @@ def test_initiative_pages_pass_axe(page, live):
     page.click("button[type=submit] >> text=Speichern")
     page.wait_for_selector("#error-summary")
     assert_accessible(page, "resolution form with errors")
+    # a paper over 20 MB is named at its field before anything is sent
+    page.goto(f"/initiatives/{ini.id}/resolutions/new")
+    page.fill("#organ", "Rat der Stadt Brakel")
+    page.set_input_files(
+        "#document",
+        files=[
+            {
+                "name": "vorlage.pdf",
+                "mimeType": "application/pdf",
+                "buffer": b"%PDF-1.4" + b"0" * (21 * 1024 * 1024),
+            }
+        ],  # fmt: skip
+    )
+    page.click("button[type=submit] >> text=Speichern")
+    note = page.locator("#document-size-error")
+    assert "größer als 20 MB" in note.inner_text()
+    assert "/resolutions/new" in page.url and page.input_value("#organ") == "Rat der Stadt Brakel"
+    assert page.evaluate("document.activeElement.id") == "document"
+    assert_accessible(page, "resolution form with a file too large")
 
 
 def test_record_a_resolution_with_the_keyboard(page, live):
