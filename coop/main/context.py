@@ -160,6 +160,8 @@ def audit_rows(entries, field_labels: dict | None = None) -> list[AuditRow]:
     references = _references()
     wanted: dict[str, set[int]] = {}
     for e in entries:
+        if e.entity_type == "Participant" and e.entity_label.isdigit():
+            wanted.setdefault("Body", set()).add(int(e.entity_label))
         for field, change in (e.changes or {}).items():
             if field in references:
                 ids = {v for v in change if isinstance(v, int)}
@@ -189,13 +191,16 @@ def audit_rows(entries, field_labels: dict | None = None) -> list[AuditRow]:
         what = str(label(AUDIT_ACTION_LABELS, e.action))
         if e.context_type:
             entity = ENTITY_TYPE_LABELS.get(e.entity_type, e.entity_type)
-            what = f"{entity} „{_entity_label(e)}“ {what}"
+            what = f"{entity} „{_entity_label(e, names)}“ {what}"
         rows.append(AuditRow(e.at, e.actor_label, what, changes))
     return rows
 
 
-def _entity_label(entry) -> str:
-    """The record's name as stored, except where it was built from codes (a phase change)."""
+def _entity_label(entry, names: dict) -> str:
+    """The record's name as stored, except where it was built from codes (a phase change) or
+    stored as an id (a participation written before its body was loaded)."""
+    if entry.entity_type == "Participant" and entry.entity_label.isdigit():
+        return names.get(("Body", int(entry.entity_label))) or _("(deleted)")
     if entry.entity_type == "PhaseChange":
         values = {k: (v[1] if v[1] is not None else v[0]) for k, v in (entry.changes or {}).items()}
         phase = label(PHASE_LABELS, values.get("phase") or "")

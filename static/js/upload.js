@@ -11,13 +11,23 @@
     var note = document.getElementById(id);
     if (tooLarge(input)) {
       if (!note) {
+        // the markup of a field error (templates/_macros/forms.html), in the field's box
         note = document.createElement("p");
         note.id = id;
         note.className = "kern-error";
         note.setAttribute("role", "alert");
-        input.insertAdjacentElement("afterend", note);
+        var icon = document.createElement("span");
+        icon.className = "kern-icon kern-icon--danger kern-icon--small";
+        icon.setAttribute("aria-hidden", "true");
+        var text = document.createElement("span");
+        text.className = "kern-body";
+        note.appendChild(icon);
+        note.appendChild(text);
+        input.insertAdjacentElement("beforebegin", note);
       }
-      note.textContent = input.getAttribute("data-too-large");
+      note.lastChild.textContent = input.getAttribute("data-too-large");
+      var box = input.closest(".kern-form-input");
+      if (box) { box.classList.add("kern-form-input--error"); }
       input.setAttribute("aria-invalid", "true");
       input.setAttribute("aria-describedby", id);
       return true;
@@ -25,6 +35,8 @@
     if (note) {
       note.remove();
       input.removeAttribute("aria-invalid");
+      var field = input.closest(".kern-form-input");
+      if (field) { field.classList.remove("kern-form-input--error"); }
     }
     return false;
   }

@@ -160,3 +160,24 @@ def test_a_past_session_is_not_the_next_one():
     with create_app("testing").test_request_context("/"):
         assert session_text(date(2022, 3, 10)) == "10.03.2022, Ergebnis fehlt"
         assert session_text(date(2099, 3, 10)) == "10.03.2099"
+
+
+def test_a_participation_stored_by_id_is_named(app, seed):
+    from types import SimpleNamespace
+
+    from coop.main.context import audit_rows
+
+    brakel = seed.bodies["brakel"]
+    entry = SimpleNamespace(
+        at=None,
+        actor_label="seed",
+        action="create",
+        entity_type="Participant",
+        entity_label=str(brakel.id),
+        context_type="Initiative",
+        changes={"body_id": [None, brakel.id], "fte": [None, "0.8"]},
+    )
+    with app.test_request_context("/"):
+        (row,) = audit_rows([entry])
+    assert row.what == "Beteiligung „Brakel“ angelegt"
+    assert ("Körperschaft", "Brakel") in row.changes
