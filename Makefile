@@ -71,7 +71,8 @@ reminders: migrate
 
 test: install-test
 	$(BIN)/ruff check .
-	$(BIN)/pytest
+	$(BIN)/lint-imports
+	$(BIN)/pytest -n auto
 
 lint: install-test
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

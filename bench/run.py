@@ -288,9 +288,9 @@ def _token(app, email: str) -> str:
     from sqlalchemy import select
 
     from coop.audit import acting_as
+    from coop.auth import services
     from coop.extensions import db
     from coop.models import User
-    from coop.users import services
 
     with app.app_context(), acting_as(None, "bench"):
         user = db.session.scalar(select(User).where(User.email == email))

@@ -57,11 +57,13 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     from .bodies.views import bp as bodies_bp
     from .funding.views import bp as funding_bp
     from .initiatives.views import bp as initiatives_bp
+    from .main import dossier  # noqa: F401  (adds the initiative page to the main blueprint)
     from .main.views import bp as main_bp
     from .oparl.pages import bp as proposals_bp
     from .oparl.views import bp as oparl_bp
     from .pagecache import init_page_cache
     from .reminders.views import bp as reminders_bp
+    from .reports.views import bp as reports_bp
     from .resolutions.views import bp as resolutions_bp
     from .savings.views import bp as savings_bp
     from .users.views import bp as users_bp
@@ -76,6 +78,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     app.register_blueprint(funding_bp)
     app.register_blueprint(reminders_bp)
     app.register_blueprint(savings_bp)
+    app.register_blueprint(reports_bp)
     app.register_blueprint(oparl_bp)
     app.register_blueprint(proposals_bp)
     app.register_blueprint(users_bp)

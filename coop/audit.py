@@ -12,9 +12,9 @@ from decimal import Decimal
 from sqlalchemy import event, insert, inspect
 from sqlalchemy.orm import Session
 
+from .core.enums import AuditAction
 from .models.audit import AuditEntry
 from .models.base import AuditedMixin, utcnow
-from .models.enums import AuditAction
 
 # (user id or None, label) of whoever acts now: set per request, per API call, per CLI command.
 _actor: contextvars.ContextVar[tuple[int | None, str]] = contextvars.ContextVar(

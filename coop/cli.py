@@ -118,8 +118,8 @@ def list_users():
 @click.option("--name", default="cli", help="A label to tell the token apart.")
 def create_token(email, name):
     """Create an API token for an account; prints the secret alone on the last line."""
+    from .auth import services
     from .auth.services import find_user_by_email
-    from .users import services
 
     user = find_user_by_email(email)
     if user is None:
@@ -137,8 +137,8 @@ def revoke_token(prefix):
     """Revoke every unrevoked token whose secret starts with PREFIX (at least 10 characters)."""
     from sqlalchemy import select
 
+    from .auth import services
     from .models import ApiToken
-    from .users import services
 
     if len(prefix) < 10:
         raise click.BadParameter("give at least the first 10 characters", param_hint="PREFIX")
@@ -181,17 +181,16 @@ def load_demo(if_empty: bool):
 )
 def send_reminders(dry_run: bool, on):
     """Send today's reminders; each goes to each person once, however often this runs."""
-    from .reminders import mail, scheduler, services
+    from . import jobs
+    from .reminders import mail
 
     day = on.date() if on else None
     try:
         if dry_run:
-            summary = services.send_reminders(day, dry_run=True)
+            summary = jobs.send_reminders(day, dry_run=True)
         else:
             with audit.acting_as(None, "reminders (CLI)"):
-                text = scheduler.record_run(
-                    "reminders-cli", lambda: str(services.send_reminders(day))
-                )
+                text = jobs.record_run("reminders-cli", lambda: str(jobs.send_reminders(day)))
             click.echo(text)
             return
     except mail.MailNotConfigured:
@@ -208,7 +207,7 @@ def send_reminders(dry_run: bool, on):
 @click.option("--run-now", is_flag=True, help="Also run the reminders once right after start.")
 def run_scheduler(run_now: bool):
     """Run the one scheduler process (daily reminders). A second one waits for the lock."""
-    from .reminders import scheduler
+    from . import scheduler
 
     scheduler.run(
         current_app._get_current_object(),
@@ -234,6 +233,7 @@ def parse_result(text: str):
 def oparl_sync(body_id, full):
     """Read the council information systems of the bodies with an OParl URL; propose
     resolutions for the initiatives' papers."""
+    from . import jobs
     from .oparl import sync
 
     bodies = sync.bodies_to_sync(body_id)
@@ -251,7 +251,7 @@ def oparl_sync(body_id, full):
                 bar.update(n)
 
             with audit.acting_as(None, "OParl sync (CLI)"):
-                run, summary = sync.sync_body(body, full=full, progress=progress)
+                run, summary = jobs.sync_body(body, full=full, progress=progress)
         click.echo(f"  {summary}")
         for where, why in summary.skipped[:20]:
             click.echo(f"  skipped: {where}: {why}")
@@ -268,11 +268,9 @@ funding_cli = AppGroup("funding", help="Funding programmes and grants.")
 @funding_cli.command("refresh-checks")
 def refresh_checks():
     """Compute the stored funding check of every grant whose inputs or day changed."""
-    from .funding import services
+    from . import jobs
 
-    count = services.refresh_checks()
-    db.session.commit()
-    click.echo(f"{count} funding checks computed.")
+    click.echo(jobs.refresh_funding_checks() + ".")
 
 
 bench_cli = AppGroup("bench", help="Data and measurements at scale.")

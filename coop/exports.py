@@ -74,3 +74,21 @@ def no_formulas(workbook) -> None:
             for cell in row:
                 if cell.data_type == "f":
                     cell.data_type = "s"
+
+
+MIMETYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+}
+
+
+def download(body: bytes | str, filename: str):
+    """A file to save (attachment), its type taken from the name's extension."""
+    from flask import Response
+
+    return Response(
+        body,
+        mimetype=MIMETYPES[filename.rsplit(".", 1)[-1]],
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )

@@ -1,8 +1,33 @@
 """Helpers shared by the HTML forms."""
 
+from __future__ import annotations
+
+from decimal import Decimal
+
+from babel.numbers import format_decimal
+from flask_babel import get_locale
 from flask_wtf import FlaskForm
 
 from .errors import ServiceError
+
+DATE = {"type": "date"}
+AMOUNT = {"inputmode": "decimal", "autocomplete": "off"}
+
+
+def number_text(value: Decimal | None, places: int = 2) -> str:
+    """A stored number as the form shows it: 490.000,00 in German, 490,000.00 in English."""
+    if value is None:
+        return ""
+    pattern = "#,##0." + "0" * places if places else "#,##0"
+    return format_decimal(value, format=pattern, locale=str(get_locale() or "de"))
+
+
+def percent_text(rate: Decimal | None) -> str:
+    """A stored fraction as the form shows it, in percent: 0.9 -> "90" (the form's edge is the
+    only place where rates are percentages)."""
+    if rate is None:
+        return ""
+    return format_decimal((rate * 100).normalize(), locale=str(get_locale() or "de"))
 
 
 def _field(form, name: str):

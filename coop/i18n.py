@@ -46,7 +46,7 @@ def fmt_money(value: Decimal | int | None, currency: str = "EUR") -> str:
 
 def fmt_percent(rate: Decimal | None) -> str:
     """A fraction as a percentage in the current language: 0.9 → "90 %" (de), "90%" (en)."""
-    from .funding.money import percent
+    from .core.money import percent
 
     return percent(rate, str(get_locale() or "de")[:2])
 

@@ -26,6 +26,7 @@ from sqlalchemy import bindparam, select
 from werkzeug.wrappers import Response
 
 from .cache import read_committed
+from .core import clock
 from .models import ApiToken, DataGeneration, User, hash_token
 from .models.base import utcnow
 
@@ -135,13 +136,11 @@ def _reader() -> str | None:
 def _key() -> str | None:
     from flask_babel import get_locale
 
-    from .initiatives.services import today
-
     reader = _reader()
     if reader is None:
         return None
     query = request.query_string.decode("latin-1")
-    return "\x1f".join((request.path, query, str(get_locale()), today().isoformat(), reader))
+    return "\x1f".join((request.path, query, str(get_locale()), clock.today().isoformat(), reader))
 
 
 def _token_hash() -> str:
@@ -152,7 +151,6 @@ def _token_hash() -> str:
 def _token_and_generation() -> int | None:
     """For an API read: the data generation if the bearer token is valid and its "last used"
     needs no update, in one query; else None (the API's own check answers or records it)."""
-    from .auth.services import LAST_USED_PRECISION
 
     scheme, _sep, secret = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not secret.strip():
@@ -160,7 +158,7 @@ def _token_and_generation() -> int | None:
     row = read_committed(_TOKEN, {"hash": _token_hash()})
     if row is None or row.last_used_at is None:
         return None
-    if utcnow() - row.last_used_at > LAST_USED_PRECISION:
+    if utcnow() - row.last_used_at > ApiToken.LAST_USED_PRECISION:
         return None
     return row.generation
 

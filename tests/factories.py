@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from coop.auth import services as auth_services
 from coop.bodies import services as bodies
 from coop.extensions import db
 from coop.models import Body, User
@@ -98,7 +99,7 @@ def make_seed() -> Seed:
             },
             actor=None,
         )
-        _token, s.tokens[key] = users.issue_token(s.users[key], "test")
+        _token, s.tokens[key] = auth_services.issue_token(s.users[key], "test")
     db.session.flush()
     return s
 

@@ -110,8 +110,8 @@ def test_a_revoked_token_is_refused_although_its_answer_is_stored(app, seed, cli
     headers = {"Authorization": f"Bearer {seed.tokens['viewer']}"}
     assert client.get("/api/v1/initiatives", headers=headers).status_code == 200
     assert client.get("/api/v1/initiatives", headers=headers).status_code == 200
+    from coop.auth import services
     from coop.models import ApiToken
-    from coop.users import services
 
     with acting_as(None, "test"):
         for token in db.session.scalars(db.select(ApiToken)):

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
+from ..core.savings_model import to_cents
 from ..models import (
     AllocationKey,
     BodyKind,
@@ -23,7 +24,6 @@ from ..models import (
     ServiceArea,
     TrancheState,
 )
-from ..savings.model import to_cents
 
 
 class ErrorDetail(BaseModel):

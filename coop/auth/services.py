@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import functools
+import re
 import secrets
 from datetime import timedelta
 from urllib.parse import urlsplit
 
+from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import joinedload
 from werkzeug.security import generate_password_hash
 
+from ..errors import ValidationError
 from ..extensions import db
 from ..models import ApiToken, IdempotencyKey, LoginThrottle, User, hash_token
 from ..models.base import utcnow
@@ -132,9 +135,6 @@ def safe_next(target: str | None) -> str | None:
     return target
 
 
-LAST_USED_PRECISION = timedelta(minutes=5)
-
-
 def user_for_token(secret: str) -> User | None:
     """The active user a valid, unrevoked API token belongs to."""
     token = db.session.scalar(
@@ -147,6 +147,66 @@ def user_for_token(secret: str) -> User | None:
     now = utcnow()
     # "last used" to the minute is enough; writing it on every request would make every read
     # a write (a commit per API call)
-    if token.last_used_at is None or now - token.last_used_at > LAST_USED_PRECISION:
+    if token.last_used_at is None or now - token.last_used_at > ApiToken.LAST_USED_PRECISION:
         token.last_used_at = now
     return token.user
+
+
+def password_problem(
+    password: str | None, email: str | None = None, name: str | None = None
+) -> str | None:
+    """Why a new password is not acceptable, or None: at least MIN_PASSWORD_LENGTH characters,
+    not the e-mail address or built from it, and not easy to guess. zxcvbn judges the last: it
+    knows common passwords, words, names, keyboard rows, repetitions and dates; we ask for at
+    least "safely unguessable" (score 3, some 10⁸ guesses), counting the person's own e-mail
+    address and name as known words."""
+    if not password or len(password) < MIN_PASSWORD_LENGTH:
+        return _("The password needs at least %(n)d characters.", n=MIN_PASSWORD_LENGTH)
+    email = (email or "").strip().lower()
+    mine = [v for v in (email, email.split("@")[0], (name or "").strip().lower()) if len(v) >= 4]
+    if any(v in password.lower() for v in mine):
+        return _("The password must not contain your e-mail address or name.")
+    from zxcvbn import zxcvbn
+
+    words = mine + [part for part in re.split(r"[@._+-]", email) if len(part) >= 3]
+    if zxcvbn(password[:100], user_inputs=words)["score"] < 3:
+        return _(
+            "This password is too easy to guess (a common password, a word, a keyboard row or "
+            "a repetition). Take several unrelated words or a password manager's suggestion."
+        )
+    return None
+
+
+def change_password(user: User, current: str, new: str, confirm: str) -> None:
+    """A user changes their own password after proving the current one."""
+    errors = {}
+    if not user.check_password(current or ""):
+        errors["current_password"] = _("The current password is not correct.")
+    problem = password_problem(new, user.email, user.name)
+    if problem:
+        errors["new_password"] = problem
+    elif new != confirm:
+        errors["confirm_password"] = _("The two new passwords differ.")
+    if errors:
+        raise ValidationError(_("Please correct the marked fields."), errors)
+    user.set_password(new)
+    db.session.flush()
+
+
+def issue_token(user: User, name: str = "") -> tuple[ApiToken, str]:
+    """A new API token for `user`; the secret is returned once and stored only hashed."""
+    if len(name) > 100:
+        raise ValidationError(
+            _("Please correct the marked fields."), {"name": _("At most %(n)d characters.", n=100)}
+        )
+    token, secret = ApiToken.issue(user, name.strip())
+    db.session.add(token)
+    db.session.flush()
+    return token, secret
+
+
+def revoke_token(token: ApiToken) -> None:
+    """Revoke an API token; a revoked token stays listed with its date."""
+    if not token.revoked:
+        token.revoke()
+        db.session.flush()

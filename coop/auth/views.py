@@ -22,7 +22,6 @@ from ..extensions import db, login_manager
 from ..forms import apply_errors
 from ..i18n import fmt_datetime
 from ..models import ApiToken, Body, User
-from ..users import services as user_services
 from . import services
 from .forms import ChangePasswordForm, LoginForm
 
@@ -113,7 +112,7 @@ def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
-            user_services.change_password(
+            services.change_password(
                 current_user,
                 form.current_password.data,
                 form.new_password.data,
@@ -134,7 +133,7 @@ def create_token():
     """Create an API token; its secret is shown once on the page that follows."""
     name = (request.form.get("name") or "").strip()
     try:
-        _token, secret = user_services.issue_token(current_user, name)
+        _token, secret = services.issue_token(current_user, name)
     except ValidationError as exc:
         db.session.rollback()
         flash(exc.fields.get("name", exc.message), "danger")
@@ -152,7 +151,7 @@ def revoke_token(token_id: int):
     token = db.session.get(ApiToken, token_id)
     if token is None or token.user_id != current_user.id:
         abort(404)
-    user_services.revoke_token(token)
+    services.revoke_token(token)
     db.session.commit()
     flash(_("The token has been revoked."), "success")
     return redirect(url_for("auth.account"))

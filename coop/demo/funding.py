@@ -9,10 +9,10 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from ..core import clock
 from ..extensions import db
 from ..funding import presets
 from ..funding import services as funding
-from ..initiatives import services as initiatives
 from ..models import FundingProgram, Grant, Initiative
 
 DEADLINE_AFTER_LOAD = timedelta(days=21)
@@ -27,7 +27,7 @@ def load() -> None:
             None,
             {
                 **presets.preset_values(presets.NRW_IKZ),
-                "application_until": initiatives.today() + DEADLINE_AFTER_LOAD,
+                "application_until": clock.today() + DEADLINE_AFTER_LOAD,
                 "notes": presets.NRW_IKZ.notes
                 + " Demo: der Antragsstichtag liegt drei Wochen nach dem Laden der Demo.",
             },

@@ -3,10 +3,6 @@ carry the CSRF token, and show stored values in German notation."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
-from babel.numbers import format_decimal
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -20,28 +16,12 @@ from wtforms import (
     TextAreaField,
 )
 
+from ..forms import AMOUNT, DATE, number_text, percent_text
 from ..labels import GRANT_FIELD_LABELS as G
 from ..labels import GRANT_STATUS_LABELS, TRANCHE_STATE_LABELS
 from ..labels import PROGRAM_FIELD_LABELS as P
 from ..models import STATES
 from ..resolutions.forms import pdf_field
-
-DATE = {"type": "date"}
-AMOUNT = {"inputmode": "decimal", "autocomplete": "off"}
-
-
-def number_text(value: Decimal | None, places: int = 2) -> str:
-    """A stored number as the form shows it: 490.000,00 in German, 490,000.00 in English."""
-    if value is None:
-        return ""
-    pattern = "#,##0." + "0" * places if places else "#,##0"
-    return format_decimal(value, format=pattern, locale=str(get_locale() or "de"))
-
-
-def percent_text(rate: Decimal | None) -> str:
-    if rate is None:
-        return ""
-    return format_decimal((rate * 100).normalize(), locale=str(get_locale() or "de"))
 
 
 class ProgramForm(FlaskForm):

@@ -16,6 +16,8 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from .. import validation as v
 from ..auth import permissions
+from ..core import clock
+from ..core import funding_check as fc
 from ..errors import ConflictError, PermissionDenied, ValidationError, check_version
 from ..extensions import db
 from ..i18n import fmt_money
@@ -35,7 +37,6 @@ from ..models import (
     User,
 )
 from ..savings import services as savings
-from . import check as fc
 
 PROGRAM_FIELDS = (
     "name",
@@ -509,7 +510,7 @@ def refresh_checks(on: date | None = None, batch: int = 500) -> int:
     """Compute and store the check of every grant whose inputs changed or whose day has passed;
     returns how many. A grant whose inputs change meanwhile (its generation moved on) keeps
     its stale mark, so a concurrent change is never overwritten by an older result."""
-    today = on or initiatives.today()
+    today = on or clock.today()
     table = Grant.__table__
     done, after = 0, 0
     while True:
@@ -560,7 +561,7 @@ def check_grants(
     """The check of each grant, with a constant number of queries (initiatives loaded).
 
     `rates`: the initiatives' savings rates when the caller has computed them already."""
-    today = on or initiatives.today()
+    today = on or clock.today()
     unique = {g.initiative.id: g.initiative for g in grants}
     summaries = initiatives.decision_summaries(list(unique.values()), today)
     if rates is None:
@@ -594,7 +595,7 @@ def check_grant(grant: Grant, on: date | None = None) -> fc.CheckResult:
 
 def tranche_overdue(tranche: Tranche, on: date | None = None) -> bool:
     """Still only planned although its date has passed: the call of funds is due."""
-    return tranche.state == TrancheState.PLANNED and tranche.due_on < (on or initiatives.today())
+    return tranche.state == TrancheState.PLANNED and tranche.due_on < (on or clock.today())
 
 
 def tranche_totals(grant: Grant) -> dict[str, Decimal]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     flash,
     redirect,
@@ -22,7 +21,9 @@ from sqlalchemy.orm import joinedload, selectinload
 from ..audit import audit_entries
 from ..auth import permissions
 from ..bodies import services as bodies
+from ..core import clock
 from ..errors import ServiceError, ValidationError
+from ..exports import download
 from ..extensions import db
 from ..forms import apply_errors, form_version
 from ..initiatives import services as initiatives
@@ -336,7 +337,7 @@ def grant_delete(grant_id: int):
         flash(exc.message, "danger")
         return redirect(url_for(".grant_detail", grant_id=grant_id))
     flash(_("The grant has been deleted."), "success")
-    return redirect(url_for("initiatives.detail", initiative_id=initiative_id))
+    return redirect(url_for("main.initiative", initiative_id=initiative_id))
 
 
 def _audit(grant):
@@ -344,7 +345,7 @@ def _audit(grant):
 
 
 def _check_context(grant):
-    today = initiatives.today()
+    today = clock.today()
     return {
         "grant": grant,
         "result": services.check_grant(grant, today),
@@ -387,12 +388,8 @@ def grant_check_pdf(grant_id: int):
 
     grant = _grant(grant_id)
     html = render_template("funding/check_print.html", **_check_context(grant), as_pdf=True)
-    name = f"foerderpruefung-{grant.id}-{initiatives.today().isoformat()}.pdf"
-    return Response(
-        html_to_pdf(html),
-        mimetype="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
+    name = f"foerderpruefung-{grant.id}-{clock.today().isoformat()}.pdf"
+    return download(html_to_pdf(html), name)
 
 
 # --- documents -------------------------------------------------------------------------------

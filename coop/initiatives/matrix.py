@@ -10,6 +10,7 @@ from datetime import date
 from flask_babel import gettext as _
 from sqlalchemy import exists, select
 
+from ..core.decisions import Decision, DecisionSummary
 from ..exports import csv_bytes, xlsx_row
 from ..extensions import db
 from ..i18n import fmt_date
@@ -22,7 +23,6 @@ from ..labels import (
 )
 from ..models import Body, BodyKind, Initiative, Participant, ParticipantRole
 from ..pagination import Page, paginate
-from .decisions import Decision, DecisionSummary
 from .services import decision_summaries, initiative_query
 
 

@@ -14,6 +14,8 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from .. import validation as v
 from ..auth import permissions
+from ..core import clock
+from ..core.decisions import DecisionSummary, ResolutionFacts, result_missing, summarise
 from ..errors import PermissionDenied, ValidationError, check_version
 from ..extensions import db
 from ..models import (
@@ -30,7 +32,6 @@ from ..models import (
     ServiceArea,
     User,
 )
-from .decisions import DecisionSummary, ResolutionFacts, result_missing, summarise
 
 SCALAR_FIELDS = (
     "title",
@@ -45,11 +46,6 @@ SCALAR_FIELDS = (
     "keywords",
 )
 MAX_ROWS = 500
-
-
-def today() -> date:
-    """Today's date (one place, so that jobs and tests agree on it)."""
-    return date.today()
 
 
 def _scalars(data: Mapping[str, Any], current: Initiative | None, errors: dict) -> dict:
@@ -321,7 +317,7 @@ def _save(
     _check_scope(actor, initiative)
     if is_new or initiative.phase != old_phase:
         initiative.phase_changes.append(
-            PhaseChange(phase=initiative.phase, changed_on=phase_since or today())
+            PhaseChange(phase=initiative.phase, changed_on=phase_since or clock.today())
         )
     db.session.flush()
     refresh_districts([initiative.id])
@@ -480,7 +476,9 @@ def decision_summaries(
     facts = resolution_facts([i.id for i in initiatives])
     return {
         i.id: summarise(
-            [(p.body_id, p.body.name) for p in ordered_partners(i)], facts[i.id], on or today()
+            [(p.body_id, p.body.name) for p in ordered_partners(i)],
+            facts[i.id],
+            on or clock.today(),
         )
         for i in initiatives
     }
@@ -491,13 +489,13 @@ def milestone_overdue(milestone: Milestone, on: date | None = None) -> bool:
     return (
         milestone.done_on is None
         and milestone.due_on is not None
-        and milestone.due_on < (on or today())
+        and milestone.due_on < (on or clock.today())
     )
 
 
 def resolution_result_missing(resolution: Resolution, on: date | None = None) -> bool:
     """The resolution's session has passed and it is still marked scheduled."""
-    return result_missing(resolution.outcome, resolution.session_date, on or today())
+    return result_missing(resolution.outcome, resolution.session_date, on or clock.today())
 
 
 def milestone_progress(milestones: list[Milestone]) -> tuple[int, int]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     flash,
     redirect,
@@ -17,35 +16,23 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import or_, select
 
-from ..audit import audit_entries
 from ..auth import permissions
 from ..bodies import services as bodies
 from ..cache import cached, request_key
+from ..core import clock
 from ..errors import ServiceError
+from ..exports import download
 from ..extensions import db
 from ..forms import apply_errors, form_version
-from ..funding import services as funding
 from ..models import Body, BodyKind, Phase, ServiceArea
 from ..pagecache import cacheable
 from ..pagination import paginate
-from ..resolutions import services as resolutions
-from ..savings import services as savings
 from . import matrix as matrix_service
 from . import services
+from .access import get_initiative
 from .forms import InitiativeForm
 
 bp = Blueprint("initiatives", __name__, url_prefix="/initiatives")
-
-
-def get_initiative(initiative_id: int, *, for_edit: bool = False):
-    """Load an initiative or 404; 404 too when the user may not see it (a private one for the
-    public), 403 when editing is not allowed."""
-    initiative = services.load_initiative(initiative_id)
-    if initiative is None or not permissions.can_view_initiative(current_user, initiative):
-        abort(404)
-    if for_edit and not permissions.can_edit_initiative(current_user, initiative):
-        abort(403)
-    return initiative
 
 
 def _enum_arg(name, enum_cls):
@@ -80,40 +67,6 @@ def index():
         partner=partner,
         args=args,
         can_create=permissions.can_create_initiative(current_user),
-    )
-
-
-@bp.route("/<int:initiative_id>")
-@cacheable
-def detail(initiative_id: int):
-    """The whole story: what, who, where each council stands, milestones, phases, decisions."""
-    initiative = get_initiative(initiative_id)
-    summary = services.decision_summaries([initiative])[initiative.id]
-    public_only = not current_user.is_authenticated
-    items = db.session.scalars(
-        resolutions.resolution_query(initiative_id=initiative.id, public_only=public_only)
-    ).all()
-    recordable = permissions.recordable_body_ids(current_user, initiative)
-    grants = None
-    if permissions.can_view_funding(current_user):
-        grants = db.session.scalars(funding.grant_query(initiative_id=initiative.id)).unique().all()
-    primary = savings.primary_models([initiative.id]).get(initiative.id)
-    return render_template(
-        "initiatives/detail.html",
-        savings=savings.results([primary])[primary.id] if primary else None,
-        grants=grants,
-        can_add_grant=permissions.can_create_grant(current_user, initiative),
-        initiative=initiative,
-        summary=summary,
-        today=services.today(),
-        sequences=resolutions.group_sequences(list(items)),
-        progress=services.milestone_progress(initiative.milestones),
-        can_edit=permissions.can_edit_initiative(current_user, initiative),
-        can_record=bool(recordable),
-        recordable=recordable,
-        audit=audit_entries("Initiative", initiative.id)
-        if permissions.can_view_audit(current_user)
-        else None,
     )
 
 
@@ -214,7 +167,7 @@ def create():
             initiative = services.create_initiative(form.values(), actor=current_user)
             db.session.commit()
             flash(_("%(title)s has been registered.", title=initiative.title), "success")
-            return redirect(url_for(".detail", initiative_id=initiative.id))
+            return redirect(url_for("main.initiative", initiative_id=initiative.id))
         except ServiceError as exc:
             db.session.rollback()
             form.set_choices(_candidates(district_id))
@@ -278,7 +231,7 @@ def edit(initiative_id: int):
             )
             db.session.commit()
             flash(_("The changes to %(title)s have been saved.", title=initiative.title), "success")
-            return redirect(url_for(".detail", initiative_id=initiative.id))
+            return redirect(url_for("main.initiative", initiative_id=initiative.id))
         except ServiceError as exc:
             db.session.rollback()
             initiative = services.load_initiative(initiative_id)
@@ -304,7 +257,7 @@ def delete(initiative_id: int):
     except ServiceError as exc:
         db.session.rollback()
         flash(exc.message, "danger")
-        return redirect(url_for(".detail", initiative_id=initiative_id))
+        return redirect(url_for("main.initiative", initiative_id=initiative_id))
     flash(_("%(title)s has been deleted.", title=title), "success")
     return redirect(url_for(".index"))
 
@@ -342,7 +295,7 @@ def matrix():
                 district_id,
                 area,
                 phase,
-                services.today(),
+                clock.today(),
                 partner_id=partner_id,
                 page=request.args.get("page", 1, type=int),
             )
@@ -374,7 +327,7 @@ def matrix_export(fmt: str):
             district_id,
             area,
             phase,
-            services.today(),
+            clock.today(),
             partner_id=request.args.get("partner", type=int),
         )
         rows = matrix_service.table(data)
@@ -383,13 +336,5 @@ def matrix_export(fmt: str):
         return matrix_service.to_xlsx(rows, _("Decisions"))
 
     body = cached(request_key(), compute)
-    name = f"beschluesse-{district.ags or district.id}-{services.today().isoformat()}"
-    if fmt == "csv":
-        mimetype = "text/csv; charset=utf-8"
-    else:
-        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return Response(
-        body,
-        mimetype=mimetype,
-        headers={"Content-Disposition": f'attachment; filename="{name}.{fmt}"'},
-    )
+    name = f"beschluesse-{district.ags or district.id}-{clock.today().isoformat()}"
+    return download(body, f"{name}.{fmt}")

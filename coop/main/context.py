@@ -13,12 +13,12 @@ from flask_babel import ngettext
 from markupsafe import Markup
 
 from ..auth import permissions
+from ..core import clock
 from ..forms import row_errors
 from ..funding.services import tranche_overdue
 from ..i18n import fmt_date, fmt_money, fmt_number, fmt_percent
 from ..initiatives.matrix import summary_line
 from ..initiatives.services import milestone_overdue, resolution_result_missing
-from ..initiatives.services import today as initiative_today
 from ..labels import (
     ALLOCATION_KEY_LABELS,
     AUDIT_ACTION_LABELS,
@@ -230,7 +230,7 @@ def session_text(day) -> str:
     """A partner's next session; one that has passed without a result says so."""
     if day is None:
         return "–"
-    if day < initiative_today():
+    if day < clock.today():
         return _("%(date)s, result missing", date=fmt_date(day))
     return fmt_date(day)
 
@@ -276,7 +276,7 @@ def init_template_context(app: Flask) -> None:
         session_text=session_text,
         chart_value=chart_value,
         tranche_overdue=tranche_overdue,
-        today_date=initiative_today,
+        today_date=clock.today,
         allocation_key_label=lambda code: label(ALLOCATION_KEY_LABELS, code),
         cost_category_label=lambda code: label(COST_CATEGORY_LABELS, code),
         cost_section_label=lambda code: label(COST_SECTION_LABELS, code),

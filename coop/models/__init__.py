@@ -1,9 +1,6 @@
 """The data model, one module per aggregate."""
 
-from .audit import AuditEntry
-from .body import Body
-from .cache import CachedResult, DataGeneration
-from .enums import (
+from ..core.enums import (
     STATES,
     AllocationKey,
     AuditAction,
@@ -25,6 +22,9 @@ from .enums import (
     ServiceArea,
     TrancheState,
 )
+from .audit import AuditEntry
+from .body import Body
+from .cache import CachedResult, DataGeneration
 from .funding import (
     FundingProgram,
     Grant,

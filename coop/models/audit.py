@@ -6,10 +6,10 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..core.enums import AuditAction
 from ..extensions import db
 from .base import UtcDateTime, utcnow
 from .body import enum_column
-from .enums import AuditAction
 
 
 class AuditEntry(db.Model):

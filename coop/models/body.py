@@ -6,9 +6,9 @@ from __future__ import annotations
 from sqlalchemy import CheckConstraint, Enum, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..core.enums import BodyKind
 from ..extensions import db
 from .base import AuditedMixin, ExternalIdMixin, TimestampMixin, VersionedMixin
-from .enums import BodyKind
 
 
 def enum_column(enum_cls, length: int = 40) -> Enum:

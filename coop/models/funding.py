@@ -19,11 +19,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..core.enums import GrantStatus, TrancheState
+from ..core.money import day, money
 from ..extensions import db
-from ..funding.money import day, money
 from .base import AuditedMixin, TimestampMixin, UtcDateTime, VersionedMixin, utcnow
 from .body import enum_column
-from .enums import GrantStatus, TrancheState
 from .initiative import Initiative
 from .resolution import Document
 

@@ -21,10 +21,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..core.enums import LegalForm, ParticipantRole, Phase, ServiceArea
 from ..extensions import db
 from .base import AuditedMixin, ExternalIdMixin, TimestampMixin, VersionedMixin
 from .body import Body, enum_column
-from .enums import LegalForm, ParticipantRole, Phase, ServiceArea
 
 # Roles whose council has to decide (the others are interested or have left).
 DECIDING_ROLES = (ParticipantRole.LEAD, ParticipantRole.PARTNER)

@@ -18,10 +18,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..core.enums import Outcome, ProposalState, ResolutionKind
 from ..extensions import db
 from .base import AuditedMixin, TimestampMixin, UtcDateTime, VersionedMixin, utcnow
 from .body import Body, enum_column
-from .enums import Outcome, ProposalState, ResolutionKind
 from .initiative import Initiative
 
 

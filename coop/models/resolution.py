@@ -18,10 +18,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
+from ..core.enums import Outcome, ResolutionKind
 from ..extensions import db
 from .base import AuditedMixin, ExternalIdMixin, TimestampMixin, VersionedMixin
 from .body import Body, enum_column
-from .enums import Outcome, ResolutionKind
 from .initiative import Initiative
 
 

@@ -17,11 +17,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..core.enums import AllocationKey, CostCategory, CostEventKind, CostSection, EmploymentKind
+from ..core.money import money
 from ..extensions import db
-from ..funding.money import money
 from .base import AuditedMixin, TimestampMixin, VersionedMixin
 from .body import Body, enum_column
-from .enums import AllocationKey, CostCategory, CostEventKind, CostSection, EmploymentKind
 from .funding import Money
 from .initiative import Initiative
 

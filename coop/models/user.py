@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask_login import UserMixin
 from sqlalchemy import Boolean, ForeignKey, Integer, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from ..core.enums import Role
 from ..extensions import db
 from .base import AuditedMixin, TimestampMixin, UtcDateTime, VersionedMixin, utcnow
 from .body import Body, enum_column
-from .enums import Role
 
 
 class User(AuditedMixin, UserMixin, TimestampMixin, VersionedMixin, db.Model):
@@ -77,6 +77,9 @@ class ApiToken(AuditedMixin, TimestampMixin, db.Model):
     __tablename__ = "api_tokens"
     __audit_exclude__ = (*AuditedMixin.__audit_exclude__, "last_used_at")
     __audit_redact__ = ("token_hash",)
+    # "Last used" to five minutes is enough: writing it on every request would turn every API
+    # read into a write.
+    LAST_USED_PRECISION = timedelta(minutes=5)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)

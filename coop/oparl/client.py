@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import requests
+from flask_babel import gettext as _
 
 OPARL_TYPES = (
     "System",
@@ -76,26 +77,30 @@ class Fetcher:
             try:
                 r = self.session.get(url, params=params, timeout=self.timeout)
             except requests.Timeout:
-                last = f"keine Antwort innerhalb von {self.timeout:g} s"
+                last = _("no answer within %(seconds)s s", seconds=f"{self.timeout:g}")
                 continue
             except requests.RequestException as exc:
                 raise FetchError(
-                    f"{url} ist nicht erreichbar ({exc.__class__.__name__})."
+                    _("%(url)s cannot be reached (%(error)s).", url=url, error=type(exc).__name__)
                 ) from None
             if r.status_code >= 500:
-                last = f"Serverfehler {r.status_code}"
+                last = _("server error %(status)d", status=r.status_code)
                 continue
             if r.status_code != 200:
-                raise FetchError(f"{url} antwortet mit {r.status_code}.")
+                raise FetchError(_("%(url)s answers %(status)d.", url=url, status=r.status_code))
             try:
                 data = r.json()
             except ValueError:
-                kind = r.headers.get("Content-Type", "unbekannt").split(";")[0]
-                raise FetchError(f"{url} liefert kein JSON, sondern {kind}.") from None
+                kind = r.headers.get("Content-Type", "?").split(";")[0]
+                raise FetchError(
+                    _("%(url)s sends no JSON but %(kind)s.", url=url, kind=kind)
+                ) from None
             if not isinstance(data, dict):
-                raise FetchError(f"{url} liefert kein JSON-Objekt.")
+                raise FetchError(_("%(url)s sends no JSON object.", url=url))
             return data
-        raise FetchError(f"{url}: {last}, auch nach {self.retries} Wiederholungen.")
+        raise FetchError(
+            _("%(url)s: %(last)s, even after %(n)d retries.", url=url, last=last, n=self.retries)
+        )
 
     def pages(self, url: str, params: dict | None = None) -> Iterator[list]:
         """The `data` of each page of a list, following `links.next`; stops at a loop."""
@@ -103,14 +108,14 @@ class Fetcher:
         first = True
         while url:
             if url in seen:
-                raise FetchError(f"Die Liste führt zurück auf eine frühere Seite ({url}).")
+                raise FetchError(_("The list leads back to an earlier page (%(url)s).", url=url))
             seen.add(url)
             if len(seen) > self.max_pages:
-                raise FetchError(f"Die Liste hat mehr als {self.max_pages} Seiten.")
+                raise FetchError(_("The list has more than %(n)d pages.", n=self.max_pages))
             page = self.get(url, params if first else None)
             first = False
             if "data" not in page:
-                raise FetchError(f"{url} ist keine OParl-Liste (es fehlt „data“).")
+                raise FetchError(_("%(url)s is no OParl list (“data” is missing).", url=url))
             data = page["data"]
             yield data if isinstance(data, list) else [data]
             links = page.get("links") or {}

@@ -328,7 +328,7 @@ def paper(cat: Catalog, key: str) -> dict:
         "date": min(r.session_date for r in rs).isoformat(),
         "paperType": "Beschlussvorlage",
         "consultation": [consultation(r) for r in rs],
-        "web": _u("initiatives.detail", initiative_id=first.initiative_id),
+        "web": _u("main.initiative", initiative_id=first.initiative_id),
         "keyword": [first.initiative.title],
         **_times(rs),
     }

@@ -12,11 +12,12 @@ stored stays.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..extensions import db
@@ -78,7 +79,7 @@ def _body_object(fetcher: Fetcher, body: Body) -> dict:
     if kind == "Body":
         return start
     if kind != "System":
-        raise FetchError(f"{body.oparl_url} ist weder ein OParl-System noch eine Körperschaft.")
+        raise FetchError(_("%(url)s is neither an OParl system nor a body.", url=body.oparl_url))
     candidates = []
     for page in fetcher.pages(start["body"]) if isinstance(start.get("body"), str) else []:
         candidates += [clean(b, "Body") for b in page if isinstance(b, dict)]
@@ -91,14 +92,18 @@ def _body_object(fetcher: Fetcher, body: Body) -> dict:
         if (b.get("name") or "").lower() == body.name.lower():
             return b
     raise FetchError(
-        f"Im System {body.oparl_url} ist keine Körperschaft mit dem AGS {body.ags} zu finden."
+        _(
+            "The system %(url)s has no body with the AGS %(ags)s.",
+            url=body.oparl_url,
+            ags=body.ags,
+        )
     )
 
 
 def _store(body_id: int, obj: dict, kind: str, existing: dict, summary: Summary, where: str):
     oparl_id = obj.get("id")
     if not isinstance(oparl_id, str) or not oparl_id:
-        summary.skipped.append((where, f"{kind} ohne id"))
+        summary.skipped.append((where, _("%(kind)s without id", kind=kind)))
         return
     summary.fetched += 1
     row = existing.get(oparl_id)
@@ -134,70 +139,87 @@ def _store(body_id: int, obj: dict, kind: str, existing: dict, summary: Summary,
                     _store(body_id, part, part_kind, existing, summary, f"{where}/{key}[{i}]")
 
 
-def sync_body(
-    body: Body,
-    *,
-    fetcher: Fetcher | None = None,
-    full: bool = False,
-    progress: Callable[[str, int], None] | None = None,
-) -> tuple[OParlSync, Summary]:
-    """Fetch what changed at the body's server, keep it, and derive proposals. Commits."""
-    fetcher = fetcher or Fetcher()
-    summary = Summary()
-    previous = db.session.scalar(
-        select(OParlSync)
-        .where(OParlSync.body_id == body.id, OParlSync.ok.is_(True))
-        .order_by(OParlSync.started_at.desc())
-        .limit(1)
-    )
-    since = None if full or previous is None else previous.started_at
-    run = OParlSync(body_id=body.id, started_at=utcnow(), incremental_since=since)
-    db.session.add(run)
-    db.session.commit()
-    existing = {
-        o.oparl_id: o
-        for o in db.session.scalars(select(OParlObject).where(OParlObject.body_id == body.id))
-    }
-    try:
-        remote = _body_object(fetcher, body)
-    except FetchError as exc:
-        summary.errors.append(str(exc))
-        return _finish(run, summary, ok=False), summary
-    params = {"modified_since": since.isoformat(timespec="seconds")} if since else None
-    for field_name, kind in LISTS:
-        url = remote.get(field_name)
-        if not isinstance(url, str):
-            summary.errors.append(f"Die Körperschaft nennt keine Liste „{field_name}“.")
-            continue
+class BodyReading:
+    """One run over a body's server: `pages()` stores page after page (flushing), `finish()`
+    derives proposals and closes the run. The caller (a job) decides when to commit."""
+
+    def __init__(self, body: Body, *, fetcher: Fetcher | None = None, full: bool = False):
+        self.body = body
+        self.fetcher = fetcher or Fetcher()
+        self.summary = Summary()
+        self.reached = False  # the server answered with the body; only then are there papers
+        previous = db.session.scalar(
+            select(OParlSync)
+            .where(OParlSync.body_id == body.id, OParlSync.ok.is_(True))
+            .order_by(OParlSync.started_at.desc())
+            .limit(1)
+        )
+        self.since = None if full or previous is None else previous.started_at
+        self.run = OParlSync(body_id=body.id, started_at=utcnow(), incremental_since=self.since)
+        db.session.add(self.run)
+        db.session.flush()
+
+    def pages(self) -> Iterator[tuple[str, int]]:
+        """Read every list; after each stored page yield (list name, objects on the page). A
+        list that fails ends with a message in the summary; the next list is still read."""
+        summary = self.summary
+        existing = {
+            o.oparl_id: o
+            for o in db.session.scalars(
+                select(OParlObject).where(OParlObject.body_id == self.body.id)
+            )
+        }
         try:
-            for n, page in enumerate(fetcher.pages(url, params), start=1):
-                for i, raw in enumerate(page):
-                    where = f"{field_name}, Seite {n}, Eintrag {i + 1}"
-                    if not isinstance(raw, dict):
-                        summary.skipped.append((where, "kein Objekt"))
-                        continue
-                    obj = clean(raw, kind)
-                    if type_name(obj, kind) != kind:
-                        summary.skipped.append((where, f"Typ {obj.get('type')} statt {kind}"))
-                        continue
-                    _store(body.id, obj, kind, existing, summary, where)
-                db.session.commit()  # each page is kept, whatever happens later
-                if progress:
-                    progress(field_name, len(page))
+            remote = _body_object(self.fetcher, self.body)
         except FetchError as exc:
-            db.session.commit()
             summary.errors.append(str(exc))
-    summary.proposals = derive_proposals(body)
-    return _finish(run, summary, ok=not summary.errors), summary
+            return
+        self.reached = True
+        since = self.since
+        params = {"modified_since": since.isoformat(timespec="seconds")} if since else None
+        for field_name, kind in LISTS:
+            url = remote.get(field_name)
+            if not isinstance(url, str):
+                summary.errors.append(_("The body names no list “%(name)s”.", name=field_name))
+                continue
+            try:
+                for n, page in enumerate(self.fetcher.pages(url, params), start=1):
+                    for i, raw in enumerate(page):
+                        where = _("%(list)s, page %(page)d, entry %(entry)d",
+                                  list=field_name, page=n, entry=i + 1)  # fmt: skip
+                        if not isinstance(raw, dict):
+                            summary.skipped.append((where, _("not an object")))
+                            continue
+                        obj = clean(raw, kind)
+                        if type_name(obj, kind) != kind:
+                            summary.skipped.append(
+                                (
+                                    where,
+                                    _(
+                                        "type %(found)s instead of %(expected)s",
+                                        found=obj.get("type"),
+                                        expected=kind,
+                                    ),
+                                )  # fmt: skip
+                            )
+                            continue
+                        _store(self.body.id, obj, kind, existing, summary, where)
+                    db.session.flush()
+                    yield field_name, len(page)
+            except FetchError as exc:
+                summary.errors.append(str(exc))
 
-
-def _finish(run: OParlSync, summary: Summary, *, ok: bool) -> OParlSync:
-    run.finished_at = utcnow()
-    run.ok = ok
-    run.summary = summary.as_dict()
-    run.message = "; ".join(summary.errors) or None
-    db.session.commit()
-    return run
+    def finish(self) -> OParlSync:
+        """Propose resolutions from what is stored, then close the run with its summary."""
+        if self.reached:
+            self.summary.proposals = derive_proposals(self.body)
+        run, summary = self.run, self.summary
+        run.finished_at = utcnow()
+        run.ok = not summary.errors
+        run.summary = summary.as_dict()
+        run.message = "; ".join(summary.errors) or None
+        db.session.flush()
+        return run
 
 
 # --- from papers to proposals ----------------------------------------------------------------
@@ -224,7 +246,7 @@ def _matches(paper: dict, initiatives: list[Initiative], references: dict[str, i
     if ref and ref in references:
         ini = next((i for i in initiatives if i.id == references[ref]), None)
         if ini is not None:
-            return [(ini, f"Drucksache {ref}")]
+            return [(ini, _("Paper %(reference)s", reference=ref))]
     text = " ".join(
         str(x) for x in (paper.get("name"), ref, " ".join(paper.get("keyword") or [])) if x
     ).lower()
@@ -232,7 +254,7 @@ def _matches(paper: dict, initiatives: list[Initiative], references: dict[str, i
     for ini in initiatives:
         for word in ini.keywords or []:
             if word and word.lower() in text:
-                out.append((ini, f"Stichwort „{word}“"))
+                out.append((ini, _("Keyword “%(word)s”", word=word)))
                 break
     return out
 
@@ -299,7 +321,7 @@ def derive_proposals(body: Body, today: date | None = None) -> int:
                     for key, value in values.items():
                         if getattr(proposal, key) != value:
                             setattr(proposal, key, value)
-    db.session.commit()
+    db.session.flush()
     return new
 
 

@@ -12,8 +12,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..auth import permissions
+from ..core.money import money
 from ..extensions import db
-from ..funding.money import money
 from ..models import (
     Grant,
     GrantStatus,

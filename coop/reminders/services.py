@@ -10,13 +10,14 @@ from datetime import date, timedelta
 
 from flask import current_app, url_for
 from sqlalchemy import delete, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..auth import permissions
 from ..cache import touch
+from ..core import clock
+from ..core import funding_check as fc
+from ..core import reminder_rules as due
 from ..extensions import db
-from ..funding import check as fc
 from ..initiatives import services as initiatives
 from ..labels import ROLE_LABELS
 from ..models import (
@@ -32,7 +33,6 @@ from ..models import (
     TrancheState,
     User,
 )
-from . import due, mail
 
 OPEN_GRANT_STATES = (
     GrantStatus.PLANNED,
@@ -215,7 +215,7 @@ def _link(reminder: due.Reminder) -> str:
     with current_app.test_request_context(base_url=base):
         if reminder.grant_id is not None:
             return url_for("funding.grant_detail", grant_id=reminder.grant_id, _external=True)
-        return url_for("initiatives.detail", initiative_id=reminder.initiative_id, _external=True)
+        return url_for("main.initiative", initiative_id=reminder.initiative_id, _external=True)
 
 
 def compose(delivery: Delivery) -> tuple[str, str]:
@@ -253,19 +253,16 @@ class Summary:
         )
 
 
-def _claim(delivery: Delivery) -> bool:
-    """Record the person's reminders as sent; False if another run got there first."""
-    try:
-        for r in delivery.reminders:
-            db.session.add(ReminderSent(key=r.key, user_id=delivery.user.id, subject=r.subject))
-        db.session.commit()
-        return True
-    except IntegrityError:
-        db.session.rollback()
-        return False
+def claim(delivery: Delivery) -> None:
+    """Record the person's reminders as sent (flushes). The unique key (reminder, person) makes
+    a second claim of the same reminder fail when the caller commits."""
+    for r in delivery.reminders:
+        db.session.add(ReminderSent(key=r.key, user_id=delivery.user.id, subject=r.subject))
+    db.session.flush()
 
 
-def _release(delivery: Delivery) -> None:
+def release(delivery: Delivery) -> None:
+    """Give a claim back (its e-mail could not be sent), so that the next run tries again."""
     db.session.execute(
         delete(ReminderSent).where(
             ReminderSent.user_id == delivery.user.id,
@@ -273,31 +270,17 @@ def _release(delivery: Delivery) -> None:
         )
     )
     touch(db.session)  # the reminder counts as unsent again on every page
-    db.session.commit()
 
 
-def send_reminders(today: date | None = None, *, dry_run: bool = False) -> Summary:
-    """Send today's reminders (once each per person). A dry run only reports them."""
-    today = today or initiatives.today()
+def due_deliveries(today: date | None = None) -> tuple[Summary, list[Delivery]]:
+    """Today's reminders, grouped per person, and a summary that names them."""
+    today = today or clock.today()
     reminders = gather(today)
     deliveries = plan(today, reminders=reminders)
-    summary = Summary(due=len(reminders))
-    summary.people = len(deliveries)
+    summary = Summary(due=len(reminders), people=len(deliveries))
     for d in deliveries:
         summary.lines.append(f"{d.user.email}: " + "; ".join(r.subject for r in d.reminders))
-    if dry_run or not deliveries:
-        return summary
-    for d in deliveries:
-        if not _claim(d):
-            summary.already_claimed += 1
-            continue
-        subject, text = compose(d)
-        try:
-            summary.sent += mail.send_all([mail.build_message(d.user.email, subject, text)])
-        except Exception:
-            _release(d)
-            raise
-    return summary
+    return summary, deliveries
 
 
 def sent_log(user: User | None = None, limit: int = 100):

@@ -20,8 +20,8 @@ from sqlalchemy import select
 from ..auth import permissions
 from ..auth.forms import ChangePasswordForm
 from ..cache import render_cached, request_key
+from ..core import clock
 from ..extensions import db
-from ..initiatives import services as initiatives
 from ..models import SchedulerRun
 from ..pagecache import cacheable
 from . import calendar, services
@@ -37,7 +37,7 @@ def index():
     if not permissions.can_view_reminders(current_user):
         abort(403)
     all_people = permissions.sees_all_reminders(current_user)
-    today = initiatives.today()
+    today = clock.today()
     user = current_user._get_current_object()
 
     def context() -> dict:
@@ -98,7 +98,7 @@ def feed(secret: str):
     user = calendar.user_for_token(secret)
     if user is None:
         abort(404)
-    body = calendar.build_feed(user, initiatives.today(), request.host.split(":")[0])
+    body = calendar.build_feed(user, clock.today(), request.host.split(":")[0])
     return Response(
         body,
         mimetype="text/calendar",

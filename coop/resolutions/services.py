@@ -12,6 +12,7 @@ from sqlalchemy.orm import joinedload
 
 from .. import validation as v
 from ..auth import permissions
+from ..core import clock
 from ..errors import PermissionDenied, ValidationError, check_version
 from ..extensions import db
 from ..models import Document, Initiative, Outcome, Participant, Resolution, ResolutionKind, User
@@ -93,10 +94,9 @@ UNANIMOUS = re.compile(r"\b(einstimmig|unanimous(ly)?)\b", re.IGNORECASE)
 def _plausible(values: dict, errors: dict) -> None:
     """What cannot be true: a result of a session still to come, or "einstimmig" with votes
     against. A scheduled session in the past stays allowed (its result is then missing)."""
-    from ..initiatives.services import today
 
     outcome, day = values.get("outcome"), values.get("session_date")
-    if outcome and outcome != Outcome.SCHEDULED and day and day > today():
+    if outcome and outcome != Outcome.SCHEDULED and day and day > clock.today():
         if "session_date" not in errors and "outcome" not in errors:
             errors["outcome"] = _(
                 "The session on this date has not taken place yet: record it as scheduled "

@@ -12,7 +12,7 @@ from ..errors import ServiceError, ValidationError
 from ..extensions import db
 from ..forms import apply_errors, form_version
 from ..initiatives import services as initiatives
-from ..initiatives.views import get_initiative
+from ..initiatives.access import get_initiative
 from ..models import Body
 from ..pagecache import cacheable
 from . import documents, services
@@ -199,7 +199,7 @@ def delete(resolution_id: int):
         flash(exc.message, "danger")
         return redirect(url_for(".detail", resolution_id=resolution_id))
     flash(_("The resolution has been deleted."), "success")
-    return redirect(url_for("initiatives.detail", initiative_id=initiative_id))
+    return redirect(url_for("main.initiative", initiative_id=initiative_id))
 
 
 @bp.route("/resolutions/<int:resolution_id>/document")

@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import FieldList, Form, FormField, HiddenField, SelectField, StringField, TextAreaField
 
-from ..funding.forms import AMOUNT, number_text, percent_text
+from ..forms import AMOUNT, number_text, percent_text
 from ..labels import ALLOCATION_KEY_LABELS, COST_CATEGORY_LABELS
 
 NUMBER = {"inputmode": "decimal", "autocomplete": "off"}

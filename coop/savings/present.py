@@ -9,9 +9,9 @@ from decimal import Decimal
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
+from ..core import savings_model as m
 from ..i18n import fmt_money, fmt_percent
 from ..labels import PHASE_LABELS, SERVICE_AREA_LABELS, label
-from . import model as m
 from .charts import BLUE, GREEN, GREY, ORANGE, RED, Chart, bar, euro_axis, line
 
 ZERO = Decimal("0")

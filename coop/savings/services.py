@@ -17,6 +17,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from .. import validation as v
 from ..auth import permissions
+from ..core import savings_model as m
 from ..errors import PermissionDenied, ValidationError, check_version
 from ..extensions import db
 from ..models import (
@@ -37,7 +38,6 @@ from ..models import (
     Participant,
     User,
 )
-from . import model as m
 
 SCALARS = (
     "name",

@@ -1,6 +1,5 @@
 """Pages of savings: an initiative's estimate with its results and charts, scenarios and their
-comparison, XLSX and CSV; what a body saves (my town); the district dashboard; the report for
-the mayors' conference; cost-rate tables."""
+comparison, XLSX and CSV; what a body saves (my town); cost-rate tables."""
 
 from __future__ import annotations
 
@@ -8,7 +7,6 @@ from decimal import Decimal
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     current_app,
     flash,
@@ -17,7 +15,6 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -25,15 +22,16 @@ from sqlalchemy.orm import selectinload
 
 from ..audit import audit_entries
 from ..auth import permissions
-from ..cache import cached, render_cached, request_key
+from ..cache import render_cached, request_key
+from ..core import clock
 from ..errors import ServiceError
+from ..exports import download
 from ..extensions import db
-from ..forms import apply_errors, form_version
-from ..funding.forms import percent_text
+from ..forms import apply_errors, form_version, percent_text
 from ..initiatives import services as initiatives
 from ..models import Body, CostModel, Initiative, Participant
 from ..pagecache import cacheable
-from . import present, report, services
+from . import present, services, workbook
 from .forms import CopyForm, CostModelForm, RateTableForm
 
 bp = Blueprint("savings", __name__)
@@ -104,15 +102,7 @@ def chart_csv(initiative_id: int, model_id: int, chart_id: str):
     chart = present.chart_by_id(present.initiative_charts(outcome.result, _names(ini)), chart_id)
     if chart is None:
         abort(404)
-    return _csv(chart, f"einsparung-{ini.id}-{model.id}-{chart_id}.csv")
-
-
-def _csv(chart, name: str) -> Response:
-    return Response(
-        chart.csv(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
+    return download(chart.csv(), f"einsparung-{ini.id}-{model.id}-{chart_id}.csv")
 
 
 @bp.route("/initiatives/<int:initiative_id>/savings/<int:model_id>.xlsx")
@@ -122,14 +112,8 @@ def xlsx(initiative_id: int, model_id: int):
     ini = _initiative(initiative_id)
     model = _model(ini, model_id)
     outcome = services.results([model])[model.id]
-    data = report.model_workbook(ini, model, outcome)
-    return Response(
-        data,
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={
-            "Content-Disposition": f'attachment; filename="einsparung-{ini.id}-{model.id}.xlsx"'
-        },
-    )
+    data = workbook.model_workbook(ini, model, outcome)
+    return download(data, f"einsparung-{ini.id}-{model.id}.xlsx")
 
 
 @bp.route("/initiatives/<int:initiative_id>/savings/compare")
@@ -178,7 +162,7 @@ def _edit(ini: Initiative, model: CostModel | None):
         if model is not None:
             form.fill(model)
         else:
-            form.first_year.data = str(initiatives.today().year + 1)
+            form.first_year.data = str(clock.today().year + 1)
             form.horizon_years.data = "10"
             form.discount_rate.data = percent_text(
                 Decimal(str(current_app.config["SAVINGS_DISCOUNT_RATE"]))
@@ -294,7 +278,7 @@ def body(body_id: int):
     if town is None:
         abort(404)
     if request.args.get("format") == "csv":
-        return _csv(_town_chart(town)[1], f"einsparung-{town.ags or town.id}.csv")
+        return download(_town_chart(town)[1].csv(), f"einsparung-{town.ags or town.id}.csv")
     return render_cached(
         request_key(),
         "savings/body.html",
@@ -331,92 +315,6 @@ def _town_chart(town: Body):
         if partner is not None
     ]
     return rows, present.body_chart(town.name, per_initiative)
-
-
-# --- dashboard and report --------------------------------------------------------------------
-
-
-def _district(required: bool = True) -> Body | None:
-    district_id = request.args.get("district", type=int)
-    if district_id is None and current_user.is_authenticated and current_user.body is not None:
-        district_id = current_user.body.district_id or current_user.body.id
-    district = db.session.get(Body, district_id) if district_id else None
-    if required and district is None:
-        return None
-    return district
-
-
-@bp.route("/dashboard/")
-@login_required
-@cacheable
-def dashboard():
-    """The district at a glance: phases, areas, decisions, funding, savings."""
-    if not permissions.can_view_dashboard(current_user):
-        abort(403)
-    district = _district()
-    if district and request.args.get("chart"):
-        data = report.district_data(district.id)
-        charts = present.dashboard_charts(**data.chart_inputs())
-        chart = present.chart_by_id(charts, request.args["chart"])
-        if chart is None:
-            abort(404)
-        return _csv(chart, f"dashboard-{district.ags or district.id}-{chart.id}.csv")
-
-    def context():
-        data = report.district_data(district.id) if district else None
-        return {
-            "district": district,
-            "districts": report.districts(),
-            "data": data,
-            "charts": present.dashboard_charts(**data.chart_inputs()) if data else [],
-        }
-
-    return render_cached(request_key(), "savings/dashboard.html", context)
-
-
-def _report_scope():
-    """The district and the chosen initiatives of the report (one of them is needed)."""
-    district = _district()
-    ids = request.args.getlist("initiative", type=int)
-    if district is None and not ids:
-        abort(404)
-    return district, ids
-
-
-@bp.route("/report/")
-@login_required
-@cacheable
-def report_page():
-    """The report for the mayors' conference, laid out for print (A4)."""
-    district, ids = _report_scope()
-
-    def compute() -> bytes:
-        data = report.report_data(district.id if district else None, ids or None)
-        return render_template("savings/report.html", district=district, data=data).encode()
-
-    return cached(request_key("html"), compute).decode()
-
-
-@bp.route("/report.pdf")
-@login_required
-@cacheable
-def report_pdf():
-    """The report as an A4 PDF (cached like the page: computed once per change of the data)."""
-    from . import report_pdf as pdf
-
-    district, ids = _report_scope()
-
-    def compute() -> bytes:
-        data = report.report_data(district.id if district else None, ids or None)
-        name = district.name if district else None
-        return pdf.build(name, data, initiatives.today(), str(get_locale()))
-
-    name = f"bericht-buergermeisterkonferenz-{initiatives.today().isoformat()}.pdf"
-    return Response(
-        cached(request_key("pdf"), compute),
-        mimetype="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
 
 
 # --- cost-rate tables ------------------------------------------------------------------------

@@ -5,9 +5,9 @@ import json
 import pytest
 from sqlalchemy import func, select
 
+from coop.auth import services as user_services
 from coop.extensions import db
 from coop.models import AuditEntry, Body
-from coop.users import services as user_services
 from tests.openapi import schema_checker
 
 

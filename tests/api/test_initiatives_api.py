@@ -354,8 +354,8 @@ def test_openapi_describes_initiative_answers(client, seed, ini):
 
 def test_demo_seeds_read_back_through_the_api(app, client):
     """The seed papers' situations, loaded by the demo, as the API answers them."""
+    from coop.auth import services as user_services
     from coop.models import Body
-    from coop.users import services as user_services
 
     result = app.test_cli_runner().invoke(args=["demo", "load"])
     assert result.exit_code == 0, result.output

@@ -5,9 +5,9 @@ from decimal import Decimal
 
 import pytest
 
-from coop.funding import check as fc
+from coop.core import funding_check as fc
+from coop.core.decisions import Decision, PartnerDecision
 from coop.funding.presets import NRW_IKZ
-from coop.initiatives.decisions import Decision, PartnerDecision
 from coop.models import ConditionStatus, DecisionStatus
 
 D = Decimal

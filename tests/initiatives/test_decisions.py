@@ -5,15 +5,15 @@ from itertools import count
 
 import pytest
 
-from coop.initiatives.decisions import (
+from coop.core.decisions import (
     Decision,
     ResolutionFacts,
     decision_status,
     summarise,
 )
-from coop.models.enums import DecisionStatus as S
-from coop.models.enums import Outcome as O
-from coop.models.enums import ResolutionKind as K
+from coop.core.enums import DecisionStatus as S
+from coop.core.enums import Outcome as O
+from coop.core.enums import ResolutionKind as K
 
 TODAY = date(2022, 3, 1)
 _ids = count(1)

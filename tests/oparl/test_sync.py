@@ -9,11 +9,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from coop import jobs
 from coop.audit import acting_as
 from coop.extensions import db
 from coop.initiatives import services as initiatives
 from coop.models import OParlObject, OParlSync, Proposal, ProposalState
-from coop.oparl import proposals, sync
+from coop.oparl import proposals
 from coop.oparl.client import Fetcher
 from tests import factories
 from tests.oparl.fake_server import CIS, serve
@@ -49,7 +50,7 @@ def fast():
 
 def run(body, **kw):
     with acting_as(None, "test"):
-        return sync.sync_body(body, fetcher=kw.pop("fetcher", fast()), **kw)
+        return jobs.sync_body(body, fetcher=kw.pop("fetcher", fast()), **kw)
 
 
 def test_first_run_keeps_everything_and_proposes(setting, cis):

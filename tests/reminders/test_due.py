@@ -3,7 +3,7 @@
 from datetime import date, timedelta
 from decimal import Decimal
 
-from coop.reminders import due
+from coop.core import reminder_rules as due
 
 TODAY = date(2026, 11, 21)
 

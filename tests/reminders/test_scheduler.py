@@ -127,7 +127,7 @@ def test_two_schedulers_on_postgresql_run_the_job_once(pg_app, postgresql_url, s
 
 
 def test_on_sqlite_a_second_scheduler_waits_for_the_file_lock(tmp_path):
-    from coop.reminders.scheduler import _file_lock
+    from coop.scheduler import _file_lock
 
     path = tmp_path / "coop.sqlite.scheduler-lock"
     events: list[str] = []

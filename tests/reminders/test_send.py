@@ -5,10 +5,10 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from coop import jobs
 from coop.audit import acting_as
 from coop.extensions import db
 from coop.models import ReminderSent
-from coop.reminders import services
 from tests import factories
 
 TODAY = date.today()
@@ -48,7 +48,7 @@ def situation(seed):
 
 
 def test_reminders_go_once_to_the_people_responsible(mail_app, smtp, seed, situation):
-    summary = services.send_reminders()
+    summary = jobs.send_reminders()
     assert summary.due == 4 and summary.sent == 3, summary.lines
     officer = smtp.to("funding_officer@test.example")[0]
     coordinator = smtp.to("coordinator@test.example")[0]
@@ -72,7 +72,7 @@ def test_reminders_go_once_to_the_people_responsible(mail_app, smtp, seed, situa
     assert officer["Auto-Submitted"] == "auto-generated"
     sent_rows = db.session.scalar(select(func.count(ReminderSent.id)))
     # a second run sends nothing new
-    again = services.send_reminders()
+    again = jobs.send_reminders()
     assert again.sent == 0 and len(smtp.messages) == 3
     assert db.session.scalar(select(func.count(ReminderSent.id))) == sent_rows
 
@@ -94,10 +94,10 @@ def test_a_failed_send_gives_the_reminder_back(app, seed, situation, smtp):
 
     app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=1, MAIL_TIMEOUT=2)  # nobody listens
     with pytest.raises(OSError):
-        services.send_reminders()
+        jobs.send_reminders()
     assert db.session.scalar(select(func.count(ReminderSent.id))) == 0
     app.config.update(MAIL_PORT=smtp.port)
-    assert services.send_reminders().sent == 3
+    assert jobs.send_reminders().sent == 3
     assert db.session.scalar(select(func.count(User.id))) > 0
 
 
@@ -106,7 +106,7 @@ def test_reminders_page_shows_what_is_due_and_sent(mail_app, smtp, client, auth,
     page = client.get("/reminders/").get_data(as_text=True)
     assert "Heute fällig" in page and "2 Ratsbeschlüsse fehlen" in page
     assert "Noch keine Erinnerungen versandt." in page
-    services.send_reminders()
+    jobs.send_reminders()
     page = client.get("/reminders/").get_data(as_text=True)
     assert "partner_editor@test.example" in page and "Noch keine Erinnerungen versandt." not in page
     auth.logout()

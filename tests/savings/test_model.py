@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from coop.savings import model as m
+from coop.core import savings_model as m
 
 D = Decimal
 E9A = m.annual_cost(D("63.02"), 1561)  # 63,02 € × 1.561 h = 98.374,22 €

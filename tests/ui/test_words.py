@@ -12,8 +12,8 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 
 from coop.audit import acting_as
+from coop.core import enums
 from coop.extensions import db
-from coop.models import enums
 
 SKIP = ("/logout", "/api/", "/oparl/", "/static/", "/calendar/", "/language/")
 DOWNLOADS = (".csv", ".xlsx", ".pdf", ".ics", ".json")

@@ -23,7 +23,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from ..funding.money import to_cents
+from .money import to_cents
 
 ZERO = Decimal("0")
 ONE = Decimal("1")

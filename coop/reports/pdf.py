@@ -26,7 +26,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 
 from ..i18n import fmt_date
 from ..initiatives.matrix import summary_line
-from .report import DistrictData
+from .data import DistrictData
 
 # DejaVu Sans (Debian: fonts-dejavu-core) covers German and every name in the GV100AD.
 FONT_DIRS = ("/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/dejavu")

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from ..funding.money import day, money
+from .money import day, money
 
 SESSION_DAYS = 14
 DEADLINE_DAYS = 30

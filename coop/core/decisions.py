@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from ..models.enums import DecisionStatus, Outcome, ResolutionKind
+from .enums import DecisionStatus, Outcome, ResolutionKind
 
 DECIDING_OUTCOMES = {
     Outcome.ADOPTED: DecisionStatus.DECIDED,

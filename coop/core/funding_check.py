@@ -3,7 +3,7 @@
 Each condition answers met, not_met, unknown (data missing) or not_applicable (the programme sets
 no such limit), with a sentence that says why. The grant is eligible when no condition is not_met
 or unknown. Partners are the participants with role lead or partner; their decision status comes
-from the rule in `coop.initiatives.decisions`.
+from the rule in `coop.core.decisions`.
 
 Decisions taken here (see README, "Funding check"):
 - The ceiling by funding rate is rounded *down* to the cent, so that rounding never lets a grant
@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from ..initiatives.decisions import PartnerDecision
-from ..models.enums import ConditionStatus, DecisionStatus
+from .decisions import PartnerDecision
+from .enums import ConditionStatus, DecisionStatus
 from .money import cap_to_cents, day, money, percent
 
 MET = ConditionStatus.MET

@@ -1,0 +1,187 @@
+"""Scheduled and command-line jobs: thin calls into the services, and the one place that decides
+when their work is committed. Services flush; a job commits per page or per batch, and each
+commit below says why it is there.
+
+The scheduler (`coop.scheduler`) runs the four daily jobs by name (`coop.jobs:daily_reminders`
+and so on); the CLI (`coop.cli`) calls the same functions.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+from collections.abc import Callable
+
+from flask import Flask, current_app
+
+from .audit import acting_as
+from .extensions import db
+from .models import Body, OParlSync, SchedulerRun
+from .models.base import utcnow
+
+log = logging.getLogger("coop.jobs")
+
+REMINDERS = "daily-reminders"
+
+# The app the scheduled jobs run in; set when the scheduler starts (jobs run in worker threads).
+_app: Flask | None = None
+
+
+def bind(app: Flask) -> None:
+    """Run the scheduled jobs in `app` (the scheduler calls them outside any app context)."""
+    global _app
+    _app = app
+
+
+def record_run(job: str, action: Callable[[], str]) -> str:
+    """Run `action` and keep a SchedulerRun row: which process, when, what it did."""
+    run = SchedulerRun(job=job, host=socket.gethostname(), pid=os.getpid(), started_at=utcnow())
+    db.session.add(run)
+    # Committed before the work starts, so that a run that dies still shows who started it.
+    db.session.commit()
+    try:
+        summary = action()
+    except Exception as exc:
+        db.session.rollback()
+        run.summary = f"failed: {exc}"[:1000]
+        run.finished_at = utcnow()
+        db.session.commit()
+        raise
+    run.summary = summary[:1000]
+    run.finished_at = utcnow()
+    db.session.commit()
+    return summary
+
+
+# --- reminders --------------------------------------------------------------------------------
+
+
+def send_reminders(today=None, *, dry_run: bool = False):
+    """Send today's reminders, each to each person once; a dry run only names them.
+
+    A person's reminders are claimed and the claim committed *before* the e-mail leaves: another
+    process running at the same time then fails on the unique key instead of sending it again.
+    A failed send gives the claim back (committed), so the next run tries again."""
+    from sqlalchemy.exc import IntegrityError
+
+    from .reminders import mail
+    from .reminders import services as reminders
+
+    summary, deliveries = reminders.due_deliveries(today)
+    if dry_run:
+        return summary
+    for delivery in deliveries:
+        try:
+            reminders.claim(delivery)
+            db.session.commit()
+        except IntegrityError:
+            db.session.rollback()
+            summary.already_claimed += 1
+            continue
+        subject, text = reminders.compose(delivery)
+        try:
+            summary.sent += mail.send_all([mail.build_message(delivery.user.email, subject, text)])
+        except Exception:
+            reminders.release(delivery)
+            db.session.commit()
+            raise
+    return summary
+
+
+# --- OParl ------------------------------------------------------------------------------------
+
+
+def sync_body(
+    body: Body,
+    *,
+    fetcher=None,
+    full: bool = False,
+    progress: Callable[[str, int], None] | None = None,
+):
+    """Read what changed at the body's council information system, keep it, and derive
+    proposals. Returns the run and its summary."""
+    from .oparl import sync
+
+    reading = sync.BodyReading(body, fetcher=fetcher, full=full)
+    # The run is visible at once (its start is the next run's `modified_since`).
+    db.session.commit()
+    for list_name, count in reading.pages():
+        # Each page is kept, whatever happens later: a connection lost on page 300 of a large
+        # server costs one page, not the 299 before it (and memory stays flat).
+        db.session.commit()
+        if progress:
+            progress(list_name, count)
+    run: OParlSync = reading.finish()
+    db.session.commit()
+    return run, reading.summary
+
+
+def sync_all_bodies() -> str:
+    """Every body with an OParl URL, one after the other; one line of summary each."""
+    from .oparl import sync
+
+    lines = []
+    for body in sync.bodies_to_sync():
+        run, summary = sync_body(body)
+        lines.append(f"{body.name}: {'ok' if run.ok else 'failed'}, {summary}")
+    return "; ".join(lines) or "no body with an OParl URL"
+
+
+# --- funding and housekeeping -----------------------------------------------------------------
+
+
+def refresh_funding_checks() -> str:
+    """The stored funding checks of every grant whose inputs or day changed."""
+    from .funding import services
+
+    count = services.refresh_checks()
+    # One commit for the whole batch: the checks of one day belong together.
+    db.session.commit()
+    return f"{count} funding checks computed"
+
+
+def forget_old_records() -> str:
+    """Failed sign-ins that no longer lock anyone, and API idempotency keys older than a day."""
+    from .auth import services
+
+    throttles = services.forget_old_throttles()
+    keys = services.forget_old_idempotency_keys()
+    db.session.commit()
+    return f"{throttles} old sign-in throttles and {keys} idempotency keys removed"
+
+
+# --- what the scheduler runs (by name, from its job store) --------------------------------------
+
+
+def _scheduled(job: str, action: Callable[[], str], actor: str | None = None) -> None:
+    app = _app or current_app._get_current_object()
+    with app.app_context():
+        if actor:
+            with acting_as(None, actor):
+                summary = record_run(job, action)
+        else:
+            summary = record_run(job, action)
+        log.info("%s: %s", job, summary)
+        db.session.remove()
+
+
+def daily_reminders() -> None:
+    """The daily reminder e-mails."""
+    _scheduled(REMINDERS, lambda: str(send_reminders()), "scheduler")
+
+
+def oparl_sync() -> None:
+    """The daily read of the partners' council information systems."""
+    _scheduled("oparl-sync", sync_all_bodies, "scheduler")
+
+
+def funding_checks() -> None:
+    """Right after midnight: the stored funding checks of the new day (their conditions depend
+    on the date), so the first funding page of the day need not compute thousands of them."""
+    _scheduled("funding-checks", refresh_funding_checks)
+
+
+def housekeeping() -> None:
+    """Nightly: forget old failed sign-ins and idempotency keys."""
+    _scheduled("housekeeping", forget_old_records)
