@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import date, datetime
 from decimal import Decimal
+from pathlib import Path
 
+from babel.support import NullTranslations, Translations
 from flask import Flask, current_app, request, session
 from flask_babel import format_currency, format_date, format_datetime, format_decimal, get_locale
 
@@ -15,6 +18,10 @@ def select_locale() -> str:
     chosen = session.get("lang") if request else None
     if chosen in languages:
         return chosen
+    from flask_login import current_user
+
+    if request and current_user and current_user.is_authenticated:
+        return current_user.language if current_user.language in languages else "de"
     if request and request.path.startswith("/api/"):
         return request.accept_languages.best_match(languages, default="de")
     return current_app.config["BABEL_DEFAULT_LOCALE"]
@@ -56,6 +63,18 @@ def fmt_number(value: int | Decimal | None) -> str:
     if value is None:
         return ""
     return format_decimal(value)
+
+
+TRANSLATIONS = Path(__file__).parent / "translations"
+
+
+@functools.cache
+def catalogue(lang: str) -> NullTranslations:
+    """The gettext catalogue of `lang` (the same files Flask-Babel reads); English is the
+    catalogue's own language. Needs no app context: jobs and PDFs render in any language."""
+    if lang == "en":
+        return NullTranslations()
+    return Translations.load(str(TRANSLATIONS), [lang])
 
 
 def init_i18n(app: Flask) -> None:

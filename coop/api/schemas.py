@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
+from .. import messages as check_messages
 from ..core.savings_model import to_cents
 from ..models import (
     AllocationKey,
@@ -503,7 +504,7 @@ def check_out(result) -> dict:
             if result.ceiling is not None
             else None,
             "conditions": [
-                {"code": c.code, "status": c.status, "message": c.message}
+                {"code": c.code, "status": c.status, "message": check_messages.message(c)}
                 for c in result.conditions
             ],
             "missing_resolutions": [

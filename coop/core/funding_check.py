@@ -16,13 +16,14 @@ Decisions taken here (see README, "Funding check"):
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
 from .decisions import PartnerDecision
 from .enums import ConditionStatus, DecisionStatus
-from .money import cap_to_cents, day, money, percent
+from .money import cap_to_cents
+from .text import Joined, Rate, Text
 
 MET = ConditionStatus.MET
 NOT_MET = ConditionStatus.NOT_MET
@@ -85,224 +86,11 @@ class MissingResolution:
     decided_on: date | None = None
 
 
-# Every sentence in German and English; {placeholders} are filled by `Condition.message`.
-MESSAGES: dict[str, tuple[str, str]] = {
-    "ceiling.none": (
-        "Das Programm setzt keinen Höchstbetrag.",
-        "The programme sets no ceiling.",
-    ),
-    "ceiling.formula": (
-        "{partners} Partner: {base} für die ersten {base_partners} und {extra} × {per} "
-        "für jeden weiteren ergeben {by_partners}",
-        "{partners} partners: {base} for the first {base_partners} and {extra} × {per} "
-        "for each further one give {by_partners}",
-    ),
-    "ceiling.rate": (
-        "höchstens {rate} der zuwendungsfähigen Ausgaben von {eligible} sind {by_rate}",
-        "at most {rate} of the eligible costs of {eligible} is {by_rate}",
-    ),
-    "ceiling.rate_unknown": (
-        "Die zuwendungsfähigen Ausgaben fehlen; ohne sie lässt sich die Grenze von {rate} "
-        "nicht prüfen.",
-        "The eligible costs are missing; without them the limit of {rate} cannot be checked.",
-    ),
-    "ceiling.requested_unknown": (
-        "Noch kein beantragter Betrag erfasst. Höchstbetrag {ceiling}.",
-        "No amount requested yet. Ceiling {ceiling}.",
-    ),
-    "ceiling.met": (
-        "Beantragt {requested}, Höchstbetrag {ceiling} ({how}).",
-        "Requested {requested}, ceiling {ceiling} ({how}).",
-    ),
-    "ceiling.not_met": (
-        "Beantragt {requested} übersteigt den Höchstbetrag {ceiling} um {excess} ({how}).",
-        "Requested {requested} exceeds the ceiling {ceiling} by {excess} ({how}).",
-    ),
-    "min_partners.none": (
-        "Das Programm verlangt keine Mindestzahl an Partnern.",
-        "The programme asks for no minimum number of partners.",
-    ),
-    "min_partners.met": (
-        "{partners} Partner, verlangt sind mindestens {minimum}.",
-        "{partners} partners; at least {minimum} are required.",
-    ),
-    "min_partners.not_met": (
-        "Nur {partners} Partner, verlangt sind mindestens {minimum}.",
-        "Only {partners} partners; at least {minimum} are required.",
-    ),
-    "council_resolutions.none": (
-        "Das Programm verlangt keine Ratsbeschlüsse.",
-        "The programme does not ask for council resolutions.",
-    ),
-    "council_resolutions.no_partners": (
-        "Keine Partner erfasst.",
-        "No partners recorded.",
-    ),
-    "council_resolutions.met": (
-        "Alle {total} Räte haben beschlossen{by}.",
-        "All {total} councils have decided{by}.",
-    ),
-    "council_resolutions.not_met": (
-        "{decided} von {total} Räten haben beschlossen{by}; es fehlen: {missing}.",
-        "{decided} of {total} councils have decided{by}; missing: {missing}.",
-    ),
-    "council_resolutions.by": (
-        " bis zum Antragsdatum {application_date}",
-        " by the application date {application_date}",
-    ),
-    "duration.none": (
-        "Das Programm verlangt keine Mindestlaufzeit.",
-        "The programme asks for no minimum duration.",
-    ),
-    "duration.start_unknown": (
-        "Der geplante Beginn fehlt; verlangt sind mindestens {minimum} Jahre.",
-        "The planned start is missing; at least {minimum} years are required.",
-    ),
-    "duration.open_ended": (
-        "Unbefristet ab {start}; verlangt sind mindestens {minimum} Jahre.",
-        "Open-ended from {start}; at least {minimum} years are required.",
-    ),
-    "duration.met": (
-        "Geplant vom {start} bis {end}, {years} volle Jahre; verlangt sind mindestens {minimum}.",
-        "Planned from {start} to {end}, {years} full years; at least {minimum} are required.",
-    ),
-    "duration.not_met": (
-        "Geplant vom {start} bis {end}, nur {years} volle Jahre; verlangt sind mindestens "
-        "{minimum}.",
-        "Planned from {start} to {end}, only {years} full years; at least {minimum} are required.",
-    ),
-    "savings_rate.none": (
-        "Das Programm verlangt keine Mindesteinsparung.",
-        "The programme asks for no minimum savings.",
-    ),
-    "savings_rate.unknown": (
-        "Noch keine Wirtschaftlichkeitsbetrachtung; verlangt sind mindestens {minimum} Einsparung.",
-        "No savings estimate yet; at least {minimum} savings are required.",
-    ),
-    "savings_rate.met": (
-        "Geschätzte Einsparquote {rate}, verlangt sind mindestens {minimum}.",
-        "Estimated savings rate {rate}; at least {minimum} are required.",
-    ),
-    "savings_rate.not_met": (
-        "Geschätzte Einsparquote nur {rate}, verlangt sind mindestens {minimum}.",
-        "Estimated savings rate only {rate}; at least {minimum} are required.",
-    ),
-    "application_window.none": (
-        "Das Programm setzt keinen Antragszeitraum.",
-        "The programme sets no application window.",
-    ),
-    "application_window.unknown": (
-        "Noch kein Antragsdatum erfasst; Antragszeitraum {window}.",
-        "No application date yet; application window {window}.",
-    ),
-    "application_window.met": (
-        "Antrag am {application_date}, im Antragszeitraum {window}.",
-        "Applied on {application_date}, within the application window {window}.",
-    ),
-    "application_window.early": (
-        "Antrag am {application_date}, vor Beginn des Antragszeitraums {window}.",
-        "Applied on {application_date}, before the application window {window} opened.",
-    ),
-    "application_window.late": (
-        "Antrag am {application_date}, nach Ende des Antragszeitraums {window}.",
-        "Applied on {application_date}, after the application window {window} closed.",
-    ),
-    "window.from": ("ab {start}", "from {start}"),
-    "window.until": ("bis {end}", "until {end}"),
-    "window.both": ("{start} bis {end}", "{start} to {end}"),
-    "proof_of_use.none": (
-        "Kein Termin für den Verwendungsnachweis erfasst.",
-        "No due date for the proof of use recorded.",
-    ),
-    "proof_of_use.submitted": (
-        "Verwendungsnachweis am {submitted} eingereicht (fällig {due}).",
-        "Proof of use submitted on {submitted} (due {due}).",
-    ),
-    "proof_of_use.submitted_late": (
-        "Verwendungsnachweis am {submitted} eingereicht, {days} Tage nach dem Termin {due}.",
-        "Proof of use submitted on {submitted}, {days} days after it was due on {due}.",
-    ),
-    "proof_of_use.due": (
-        "Verwendungsnachweis fällig am {due}, in {days} Tagen.",
-        "Proof of use due on {due}, in {days} days.",
-    ),
-    "proof_of_use.overdue": (
-        "Verwendungsnachweis seit {due} überfällig ({days} Tage).",
-        "Proof of use overdue since {due} ({days} days).",
-    ),
-    "missing.none": ("{name} (kein Beschluss)", "{name} (no resolution)"),
-    "missing.rejected": ("{name} (abgelehnt am {date})", "{name} (rejected on {date})"),
-    "missing.deferred": ("{name} (vertagt am {date})", "{name} (deferred on {date})"),
-    "missing.scheduled": ("{name} (terminiert {date})", "{name} (scheduled {date})"),
-    "missing.result_missing": (
-        "{name} (terminiert {date}, Ergebnis fehlt)",
-        "{name} (scheduled {date}, result missing)",
-    ),
-    "missing.late": (
-        "{name} (beschlossen erst am {date})",
-        "{name} (decided only on {date})",
-    ),
-}
-
-
-def _lang_index(lang: str) -> int:
-    return 1 if lang == "en" else 0
-
-
-@dataclass(frozen=True)
-class Rate:
-    """A fraction, shown as a percentage."""
-
-    value: Decimal
-
-
-@dataclass(frozen=True)
-class Text:
-    """A sentence by key with its values, rendered in either language on demand."""
-
-    key: str
-    params: dict = field(default_factory=dict)
-
-    def render(self, lang: str = "de") -> str:
-        template = MESSAGES[self.key][_lang_index(lang)]
-        return template.format(**{k: _format(v, lang) for k, v in self.params.items()})
-
-
-@dataclass(frozen=True)
-class Joined:
-    """Parts of a sentence joined by "; " (or ", " for names)."""
-
-    parts: list[Text]
-    separator: str = "; "
-
-
-def _format(value, lang: str) -> str:
-    if isinstance(value, Decimal):
-        return money(value, lang)
-    if isinstance(value, Rate):
-        return percent(value.value, lang)
-    if isinstance(value, date):
-        return day(value, lang)
-    if isinstance(value, Text):
-        return value.render(lang)
-    if isinstance(value, Joined):
-        return value.separator.join(p.render(lang) for p in value.parts)
-    return str(value)
-
-
 @dataclass(frozen=True)
 class Condition:
     code: str
     status: ConditionStatus
     text: Text
-
-    @property
-    def message(self) -> str:
-        """The German sentence (the API's and the application file's language)."""
-        return self.text.render("de")
-
-    def message_in(self, lang: str) -> str:
-        return self.text.render(lang)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from .money import day, money
+from .text import Joined, Text
 
 SESSION_DAYS = 14
 DEADLINE_DAYS = 30
@@ -72,38 +72,48 @@ class Reminder:
     kind: str
     on: date  # the date it is about
     initiative_id: int
-    subject: str
-    text: str
+    subject: Text  # rendered in the recipient's language by coop.messages
+    text: Text
     body_ids: tuple[int, ...] = ()  # bodies whose editors hear of it
     grant_id: int | None = None
     funding: bool = False  # funding officers hear of it
     extra: dict = field(default_factory=dict, compare=False)
 
 
+def _when(days: int) -> Text:
+    if days == 0:
+        return Text("reminder.today")
+    if days == 1:
+        return Text("reminder.tomorrow")
+    return Text("reminder.in_days", {"n": days})
+
+
 def _session(s: SessionFact, today: date) -> Reminder:
-    days = (s.session_date - today).days
-    when = "heute" if days == 0 else ("morgen" if days == 1 else f"in {days} Tagen")
+    params = {
+        "date": s.session_date,
+        "body": s.body,
+        "organ": s.organ,
+        "initiative": s.initiative,
+        "when": _when((s.session_date - today).days),
+    }
     return Reminder(
         key=f"session:{s.resolution_id}:{s.session_date.isoformat()}",
         kind="session",
         on=s.session_date,
         initiative_id=s.initiative_id,
-        subject=f"Sitzung am {day(s.session_date)}: {s.body}, {s.organ} – {s.initiative}",
-        text=(
-            f"{s.organ} ({s.body}) berät am {day(s.session_date)} ({when}) über "
-            f"„{s.initiative}“. Bitte tragen Sie danach das Ergebnis in coop ein."
-        ),
+        subject=Text("reminder.session.subject", params),
+        text=Text("reminder.session.text", params),
         body_ids=(s.body_id,),
         funding=s.has_grant,
     )
 
 
-def _missing_state(m: MissingFact, today: date) -> str:
+def _missing_name(m: MissingFact, today: date) -> Text:
     if m.next_session is None:
-        return " (kein Termin)"
+        return Text("reminder.missing.no_date", {"name": m.name})
     if m.next_session < today:
-        return f" (Ergebnis der Sitzung am {day(m.next_session)} fehlt)"
-    return f" (Sitzung am {day(m.next_session)})"
+        return Text("reminder.missing.result_missing", {"name": m.name, "date": m.next_session})
+    return Text("reminder.missing.session", {"name": m.name, "date": m.next_session})
 
 
 def _missing(g: GrantFact, today: date) -> Reminder | None:
@@ -112,20 +122,21 @@ def _missing(g: GrantFact, today: date) -> Reminder | None:
         return None
     if not today <= deadline <= today + timedelta(days=DEADLINE_DAYS):
         return None
-    names = ", ".join(m.name + _missing_state(m, today) for m in g.missing)
+    params = {
+        "date": deadline,
+        "n": len(g.missing),
+        "initiative": g.initiative,
+        "program": g.program,
+        "names": Joined([_missing_name(m, today) for m in g.missing], ", "),
+    }
     return Reminder(
         key=f"missing:{g.grant_id}:{deadline.isoformat()}",
         kind="missing_resolutions",
         on=deadline,
         initiative_id=g.initiative_id,
         grant_id=g.grant_id,
-        subject=(
-            f"Antragsfrist {day(deadline)}: {len(g.missing)} Ratsbeschlüsse fehlen – {g.initiative}"
-        ),
-        text=(
-            f"Für „{g.program}“ endet die Antragsfrist am {day(deadline)}. Es fehlen noch die "
-            f"Beschlüsse von: {names}."
-        ),
+        subject=Text("reminder.missing.subject", params),
+        text=Text("reminder.missing.text", params),
         body_ids=tuple(m.body_id for m in g.missing),
         funding=True,
     )
@@ -134,18 +145,21 @@ def _missing(g: GrantFact, today: date) -> Reminder | None:
 def _tranche(t: TrancheFact, today: date) -> Reminder | None:
     if t.due_on > today + timedelta(days=TRANCHE_DAYS):
         return None
-    state = "ist fällig seit" if t.due_on < today else "ist fällig am"
+    params = {
+        "date": t.due_on,
+        "amount": t.amount,
+        "initiative": t.initiative,
+        "program": t.program,
+    }
+    overdue = t.due_on < today
     return Reminder(
         key=f"tranche:{t.tranche_id}:{t.due_on.isoformat()}",
         kind="tranche",
         on=t.due_on,
         initiative_id=t.initiative_id,
         grant_id=t.grant_id,
-        subject=f"Mittelabruf {day(t.due_on)}: {money(t.amount)} – {t.initiative}",
-        text=(
-            f"Der Mittelabruf über {money(t.amount)} aus „{t.program}“ {state} "
-            f"{day(t.due_on)} und ist noch nicht angefordert."
-        ),
+        subject=Text("reminder.tranche.subject", params),
+        text=Text("reminder.tranche.overdue" if overdue else "reminder.tranche.due", params),
         funding=True,
     )
 
@@ -154,6 +168,7 @@ def _proof(g: GrantFact, today: date) -> Reminder | None:
     due = g.proof_of_use_due
     if due is None or g.proof_of_use_submitted is not None:
         return None
+    params = {"date": due, "initiative": g.initiative, "program": g.program}
     if due < today:
         return Reminder(
             key=f"proof-overdue:{g.grant_id}:{due.isoformat()}",
@@ -161,25 +176,20 @@ def _proof(g: GrantFact, today: date) -> Reminder | None:
             on=due,
             initiative_id=g.initiative_id,
             grant_id=g.grant_id,
-            subject=f"Verwendungsnachweis überfällig seit {day(due)} – {g.initiative}",
-            text=(
-                f"Der Verwendungsnachweis für „{g.program}“ war am {day(due)} fällig und ist "
-                "noch nicht als eingereicht erfasst."
-            ),
+            subject=Text("reminder.proof.overdue.subject", params),
+            text=Text("reminder.proof.overdue.text", params),
             funding=True,
         )
     if due <= today + timedelta(days=PROOF_DAYS):
+        params["n"] = (due - today).days
         return Reminder(
             key=f"proof:{g.grant_id}:{due.isoformat()}",
             kind="proof_of_use",
             on=due,
             initiative_id=g.initiative_id,
             grant_id=g.grant_id,
-            subject=f"Verwendungsnachweis fällig am {day(due)} – {g.initiative}",
-            text=(
-                f"Der Verwendungsnachweis für „{g.program}“ ist am {day(due)} fällig, in "
-                f"{(due - today).days} Tagen."
-            ),
+            subject=Text("reminder.proof.subject", params),
+            text=Text("reminder.proof.text", params),
             funding=True,
         )
     return None

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from markupsafe import Markup
 
+from .. import messages as check_messages
 from ..auth import permissions
 from ..core import clock
 from ..forms import row_errors
@@ -282,6 +283,7 @@ def init_template_context(app: Flask) -> None:
         cost_section_label=lambda code: label(COST_SECTION_LABELS, code),
         cost_event_label=lambda code: label(COST_EVENT_LABELS, code),
         condition_label=lambda code: CONDITION_LABELS.get(code, code),
+        condition_message=check_messages.message,
         condition_status_label=lambda code: label(CONDITION_STATUS_LABELS, code),
         condition_symbol=lambda code: CONDITION_STATUS_SYMBOLS.get(code, ""),
         grant_status_label=lambda code: label(GRANT_STATUS_LABELS, code),
@@ -295,3 +297,11 @@ def init_template_context(app: Flask) -> None:
         can_manage_users=permissions.can_manage_users,
         can_view_audit=permissions.can_view_audit,
     )
+
+    def sentence(text) -> str:
+        """A message of the core (key and values) in the page's language."""
+        from flask_babel import get_locale
+
+        return check_messages.render(text, str(get_locale() or "de")[:2])
+
+    app.jinja_env.filters["sentence"] = sentence

@@ -37,6 +37,10 @@ def set_language(code: str):
     without a token needs no session, so anonymous pages can be answered from the page cache."""
     if code in ("de", "en"):
         session["lang"] = code
+        # Kept with the account too, for its e-mails and its next sign-in elsewhere.
+        if current_user.is_authenticated and current_user.language != code:
+            current_user.language = code
+            db.session.commit()
     return redirect(safe_next(request.form.get("next")) or url_for("main.index"))
 
 

@@ -28,6 +28,8 @@ class User(AuditedMixin, UserMixin, TimestampMixin, VersionedMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(200), default="")
+    # The language the person last chose: their pages after signing in and their e-mails.
+    language: Mapped[str] = mapped_column(String(2), default="de", server_default="de")
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[Role] = mapped_column(enum_column(Role))
     body_id: Mapped[int | None] = mapped_column(

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from flask import current_app, url_for
+from flask_babel import force_locale, ngettext
+from flask_babel import gettext as _
 from sqlalchemy import delete, select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -20,6 +22,7 @@ from ..core import reminder_rules as due
 from ..extensions import db
 from ..initiatives import services as initiatives
 from ..labels import ROLE_LABELS
+from ..messages import render
 from ..models import (
     Grant,
     GrantStatus,
@@ -218,25 +221,44 @@ def _link(reminder: due.Reminder) -> str:
         return url_for("main.initiative", initiative_id=reminder.initiative_id, _external=True)
 
 
+def language(user: User) -> str:
+    """The language of a person's e-mails: the one they last chose in coop."""
+    return user.language if user.language in ("de", "en") else "de"
+
+
 def compose(delivery: Delivery) -> tuple[str, str]:
-    """Subject and German text of one person's e-mail."""
+    """Subject and text of one person's e-mail, in their language."""
     items = delivery.reminders
-    subject = (
-        f"coop: {items[0].subject}"
-        if len(items) == 1
-        else f"coop: {len(items)} Erinnerungen zu Fristen und Sitzungen"
-    )
     user = delivery.user
-    lines = [f"Guten Tag {user.name or user.email},", "", "coop erinnert Sie an:", ""]
-    for r in items:
-        lines += [f"• {r.subject}", f"  {r.text}", f"  {_link(r)}", ""]
-    role = ROLE_LABELS.get(user.role)
-    lines += [
-        "--",
-        f"Sie erhalten diese Nachricht als {role} in coop. Jede Erinnerung kommt nur einmal.",
-        "Alle Termine als Kalender-Abo finden Sie unter „Mein Konto“.",
-    ]
-    return subject, "\n".join(str(line) for line in lines)
+    lang = language(user)
+    with force_locale(lang):
+        subject = "coop: " + (
+            render(items[0].subject, lang)
+            if len(items) == 1
+            else ngettext(
+                "%(num)d reminder of deadlines and sessions",
+                "%(num)d reminders of deadlines and sessions",
+                len(items),
+            )
+        )
+        lines = [
+            _("Dear %(name)s,", name=user.name or user.email),
+            "",
+            _("coop reminds you of:"),
+            "",
+        ]
+        for r in items:
+            lines += [f"• {render(r.subject, lang)}", f"  {render(r.text, lang)}", f"  {_link(r)}"]
+            lines.append("")
+        lines += [
+            "--",
+            _(
+                "You receive this message as %(role)s in coop. Each reminder comes only once.",
+                role=ROLE_LABELS.get(user.role),
+            ),
+            _("All dates as a calendar subscription are under “My account”."),
+        ]
+        return subject, "\n".join(str(line) for line in lines)
 
 
 @dataclass
@@ -257,7 +279,8 @@ def claim(delivery: Delivery) -> None:
     """Record the person's reminders as sent (flushes). The unique key (reminder, person) makes
     a second claim of the same reminder fail when the caller commits."""
     for r in delivery.reminders:
-        db.session.add(ReminderSent(key=r.key, user_id=delivery.user.id, subject=r.subject))
+        subject = render(r.subject, language(delivery.user))
+        db.session.add(ReminderSent(key=r.key, user_id=delivery.user.id, subject=subject))
     db.session.flush()
 
 
@@ -279,7 +302,9 @@ def due_deliveries(today: date | None = None) -> tuple[Summary, list[Delivery]]:
     deliveries = plan(today, reminders=reminders)
     summary = Summary(due=len(reminders), people=len(deliveries))
     for d in deliveries:
-        summary.lines.append(f"{d.user.email}: " + "; ".join(r.subject for r in d.reminders))
+        summary.lines.append(
+            f"{d.user.email}: " + "; ".join(render(r.subject) for r in d.reminders)
+        )
     return summary, deliveries
 
 

@@ -8,6 +8,7 @@ import pytest
 from coop.core import funding_check as fc
 from coop.core.decisions import Decision, PartnerDecision
 from coop.funding.presets import NRW_IKZ
+from coop.messages import message
 from coop.models import ConditionStatus, DecisionStatus
 
 D = Decimal
@@ -59,29 +60,29 @@ def test_hoexter_ceiling_met_with_german_sentence():
     ceiling = result.condition("ceiling")
     assert result.ceiling == D("490000")
     assert ceiling.status == ConditionStatus.MET
-    assert ceiling.message == (
+    assert message(ceiling) == (
         "Beantragt 490.000,00\xa0€, Höchstbetrag 490.000,00\xa0€ (11 Partner: 175.000,00\xa0€ "
         "für die ersten 2 und 9 × 35.000,00\xa0€ für jeden weiteren ergeben 490.000,00\xa0€)."
     )
-    assert "Requested €490,000.00" in ceiling.message_in("en")
+    assert "Requested €490,000.00" in message(ceiling, "en")
 
 
 def test_ceiling_not_met_names_the_excess():
     grant = fc.GrantFacts(amount_requested=D("460000"), eligible_costs=D("500000"))
     c = run(grant=grant).condition("ceiling")
     assert c.status == ConditionStatus.NOT_MET
-    assert "übersteigt den Höchstbetrag 450.000,00\xa0€ um 10.000,00\xa0€" in c.message
-    assert "höchstens 90 % der zuwendungsfähigen Ausgaben von 500.000,00\xa0€" in c.message
+    assert "übersteigt den Höchstbetrag 450.000,00\xa0€ um 10.000,00\xa0€" in message(c)
+    assert "höchstens 90 % der zuwendungsfähigen Ausgaben von 500.000,00\xa0€" in message(c)
 
 
 def test_ceiling_unknown_and_not_applicable():
     c = run(grant=fc.GrantFacts(eligible_costs=D("600000"))).condition("ceiling")
     assert c.status == ConditionStatus.UNKNOWN
-    assert "Noch kein beantragter Betrag" in c.message
+    assert "Noch kein beantragter Betrag" in message(c)
     rate_only = fc.ProgramTerms(max_funding_rate=D("0.8"))
     c = run(terms=rate_only, grant=fc.GrantFacts(amount_requested=D("1"))).condition("ceiling")
     assert c.status == ConditionStatus.UNKNOWN
-    assert "zuwendungsfähigen Ausgaben fehlen" in c.message
+    assert "zuwendungsfähigen Ausgaben fehlen" in message(c)
     c = run(terms=fc.ProgramTerms()).condition("ceiling")
     assert c.status == ConditionStatus.NOT_APPLICABLE
 
@@ -93,7 +94,7 @@ def test_min_partners():
     assert run().condition("min_partners").status == ConditionStatus.MET
     one = run(initiative=fc.InitiativeFacts(partners=partners(1))).condition("min_partners")
     assert one.status == ConditionStatus.NOT_MET
-    assert one.message == "Nur 1 Partner, verlangt sind mindestens 2."
+    assert message(one) == "Nur 1 Partner, verlangt sind mindestens 2."
     assert run(terms=fc.ProgramTerms()).condition("min_partners").status == "not_applicable"
 
 
@@ -114,7 +115,7 @@ def test_council_resolutions_lists_missing_partners_with_next_session():
     result = run(initiative=fc.InitiativeFacts(partners=hoexter_partners()))
     c = result.condition("council_resolutions")
     assert c.status == ConditionStatus.NOT_MET
-    assert c.message == (
+    assert message(c) == (
         "9 von 11 Räten haben beschlossen; es fehlen: Brakel (kein Beschluss), "
         "Nieheim (terminiert 10.03.2022, Ergebnis fehlt)."
     )
@@ -133,7 +134,7 @@ def test_council_resolutions_after_the_application_date_do_not_count():
     result = run(grant=grant, initiative=fc.InitiativeFacts(partners=rows))
     c = result.condition("council_resolutions")
     assert c.status == ConditionStatus.NOT_MET
-    assert c.message == (
+    assert message(c) == (
         "10 von 11 Räten haben beschlossen bis zum Antragsdatum 29.04.2022; "
         "es fehlen: Steinheim (beschlossen erst am 05.05.2022)."
     )
@@ -152,12 +153,12 @@ def test_council_resolutions_each_open_status(status, text):
     rows = partners(1, status, date(2022, 3, 1)) + partners(2)[1:]
     c = run(initiative=fc.InitiativeFacts(partners=rows)).condition("council_resolutions")
     assert c.status == ConditionStatus.NOT_MET
-    assert text in c.message
+    assert text in message(c)
 
 
 def test_council_resolutions_met_unknown_not_applicable():
     c = run().condition("council_resolutions")
-    assert (c.status, c.message) == ("met", "Alle 11 Räte haben beschlossen.")
+    assert (c.status, message(c)) == ("met", "Alle 11 Räte haben beschlossen.")
     c = run(initiative=fc.InitiativeFacts(partners=[])).condition("council_resolutions")
     assert c.status == ConditionStatus.UNKNOWN
     assert run(terms=fc.ProgramTerms()).condition("council_resolutions").status == "not_applicable"
@@ -187,7 +188,7 @@ def test_duration_each_state():
 
     met = duration(date(2022, 1, 1), date(2026, 12, 31))
     assert met.status == "met"
-    assert met.message == (
+    assert message(met) == (
         "Geplant vom 01.01.2022 bis 31.12.2026, 5 volle Jahre; verlangt sind mindestens 5."
     )
     assert duration(date(2022, 1, 1), date(2025, 12, 31)).status == "not_met"
@@ -202,10 +203,10 @@ def test_savings_rate_each_state():
         return run(terms=terms, initiative=facts).condition("savings_rate")
 
     assert savings(None).status == "unknown"
-    assert "verlangt sind mindestens 15 % Einsparung" in savings(None).message
+    assert "verlangt sind mindestens 15 % Einsparung" in message(savings(None))
     assert savings(D("0.15")).status == "met"
     low = savings(D("0.1449"))
-    assert (low.status, low.message) == (
+    assert (low.status, message(low)) == (
         "not_met",
         "Geschätzte Einsparquote nur 14,49 %, verlangt sind mindestens 15 %.",
     )
@@ -223,15 +224,15 @@ def test_application_window_each_state():
     assert window(date(2022, 1, 1)).status == "met"
     assert window(date(2022, 6, 30)).status == "met"
     early = window(date(2021, 12, 31))
-    assert (early.status, early.message) == (
+    assert (early.status, message(early)) == (
         "not_met",
         "Antrag am 31.12.2021, vor Beginn des Antragszeitraums 01.01.2022 bis 30.06.2022.",
     )
-    assert "nach Ende" in window(date(2022, 7, 1)).message
+    assert "nach Ende" in message(window(date(2022, 7, 1)))
     assert window(None).status == "unknown"
     until = fc.ProgramTerms(application_until=date(2022, 6, 30))
     assert (
-        window(None, until).message
+        message(window(None, until))
         == "Noch kein Antragsdatum erfasst; Antragszeitraum bis 30.06.2022."
     )
     assert window(None, fc.ProgramTerms()).status == "not_applicable"
@@ -244,17 +245,17 @@ def test_proof_of_use_each_state():
 
     assert proof(None).status == "not_applicable"
     soon = proof(date(2026, 12, 1))
-    assert (soon.status, soon.message) == (
+    assert (soon.status, message(soon)) == (
         "met",
         "Verwendungsnachweis fällig am 01.12.2026, in 10 Tagen.",
     )
     late = proof(date(2026, 11, 1))
-    assert (late.status, late.message) == (
+    assert (late.status, message(late)) == (
         "not_met",
         "Verwendungsnachweis seit 01.11.2026 überfällig (20 Tage).",
     )
     assert proof(date(2026, 11, 1), date(2026, 10, 30)).status == "met"
-    assert "3 Tage nach dem Termin" in proof(date(2026, 11, 1), date(2026, 11, 4)).message
+    assert "3 Tage nach dem Termin" in message(proof(date(2026, 11, 1), date(2026, 11, 4)))
 
 
 def test_eligible_only_when_nothing_is_not_met_or_unknown():
@@ -266,7 +267,7 @@ def test_eligible_only_when_nothing_is_not_met_or_unknown():
     )
     grant = fc.GrantFacts(amount_requested=D("490000"), application_date=date(2022, 4, 29))
     result = run(grant=grant, initiative=facts)
-    assert result.eligible, [c.message for c in result.open_conditions]
+    assert result.eligible, [message(c) for c in result.open_conditions]
     # one unknown is enough to withhold eligibility
     result = run(grant=fc.GrantFacts(application_date=date(2022, 4, 29)), initiative=facts)
     assert not result.eligible

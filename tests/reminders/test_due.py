@@ -4,6 +4,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from coop.core import reminder_rules as due
+from coop.messages import render
 
 TODAY = date(2026, 11, 21)
 
@@ -43,8 +44,8 @@ def test_sessions_in_the_next_fourteen_days():
         "session:3:2026-12-05",
     ]
     r = due.due_reminders([session(1)], [], [], TODAY)[0]
-    assert r.subject == "Sitzung am 22.11.2026: Brakel, Rat – Digitalnetzwerk"
-    assert "(morgen)" in r.text and r.body_ids == (7,)
+    assert render(r.subject) == "Sitzung am 22.11.2026: Brakel, Rat – Digitalnetzwerk"
+    assert "(morgen)" in render(r.text) and r.body_ids == (7,)
 
 
 def test_missing_resolutions_before_an_application_deadline():
@@ -56,7 +57,7 @@ def test_missing_resolutions_before_an_application_deadline():
     soon = grant(application_deadline=TODAY + timedelta(days=30), missing=missing)
     r = due.due_reminders([], [soon], [], TODAY)[0]
     assert r.key == "missing:3:2026-12-21" and r.body_ids == (7, 8, 9) and r.funding
-    assert r.text.endswith(
+    assert render(r.text).endswith(
         "Brakel (kein Termin), Nieheim (Sitzung am 03.12.2026), "
         "Steinheim (Ergebnis der Sitzung am 02.11.2026 fehlt)."
     )
@@ -74,7 +75,9 @@ def test_tranches_due_within_fourteen_days_or_overdue():
     assert keys(tranches=[tranche(14)]) == ["tranche:9:2026-12-05"]
     assert keys(tranches=[tranche(15)]) == []
     overdue = due.due_reminders([], [], [tranche(-3)], TODAY)[0]
-    assert "ist fällig seit 18.11.2026" in overdue.text and "50.000,00\xa0€" in overdue.subject
+    assert "ist fällig seit 18.11.2026" in render(overdue.text) and "50.000,00\xa0€" in render(
+        overdue.subject
+    )
 
 
 def test_proof_of_use_within_thirty_days_and_once_overdue():

@@ -77,6 +77,25 @@ def test_reminders_go_once_to_the_people_responsible(mail_app, smtp, seed, situa
     assert db.session.scalar(select(func.count(ReminderSent.id))) == sent_rows
 
 
+def test_a_person_who_chose_english_gets_english_mail(
+    client, auth, mail_app, smtp, seed, situation
+):
+    auth.login("funding_officer@test.example")
+    assert client.post("/language/en", data={"next": "/"}).status_code == 302
+    jobs.send_reminders()
+    officer = smtp.to("funding_officer@test.example")[0]
+    assert officer["Subject"] == "coop: 4 reminders of deadlines and sessions"
+    text = officer.get_content()
+    assert "Dear funding_officer@test.example," in text and "Drawdown" in text
+    assert "2 council resolutions missing" in text and "€45,000.00" in text
+    # the others chose nothing: German, as before
+    assert "Guten Tag" in smtp.to("coordinator@test.example")[0].get_content()
+    # and the next sign-in starts in English
+    auth.logout()
+    auth.login("funding_officer@test.example")
+    assert '<html lang="en">' in client.get("/").get_data(as_text=True)
+
+
 def test_dry_run_and_cli(mail_app, smtp, seed, situation, runner):
     r = runner.invoke(args=["reminders", "send", "--dry-run"])
     assert r.exit_code == 0, r.output

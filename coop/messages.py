@@ -1,0 +1,172 @@
+"""The sentences of the core. The core (funding check, reminder rules, savings model) answers with
+a message key and its values (`coop.core.text.Text`); here each key has its English text, marked
+for the gettext catalogue, and `render` puts the values in, formatted in the reader's language.
+No app context is needed, so the same sentence serves a page, the PDF, the API and an e-mail in
+the recipient's language."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from .core.funding_check import Condition
+from .core.money import day, money, percent
+from .core.text import Joined, Rate, Text
+from .i18n import catalogue
+
+
+def N_(message: str) -> str:
+    """Marks a sentence for the catalogue; it is translated when rendered."""
+    return message
+
+
+def ngettext(singular: str, plural: str) -> tuple[str, str]:
+    """Marks a sentence with a plural for the catalogue (pybabel knows the name); the value
+    named `n` picks the form when rendered."""
+    return singular, plural
+
+
+MESSAGES: dict[str, str | tuple[str, str]] = {
+    # the funding check (coop.core.funding_check)
+    "ceiling.none": N_("The programme sets no ceiling."),
+    "ceiling.formula": N_(
+        "%(partners)s partners: %(base)s for the first %(base_partners)s and "
+        "%(extra)s × %(per)s for each further one give %(by_partners)s"
+    ),
+    "ceiling.rate": N_("at most %(rate)s of the eligible costs of %(eligible)s is %(by_rate)s"),
+    "ceiling.rate_unknown": N_(
+        "The eligible costs are missing; without them the limit of %(rate)s cannot be checked."
+    ),
+    "ceiling.requested_unknown": N_("No amount requested yet. Ceiling %(ceiling)s."),
+    "ceiling.met": N_("Requested %(requested)s, ceiling %(ceiling)s (%(how)s)."),
+    "ceiling.not_met": N_(
+        "Requested %(requested)s exceeds the ceiling %(ceiling)s by %(excess)s (%(how)s)."
+    ),
+    "min_partners.none": N_("The programme asks for no minimum number of partners."),
+    "min_partners.met": N_("%(partners)s partners; at least %(minimum)s are required."),
+    "min_partners.not_met": N_("Only %(partners)s partners; at least %(minimum)s are required."),
+    "council_resolutions.none": N_("The programme does not ask for council resolutions."),
+    "council_resolutions.no_partners": N_("No partners recorded."),
+    "council_resolutions.met": N_("All %(total)s councils have decided%(by)s."),
+    "council_resolutions.not_met": N_(
+        "%(decided)s of %(total)s councils have decided%(by)s; missing: %(missing)s."
+    ),
+    "council_resolutions.by": N_(" by the application date %(application_date)s"),
+    "duration.none": N_("The programme asks for no minimum duration."),
+    "duration.start_unknown": N_(
+        "The planned start is missing; at least %(minimum)s years are required."
+    ),
+    "duration.open_ended": N_(
+        "Open-ended from %(start)s; at least %(minimum)s years are required."
+    ),
+    "duration.met": N_(
+        "Planned from %(start)s to %(end)s, %(years)s full years; "
+        "at least %(minimum)s are required."
+    ),
+    "duration.not_met": N_(
+        "Planned from %(start)s to %(end)s, only %(years)s full years; "
+        "at least %(minimum)s are required."
+    ),
+    "savings_rate.none": N_("The programme asks for no minimum savings."),
+    "savings_rate.unknown": N_(
+        "No savings estimate yet; at least %(minimum)s savings are required."
+    ),
+    "savings_rate.met": N_("Estimated savings rate %(rate)s; at least %(minimum)s are required."),
+    "savings_rate.not_met": N_(
+        "Estimated savings rate only %(rate)s; at least %(minimum)s are required."
+    ),
+    "application_window.none": N_("The programme sets no application window."),
+    "application_window.unknown": N_("No application date yet; application window %(window)s."),
+    "application_window.met": N_(
+        "Applied on %(application_date)s, within the application window %(window)s."
+    ),
+    "application_window.early": N_(
+        "Applied on %(application_date)s, before the application window %(window)s opened."
+    ),
+    "application_window.late": N_(
+        "Applied on %(application_date)s, after the application window %(window)s closed."
+    ),
+    "window.from": N_("from %(start)s"),
+    "window.until": N_("until %(end)s"),
+    "window.both": N_("%(start)s to %(end)s"),
+    "proof_of_use.none": N_("No due date for the proof of use recorded."),
+    "proof_of_use.submitted": N_("Proof of use submitted on %(submitted)s (due %(due)s)."),
+    "proof_of_use.submitted_late": N_(
+        "Proof of use submitted on %(submitted)s, %(days)s days after it was due on %(due)s."
+    ),
+    "proof_of_use.due": N_("Proof of use due on %(due)s, in %(days)s days."),
+    "proof_of_use.overdue": N_("Proof of use overdue since %(due)s (%(days)s days)."),
+    "missing.none": N_("%(name)s (no resolution)"),
+    "missing.rejected": N_("%(name)s (rejected on %(date)s)"),
+    "missing.deferred": N_("%(name)s (deferred on %(date)s)"),
+    "missing.scheduled": N_("%(name)s (scheduled %(date)s)"),
+    "missing.result_missing": N_("%(name)s (scheduled %(date)s, result missing)"),
+    "missing.late": N_("%(name)s (decided only on %(date)s)"),
+    # the reminder rules (coop.core.reminder_rules)
+    "reminder.today": N_("today"),
+    "reminder.tomorrow": N_("tomorrow"),
+    "reminder.in_days": ngettext(
+        "in %(n)s day",
+        "in %(n)s days",
+    ),
+    "reminder.session.subject": N_("Session on %(date)s: %(body)s, %(organ)s – %(initiative)s"),
+    "reminder.session.text": N_(
+        "%(organ)s (%(body)s) deliberates on %(date)s (%(when)s) on “%(initiative)s”. Please enter the result in coop afterwards."
+    ),
+    "reminder.missing.no_date": N_("%(name)s (no date)"),
+    "reminder.missing.result_missing": N_("%(name)s (result of the session on %(date)s missing)"),
+    "reminder.missing.session": N_("%(name)s (session on %(date)s)"),
+    "reminder.missing.subject": ngettext(
+        "Application deadline %(date)s: %(n)s council resolution missing – %(initiative)s",
+        "Application deadline %(date)s: %(n)s council resolutions missing – %(initiative)s",
+    ),
+    "reminder.missing.text": N_(
+        "The application deadline of “%(program)s” ends on %(date)s. The resolutions of these are still missing: %(names)s."
+    ),
+    "reminder.tranche.subject": N_("Drawdown %(date)s: %(amount)s – %(initiative)s"),
+    "reminder.tranche.overdue": N_(
+        "The drawdown of %(amount)s from “%(program)s” has been due since %(date)s and has not been requested yet."
+    ),
+    "reminder.tranche.due": N_(
+        "The drawdown of %(amount)s from “%(program)s” is due on %(date)s and has not been requested yet."
+    ),
+    "reminder.proof.overdue.subject": N_("Proof of use overdue since %(date)s – %(initiative)s"),
+    "reminder.proof.overdue.text": N_(
+        "The proof of use for “%(program)s” was due on %(date)s and is not yet recorded as submitted."
+    ),
+    "reminder.proof.subject": N_("Proof of use due on %(date)s – %(initiative)s"),
+    "reminder.proof.text": ngettext(
+        "The proof of use for “%(program)s” is due on %(date)s, in %(n)s day.",
+        "The proof of use for “%(program)s” is due on %(date)s, in %(n)s days.",
+    ),
+}
+
+
+def render(text: Text | str, lang: str = "de") -> str:
+    """The sentence of `text` in `lang` (German unless "en"), with its values formatted."""
+    if isinstance(text, str):
+        return text
+    values = {k: _format(v, lang) for k, v in text.params.items()}
+    message = MESSAGES[text.key]
+    if isinstance(message, tuple):
+        return catalogue(lang).ngettext(*message, text.params["n"]) % values
+    return catalogue(lang).gettext(message) % values
+
+
+def message(condition: Condition, lang: str = "de") -> str:
+    """A condition's sentence; German is the language of the API and the application file."""
+    return render(condition.text, lang)
+
+
+def _format(value, lang: str) -> str:
+    if isinstance(value, Decimal):
+        return money(value, lang)
+    if isinstance(value, Rate):
+        return percent(value.value, lang)
+    if isinstance(value, date):
+        return day(value, lang)
+    if isinstance(value, Text):
+        return render(value, lang)
+    if isinstance(value, Joined):
+        return value.separator.join(render(p, lang) for p in value.parts)
+    return str(value)
