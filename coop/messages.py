@@ -139,6 +139,31 @@ MESSAGES: dict[str, str | tuple[str, str]] = {
         "The proof of use for “%(program)s” is due on %(date)s, in %(n)s day.",
         "The proof of use for “%(program)s” is due on %(date)s, in %(n)s days.",
     ),
+    # the savings model (coop.core.savings_model)
+    "savings.unknown_pay_grade": N_("Unknown pay grade %(pay_grade)s."),
+    "savings.population_missing": ngettext(
+        "Each partner needs a population (missing for %(n)s partner).",
+        "Each partner needs a population (missing for %(n)s partners).",
+    ),
+    "savings.workstations_missing": ngettext(
+        "Each partner needs a number of workstations (missing for %(n)s partner).",
+        "Each partner needs a number of workstations (missing for %(n)s partners).",
+    ),
+    "savings.cases_missing": ngettext(
+        "Each partner needs a number of cases (missing for %(n)s partner).",
+        "Each partner needs a number of cases (missing for %(n)s partners).",
+    ),
+    "savings.population_zero": N_("The populations add up to zero."),
+    "savings.workstations_zero": N_("The workstations add up to zero."),
+    "savings.cases_zero": N_("The cases add up to zero."),
+    "savings.no_partners": N_("The estimate has no partners."),
+    "savings.fixed_shares_sum": N_("The fixed shares must add up to 1 (100 %%)."),
+    "savings.base_share_range": N_("The base share must lie between 0 and 1."),
+    "savings.unknown_allocation_key": N_("Unknown allocation key %(key)s."),
+    "savings.horizon_range": N_("The horizon must be 1 to 50 years."),
+    "savings.discount_rate_range": N_("The discount rate must be greater than −100 %%."),
+    "savings.cost_growth_range": N_("The cost growth must be greater than −100 %%."),
+    "savings.not_a_partner": N_("This body is not a partner of the estimate."),
 }
 
 
@@ -151,6 +176,13 @@ def render(text: Text | str, lang: str = "de") -> str:
     if isinstance(message, tuple):
         return catalogue(lang).ngettext(*message, text.params["n"]) % values
     return catalogue(lang).gettext(message) % values
+
+
+def here(text: Text | str) -> str:
+    """The sentence in the language of the page or API answer being built."""
+    from flask_babel import get_locale
+
+    return render(text, str(get_locale() or "de")[:2])
 
 
 def message(condition: Condition, lang: str = "de") -> str:

@@ -4,6 +4,7 @@ from flask import g
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from .. import messages
 from ..auth import permissions
 from ..extensions import db
 from ..models import CostRateTable
@@ -67,5 +68,6 @@ def get_savings(initiative_id: int):
     model = _primary(initiative_id)
     outcome = services.results([model])[model.id]
     if outcome.result is None:
-        raise ApiAbort(422, outcome.error.message, {outcome.error.field: outcome.error.message})
+        message = messages.here(outcome.error.text)
+        raise ApiAbort(422, message, {outcome.error.field: message})
     return savings_out(outcome.result)

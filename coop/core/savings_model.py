@@ -24,26 +24,23 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from .money import to_cents
+from .text import Text
 
 ZERO = Decimal("0")
 ONE = Decimal("1")
 
 CATEGORIES = ("staff", "material", "licences", "hardware", "services", "other")
-KEY_NAMES = {
-    "population": "Einwohner",
-    "workstations": "Arbeitsplätze",
-    "cases": "Fallzahlen",
-}
 ALLOCATION_KEYS = ("equal", "population", "workstations", "cases", "fixed", "base_plus_variable")
 
 
 class ModelError(ValueError):
-    """The inputs cannot be computed; `field` names the input at fault."""
+    """The inputs cannot be computed; `field` names the input at fault, `text` says why (a
+    message key with its values, rendered by `coop.messages`)."""
 
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
+    def __init__(self, field: str, key: str, **values):
+        super().__init__(key)
         self.field = field
-        self.message = message
+        self.text = Text(f"savings.{key}", values)
 
 
 @dataclass(frozen=True)
@@ -141,10 +138,7 @@ def line_cost(line: Line, annual_costs: Mapping[str, Decimal], where: str = "") 
     """What a line costs in a year at year-0 prices."""
     if line.pay_grade:
         if line.pay_grade not in annual_costs:
-            raise ModelError(
-                f"{where}.pay_grade",
-                f"Unbekannte Entgelt- oder Besoldungsgruppe {line.pay_grade!r}.",
-            )
+            raise ModelError(f"{where}.pay_grade", "unknown_pay_grade", pay_grade=line.pay_grade)
         return (line.fte or ZERO) * annual_costs[line.pay_grade]
     return line.amount or ZERO
 
@@ -163,15 +157,10 @@ def _sum(lines: Sequence[Line], annual_costs, where: str, body_id: int | None = 
 def _proportional(partners: Sequence[PartnerInput], values: list, key: str) -> dict:
     if any(v is None or v < 0 for v in values):
         missing = [p.body_id for p, v in zip(partners, values, strict=True) if v is None or v < 0]
-        raise ModelError(
-            f"partners.{key}",
-            f"Jeder Partner braucht einen Wert für {KEY_NAMES[key]} (fehlt bei {missing}).",
-        )
+        raise ModelError(f"partners.{key}", f"{key}_missing", n=len(missing))
     total = sum(values, ZERO)
     if total <= 0:
-        raise ModelError(
-            f"partners.{key}", f"Die Werte für {KEY_NAMES[key]} ergeben zusammen null."
-        )
+        raise ModelError(f"partners.{key}", f"{key}_zero")
     return {p.body_id: Decimal(v) / total for p, v in zip(partners, values, strict=True)}
 
 
@@ -179,7 +168,7 @@ def shares(model: ModelInput) -> dict[int, Decimal]:
     """Each partner's fraction of the joint cost by the allocation key."""
     partners = list(model.partners)
     if not partners:
-        raise ModelError("partners", "Die Berechnung hat keine Partner.")
+        raise ModelError("partners", "no_partners")
     n = Decimal(len(partners))
     key = model.allocation_key
     if key == "equal":
@@ -193,17 +182,15 @@ def shares(model: ModelInput) -> dict[int, Decimal]:
     if key == "fixed":
         values = [p.fixed_share for p in partners]
         if any(v is None or v < 0 for v in values) or sum((v or ZERO for v in values), ZERO) != ONE:
-            raise ModelError(
-                "partners.fixed_share", "Die festen Anteile müssen zusammen 1 (100 %) ergeben."
-            )
+            raise ModelError("partners.fixed_share", "fixed_shares_sum")
         return {p.body_id: Decimal(p.fixed_share) for p in partners}
     if key == "base_plus_variable":
         base = model.base_share
         if base is None or not ZERO <= base <= ONE:
-            raise ModelError("base_share", "Der Sockelanteil muss zwischen 0 und 1 liegen.")
+            raise ModelError("base_share", "base_share_range")
         by_population = _proportional(partners, [p.population for p in partners], "population")
         return {p.body_id: base / n + (ONE - base) * by_population[p.body_id] for p in partners}
-    raise ModelError("allocation_key", f"Unbekannter Verteilschlüssel {key!r}.")
+    raise ModelError("allocation_key", "unknown_allocation_key", key=key)
 
 
 def allocate(amount: Decimal, fractions: Mapping[int, Decimal]) -> dict[int, Decimal]:
@@ -228,20 +215,18 @@ def _by_year(events: Sequence[tuple[int, Decimal]]) -> dict[int, Decimal]:
 def compute(model: ModelInput) -> Result:
     """The savings of the cooperation year by year, in total and for each partner."""
     if not 1 <= model.horizon_years <= 50:
-        raise ModelError("horizon_years", "Der Betrachtungszeitraum muss 1 bis 50 Jahre betragen.")
+        raise ModelError("horizon_years", "horizon_range")
     if model.discount_rate <= -1:
-        raise ModelError("discount_rate", "Der Diskontierungszins muss größer als −100 % sein.")
+        raise ModelError("discount_rate", "discount_rate_range")
     if model.cost_growth_rate <= -1:
-        raise ModelError("cost_growth_rate", "Die Kostensteigerung muss größer als −100 % sein.")
+        raise ModelError("cost_growth_rate", "cost_growth_range")
     costs = model.annual_costs
     partner_ids = [p.body_id for p in model.partners]
     fractions = shares(model)
     for kind, lines in (("baseline", model.baseline), ("remaining", model.remaining)):
         for i, line in enumerate(lines):
             if line.body_id not in fractions:
-                raise ModelError(
-                    f"{kind}.{i}.body_id", "Diese Stelle ist kein Partner der Berechnung."
-                )
+                raise ModelError(f"{kind}.{i}.body_id", "not_a_partner")
     baseline0 = _sum(model.baseline, costs, "baseline")
     shared0 = _sum(model.shared, costs, "shared")
     remaining0 = _sum(model.remaining, costs, "remaining")

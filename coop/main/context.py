@@ -298,10 +298,5 @@ def init_template_context(app: Flask) -> None:
         can_view_audit=permissions.can_view_audit,
     )
 
-    def sentence(text) -> str:
-        """A message of the core (key and values) in the page's language."""
-        from flask_babel import get_locale
-
-        return check_messages.render(text, str(get_locale() or "de")[:2])
-
-    app.jinja_env.filters["sentence"] = sentence
+    # a message of the core (key and values) in the page's language
+    app.jinja_env.filters["sentence"] = check_messages.here

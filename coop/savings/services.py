@@ -15,6 +15,7 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
+from .. import messages
 from .. import validation as v
 from ..auth import permissions
 from ..core import savings_model as m
@@ -675,7 +676,7 @@ def save_model(
     try:
         result = m.compute(model_input(model))
     except m.ModelError as exc:
-        raise _invalid({exc.field: exc.message}) from None
+        raise _invalid({exc.field: messages.here(exc.text)}) from None
     # kept for the funding check of thousands of grants (the rate does not depend on funding);
     # written beside the versioned update, so a save still counts as one version
     table = CostModel.__table__
