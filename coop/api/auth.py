@@ -109,6 +109,41 @@ def parse_json(model: type[BaseModel]) -> BaseModel:
         raise ApiAbort(422, _("Please correct the marked fields."), fields) from None
 
 
+def _allowed(model: type[BaseModel], name: str) -> str:
+    """The values a Literal query field allows, for the error message."""
+    import typing
+
+    annotation = model.model_fields[name].annotation
+    for arg in typing.get_args(annotation) or (annotation,):
+        if typing.get_origin(arg) is typing.Literal:
+            return ", ".join(typing.get_args(arg))
+    return ""
+
+
+def parse_query(model: type[BaseModel]):
+    """The query string bound to `model` (the same model lists the parameters in the OpenAPI
+    document); an empty value counts as absent, a bad one is a 400 naming the parameter."""
+    data = {k: v for k, v in request.args.items() if v != ""}
+    try:
+        return model.model_validate(data)
+    except PydanticError as exc:
+        fields = {}
+        for err in exc.errors():
+            name = str(err["loc"][0]) if err["loc"] else "query"
+            ctx = err.get("ctx") or {}
+            if err["type"] == "literal_error":
+                message = _("Unknown value; allowed: %(values)s.", values=_allowed(model, name))
+            elif err["type"] in ("greater_than_equal", "less_than_equal"):
+                field = model.model_fields[name]
+                lo = next((m.ge for m in field.metadata if getattr(m, "ge", None) is not None), 1)
+                hi = next((m.le for m in field.metadata if getattr(m, "le", None) is not None), 0)
+                message = _("Must be between %(lo)d and %(hi)d.", lo=lo, hi=hi)
+            else:
+                message = _message(err) if ctx is not None else _("Invalid value.")
+            fields.setdefault(name, message)
+        raise ApiAbort(400, _("Please correct the marked fields."), fields) from None
+
+
 def query_int(name: str, default: int | None = None, *, minimum: int = 1, maximum=2**31 - 1):
     """An integer query parameter (within the database's integer), or a 400 naming it."""
     raw = request.args.get(name)

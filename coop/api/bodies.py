@@ -1,15 +1,23 @@
 """/api/v1/bodies: the partner registry as JSON. Same services and permissions as the UI."""
 
-from flask import g, request
+from flask import g
 from flask_babel import gettext as _
 
 from ..auth import permissions
 from ..bodies import services
 from ..extensions import db
-from ..models import STATES, Body, BodyKind
+from ..models import Body
 from . import bp
-from .auth import ApiAbort, expected_version, page_of, parse_json, query_int, reject_nulls
-from .schemas import BodyCreate, BodyUpdate, body_out
+from .auth import ApiAbort, expected_version, page_of, parse_json, parse_query, reject_nulls
+from .schemas import (
+    BodyCreate,
+    BodyList,
+    BodyOut,
+    BodyQuery,
+    BodyUpdate,
+    body_out,
+)
+from .spec import changing, creating, deleting, listing, reading
 
 
 def _get(body_id: int) -> Body:
@@ -24,34 +32,23 @@ def _forbidden():
 
 
 @bp.get("/bodies")
+@listing("listBodies", "List bodies", BodyList, "bodies", query=BodyQuery)
 def list_bodies():
     """List bodies; filters kind, parent_id, district_id, state, q; page, per_page."""
-    kind = request.args.get("kind") or None
-    if kind is not None and kind not in set(BodyKind):
-        raise ApiAbort(
-            400,
-            _("Please correct the marked fields."),
-            {"kind": _("Unknown value; allowed: %(values)s.", values=", ".join(BodyKind))},
-        )
-    state = request.args.get("state") or None
-    if state is not None and state not in STATES:
-        raise ApiAbort(
-            400,
-            _("Please correct the marked fields."),
-            {"state": _("Unknown federal state: choose one from the list.")},
-        )
+    args = parse_query(BodyQuery)
     stmt = services.body_query(
-        q=request.args.get("q"),
-        kind=kind,
-        parent_id=query_int("parent_id"),
-        district_id=query_int("district_id"),
-        state=state,
-        sort=request.args.get("sort"),
+        q=args.q,
+        kind=args.kind,
+        parent_id=args.parent_id,
+        district_id=args.district_id,
+        state=args.state,
+        sort=args.sort,
     )
     return page_of(stmt, body_out)
 
 
 @bp.post("/bodies")
+@creating("createBody", "Create a body", BodyCreate, BodyOut)
 def create_body():
     """Create a body."""
     payload = parse_json(BodyCreate)
@@ -65,12 +62,14 @@ def create_body():
 
 
 @bp.get("/bodies/<int:body_id>")
+@reading("getBody", "One body", BodyOut, "The body")
 def get_body(body_id: int):
     """One body."""
     return body_out(_get(body_id))
 
 
 @bp.patch("/bodies/<int:body_id>")
+@changing("updateBody", "Change fields of a body", BodyUpdate, BodyOut)
 def update_body(body_id: int):
     """Change the given fields of a body; `version` (or If-Match) guards against lost updates."""
     body = _get(body_id)
@@ -86,6 +85,7 @@ def update_body(body_id: int):
 
 
 @bp.delete("/bodies/<int:body_id>")
+@deleting("deleteBody", "Delete a body without members or accounts")
 def delete_body(body_id: int):
     """Delete a body that has no members and no accounts."""
     body = _get(body_id)

@@ -1,6 +1,6 @@
 """/api/v1/funding-programs and /api/v1/grants, with each grant's condition check."""
 
-from flask import g, request
+from flask import g
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
@@ -9,16 +9,23 @@ from ..extensions import db
 from ..funding import services
 from ..models import FundingProgram, Grant, GrantDocument, GrantStatus
 from . import bp
-from .auth import ApiAbort, expected_version, page_of, parse_json, query_int, reject_nulls
+from .auth import ApiAbort, expected_version, page_of, parse_json, parse_query, reject_nulls
 from .schemas import (
     FundingProgramCreate,
+    FundingProgramList,
+    FundingProgramOut,
     FundingProgramUpdate,
+    GrantCheckOut,
     GrantCreate,
+    GrantList,
+    GrantOut,
+    GrantQuery,
     GrantUpdate,
     check_out,
     grant_out,
     program_out,
 )
+from .spec import changing, creating, deleting, listing, reading
 
 
 def _forbid_unless(allowed: bool) -> None:
@@ -34,12 +41,16 @@ def _program(program_id: int) -> FundingProgram:
 
 
 @bp.get("/funding-programs")
+@listing("listFundingPrograms", "List funding programmes", FundingProgramList, "funding programmes")
 def list_programs():
     """Funding programmes by name."""
     return page_of(services.program_query(), program_out)
 
 
 @bp.post("/funding-programs")
+@creating(
+    "createFundingProgram", "Create a funding programme", FundingProgramCreate, FundingProgramOut
+)
 def create_program():
     """Add a programme (admins and funding officers)."""
     payload = parse_json(FundingProgramCreate)
@@ -50,11 +61,18 @@ def create_program():
 
 
 @bp.get("/funding-programs/<int:program_id>")
+@reading("getFundingProgram", "One funding programme", FundingProgramOut, "The funding programme")
 def get_program(program_id: int):
     return program_out(_program(program_id))
 
 
 @bp.patch("/funding-programs/<int:program_id>")
+@changing(
+    "updateFundingProgram",
+    "Change fields of a funding programme",
+    FundingProgramUpdate,
+    FundingProgramOut,
+)
 def update_program(program_id: int):
     program = _program(program_id)
     payload = parse_json(FundingProgramUpdate)
@@ -68,6 +86,7 @@ def update_program(program_id: int):
 
 
 @bp.delete("/funding-programs/<int:program_id>")
+@deleting("deleteFundingProgram", "Delete a funding programme")
 def delete_program(program_id: int):
     program = _program(program_id)
     _forbid_unless(permissions.can_manage_programs(g.api_user))
@@ -83,29 +102,21 @@ def _grant(grant_id: int):
     return grant
 
 
-def _status_arg():
-    value = request.args.get("status") or None
-    if value is not None and value not in set(GrantStatus):
-        raise ApiAbort(
-            400,
-            _("Please correct the marked fields."),
-            {"status": _("Unknown value; allowed: %(values)s.", values=", ".join(GrantStatus))},
-        )
-    return GrantStatus(value) if value else None
-
-
 @bp.get("/grants")
+@listing("listGrants", "List grants", GrantList, "grants", query=GrantQuery)
 def list_grants():
     """Grants; filters status, program_id, initiative_id."""
+    args = parse_query(GrantQuery)
     stmt = services.grant_query(
-        status=_status_arg(),
-        program_id=query_int("program_id"),
-        initiative_id=query_int("initiative_id"),
+        status=GrantStatus(args.status) if args.status else None,
+        program_id=args.program_id,
+        initiative_id=args.initiative_id,
     ).options(selectinload(Grant.documents).joinedload(GrantDocument.document))
     return page_of(stmt, grant_out)
 
 
 @bp.post("/grants")
+@creating("createGrant", "Create a grant", GrantCreate, GrantOut)
 def create_grant():
     """Add a grant with its tranches (funding officers; coordinators for their initiatives)."""
     payload = parse_json(GrantCreate)
@@ -117,11 +128,13 @@ def create_grant():
 
 
 @bp.get("/grants/<int:grant_id>")
+@reading("getGrant", "One grant", GrantOut, "The grant")
 def get_grant(grant_id: int):
     return grant_out(_grant(grant_id))
 
 
 @bp.patch("/grants/<int:grant_id>")
+@changing("updateGrant", "Change fields of a grant", GrantUpdate, GrantOut)
 def update_grant(grant_id: int):
     """Change the given fields; `tranches`, when given, replace the list."""
     grant = _grant(grant_id)
@@ -136,6 +149,7 @@ def update_grant(grant_id: int):
 
 
 @bp.delete("/grants/<int:grant_id>")
+@deleting("deleteGrant", "Delete a grant")
 def delete_grant(grant_id: int):
     grant = _grant(grant_id)
     _forbid_unless(permissions.can_delete_grant(g.api_user, grant))
@@ -145,6 +159,12 @@ def delete_grant(grant_id: int):
 
 
 @bp.get("/grants/<int:grant_id>/check")
+@reading(
+    "checkGrant",
+    "Every condition of the programme checked against today's data",
+    GrantCheckOut,
+    "The check",
+)
 def check_grant(grant_id: int):
     """Every condition of the programme, checked against today's data."""
     return check_out(services.check_grant(_grant(grant_id)))

@@ -1,16 +1,25 @@
 """/api/v1/initiatives and their partners' decision status. Same services as the UI."""
 
-from flask import g, request
+from flask import g
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from ..auth import permissions
 from ..extensions import db
 from ..initiatives import services
-from ..models import Initiative, Phase, ServiceArea
+from ..models import Initiative
 from . import bp
-from .auth import ApiAbort, expected_version, page_of, parse_json, query_int, reject_nulls
-from .schemas import InitiativeCreate, InitiativeUpdate, initiative_out
+from .auth import ApiAbort, expected_version, page_of, parse_json, parse_query, reject_nulls
+from .schemas import (
+    DecisionsOut,
+    InitiativeCreate,
+    InitiativeList,
+    InitiativeOut,
+    InitiativeQuery,
+    InitiativeUpdate,
+    initiative_out,
+)
+from .spec import changing, creating, deleting, listing, reading
 
 
 def _get(initiative_id: int) -> Initiative:
@@ -20,41 +29,27 @@ def _get(initiative_id: int) -> Initiative:
     return initiative
 
 
-def _enum_arg(name: str, enum_cls):
-    value = request.args.get(name) or None
-    if value is not None and value not in set(enum_cls):
-        raise ApiAbort(
-            400,
-            _("Please correct the marked fields."),
-            {name: _("Unknown value; allowed: %(values)s.", values=", ".join(enum_cls))},
-        )
-    return value
-
-
 @bp.get("/initiatives")
+@listing(
+    "listInitiatives", "List initiatives", InitiativeList, "initiatives", query=InitiativeQuery
+)
 def list_initiatives():
     """List initiatives; filters service_area, phase, district_id, body_id, q, public; sort."""
-    public = request.args.get("public")
-    sort = request.args.get("sort") or None
-    if sort is not None and sort not in services.SORTS:
-        raise ApiAbort(
-            400,
-            _("Please correct the marked fields."),
-            {"sort": _("Unknown value; allowed: %(values)s.", values=", ".join(services.SORTS))},
-        )
+    args = parse_query(InitiativeQuery)
     stmt = services.initiative_query(
-        q=request.args.get("q"),
-        service_area=_enum_arg("service_area", ServiceArea),
-        phase=_enum_arg("phase", Phase),
-        district_id=query_int("district_id"),
-        body_id=query_int("body_id"),
-        public_only=public in ("1", "true"),
-        sort=sort,
+        q=args.q,
+        service_area=args.service_area,
+        phase=args.phase,
+        district_id=args.district_id,
+        body_id=args.body_id,
+        public_only=args.public in ("1", "true"),
+        sort=args.sort,
     ).options(selectinload(Initiative.milestones), selectinload(Initiative.phase_changes))
     return page_of(stmt, initiative_out)
 
 
 @bp.post("/initiatives")
+@creating("createInitiative", "Create an initiative", InitiativeCreate, InitiativeOut)
 def create_initiative():
     """Create an initiative with its participants and milestones."""
     payload = parse_json(InitiativeCreate)
@@ -69,12 +64,14 @@ def create_initiative():
 
 
 @bp.get("/initiatives/<int:initiative_id>")
+@reading("getInitiative", "One initiative", InitiativeOut, "The initiative")
 def get_initiative(initiative_id: int):
     """One initiative."""
     return initiative_out(_get(initiative_id))
 
 
 @bp.patch("/initiatives/<int:initiative_id>")
+@changing("updateInitiative", "Change fields of an initiative", InitiativeUpdate, InitiativeOut)
 def update_initiative(initiative_id: int):
     """Change the given fields; `participants` and `milestones` replace the lists when given."""
     initiative = _get(initiative_id)
@@ -91,6 +88,7 @@ def update_initiative(initiative_id: int):
 
 
 @bp.delete("/initiatives/<int:initiative_id>")
+@deleting("deleteInitiative", "Delete an initiative")
 def delete_initiative(initiative_id: int):
     """Delete an initiative with its participants, milestones and resolutions."""
     initiative = _get(initiative_id)
@@ -102,6 +100,12 @@ def delete_initiative(initiative_id: int):
 
 
 @bp.get("/initiatives/<int:initiative_id>/decisions")
+@reading(
+    "getInitiativeDecisions",
+    "Decision status of each partner (lead or partner)",
+    DecisionsOut,
+    "Decided count and each partner",
+)
 def initiative_decisions(initiative_id: int):
     """Decision status of every partner (role lead or partner), lead first."""
     initiative = _get(initiative_id)

@@ -7,8 +7,17 @@ from ..extensions import db
 from ..models import ProposalState
 from ..oparl import proposals as service
 from . import bp
-from .auth import ApiAbort, expected_version, page_of, parse_json, query_int
-from .schemas import ProposalConfirm, proposal_out, resolution_out
+from .auth import ApiAbort, expected_version, page_of, parse_json, parse_query
+from .schemas import (
+    ProposalConfirm,
+    ProposalList,
+    ProposalOut,
+    ProposalQuery,
+    ResolutionOut,
+    proposal_out,
+    resolution_out,
+)
+from .spec import Answer, listing, operation, reading
 
 
 def _get(proposal_id: int):
@@ -19,29 +28,39 @@ def _get(proposal_id: int):
 
 
 @bp.get("/proposals")
+@listing(
+    "listProposals",
+    "Resolutions proposed from the partners' council information systems",
+    ProposalList,
+    "proposals",
+    query=ProposalQuery,
+)
 def list_proposals():
     """Proposals; filters initiative_id, body_id, state (open, confirmed, dismissed)."""
-    state = request.args.get("state") or None
-    if state is not None and state not in set(ProposalState):
-        raise ApiAbort(
-            400,
-            _("Please correct the marked fields."),
-            {"state": _("Unknown value; allowed: %(values)s.", values=", ".join(ProposalState))},
-        )
+    args = parse_query(ProposalQuery)
     stmt = service.proposal_query(
-        initiative_id=query_int("initiative_id"),
-        body_id=query_int("body_id"),
-        state=ProposalState(state) if state else None,
+        initiative_id=args.initiative_id,
+        body_id=args.body_id,
+        state=ProposalState(args.state) if args.state else None,
     )
     return page_of(stmt, proposal_out)
 
 
 @bp.get("/proposals/<int:proposal_id>")
+@reading("getProposal", "One proposal", ProposalOut, "The proposal")
 def get_proposal(proposal_id: int):
     return proposal_out(_get(proposal_id))
 
 
 @bp.post("/proposals/<int:proposal_id>/confirm")
+@operation(
+    "confirmProposal",
+    "Record the proposal as a resolution (with optional changes)",
+    answers={201: Answer("The resolution", ResolutionOut)},
+    errors=(400, 401, 403, 404, 409, 413, 415, 422),
+    body=ProposalConfirm,
+    body_required=False,
+)
 def confirm_proposal(proposal_id: int):
     """Record the proposal as a resolution, with the changes sent (JSON body optional)."""
     proposal = _get(proposal_id)
@@ -57,6 +76,12 @@ def confirm_proposal(proposal_id: int):
 
 
 @bp.post("/proposals/<int:proposal_id>/dismiss")
+@operation(
+    "dismissProposal",
+    "Dismiss the proposal",
+    answers={200: Answer("The proposal", ProposalOut)},
+    errors=(400, 401, 403, 404, 409, 422),
+)
 def dismiss_proposal(proposal_id: int):
     proposal = _get(proposal_id)
     if not service.can_decide(g.api_user, proposal):

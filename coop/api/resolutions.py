@@ -9,8 +9,24 @@ from ..initiatives import services as initiatives
 from ..models import Resolution
 from ..resolutions import documents, services
 from . import bp
-from .auth import ApiAbort, expected_version, page_of, parse_json, query_int, reject_nulls
-from .schemas import ResolutionCreate, ResolutionUpdate, resolution_out
+from .auth import (
+    ApiAbort,
+    expected_version,
+    page_of,
+    parse_json,
+    parse_query,
+    reject_nulls,
+)
+from .schemas import (
+    DocumentQuery,
+    ResolutionCreate,
+    ResolutionList,
+    ResolutionOut,
+    ResolutionQuery,
+    ResolutionUpdate,
+    resolution_out,
+)
+from .spec import PDF, Answer, changing, creating, deleting, listing, operation, reading
 
 
 def _get(resolution_id: int) -> Resolution:
@@ -21,15 +37,18 @@ def _get(resolution_id: int) -> Resolution:
 
 
 @bp.get("/resolutions")
+@listing(
+    "listResolutions", "List resolutions", ResolutionList, "resolutions", query=ResolutionQuery
+)
 def list_resolutions():
     """List resolutions by session date; filters initiative_id, body_id."""
-    stmt = services.resolution_query(
-        initiative_id=query_int("initiative_id"), body_id=query_int("body_id")
-    )
+    args = parse_query(ResolutionQuery)
+    stmt = services.resolution_query(initiative_id=args.initiative_id, body_id=args.body_id)
     return page_of(stmt, resolution_out)
 
 
 @bp.post("/resolutions")
+@creating("createResolution", "Create a resolution", ResolutionCreate, ResolutionOut)
 def create_resolution():
     """Record a resolution of a participant's organ."""
     payload = parse_json(ResolutionCreate)
@@ -49,12 +68,14 @@ def create_resolution():
 
 
 @bp.get("/resolutions/<int:resolution_id>")
+@reading("getResolution", "One resolution", ResolutionOut, "The resolution")
 def get_resolution(resolution_id: int):
     """One resolution."""
     return resolution_out(_get(resolution_id))
 
 
 @bp.patch("/resolutions/<int:resolution_id>")
+@changing("updateResolution", "Change fields of a resolution", ResolutionUpdate, ResolutionOut)
 def update_resolution(resolution_id: int):
     """Change the given fields of a resolution."""
     resolution = _get(resolution_id)
@@ -70,6 +91,7 @@ def update_resolution(resolution_id: int):
 
 
 @bp.delete("/resolutions/<int:resolution_id>")
+@deleting("deleteResolution", "Delete a resolution")
 def delete_resolution(resolution_id: int):
     """Delete a resolution (and its paper)."""
     resolution = _get(resolution_id)
@@ -81,6 +103,12 @@ def delete_resolution(resolution_id: int):
 
 
 @bp.get("/resolutions/<int:resolution_id>/document")
+@operation(
+    "getResolutionDocument",
+    "The paper (PDF) under its original name",
+    answers={200: Answer("The PDF", content=PDF)},
+    errors=(401, 404),
+)
 def get_document(resolution_id: int):
     """The paper as PDF under its original name."""
     resolution = _get(resolution_id)
@@ -90,6 +118,14 @@ def get_document(resolution_id: int):
 
 
 @bp.put("/resolutions/<int:resolution_id>/document")
+@operation(
+    "putResolutionDocument",
+    "Upload or replace the paper (PDF, at most 20 MB)",
+    answers={200: Answer("The resolution with its document", ResolutionOut)},
+    errors=(401, 403, 404, 413, 415, 422),
+    body_content=PDF,
+    query=DocumentQuery,
+)
 def put_document(resolution_id: int):
     """Upload or replace the paper: the PDF as the body (Content-Type: application/pdf),
     its name in the `filename` query parameter."""
@@ -98,7 +134,7 @@ def put_document(resolution_id: int):
         raise ApiAbort(403, _("Your role does not allow this."))
     if request.mimetype != documents.PDF_MEDIA_TYPE:
         raise ApiAbort(415, _("Send the paper as application/pdf."))
-    document = documents.store_pdf(request.args.get("filename"), request.get_data())
+    document = documents.store_pdf(parse_query(DocumentQuery).filename, request.get_data())
     services.update_resolution(resolution, {}, actor=g.api_user, document=document)
     db.session.commit()
     return resolution_out(resolution)

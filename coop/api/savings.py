@@ -12,7 +12,14 @@ from ..savings import services
 from . import bp
 from .auth import ApiAbort, expected_version, parse_json
 from .initiatives import _get as get_initiative
-from .schemas import CostModelIn, cost_model_out, savings_out
+from .schemas import (
+    CostModelIn,
+    CostModelOut,
+    SavingsOut,
+    cost_model_out,
+    savings_out,
+)
+from .spec import Answer, operation, reading
 
 
 def _primary(initiative_id: int):
@@ -23,6 +30,7 @@ def _primary(initiative_id: int):
 
 
 @bp.get("/initiatives/<int:initiative_id>/cost-model")
+@reading("getCostModel", "Inputs of the primary savings estimate", CostModelOut, "The model")
 def get_cost_model(initiative_id: int):
     """The inputs of the initiative's primary savings estimate."""
     get_initiative(initiative_id)
@@ -30,6 +38,14 @@ def get_cost_model(initiative_id: int):
 
 
 @bp.put("/initiatives/<int:initiative_id>/cost-model")
+@operation(
+    "putCostModel",
+    "Create or replace the primary savings estimate",
+    answers={200: Answer("Replaced", CostModelOut), 201: Answer("Created", CostModelOut)},
+    errors=(400, 401, 403, 404, 409, 413, 415, 422),
+    body=CostModelIn,
+    if_match=True,
+)
 def put_cost_model(initiative_id: int):
     """Create or replace the primary savings estimate (all lists replace the old ones)."""
     initiative = get_initiative(initiative_id)
@@ -62,6 +78,12 @@ def put_cost_model(initiative_id: int):
 
 
 @bp.get("/initiatives/<int:initiative_id>/savings")
+@operation(
+    "getSavings",
+    "Savings by year, npv, break-even year, savings rate, per partner",
+    answers={200: Answer("The results", SavingsOut)},
+    errors=(401, 404, 422),
+)
 def get_savings(initiative_id: int):
     """The results of the primary savings estimate: years, npv, break-even, rate, partners."""
     get_initiative(initiative_id)

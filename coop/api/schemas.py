@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 from .. import messages as check_messages
+from ..bodies import services as body_services
 from ..core.savings_model import to_cents
+from ..initiatives import services as initiative_services
 from ..models import (
+    STATES,
     AllocationKey,
     BodyKind,
     ConditionStatus,
@@ -25,6 +29,69 @@ from ..models import (
     ServiceArea,
     TrancheState,
 )
+
+# --- query parameters: each list's filters, bound by `parse_query` and listed in the document ---
+
+
+def one_of(values) -> object:
+    """A query value from a fixed list (shown inline in the document as an enum)."""
+    return Literal[tuple(str(v) for v in values)]
+
+
+POSITIVE_ID = {"ge": 1, "le": 2**31 - 1}
+
+
+class Query(BaseModel):
+    """Unknown parameters are ignored (a client may send its own); known ones are checked."""
+
+    model_config = ConfigDict(extra="ignore")
+
+
+class BodyQuery(Query):
+    q: str | None = Field(None, description="Text in name, council or AGS prefix")
+    kind: one_of(BodyKind) | None = Field(None, description="Kind of body")
+    parent_id: int | None = Field(None, description="Parent body", **POSITIVE_ID)
+    district_id: int | None = Field(None, description="District", **POSITIVE_ID)
+    state: one_of(STATES) | None = Field(None, description="Federal state key")
+    sort: one_of(body_services.SORTS) | None = Field(None, description="Sort order")
+
+
+class InitiativeQuery(Query):
+    q: str | None = Field(None, description="Text in title or description")
+    service_area: one_of(ServiceArea) | None = Field(None, description="Area")
+    phase: one_of(Phase) | None = Field(None, description="Phase")
+    district_id: int | None = Field(
+        None, description="A body of this district takes part", **POSITIVE_ID
+    )
+    body_id: int | None = Field(None, description="This body takes part", **POSITIVE_ID)
+    public: one_of(("true", "false", "1", "0")) | None = Field(None, description="Only public ones")
+    sort: one_of(initiative_services.SORTS) | None = Field(None, description="Sort order")
+
+
+class ResolutionQuery(Query):
+    initiative_id: int | None = Field(None, description="Initiative", **POSITIVE_ID)
+    body_id: int | None = Field(None, description="Body whose organ decided", **POSITIVE_ID)
+
+
+class GrantQuery(Query):
+    status: one_of(GrantStatus) | None = Field(None, description="Status")
+    program_id: int | None = Field(None, description="Programme", **POSITIVE_ID)
+    initiative_id: int | None = Field(None, description="Initiative", **POSITIVE_ID)
+
+
+class ProposalQuery(Query):
+    initiative_id: int | None = Field(None, description="Initiative", **POSITIVE_ID)
+    body_id: int | None = Field(None, description="Body", **POSITIVE_ID)
+    state: one_of(ProposalState) | None = Field(None, description="State")
+
+
+class DocumentQuery(Query):
+    filename: str | None = Field(None, description="Original file name", max_length=255)
+
+
+class Paging(Query):
+    page: int | None = Field(None, description="Page, from 1", ge=1, le=1_000_000)
+    per_page: int | None = Field(None, description="Items per page", ge=1, le=200)
 
 
 class ErrorDetail(BaseModel):
