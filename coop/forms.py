@@ -6,9 +6,11 @@ from decimal import Decimal
 
 from babel.numbers import format_decimal
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
-from .errors import ServiceError
+from . import validation as v
+from .errors import ServiceError, ValidationError
 
 DATE = {"type": "date"}
 AMOUNT = {"inputmode": "decimal", "autocomplete": "off"}
@@ -84,3 +86,59 @@ def form_version(form: FlaskForm) -> int | None:
     """The record version a form was loaded with (its hidden `version` field), if any."""
     raw = (form.version.data or "").strip()
     return int(raw) if raw.isdigit() else None
+
+
+def _fraction(errors: dict, key: str, raw, share: bool):
+    """One percentage typed in a form as the fraction the services take (90 -> 0.9)."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    scratch: dict = {}
+    number = v.decimal_number(scratch, key, raw)
+    if scratch:
+        errors[key] = (
+            _("Please enter a percentage, e.g. 90.")
+            if share
+            else _("Please enter a rate, e.g. 0.9 for 0.9 %.")
+        )
+        return None
+    if share and not 0 <= number <= 100:
+        errors[key] = _("Please enter a percentage between 0 and 100.")
+        return None
+    return number / 100
+
+
+def percents_to_fractions(
+    values: dict, *, shares: tuple[str, ...] = (), rates: tuple[str, ...] = ()
+) -> tuple[dict, dict[str, str]]:
+    """The form's values with its percentages turned into fractions, and what could not be
+    read. Forms show rates as percentages (0,9 %); everything behind the form (services, API,
+    database) speaks fractions (0.009), so the conversion happens here, at the edge, once.
+
+    A name like `partners.*.fixed_share` reaches into each row of a list."""
+    out = dict(values)
+    errors: dict[str, str] = {}
+    for names, share in ((shares, True), (rates, False)):
+        for name in names:
+            if ".*." in name:
+                rows_key, field = name.split(".*.")
+                if out.get(rows_key) is None:
+                    continue
+                rows = [dict(row) for row in out[rows_key]]
+                for i, row in enumerate(rows):
+                    if field in row:
+                        row[field] = _fraction(errors, f"{rows_key}.{i}.{field}", row[field], share)
+                out[rows_key] = rows
+            elif name in out:
+                out[name] = _fraction(errors, name, out[name], share)
+    return out, errors
+
+
+def with_edge_errors(exc: ServiceError | None, edge: dict[str, str]) -> ServiceError | None:
+    """A service's answer joined with what the form's edge could not read (the edge's message
+    wins for a field both name), so that the person sees every problem at once."""
+    if not edge:
+        return exc
+    if exc is None or isinstance(exc, ValidationError):
+        fields = {**(exc.fields if exc else {}), **edge}
+        return ValidationError(_("Please correct the marked fields."), fields)
+    return exc

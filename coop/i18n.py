@@ -18,10 +18,6 @@ def select_locale() -> str:
     chosen = session.get("lang") if request else None
     if chosen in languages:
         return chosen
-    from flask_login import current_user
-
-    if request and current_user and current_user.is_authenticated:
-        return current_user.language if current_user.language in languages else "de"
     if request and request.path.startswith("/api/"):
         return request.accept_languages.best_match(languages, default="de")
     return current_app.config["BABEL_DEFAULT_LOCALE"]

@@ -190,25 +190,16 @@ def amount(errors: dict, key: str, value: Any, *, required: bool = False) -> Dec
     return None
 
 
-def fraction(errors: dict, key: str, value: Any, *, as_percent: bool = False) -> Decimal | None:
-    """A rate between 0 and 1 (0.9 = 90 %); typed as a percentage when `as_percent`."""
+def fraction(errors: dict, key: str, value: Any) -> Decimal | None:
+    """A rate between 0 and 1 (0.9 = 90 %). Forms convert their percentages before
+    (`coop.forms.percents_to_fractions`)."""
     out = decimal_number(errors, key, value)
     if out is None or key in errors:
         if key in errors:
-            errors[key] = (
-                _("Please enter a percentage, e.g. 90.")
-                if as_percent
-                else _("Please enter a rate between 0 and 1, e.g. 0.9.")
-            )
+            errors[key] = _("Please enter a rate between 0 and 1, e.g. 0.9.")
         return None
-    if as_percent:
-        out = out / 100
     if out < 0 or out > 1:
-        errors[key] = (
-            _("Please enter a percentage between 0 and 100.")
-            if as_percent
-            else _("The rate must lie between 0 and 1 (0.9 = 90 %).")
-        )
+        errors[key] = _("The rate must lie between 0 and 1 (0.9 = 90 %).")
         return None
     if out != out.quantize(Decimal("0.0001")):
         errors[key] = _("At most two decimal places in percent (e.g. 12.34 %).")

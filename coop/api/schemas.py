@@ -6,18 +6,39 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt
+from pydantic import BaseModel, ConfigDict, Field
 
 from .. import messages as check_messages
 from ..bodies import services as body_services
+from ..bodies.schemas import (  # noqa: F401  (the API binds the commands)
+    BodyCreate,
+    BodyFields,
+    BodyUpdate,
+)
+from ..commands import FTE, ID, MONEY, RATE  # noqa: F401
 from ..core.savings_model import to_cents
+from ..funding.schemas import (  # noqa: F401  (the API binds the commands)
+    FundingProgramCreate,
+    FundingProgramFields,
+    FundingProgramUpdate,
+    GrantCreate,
+    GrantFields,
+    GrantUpdate,
+    TrancheIn,
+)
 from ..initiatives import services as initiative_services
+from ..initiatives.schemas import (  # noqa: F401  (the API binds the commands)
+    InitiativeCreate,
+    InitiativeFields,
+    InitiativeUpdate,
+    MilestoneIn,
+    ParticipantIn,
+)
 from ..models import (
     STATES,
     AllocationKey,
     BodyKind,
     ConditionStatus,
-    CostCategory,
     DecisionStatus,
     GrantStatus,
     LegalForm,
@@ -28,6 +49,22 @@ from ..models import (
     ResolutionKind,
     ServiceArea,
     TrancheState,
+)
+from ..oparl.schemas import (  # noqa: F401  (the API binds the commands)
+    ProposalConfirm,
+)
+from ..resolutions.schemas import (  # noqa: F401  (the API binds the commands)
+    ResolutionCreate,
+    ResolutionFields,
+    ResolutionUpdate,
+)
+from ..savings.schemas import (  # noqa: F401  (the API binds the commands)
+    CostModelIn,
+    CostPartnerIn,
+    FundingIn,
+    OneOffIn,
+    PartnerLineIn,
+    SharedLineIn,
 )
 
 # --- query parameters: each list's filters, bound by `parse_query` and listed in the document ---
@@ -104,38 +141,6 @@ class Error(BaseModel):
     error: ErrorDetail
 
 
-class BodyFields(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    kind_detail: str | None = Field(None, max_length=60)
-    ags: str | None = Field(None, description="Amtlicher Gemeindeschlüssel, 8 digits")
-    ars: str | None = Field(None, description="Regionalschlüssel, 12 digits")
-    population: StrictInt | None = Field(None, ge=-(2**31), le=2**31 - 1)
-    parent_id: StrictInt | None = Field(None, ge=-(2**31), le=2**31 - 1)
-    state: str | None = Field(None, description="Two-digit key of the federal state, e.g. 05")
-    council_name: str | None = Field(None, max_length=200)
-    website: str | None = Field(None, max_length=300)
-    contact: str | None = Field(None, max_length=2000)
-    oparl_url: str | None = Field(
-        None,
-        max_length=500,
-        description="OParl System or Body URL of its council information system",
-    )
-
-
-class BodyCreate(BodyFields):
-    name: str = Field(max_length=200)
-    kind: BodyKind
-
-
-class BodyUpdate(BodyFields):
-    name: str | None = Field(None, max_length=200)
-    kind: BodyKind | None = None
-    version: StrictInt | None = Field(
-        None, description="The version you edit; a stale one gives 409. Or send If-Match."
-    )
-
-
 class BodyOut(BaseModel):
     id: int
     name: str
@@ -169,61 +174,6 @@ def body_out(body) -> dict:
 
 
 # --- initiatives --------------------------------------------------------------------------
-
-
-class ParticipantIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    body_id: StrictInt = Field(ge=1, le=2**31 - 1)
-    role: ParticipantRole = ParticipantRole.PARTNER
-    joined_on: date | None = None
-    left_on: date | None = None
-
-
-class MilestoneIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    title: str = Field(max_length=300)
-    due_on: date | None = None
-    done_on: date | None = None
-
-
-class InitiativeFields(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    description: str | None = Field(None, max_length=20000)
-    legal_form: LegalForm | None = None
-    lead_body_id: StrictInt | None = Field(None, ge=1, le=2**31 - 1)
-    start_date: date | None = None
-    end_date: date | None = Field(None, description="Open-ended when null")
-    public: bool | None = None
-    keywords: list[str] | None = Field(
-        None, description="Words that find its papers in council information systems", max_length=20
-    )
-    participants: list[ParticipantIn] | None = Field(
-        None, description="Replaces the list when given", max_length=500
-    )
-    milestones: list[MilestoneIn] | None = Field(
-        None, description="Replaces the list when given", max_length=500
-    )
-    phase_changed_on: date | None = Field(
-        None, description="When the phase changed (default today); recorded in the history"
-    )
-
-
-class InitiativeCreate(InitiativeFields):
-    title: str = Field(max_length=300)
-    service_area: ServiceArea
-    phase: Phase = Phase.IDEA
-
-
-class InitiativeUpdate(InitiativeFields):
-    title: str | None = Field(None, max_length=300)
-    service_area: ServiceArea | None = None
-    phase: Phase | None = None
-    version: StrictInt | None = Field(
-        None, description="The version you edit; a stale one gives 409. Or send If-Match."
-    )
 
 
 class ParticipantOut(BaseModel):
@@ -299,41 +249,6 @@ class DecisionsOut(BaseModel):
 # --- resolutions --------------------------------------------------------------------------
 
 
-class ResolutionFields(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    authoritative: bool | None = Field(None, description="This organ decides (default true)")
-    reference: str | None = Field(None, max_length=50, description="Drucksache-Nr., e.g. 560/2022")
-    title: str | None = Field(None, max_length=300)
-    public: bool | None = None
-    votes_yes: StrictInt | None = Field(None, ge=0, le=100000)
-    votes_no: StrictInt | None = Field(None, ge=0, le=100000)
-    votes_abstain: StrictInt | None = Field(None, ge=0, le=100000)
-    result_text: str | None = Field(None, max_length=500, description='e.g. "einstimmig"')
-    resolution_text: str | None = Field(None, max_length=50000)
-    source_url: str | None = Field(None, max_length=500)
-
-
-class ResolutionCreate(ResolutionFields):
-    initiative_id: StrictInt = Field(ge=1, le=2**31 - 1)
-    body_id: StrictInt = Field(ge=1, le=2**31 - 1)
-    organ: str = Field(max_length=200)
-    kind: ResolutionKind
-    session_date: date
-    outcome: Outcome
-
-
-class ResolutionUpdate(ResolutionFields):
-    body_id: StrictInt | None = Field(None, ge=1, le=2**31 - 1)
-    organ: str | None = Field(None, max_length=200)
-    kind: ResolutionKind | None = None
-    session_date: date | None = None
-    outcome: Outcome | None = None
-    version: StrictInt | None = Field(
-        None, description="The version you edit; a stale one gives 409. Or send If-Match."
-    )
-
-
 class ResolutionOut(BaseModel):
     id: int
     initiative_id: int
@@ -375,41 +290,6 @@ def resolution_out(resolution) -> dict:
 
 # --- funding ------------------------------------------------------------------------------
 
-MONEY = 'Euros as a decimal string with at most two decimals, e.g. "490000.00"'
-RATE = 'A fraction as a decimal string, e.g. "0.90" for 90 %'
-ID = {"ge": 1, "le": 2**31 - 1}
-
-
-class FundingProgramFields(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    provider: str | None = Field(None, max_length=300)
-    state: str | None = Field(None, description="Two-digit key of the federal state, e.g. 05")
-    legal_basis: str | None = Field(None, max_length=500)
-    legal_basis_url: str | None = Field(None, max_length=500)
-    base_amount: Decimal | None = Field(None, description="For the first base_partners. " + MONEY)
-    base_partners: StrictInt | None = Field(None, ge=-(2**31), le=2**31 - 1)
-    amount_per_additional_partner: Decimal | None = Field(None, description=MONEY)
-    max_funding_rate: Decimal | None = Field(None, description="Of eligible costs. " + RATE)
-    min_partners: StrictInt | None = Field(None, ge=-(2**31), le=2**31 - 1)
-    min_duration_years: StrictInt | None = Field(None, ge=-(2**31), le=2**31 - 1)
-    min_savings_rate: Decimal | None = Field(None, description=RATE)
-    requires_all_council_resolutions: bool | None = None
-    application_from: date | None = None
-    application_until: date | None = None
-    notes: str | None = Field(None, max_length=20000)
-
-
-class FundingProgramCreate(FundingProgramFields):
-    name: str = Field(max_length=300)
-
-
-class FundingProgramUpdate(FundingProgramFields):
-    name: str | None = Field(None, max_length=300)
-    version: StrictInt | None = Field(
-        None, description="The version you edit; a stale one gives 409. Or send If-Match."
-    )
-
 
 class FundingProgramOut(BaseModel):
     id: int
@@ -443,47 +323,6 @@ class FundingProgramList(BaseModel):
 
 def program_out(program) -> dict:
     return FundingProgramOut.model_validate(program, from_attributes=True).model_dump(mode="json")
-
-
-class TrancheIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    date: date
-    amount: Decimal = Field(description=MONEY)
-    state: TrancheState = TrancheState.PLANNED
-
-
-class GrantFields(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    status: GrantStatus | None = None
-    reference: str | None = Field(None, max_length=100, description="File number")
-    application_date: date | None = None
-    eligible_costs: Decimal | None = Field(None, description=MONEY)
-    amount_requested: Decimal | None = Field(None, description=MONEY)
-    amount_granted: Decimal | None = Field(None, description=MONEY)
-    grant_letter_date: date | None = None
-    period_start: date | None = None
-    period_end: date | None = None
-    proof_of_use_due: date | None = None
-    proof_of_use_submitted: date | None = None
-    notes: str | None = Field(None, max_length=20000)
-    tranches: list[TrancheIn] | None = Field(
-        None, description="Replaces the list when given", max_length=200
-    )
-
-
-class GrantCreate(GrantFields):
-    initiative_id: StrictInt = Field(**ID)
-    program_id: StrictInt = Field(**ID)
-
-
-class GrantUpdate(GrantFields):
-    initiative_id: StrictInt | None = Field(None, **ID)
-    program_id: StrictInt | None = Field(None, **ID)
-    version: StrictInt | None = Field(
-        None, description="The version you edit; a stale one gives 409. Or send If-Match."
-    )
 
 
 class TrancheOut(BaseModel):
@@ -588,71 +427,6 @@ def check_out(result) -> dict:
 
 
 # --- savings ------------------------------------------------------------------------------
-
-FTE = 'Full-time equivalents as a decimal string, e.g. "1.5"'
-
-
-class CostPartnerIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    body_id: StrictInt = Field(**ID)
-    workstations: Decimal | None = None
-    cases: Decimal | None = None
-    fixed_share: Decimal | None = Field(None, description="Fraction; the shares add up to 1")
-
-
-class SharedLineIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    category: CostCategory = CostCategory.OTHER
-    pay_grade: str | None = Field(None, max_length=20, description="Staff line: e.g. E9a")
-    fte: Decimal | None = Field(None, description=FTE)
-    amount: Decimal | None = Field(None, description="Amount per year. " + MONEY)
-    description: str | None = Field(None, max_length=300)
-
-
-class PartnerLineIn(SharedLineIn):
-    body_id: StrictInt = Field(**ID)
-
-
-class OneOffIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    year: StrictInt = Field(ge=1990, le=2100)
-    amount: Decimal = Field(description=MONEY)
-    description: str | None = Field(None, max_length=300)
-
-
-class FundingIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    year: StrictInt = Field(ge=1990, le=2100)
-    amount: Decimal = Field(description=MONEY)
-
-
-class CostModelIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    first_year: StrictInt = Field(ge=1990, le=2100)
-    horizon_years: StrictInt = Field(10, ge=-(2**31), le=2**31 - 1)
-    discount_rate: Decimal | None = Field(None, description="Fraction; default from config")
-    cost_growth_rate: Decimal = Field(Decimal("0"), description="Fraction per year")
-    cost_rate_table: str | None = Field(None, description="Name of the table; default newest")
-    allocation_key: AllocationKey
-    base_share: Decimal | None = Field(None, description="For base_plus_variable: fraction")
-    partners: list[CostPartnerIn] | None = Field(
-        None, description="Default: every lead and partner", max_length=500
-    )
-    baseline: list[PartnerLineIn] = Field(default_factory=list, max_length=500)
-    shared: list[SharedLineIn] = Field(default_factory=list, max_length=500)
-    remaining: list[PartnerLineIn] = Field(default_factory=list, max_length=500)
-    one_off: list[OneOffIn] = Field(default_factory=list, max_length=500)
-    funding: list[FundingIn] = Field(
-        default_factory=list, description="Empty: the tranches of the initiative's grants"
-    )
-    version: StrictInt | None = Field(
-        None, description="The version you edit; a stale one gives 409. Or send If-Match."
-    )
 
 
 class CostModelOut(BaseModel):
@@ -823,25 +597,6 @@ class ProposalList(BaseModel):
     page: int
     per_page: int
     total: int
-
-
-class ProposalConfirm(BaseModel):
-    """Changes to make while confirming (all optional)."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    organ: str | None = Field(None, max_length=200)
-    authoritative: bool | None = None
-    reference: str | None = Field(None, max_length=50)
-    title: str | None = Field(None, max_length=300)
-    kind: ResolutionKind | None = None
-    session_date: date | None = None
-    outcome: Outcome | None = None
-    votes_yes: StrictInt | None = Field(None, ge=0, le=100000)
-    votes_no: StrictInt | None = Field(None, ge=0, le=100000)
-    votes_abstain: StrictInt | None = Field(None, ge=0, le=100000)
-    result_text: str | None = Field(None, max_length=500)
-    version: StrictInt | None = None
 
 
 def proposal_out(proposal) -> dict:

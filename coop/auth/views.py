@@ -9,6 +9,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask_babel import gettext as _
@@ -76,6 +77,8 @@ def login():
         db.session.commit()
         if result.user:
             login_user(result.user)
+            # The language the person last chose, unless they just chose one on this page.
+            session.setdefault("lang", result.user.language)
             audit.set_actor(result.user.id, result.user.email)
             return redirect(services.safe_next(form.next.data) or url_for("main.index"))
         if result.reason == "locked":

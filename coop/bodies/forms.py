@@ -5,18 +5,22 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
 
+from ..commands import text_input
 from ..labels import BODY_FIELD_LABELS as L
 from ..labels import BODY_KIND_LABELS
 from ..models import STATES
+from .schemas import BodyCreate
 
 
 class BodyForm(FlaskForm):
-    name = StringField(L["name"], render_kw={"autocomplete": "organization", "maxlength": 200})
+    name = StringField(
+        L["name"], render_kw=text_input(BodyCreate, "name", autocomplete="organization")
+    )
     kind = SelectField(L["kind"], choices=[], validate_choice=False)
     kind_detail = StringField(
         L["kind_detail"],
         description=_l("e.g. Samtgemeinde, Kreis, Stadt"),
-        render_kw={"maxlength": 60},
+        render_kw=text_input(BodyCreate, "kind_detail"),
     )
     ags = StringField(
         L["ags"],
@@ -41,7 +45,7 @@ class BodyForm(FlaskForm):
         description=_l(
             "The System or Body URL of its OParl interface, e.g. https://ris.example/oparl/v1/system"
         ),
-        render_kw={"type": "url", "maxlength": 500},
+        render_kw=text_input(BodyCreate, "oparl_url", type="url"),
     )
     version = HiddenField()
 

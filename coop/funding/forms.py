@@ -16,19 +16,23 @@ from wtforms import (
     TextAreaField,
 )
 
+from ..commands import text_input
 from ..forms import AMOUNT, DATE, number_text, percent_text
 from ..labels import GRANT_FIELD_LABELS as G
 from ..labels import GRANT_STATUS_LABELS, TRANCHE_STATE_LABELS
 from ..labels import PROGRAM_FIELD_LABELS as P
 from ..models import STATES
 from ..resolutions.forms import pdf_field
+from .schemas import FundingProgramCreate, GrantCreate
 
 
 class ProgramForm(FlaskForm):
-    name = StringField(P["name"], render_kw={"maxlength": 300})
-    provider = StringField(P["provider"], render_kw={"maxlength": 300})
+    name = StringField(P["name"], render_kw=text_input(FundingProgramCreate, "name"))
+    provider = StringField(P["provider"], render_kw=text_input(FundingProgramCreate, "provider"))
     state = SelectField(P["state"], choices=[], validate_choice=False)
-    legal_basis = StringField(P["legal_basis"], render_kw={"maxlength": 500})
+    legal_basis = StringField(
+        P["legal_basis"], render_kw=text_input(FundingProgramCreate, "legal_basis")
+    )
     legal_basis_url = StringField(P["legal_basis_url"], render_kw={"type": "url"})
     base_amount = StringField(
         P["base_amount"], description=_l("e.g. 175.000,00; leave empty if none"), render_kw=AMOUNT
@@ -88,7 +92,7 @@ class GrantForm(FlaskForm):
     initiative_id = SelectField(G["initiative_id"], choices=[], validate_choice=False)
     program_id = SelectField(G["program_id"], choices=[], validate_choice=False)
     status = SelectField(G["status"], choices=[], validate_choice=False)
-    reference = StringField(G["reference"], render_kw={"maxlength": 100})
+    reference = StringField(G["reference"], render_kw=text_input(GrantCreate, "reference"))
     application_date = StringField(G["application_date"], render_kw=DATE)
     eligible_costs = StringField(G["eligible_costs"], render_kw=AMOUNT)
     amount_requested = StringField(G["amount_requested"], render_kw=AMOUNT)

@@ -16,6 +16,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from .. import validation as v
 from ..auth import permissions
+from ..commands import max_length
 from ..core import clock
 from ..core import funding_check as fc
 from ..errors import ConflictError, PermissionDenied, ValidationError, check_version
@@ -37,6 +38,7 @@ from ..models import (
     User,
 )
 from ..savings import services as savings
+from .schemas import FundingProgramCreate, GrantCreate
 
 PROGRAM_FIELDS = (
     "name",
@@ -92,22 +94,22 @@ def _invalid(errors: dict) -> ValidationError:
 # --- programmes ------------------------------------------------------------------------------
 
 
-def _program_values(
-    data: Mapping[str, Any], current: FundingProgram | None, errors: dict, rates_as_percent: bool
-) -> dict:
+def _program_values(data: Mapping[str, Any], current: FundingProgram | None, errors: dict) -> dict:
     out: dict[str, Any] = {}
     given = {k: data[k] for k in PROGRAM_FIELDS if k in data}
     for key, value in given.items():
         if key == "name":
-            out[key] = v.limited_text(errors, key, value, 300, required=True)
+            out[key] = v.limited_text(
+                errors, key, value, max_length(FundingProgramCreate, key), required=True
+            )
         elif key in ("provider",):
-            out[key] = v.limited_text(errors, key, value, 300)
+            out[key] = v.limited_text(errors, key, value, max_length(FundingProgramCreate, key))
         elif key == "legal_basis":
-            out[key] = v.limited_text(errors, key, value, 500)
+            out[key] = v.limited_text(errors, key, value, max_length(FundingProgramCreate, key))
         elif key == "legal_basis_url":
             out[key] = v.url(errors, key, value)
         elif key == "notes":
-            out[key] = v.limited_text(errors, key, value, 20000)
+            out[key] = v.limited_text(errors, key, value, max_length(FundingProgramCreate, key))
         elif key == "state":
             state = v.text(value)
             if state is not None and state not in STATES:
@@ -116,7 +118,7 @@ def _program_values(
         elif key in ("base_amount", "amount_per_additional_partner"):
             out[key] = v.amount(errors, key, value)
         elif key in RATE_FIELDS:
-            out[key] = v.fraction(errors, key, value, as_percent=rates_as_percent)
+            out[key] = v.fraction(errors, key, value)
         elif key in ("base_partners", "min_partners"):
             out[key] = v.integer(errors, key, value, minimum=1)
         elif key == "min_duration_years":
@@ -156,7 +158,6 @@ def save_program(
     *,
     actor: User | None,
     expected_version: int | None = None,
-    rates_as_percent: bool = False,
 ) -> FundingProgram:
     """Create (program None) or change a programme; rates are fractions (0.9) unless the form
     sends percentages."""
@@ -165,7 +166,7 @@ def save_program(
     if program is not None:
         check_version(program, expected_version)
     errors: dict[str, str] = {}
-    values = _program_values(data, program, errors, rates_as_percent)
+    values = _program_values(data, program, errors)
     if errors:
         raise _invalid(errors)
     if program is None:
@@ -253,9 +254,9 @@ def _grant_values(data: Mapping[str, Any], current: Grant | None, errors: dict) 
         elif key == "status":
             out[key] = v.choice(errors, key, value, GrantStatus)
         elif key == "reference":
-            out[key] = v.limited_text(errors, key, value, 100)
+            out[key] = v.limited_text(errors, key, value, max_length(GrantCreate, key))
         elif key == "notes":
-            out[key] = v.limited_text(errors, key, value, 20000)
+            out[key] = v.limited_text(errors, key, value, max_length(GrantCreate, key))
         elif key in GRANT_AMOUNTS:
             out[key] = v.amount(errors, key, value)
         elif key in GRANT_DATES:

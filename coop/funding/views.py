@@ -25,7 +25,7 @@ from ..core import clock
 from ..errors import ServiceError, ValidationError
 from ..exports import download
 from ..extensions import db
-from ..forms import apply_errors, form_version
+from ..forms import apply_errors, form_version, percents_to_fractions, with_edge_errors
 from ..initiatives import services as initiatives
 from ..labels import GRANT_STATUS_LABELS
 from ..models import FundingProgram, GrantDocument, GrantStatus, Initiative, Participant
@@ -183,15 +183,18 @@ def _program_form(program: FundingProgram | None):
             )
             form.version.data = ""
     if form.validate_on_submit():
+        data, edge = percents_to_fractions(
+            form.values(), shares=("max_funding_rate", "min_savings_rate")
+        )
         try:
-            version = form_version(form)
-            saved = services.save_program(
-                program,
-                form.values(),
-                actor=current_user,
-                expected_version=version,
-                rates_as_percent=True,
-            )
+            try:
+                saved = services.save_program(
+                    program, data, actor=current_user, expected_version=form_version(form)
+                )
+            except ServiceError as exc:
+                raise with_edge_errors(exc, edge) from None
+            if edge:
+                raise with_edge_errors(None, edge)
             db.session.commit()
             flash(_("The programme has been saved."), "success")
             return redirect(url_for(".program_detail", program_id=saved.id))

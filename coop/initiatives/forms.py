@@ -16,8 +16,10 @@ from wtforms import (
     TextAreaField,
 )
 
+from ..commands import text_input
 from ..labels import INITIATIVE_FIELD_LABELS as L
 from ..labels import LEGAL_FORM_LABELS, PARTICIPANT_ROLE_LABELS, PHASE_LABELS, SERVICE_AREA_LABELS
+from .schemas import InitiativeCreate, MilestoneIn
 
 DATE = {"type": "date"}
 
@@ -32,7 +34,7 @@ class ParticipantRow(Form):
 class MilestoneRow(Form):
     # not `id`: a FormField row has an `id` attribute of its own
     milestone_id = HiddenField()
-    title = StringField(L["title"], render_kw={"maxlength": 300})
+    title = StringField(L["title"], render_kw=text_input(MilestoneIn, "title"))
     due_on = StringField(L["due_on"], render_kw=DATE)
     done_on = StringField(L["done_on"], render_kw=DATE)
 
@@ -42,7 +44,7 @@ def _options(labels) -> list[tuple[str, str]]:
 
 
 class InitiativeForm(FlaskForm):
-    title = StringField(L["title"], render_kw={"maxlength": 300})
+    title = StringField(L["title"], render_kw=text_input(InitiativeCreate, "title"))
     description = TextAreaField(L["description"], render_kw={"rows": 5})
     service_area = SelectField(L["service_area"], choices=[], validate_choice=False)
     phase = SelectField(L["phase"], choices=[], validate_choice=False)

@@ -14,6 +14,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from .. import validation as v
 from ..auth import permissions
+from ..commands import max_length
 from ..core import clock
 from ..core.decisions import DecisionSummary, ResolutionFacts, result_missing, summarise
 from ..errors import PermissionDenied, ValidationError, check_version
@@ -32,6 +33,7 @@ from ..models import (
     ServiceArea,
     User,
 )
+from .schemas import InitiativeCreate, MilestoneIn
 
 SCALAR_FIELDS = (
     "title",
@@ -53,9 +55,13 @@ def _scalars(data: Mapping[str, Any], current: Initiative | None, errors: dict) 
     merged = {k: getattr(current, k) for k in SCALAR_FIELDS} if current else {}
     raw = {k: data[k] for k in SCALAR_FIELDS if k in data}
     if current is None or "title" in raw:
-        merged["title"] = v.limited_text(errors, "title", raw.get("title"), 300, required=True)
+        merged["title"] = v.limited_text(
+            errors, "title", raw.get("title"), max_length(InitiativeCreate, "title"), required=True
+        )
     if "description" in raw:
-        merged["description"] = v.limited_text(errors, "description", raw["description"], 20000)
+        merged["description"] = v.limited_text(
+            errors, "description", raw["description"], max_length(InitiativeCreate, "description")
+        )
     if current is None or "service_area" in raw:
         merged["service_area"] = v.choice(
             errors, "service_area", raw.get("service_area"), ServiceArea
@@ -158,7 +164,9 @@ def _milestones(rows: Iterable[Any], errors: dict) -> list[dict]:
         if not isinstance(row, Mapping):
             errors[key] = _("Invalid value.")
             continue
-        title = v.limited_text(errors, f"{key}.title", row.get("title"), 300)
+        title = v.limited_text(
+            errors, f"{key}.title", row.get("title"), max_length(MilestoneIn, "title")
+        )
         due = v.parse_date(errors, f"{key}.due_on", row.get("due_on"))
         done = v.parse_date(errors, f"{key}.done_on", row.get("done_on"))
         if title is None:

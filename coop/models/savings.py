@@ -93,11 +93,10 @@ class CostModel(AuditedMixin, TimestampMixin, VersionedMixin, db.Model):
     name: Mapped[str] = mapped_column(String(200))
     is_primary: Mapped[bool] = mapped_column(Boolean, default=False)
     first_year: Mapped[int] = mapped_column(Integer)
-    horizon_years: Mapped[int] = mapped_column(Integer, default=10)
+    # defaults of a new model: coop/savings/schemas.py
+    horizon_years: Mapped[int] = mapped_column(Integer)
     discount_rate: Mapped[Decimal] = mapped_column(Numeric(7, 5, asdecimal=True))
-    cost_growth_rate: Mapped[Decimal] = mapped_column(
-        Numeric(7, 5, asdecimal=True), default=Decimal("0")
-    )
+    cost_growth_rate: Mapped[Decimal] = mapped_column(Numeric(7, 5, asdecimal=True))
     cost_rate_table_id: Mapped[int] = mapped_column(
         ForeignKey("cost_rate_tables.id", ondelete="RESTRICT"), index=True
     )

@@ -6,22 +6,26 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, SelectField, StringField
 
+from ..commands import text_input
 from ..labels import INITIATIVE_FIELD_LABELS as L
 from ..labels import OUTCOME_LABELS, RESOLUTION_KIND_LABELS
+from .schemas import ProposalConfirm
 
 
 class ProposalForm(FlaskForm):
-    organ = StringField(_l("Organ"), render_kw={"maxlength": 200})
+    organ = StringField(_l("Organ"), render_kw=text_input(ProposalConfirm, "organ"))
     authoritative = BooleanField(_l("This organ decides (not a recommendation)"))
-    reference = StringField(_l("Paper number"), render_kw={"maxlength": 50})
-    title = StringField(L["title"], render_kw={"maxlength": 300})
+    reference = StringField(_l("Paper number"), render_kw=text_input(ProposalConfirm, "reference"))
+    title = StringField(L["title"], render_kw=text_input(ProposalConfirm, "title"))
     kind = SelectField(_l("Kind"), choices=[], validate_choice=False)
     session_date = StringField(_l("Session date"), render_kw={"type": "date"})
     outcome = SelectField(_l("Outcome"), choices=[], validate_choice=False)
     votes_yes = StringField(_l("Yes"), render_kw={"inputmode": "numeric"})
     votes_no = StringField(_l("No"), render_kw={"inputmode": "numeric"})
     votes_abstain = StringField(_l("Abstentions"), render_kw={"inputmode": "numeric"})
-    result_text = StringField(_l("Result as written"), render_kw={"maxlength": 500})
+    result_text = StringField(
+        _l("Result as written"), render_kw=text_input(ProposalConfirm, "result_text")
+    )
     version = HiddenField()
 
     def set_choices(self) -> None:

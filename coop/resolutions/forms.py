@@ -5,9 +5,11 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 
+from ..commands import text_input
 from ..labels import INITIATIVE_FIELD_LABELS as L
 from ..labels import OUTCOME_LABELS, RESOLUTION_KIND_LABELS
 from .documents import MAX_PDF_BYTES
+from .schemas import ResolutionCreate
 from .services import FIELDS
 
 NUMBER = {"inputmode": "numeric", "autocomplete": "off"}
@@ -30,15 +32,17 @@ class ResolutionForm(FlaskForm):
     organ = StringField(
         L["organ"],
         description=_l("The council, or a committee by name, e.g. Rat, Hauptausschuss"),
-        render_kw={"maxlength": 200},
+        render_kw=text_input(ResolutionCreate, "organ"),
     )
     authoritative = BooleanField(
         _l("This organ decides (not only a recommendation of a committee)"), default=True
     )
     reference = StringField(
-        L["reference"], description=_l("Drucksache-Nr., e.g. 560/2022"), render_kw={"maxlength": 50}
+        L["reference"],
+        description=_l("Drucksache-Nr., e.g. 560/2022"),
+        render_kw=text_input(ResolutionCreate, "reference"),
     )
-    title = StringField(_l("Title of the paper"), render_kw={"maxlength": 300})
+    title = StringField(_l("Title of the paper"), render_kw=text_input(ResolutionCreate, "title"))
     kind = SelectField(L["kind"], choices=[], validate_choice=False)
     session_date = StringField(L["session_date"], render_kw={"type": "date"})
     public = BooleanField(_l("Public session"), default=True)
@@ -47,10 +51,14 @@ class ResolutionForm(FlaskForm):
     votes_no = StringField(L["votes_no"], render_kw=NUMBER)
     votes_abstain = StringField(L["votes_abstain"], render_kw=NUMBER)
     result_text = StringField(
-        L["result_text"], description=_l('e.g. "einstimmig"'), render_kw={"maxlength": 500}
+        L["result_text"],
+        description=_l('e.g. "einstimmig"'),
+        render_kw=text_input(ResolutionCreate, "result_text"),
     )
     resolution_text = TextAreaField(L["resolution_text"], render_kw={"rows": 5})
-    source_url = StringField(L["source_url"], render_kw={"inputmode": "url", "maxlength": 500})
+    source_url = StringField(
+        L["source_url"], render_kw=text_input(ResolutionCreate, "source_url", inputmode="url")
+    )
     document = pdf_field(_l("Paper (PDF, at most 20 MB)"))
     remove_document = BooleanField(_l("Remove the stored paper"))
     version = HiddenField()

@@ -12,10 +12,12 @@ from sqlalchemy.orm import joinedload
 
 from .. import validation as v
 from ..auth import permissions
+from ..commands import max_length
 from ..core import clock
 from ..errors import PermissionDenied, ValidationError, check_version
 from ..extensions import db
 from ..models import Document, Initiative, Outcome, Participant, Resolution, ResolutionKind, User
+from .schemas import ResolutionCreate
 
 FIELDS = (
     "body_id",
@@ -50,13 +52,19 @@ def _values(data: Mapping[str, Any], current: Resolution | None, errors: dict) -
         if merged["body_id"] is None and "body_id" not in errors:
             errors["body_id"] = _("Please choose the body whose organ decides.")
     if given("organ"):
-        merged["organ"] = v.limited_text(errors, "organ", raw.get("organ"), 200, required=True)
+        merged["organ"] = v.limited_text(
+            errors, "organ", raw.get("organ"), max_length(ResolutionCreate, "organ"), required=True
+        )
     if given("authoritative"):
         merged["authoritative"] = v.boolean(errors, "authoritative", raw.get("authoritative"), True)
     if given("reference"):
-        merged["reference"] = v.limited_text(errors, "reference", raw.get("reference"), 50)
+        merged["reference"] = v.limited_text(
+            errors, "reference", raw.get("reference"), max_length(ResolutionCreate, "reference")
+        )
     if given("title"):
-        merged["title"] = v.limited_text(errors, "title", raw.get("title"), 300)
+        merged["title"] = v.limited_text(
+            errors, "title", raw.get("title"), max_length(ResolutionCreate, "title")
+        )
     if given("kind"):
         merged["kind"] = v.choice(errors, "kind", raw.get("kind"), ResolutionKind)
     if given("session_date"):
@@ -73,7 +81,12 @@ def _values(data: Mapping[str, Any], current: Resolution | None, errors: dict) -
             if merged[key] is not None and merged[key] > MAX_VOTES:
                 errors[key] = _("That number is too large.")
     if given("result_text"):
-        merged["result_text"] = v.limited_text(errors, "result_text", raw.get("result_text"), 500)
+        merged["result_text"] = v.limited_text(
+            errors,
+            "result_text",
+            raw.get("result_text"),
+            max_length(ResolutionCreate, "result_text"),
+        )
     if given("resolution_text"):
         merged["resolution_text"] = v.limited_text(
             errors, "resolution_text", raw.get("resolution_text"), 50000

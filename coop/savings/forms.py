@@ -7,8 +7,10 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import FieldList, Form, FormField, HiddenField, SelectField, StringField, TextAreaField
 
+from ..commands import text_input
 from ..forms import AMOUNT, number_text, percent_text
 from ..labels import ALLOCATION_KEY_LABELS, COST_CATEGORY_LABELS
+from .schemas import SharedLineIn
 
 NUMBER = {"inputmode": "decimal", "autocomplete": "off"}
 
@@ -27,13 +29,13 @@ class LineRow(Form):
     fte = StringField(_l("FTE"), render_kw=NUMBER)
     amount = StringField(_l("Amount per year (EUR)"), render_kw=AMOUNT)
     # not `description`: a FormField row has a `description` attribute of its own
-    note = StringField(_l("Description"), render_kw={"maxlength": 300})
+    note = StringField(_l("Description"), render_kw=text_input(SharedLineIn, "description"))
 
 
 class EventRow(Form):
     year = StringField(_l("Year"), render_kw={"inputmode": "numeric"})
     amount = StringField(_l("Amount (EUR)"), render_kw=AMOUNT)
-    note = StringField(_l("Description"), render_kw={"maxlength": 300})
+    note = StringField(_l("Description"), render_kw=text_input(SharedLineIn, "description"))
 
 
 def _with_description(data: dict) -> dict:

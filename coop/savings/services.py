@@ -39,6 +39,7 @@ from ..models import (
     Participant,
     User,
 )
+from . import schemas
 
 SCALARS = (
     "name",
@@ -55,7 +56,6 @@ SECTIONS = {"baseline": CostSection.BASELINE, "shared": CostSection.SHARED,
             "remaining": CostSection.REMAINING}  # fmt: skip
 EVENTS = {"one_off": CostEventKind.ONE_OFF, "funding": CostEventKind.FUNDING}
 MAX_ROWS = 500
-DEFAULT_NAME = "Grundszenario"
 
 
 def _invalid(errors: dict) -> ValidationError:
@@ -321,14 +321,14 @@ def savings_rates(initiative_ids: list[int]) -> dict[int, Decimal]:
 # --- saving ----------------------------------------------------------------------------------
 
 
-def _scalars(data: Mapping[str, Any], current: CostModel | None, errors: dict, percent: bool):
+def _scalars(data: Mapping[str, Any], current: CostModel | None, errors: dict):
     out: dict[str, Any] = {}
     for key in SCALARS:
         if key not in data:
             continue
         value = data[key]
         if key == "name":
-            out[key] = v.limited_text(errors, key, value, 200) or DEFAULT_NAME
+            out[key] = v.limited_text(errors, key, value, 200) or schemas.DEFAULT_NAME
         elif key == "notes":
             out[key] = v.limited_text(errors, key, value, 20000)
         elif key == "first_year":
@@ -342,27 +342,22 @@ def _scalars(data: Mapping[str, Any], current: CostModel | None, errors: dict, p
         elif key in ("discount_rate", "cost_growth_rate"):
             number = v.decimal_number(errors, key, value)
             if key in errors:
-                errors[key] = (
-                    _("Please enter a rate, e.g. 0.9 for 0.9 %.")
-                    if percent
-                    else _("Please enter a rate as a fraction, e.g. 0.009 for 0.9 %.")
-                )
+                errors[key] = _("Please enter a rate as a fraction, e.g. 0.009 for 0.9 %.")
             elif number is not None:
-                number = number / 100 if percent else number
                 if number <= -1:
                     errors[key] = _("The rate must be greater than −100 %.")
                 elif number > 1:
                     errors[key] = _("The rate can be at most 100 %.")
                 out[key] = number
         elif key == "base_share":
-            out[key] = v.fraction(errors, key, value, as_percent=percent)
+            out[key] = v.fraction(errors, key, value)
         elif key == "allocation_key":
             out[key] = v.choice(errors, key, value, AllocationKey)
         elif key == "cost_rate_table_id":
             out[key] = v.integer(errors, key, value, minimum=1)
     merged = {k: getattr(current, k) if current else None for k in SCALARS} | out
     if current is None:
-        merged.setdefault("name", DEFAULT_NAME)
+        merged.setdefault("name", schemas.DEFAULT_NAME)
         for key in ("first_year", "allocation_key"):
             if merged.get(key) is None and key not in errors:
                 errors[key] = (
@@ -486,7 +481,7 @@ def _events(kind: str, rows: list, errors) -> list:
     return out
 
 
-def _partners(rows: list, participant_ids: set[int], errors, percent: bool) -> list:
+def _partners(rows: list, participant_ids: set[int], errors) -> list:
     out = []
     seen = set()
     for i, row in enumerate(rows):
@@ -511,9 +506,7 @@ def _partners(rows: list, participant_ids: set[int], errors, percent: bool) -> l
                     errors, f"{key}.workstations", row.get("workstations"), places=2
                 ),
                 "cases": _decimal(errors, f"{key}.cases", row.get("cases"), places=2),
-                "fixed_share": v.fraction(
-                    errors, f"{key}.fixed_share", row.get("fixed_share"), as_percent=percent
-                ),
+                "fixed_share": v.fraction(errors, f"{key}.fixed_share", row.get("fixed_share")),
             }
         )
     return out
@@ -580,12 +573,11 @@ def save_model(
     *,
     actor: User | None,
     expected_version: int | None = None,
-    percent: bool = False,
 ) -> CostModel:
     """Create or change a cost model. Given lists replace the old ones. A partner editor changes
     only their own body's partner values and baseline and remaining lines.
 
-    Rates are fractions (0.009) unless `percent` (the form sends 0,9 for 0.9 %).
+    Rates and shares are fractions (0.009); the form converts its percentages at its edge.
     """
     if model is not None:
         check_version(model, expected_version)
@@ -597,12 +589,12 @@ def save_model(
             raise PermissionDenied(_("Only the coordinators create a savings estimate."))
         only_body = actor.body_id
     errors: dict[str, str] = {}
-    values = {} if only_body else _scalars(data, model, errors, percent)
+    values = {} if only_body else _scalars(data, model, errors)
     participant_ids = set(_deciding_ids(initiative))
     partner_rows = None if only_body and "partners" not in data else _rows(data, "partners", errors)
     partners = None
     if partner_rows is not None:
-        partners = _partners(partner_rows, participant_ids, errors, percent)
+        partners = _partners(partner_rows, participant_ids, errors)
     if partners is None and model is None:
         partners = [
             {"body_id": b, "workstations": None, "cases": None, "fixed_share": None}
@@ -643,7 +635,7 @@ def save_model(
         rows = None if only_body else _rows(data, kind, errors)
         events[kind] = _events(kind, rows, errors) if rows is not None else None
     if model is None and "name" not in values:
-        values["name"] = DEFAULT_NAME
+        values["name"] = schemas.DEFAULT_NAME
     name = values.get("name")
     if name and "name" not in errors:
         clash = db.session.scalar(
@@ -661,9 +653,9 @@ def save_model(
         model = CostModel(
             initiative=initiative,
             initiative_id=initiative.id,
-            horizon_years=10,
+            horizon_years=schemas.DEFAULT_HORIZON_YEARS,
             discount_rate=Decimal(str(current_app.config["SAVINGS_DISCOUNT_RATE"])),
-            cost_growth_rate=Decimal("0"),
+            cost_growth_rate=schemas.DEFAULT_COST_GROWTH_RATE,
             is_primary=not db.session.scalar(
                 select(CostModel.id).where(CostModel.initiative_id == initiative.id).limit(1)
             ),

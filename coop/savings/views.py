@@ -27,7 +27,13 @@ from ..core import clock
 from ..errors import ServiceError
 from ..exports import download
 from ..extensions import db
-from ..forms import apply_errors, form_version, percent_text
+from ..forms import (
+    apply_errors,
+    form_version,
+    percent_text,
+    percents_to_fractions,
+    with_edge_errors,
+)
 from ..initiatives import services as initiatives
 from ..models import Body, CostModel, Initiative, Participant
 from ..pagecache import cacheable
@@ -178,16 +184,20 @@ def _edit(ini: Initiative, model: CostModel | None):
         return _form_page(form, ini, model, only_body)
     form.set_choices(tables, partners, grades)
     if form.validate_on_submit():
+        data, edge = percents_to_fractions(
+            form.values(only_body),
+            shares=("base_share", "partners.*.fixed_share"),
+            rates=("discount_rate", "cost_growth_rate"),
+        )
         try:
-            version = form_version(form)
-            saved = services.save_model(
-                ini,
-                model,
-                form.values(only_body),
-                actor=current_user,
-                expected_version=version,
-                percent=True,
-            )
+            try:
+                saved = services.save_model(
+                    ini, model, data, actor=current_user, expected_version=form_version(form)
+                )
+            except ServiceError as exc:
+                raise with_edge_errors(exc, edge) from None
+            if edge:
+                raise with_edge_errors(None, edge)
             db.session.commit()
             flash(_("The savings estimate has been saved."), "success")
             return redirect(url_for(".initiative", initiative_id=ini.id, model=saved.id))

@@ -1,0 +1,85 @@
+"""Commands on funding programmes and grants. Rates are fractions (0.9 = 90 %) inside; the form
+shows percentages and converts at its edge. The API binds these models, the forms take their
+limits."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
+
+from ..commands import ID, MONEY, RATE
+from ..models import GrantStatus, TrancheState
+
+
+class FundingProgramFields(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    provider: str | None = Field(None, max_length=300)
+    state: str | None = Field(None, description="Two-digit key of the federal state, e.g. 05")
+    legal_basis: str | None = Field(None, max_length=500)
+    legal_basis_url: str | None = Field(None, max_length=500)
+    base_amount: Decimal | None = Field(None, description="For the first base_partners. " + MONEY)
+    base_partners: StrictInt | None = Field(None, ge=-(2**31), le=2**31 - 1)
+    amount_per_additional_partner: Decimal | None = Field(None, description=MONEY)
+    max_funding_rate: Decimal | None = Field(None, description="Of eligible costs. " + RATE)
+    min_partners: StrictInt | None = Field(None, ge=-(2**31), le=2**31 - 1)
+    min_duration_years: StrictInt | None = Field(None, ge=-(2**31), le=2**31 - 1)
+    min_savings_rate: Decimal | None = Field(None, description=RATE)
+    requires_all_council_resolutions: bool | None = None
+    application_from: date | None = None
+    application_until: date | None = None
+    notes: str | None = Field(None, max_length=20000)
+
+
+class FundingProgramCreate(FundingProgramFields):
+    name: str = Field(max_length=300)
+
+
+class FundingProgramUpdate(FundingProgramFields):
+    name: str | None = Field(None, max_length=300)
+    version: StrictInt | None = Field(
+        None, description="The version you edit; a stale one gives 409. Or send If-Match."
+    )
+
+
+class TrancheIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    date: date
+    amount: Decimal = Field(description=MONEY)
+    state: TrancheState = TrancheState.PLANNED
+
+
+class GrantFields(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    status: GrantStatus | None = None
+    reference: str | None = Field(None, max_length=100, description="File number")
+    application_date: date | None = None
+    eligible_costs: Decimal | None = Field(None, description=MONEY)
+    amount_requested: Decimal | None = Field(None, description=MONEY)
+    amount_granted: Decimal | None = Field(None, description=MONEY)
+    grant_letter_date: date | None = None
+    period_start: date | None = None
+    period_end: date | None = None
+    proof_of_use_due: date | None = None
+    proof_of_use_submitted: date | None = None
+    notes: str | None = Field(None, max_length=20000)
+    tranches: list[TrancheIn] | None = Field(
+        None, description="Replaces the list when given", max_length=200
+    )
+
+
+class GrantCreate(GrantFields):
+    initiative_id: StrictInt = Field(**ID)
+    program_id: StrictInt = Field(**ID)
+
+
+class GrantUpdate(GrantFields):
+    initiative_id: StrictInt | None = Field(None, **ID)
+    program_id: StrictInt | None = Field(None, **ID)
+    version: StrictInt | None = Field(
+        None, description="The version you edit; a stale one gives 409. Or send If-Match."
+    )

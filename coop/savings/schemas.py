@@ -1,0 +1,81 @@
+"""The command that saves a cost model (savings estimate). Rates and shares are fractions inside;
+the form shows percentages and converts at its edge. Defaults live here and nowhere else."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
+
+from ..commands import FTE, ID, MONEY
+from ..models import AllocationKey, CostCategory
+
+
+class CostPartnerIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    body_id: StrictInt = Field(**ID)
+    workstations: Decimal | None = None
+    cases: Decimal | None = None
+    fixed_share: Decimal | None = Field(None, description="Fraction; the shares add up to 1")
+
+
+class SharedLineIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    category: CostCategory = CostCategory.OTHER
+    pay_grade: str | None = Field(None, max_length=20, description="Staff line: e.g. E9a")
+    fte: Decimal | None = Field(None, description=FTE)
+    amount: Decimal | None = Field(None, description="Amount per year. " + MONEY)
+    description: str | None = Field(None, max_length=300)
+
+
+class PartnerLineIn(SharedLineIn):
+    body_id: StrictInt = Field(**ID)
+
+
+class OneOffIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    year: StrictInt = Field(ge=1990, le=2100)
+    amount: Decimal = Field(description=MONEY)
+    description: str | None = Field(None, max_length=300)
+
+
+class FundingIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    year: StrictInt = Field(ge=1990, le=2100)
+    amount: Decimal = Field(description=MONEY)
+
+
+# The defaults of a new cost model, here and nowhere else: the API's schema shows them, the
+# service fills them in (the discount rate comes from the configuration: SAVINGS_DISCOUNT_RATE).
+DEFAULT_NAME = "Grundszenario"
+DEFAULT_HORIZON_YEARS = 10
+DEFAULT_COST_GROWTH_RATE = Decimal("0")
+
+
+class CostModelIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    first_year: StrictInt = Field(ge=1990, le=2100)
+    horizon_years: StrictInt = Field(DEFAULT_HORIZON_YEARS, ge=-(2**31), le=2**31 - 1)
+    discount_rate: Decimal | None = Field(None, description="Fraction; default from config")
+    cost_growth_rate: Decimal = Field(DEFAULT_COST_GROWTH_RATE, description="Fraction per year")
+    cost_rate_table: str | None = Field(None, description="Name of the table; default newest")
+    allocation_key: AllocationKey
+    base_share: Decimal | None = Field(None, description="For base_plus_variable: fraction")
+    partners: list[CostPartnerIn] | None = Field(
+        None, description="Default: every lead and partner", max_length=500
+    )
+    baseline: list[PartnerLineIn] = Field(default_factory=list, max_length=500)
+    shared: list[SharedLineIn] = Field(default_factory=list, max_length=500)
+    remaining: list[PartnerLineIn] = Field(default_factory=list, max_length=500)
+    one_off: list[OneOffIn] = Field(default_factory=list, max_length=500)
+    funding: list[FundingIn] = Field(
+        default_factory=list, description="Empty: the tranches of the initiative's grants"
+    )
+    version: StrictInt | None = Field(
+        None, description="The version you edit; a stale one gives 409. Or send If-Match."
+    )
