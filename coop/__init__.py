@@ -14,6 +14,7 @@ class IdConverter(IntegerConverter):
     (a 404, not an overflow in the database driver)."""
 
     def to_python(self, value: str) -> int:
+        """An id from the URL; one beyond the database's integer is a 404, not a database error."""
         number = super().to_python(value)
         if number > 2**31 - 1:
             raise NotFound()

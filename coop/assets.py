@@ -30,6 +30,7 @@ def rules_from(script: str) -> dict[str, str]:
 
 
 def stylesheet(rules: dict[str, str]) -> str:
+    """The rules as a style sheet, one rule a line."""
     lines = ["/* Plotly.js style rules, extracted by coop/assets.py from plotly.min.js */"]
     for selector, declarations in rules.items():
         full = selector.replace(",", " ,", 1) if selector.startswith(",") else selector
@@ -39,6 +40,7 @@ def stylesheet(rules: dict[str, str]) -> str:
 
 
 def main(argv: list[str]) -> None:
+    """`python -m coop.assets plotly.min.js plotly.css`: write Plotly's style rules as a file."""
     source, target = map(Path, argv)
     target.write_text(stylesheet(rules_from(source.read_text(encoding="utf-8"))), "utf-8")
 

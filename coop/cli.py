@@ -299,6 +299,7 @@ def bench_seed(scale: str):
 
 
 def init_cli(app: Flask) -> None:
+    """Register the `flask` command groups."""
     groups = (
         bodies_cli,
         users_cli,

@@ -38,6 +38,8 @@ def csv_bytes(rows: Iterable[Iterable], delimiter: str = ";") -> bytes:
 
 
 def csv_text(rows: Iterable[Iterable], delimiter: str = ";") -> str:
+    """Rows as CSV for spreadsheets (semicolons, BOM, CRLF); cells that could start a formula are
+    quoted with an apostrophe."""
     buffer = io.StringIO()
     buffer.write("\ufeff")
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")

@@ -33,6 +33,7 @@ def fmt_date(value: date | datetime | None) -> str:
 
 
 def fmt_datetime(value: datetime | None) -> str:
+    """23.02.2022, 14:30 Uhr in German, the medium form in English; empty for None."""
     if value is None:
         return ""
     if str(get_locale()) == "de":
@@ -74,6 +75,7 @@ def catalogue(lang: str) -> NullTranslations:
 
 
 def init_i18n(app: Flask) -> None:
+    """The formatting filters of the templates (date, datetime, money, number, percent)."""
     app.jinja_env.filters.update(
         date=fmt_date,
         datetime=fmt_datetime,

@@ -78,6 +78,8 @@ class Answers:
         self._lock = threading.Lock()
 
     def get(self, generation: int, key: str) -> Stored | None:
+        """The stored answer of `key` at this generation, or None (a new generation empties
+        the store)."""
         with self._lock:
             if generation != self.generation:
                 return None
@@ -87,6 +89,7 @@ class Answers:
             return found
 
     def put(self, generation: int, key: str, answer: Stored) -> None:
+        """Keep an answer, dropping the least recently used ones beyond the size limit."""
         size = len(answer.body) + len(key)
         if size > self.max_bytes // 8:
             return
@@ -107,6 +110,7 @@ class Answers:
                 self._size -= len(old.body) + len(old_key)
 
     def clear(self) -> None:
+        """Forget every answer."""
         with self._lock:
             self._items.clear()
             self._size = 0
@@ -192,6 +196,8 @@ def lookup(current: int | None = None) -> Response | None:
 
 
 def store(response: Response) -> Response:
+    """After a request: keep the answer of a cacheable page for the next reader with the same
+    key."""
     pending = g.pop("coop_page", None)
     if pending is None:
         return response

@@ -17,14 +17,17 @@ class Page:
 
     @property
     def pages(self) -> int:
+        """How many pages there are (at least one)."""
         return max(1, ceil(self.total / self.per_page))
 
     @property
     def has_prev(self) -> bool:
+        """There is a page before this one."""
         return self.page > 1
 
     @property
     def has_next(self) -> bool:
+        """There is a page after this one."""
         return self.page < self.pages
 
 

@@ -35,6 +35,7 @@ def text(value: Any) -> str | None:
 def limited_text(
     errors: dict, key: str, value: Any, limit: int, *, required: bool = False
 ) -> str | None:
+    """Trimmed text of at most `limit` characters; empty is None, or an error when required."""
     out = text(value)
     if out is None and required:
         errors[key] = _("This field is required.")
@@ -121,6 +122,7 @@ def choice(errors: dict, key: str, value: Any, enum_cls, *, required: bool = Tru
 
 
 def url(errors: dict, key: str, value: Any, limit: int = 500) -> str | None:
+    """A web address starting with http:// or https://, of at most `limit` characters."""
     out = limited_text(errors, key, value, limit)
     if out and key not in errors and not URL_RE.match(out):
         errors[key] = _("Please enter a web address starting with https:// or http://.")

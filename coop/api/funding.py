@@ -63,6 +63,7 @@ def create_program():
 @bp.get("/funding-programs/<int:program_id>")
 @reading("getFundingProgram", "One funding programme", FundingProgramOut, "The funding programme")
 def get_program(program_id: int):
+    """One funding programme."""
     return program_out(_program(program_id))
 
 
@@ -74,6 +75,7 @@ def get_program(program_id: int):
     FundingProgramOut,
 )
 def update_program(program_id: int):
+    """Change the given fields of a programme (admins and funding officers)."""
     program = _program(program_id)
     payload = parse_json(FundingProgramUpdate)
     _forbid_unless(permissions.can_manage_programs(g.api_user))
@@ -88,6 +90,7 @@ def update_program(program_id: int):
 @bp.delete("/funding-programs/<int:program_id>")
 @deleting("deleteFundingProgram", "Delete a funding programme")
 def delete_program(program_id: int):
+    """Delete a programme that no grant uses (admins and funding officers)."""
     program = _program(program_id)
     _forbid_unless(permissions.can_manage_programs(g.api_user))
     services.delete_program(program, actor=g.api_user, expected_version=expected_version(None))
@@ -130,6 +133,7 @@ def create_grant():
 @bp.get("/grants/<int:grant_id>")
 @reading("getGrant", "One grant", GrantOut, "The grant")
 def get_grant(grant_id: int):
+    """One grant with its tranches and documents."""
     return grant_out(_grant(grant_id))
 
 
@@ -151,6 +155,7 @@ def update_grant(grant_id: int):
 @bp.delete("/grants/<int:grant_id>")
 @deleting("deleteGrant", "Delete a grant")
 def delete_grant(grant_id: int):
+    """Delete a grant with its tranches."""
     grant = _grant(grant_id)
     _forbid_unless(permissions.can_delete_grant(g.api_user, grant))
     services.delete_grant(grant, actor=g.api_user, expected_version=expected_version(None))

@@ -49,6 +49,7 @@ def list_proposals():
 @bp.get("/proposals/<int:proposal_id>")
 @reading("getProposal", "One proposal", ProposalOut, "The proposal")
 def get_proposal(proposal_id: int):
+    """One proposal."""
     return proposal_out(_get(proposal_id))
 
 
@@ -83,6 +84,7 @@ def confirm_proposal(proposal_id: int):
     errors=(400, 401, 403, 404, 409, 422),
 )
 def dismiss_proposal(proposal_id: int):
+    """Dismiss a proposal: it stays listed as dismissed and is not proposed again."""
     proposal = _get(proposal_id)
     if not service.can_decide(g.api_user, proposal):
         raise ApiAbort(403, _("Your role does not allow this."))

@@ -281,6 +281,7 @@ class ResolutionList(BaseModel):
 
 
 def resolution_out(resolution) -> dict:
+    """A resolution as the API answers it, with the link to its paper."""
     data = {k: getattr(resolution, k) for k in ResolutionOut.model_fields if k != "document_url"}
     data["document_url"] = (
         f"/api/v1/resolutions/{resolution.id}/document" if resolution.document_id else None
@@ -322,6 +323,7 @@ class FundingProgramList(BaseModel):
 
 
 def program_out(program) -> dict:
+    """A funding programme as the API answers it."""
     return FundingProgramOut.model_validate(program, from_attributes=True).model_dump(mode="json")
 
 
@@ -369,6 +371,7 @@ class GrantList(BaseModel):
 
 
 def grant_out(grant) -> dict:
+    """A grant as the API answers it, with its tranches and documents."""
     data = {
         k: getattr(grant, k) for k in GrantOut.model_fields if k not in ("tranches", "documents")
     }
@@ -403,6 +406,8 @@ class GrantCheckOut(BaseModel):
 
 
 def check_out(result) -> dict:
+    """A funding check as the API answers it: each condition with its sentence, and who is
+    missing."""
     return GrantCheckOut.model_validate(
         {
             "eligible": result.eligible,
@@ -450,6 +455,8 @@ class CostModelOut(BaseModel):
 
 
 def cost_model_out(model) -> dict:
+    """A cost model's inputs as the API answers them (the shape the PUT takes)."""
+
     def lines(section, with_body):
         return [
             {
@@ -600,4 +607,5 @@ class ProposalList(BaseModel):
 
 
 def proposal_out(proposal) -> dict:
+    """A proposal as the API answers it."""
     return ProposalOut.model_validate(proposal, from_attributes=True).model_dump(mode="json")

@@ -60,6 +60,7 @@ def in_scope(user: User, body: Body | None) -> bool:
 
 
 def can_view_registry(user) -> bool:
+    """Anyone signed in sees the registry of bodies."""
     return bool(user and user.is_authenticated)
 
 
@@ -77,6 +78,7 @@ def can_create_body(user, kind: BodyKind | str | None = None, parent: Body | Non
 
 
 def can_edit_body(user, body: Body) -> bool:
+    """Admins edit any body; coordinators the bodies of their district."""
     if _is(user, Role.ADMIN):
         return True
     if _is(user, Role.COORDINATOR):
@@ -98,16 +100,19 @@ def editable_body_fields(user, body: Body | None) -> frozenset[str]:
 
 
 def can_delete_body(user, body: Body) -> bool:
+    """Admins delete any body; coordinators the bodies of their district."""
     if _is(user, Role.ADMIN):
         return True
     return _is(user, Role.COORDINATOR) and in_scope(user, body)
 
 
 def can_view_audit(user) -> bool:
+    """Admins and coordinators see who changed what."""
     return _is(user, Role.ADMIN, Role.COORDINATOR)
 
 
 def can_manage_users(user) -> bool:
+    """Admins and coordinators manage accounts (coordinators those of their district)."""
     return _is(user, Role.ADMIN, Role.COORDINATOR)
 
 
@@ -121,6 +126,8 @@ def assignable_roles(user) -> list[Role]:
 
 
 def can_edit_user(user, target: User) -> bool:
+    """Admins edit every account; coordinators the others of their district, never their own
+    role."""
     if _is(user, Role.ADMIN):
         return True
     if not _is(user, Role.COORDINATOR) or target.id == user.id:
@@ -151,6 +158,7 @@ def can_view_resolution(user, resolution) -> bool:
 
 
 def can_create_initiative(user) -> bool:
+    """Admins and coordinators register initiatives."""
     return _is(user, Role.ADMIN, Role.COORDINATOR)
 
 
@@ -200,6 +208,7 @@ def can_record_resolution(user, initiative, body_id: int | None = None) -> bool:
 
 
 def can_edit_resolution(user, resolution) -> bool:
+    """Whoever may record a resolution for its body may change it."""
     return can_record_resolution(user, resolution.initiative, resolution.body_id)
 
 
@@ -226,6 +235,7 @@ def can_create_grant(user, initiative=None) -> bool:
 
 
 def can_edit_grant(user, grant) -> bool:
+    """Whoever may add a grant to its initiative may change it."""
     return can_create_grant(user, grant.initiative)
 
 
@@ -238,6 +248,7 @@ def sees_all_reminders(user) -> bool:
 
 
 def can_view_reminders(user) -> bool:
+    """Admins, funding officers and coordinators see the reminders and their log."""
     return _is(user, Role.ADMIN, Role.FUNDING_OFFICER, Role.COORDINATOR)
 
 
@@ -264,8 +275,10 @@ def can_edit_partner_costs(user, initiative) -> bool:
 
 
 def can_manage_rate_tables(user) -> bool:
+    """Only admins change the cost-rate tables (they apply to every estimate)."""
     return _is(user, Role.ADMIN)
 
 
 def can_view_dashboard(user) -> bool:
+    """Anyone signed in sees the district dashboard and the report."""
     return can_view_registry(user)

@@ -30,6 +30,7 @@ class LoginResult:
 
 
 def find_user_by_email(email: str) -> User | None:
+    """The account of an e-mail address, whatever its case."""
     return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
 
 

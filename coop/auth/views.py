@@ -30,6 +30,7 @@ bp = Blueprint("auth", __name__)
 
 
 def init_login(app: Flask) -> None:
+    """Set up Flask-Login: the sign-in page, its message, and how a session finds its person."""
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please sign in to see this page.")
     login_manager.login_message_category = "info"

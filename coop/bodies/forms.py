@@ -50,6 +50,7 @@ class BodyForm(FlaskForm):
     version = HiddenField()
 
     def set_choices(self, parents) -> None:
+        """Fill the selects: kinds, federal states and the possible parent bodies."""
         self.kind.choices = [("", _l("– please choose –"))] + [
             (k.value, v) for k, v in BODY_KIND_LABELS.items()
         ]

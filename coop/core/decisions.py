@@ -117,6 +117,7 @@ class DecisionSummary:
 
     @property
     def complete(self) -> bool:
+        """Every partner has decided."""
         return self.total > 0 and self.decided == self.total
 
 

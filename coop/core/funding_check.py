@@ -101,13 +101,16 @@ class CheckResult:
 
     @property
     def eligible(self) -> bool:
+        """No condition is not met or unknown."""
         return all(c.status in (MET, NOT_APPLICABLE) for c in self.conditions)
 
     def condition(self, code: str) -> Condition:
+        """The condition of this code."""
         return next(c for c in self.conditions if c.code == code)
 
     @property
     def open_conditions(self) -> list[Condition]:
+        """The conditions still not met or not known, in check order."""
         return [c for c in self.conditions if c.status in (NOT_MET, UNKNOWN)]
 
 
@@ -124,6 +127,7 @@ def ceiling_by_partners(terms: ProgramTerms, partners: int) -> Decimal | None:
 
 
 def ceiling_by_rate(terms: ProgramTerms, eligible_costs: Decimal | None) -> Decimal | None:
+    """The funding rate times the eligible costs, rounded down to the cent; None without either."""
     if terms.max_funding_rate is None or eligible_costs is None:
         return None
     return cap_to_cents(terms.max_funding_rate * eligible_costs)

@@ -23,6 +23,7 @@ def cap_to_cents(value: Decimal) -> Decimal:
 
 
 def money(value: Decimal | None, lang: str = "de") -> str:
+    """An amount in euros in the language's notation (490.000,00 € / €490,000.00); "–" for None."""
     if value is None:
         return "–"
     return format_currency(to_cents(Decimal(value)), "EUR", locale=LOCALES.get(lang, "de_DE"))
@@ -40,6 +41,7 @@ def percent(rate: Decimal | None, lang: str = "de") -> str:
 
 
 def day(value: date | None, lang: str = "de") -> str:
+    """A date in the language's notation (23.02.2022 / 23 Feb 2022); "–" for None."""
     if value is None:
         return "–"
     if lang == "de":

@@ -101,18 +101,22 @@ class PartnerResult:
 
     @property
     def savings(self) -> list[Decimal]:
+        """The partner's savings year by year."""
         return [b - c for b, c in zip(self.baseline, self.cooperation, strict=True)]
 
     @property
     def baseline_total(self) -> Decimal:
+        """What the partner would pay without the cooperation over the horizon."""
         return sum(self.baseline, ZERO)
 
     @property
     def cooperation_total(self) -> Decimal:
+        """What the partner pays in the cooperation over the horizon."""
         return sum(self.cooperation, ZERO)
 
     @property
     def savings_total(self) -> Decimal:
+        """The partner's savings over the horizon."""
         return self.baseline_total - self.cooperation_total
 
 
@@ -126,6 +130,7 @@ class Result:
 
     @property
     def total_savings(self) -> Decimal:
+        """The savings over the whole horizon (the last year's cumulative figure)."""
         return self.years[-1].cumulative if self.years else ZERO
 
 

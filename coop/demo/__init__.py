@@ -33,6 +33,7 @@ COUNCILS = {
 
 
 def is_empty() -> bool:
+    """No body is stored yet (a fresh database)."""
     return not db.session.scalar(select(func.count()).select_from(Body))
 
 

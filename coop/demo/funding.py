@@ -19,6 +19,7 @@ DEADLINE_AFTER_LOAD = timedelta(days=21)
 
 
 def load() -> None:
+    """The NRW IKZ programme and the grants of the demo initiatives."""
     program = db.session.scalar(
         select(FundingProgram).where(FundingProgram.name == presets.NRW_IKZ.name)
     )

@@ -91,5 +91,6 @@ def _wolfenbuettel() -> None:
 
 
 def load() -> None:
+    """The savings estimates of the demo initiatives (Höxter, Wolfenbüttel)."""
     _hoexter()
     _wolfenbuettel()

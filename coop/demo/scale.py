@@ -131,6 +131,7 @@ class Counts:
     seconds: dict = field(default_factory=dict)
 
     def lines(self) -> list[str]:
+        """The counts as lines for the terminal."""
         avg = self.participants / self.initiatives if self.initiatives else 0
         return [
             f"bodies:        {self.bodies}",
@@ -147,6 +148,7 @@ class Counts:
 
 
 def directory_file() -> Path:
+    """The GV100AD directory to seed from: the full one when present, else the demo extract."""
     for path in DIRECTORY_FILES:
         if path.exists():
             return path
@@ -502,4 +504,5 @@ def _estimates(rng, scale, initiatives) -> int:
 
 
 def is_empty() -> bool:
+    """No initiative is stored yet."""
     return not db.session.scalar(select(func.count(Initiative.id)))

@@ -56,9 +56,12 @@ class ProgramForm(FlaskForm):
     version = HiddenField()
 
     def set_choices(self) -> None:
+        """Fill the federal states."""
         self.state.choices = [("", _l("– none (federal or EU) –")), *STATES.items()]
 
     def values(self) -> dict:
+        """The posted values as the service takes them (rates still in percent: the view converts
+        them)."""
         return {
             name: field.data
             for name, field in self._fields.items()
@@ -66,6 +69,7 @@ class ProgramForm(FlaskForm):
         }
 
     def fill(self, program) -> None:
+        """Show a stored programme: amounts and rates in the page's notation, rates in percent."""
         for name in self.values():
             value = getattr(program, name)
             if name in ("max_funding_rate", "min_savings_rate"):
@@ -107,6 +111,7 @@ class GrantForm(FlaskForm):
     version = HiddenField()
 
     def set_choices(self, initiatives, programs) -> None:
+        """Fill the selects: initiatives, programmes, statuses and tranche states."""
         self.initiative_id.choices = [
             ("", _l("– please choose –")),
             *((str(i.id), i.title) for i in initiatives),
@@ -120,10 +125,12 @@ class GrantForm(FlaskForm):
             row.state.choices = [(k.value, v) for k, v in TRANCHE_STATE_LABELS.items()]
 
     def add_blank_rows(self, n: int) -> None:
+        """Add `n` empty tranche rows."""
         for _ in range(n):
             self.tranches.append_entry()
 
     def values(self) -> dict:
+        """The posted values as the service takes them, tranche rows included."""
         out = {
             name: field.data
             for name, field in self._fields.items()
@@ -133,6 +140,7 @@ class GrantForm(FlaskForm):
         return out
 
     def fill(self, grant) -> None:
+        """Show a stored grant: amounts and dates in the page's notation, its tranches as rows."""
         for name in self.values():
             if name == "tranches":
                 continue

@@ -182,6 +182,7 @@ def save_program(
 def delete_program(
     program: FundingProgram, *, actor: User | None, expected_version: int | None = None
 ) -> None:
+    """Delete a programme that no grant uses; the version guards against a stale page."""
     if actor is not None and not permissions.can_manage_programs(actor):
         raise PermissionDenied(_("Your role does not allow this."))
     check_version(program, expected_version, detailed=False)
@@ -200,10 +201,12 @@ def delete_program(
 
 
 def program_query():
+    """All programmes by name."""
     return select(FundingProgram).order_by(FundingProgram.name)
 
 
 def program_terms(program: FundingProgram) -> fc.ProgramTerms:
+    """A programme's limits as the funding check takes them."""
     return fc.ProgramTerms(
         base_amount=program.base_amount,
         base_partners=program.base_partners,
@@ -385,6 +388,7 @@ def save_grant(
 
 
 def delete_grant(grant: Grant, *, actor: User | None, expected_version: int | None = None) -> None:
+    """Delete a grant with its tranches and documents."""
     if actor is not None and not permissions.can_delete_grant(actor, grant):
         raise PermissionDenied(_("Your role does not allow this."))
     check_version(grant, expected_version, detailed=False)
@@ -395,6 +399,7 @@ def delete_grant(grant: Grant, *, actor: User | None, expected_version: int | No
 
 
 def add_document(grant: Grant, title: str | None, document: Document, *, actor: User | None):
+    """Attach a stored paper (grant letter, proof of use …) to a grant under a title."""
     if actor is not None and not permissions.can_edit_grant(actor, grant):
         raise PermissionDenied(_("Your role does not allow this."))
     errors: dict[str, str] = {}
@@ -408,6 +413,7 @@ def add_document(grant: Grant, title: str | None, document: Document, *, actor: 
 
 
 def remove_document(item: GrantDocument, *, actor: User | None) -> None:
+    """Remove a paper from a grant, and the stored file with it."""
     if actor is not None and not permissions.can_edit_grant(actor, item.grant):
         raise PermissionDenied(_("Your role does not allow this."))
     db.session.delete(item.document)
@@ -426,6 +432,7 @@ def _grant_options():
 
 
 def load_grant(grant_id: int) -> Grant | None:
+    """A grant with its programme, initiative, tranches and documents, or None."""
     return db.session.scalar(
         select(Grant)
         .where(Grant.id == grant_id)
@@ -581,6 +588,7 @@ def check_grants(
 
 
 def grant_facts(grant: Grant) -> fc.GrantFacts:
+    """A grant's figures and dates as the funding check takes them."""
     return fc.GrantFacts(
         application_date=grant.application_date,
         eligible_costs=grant.eligible_costs,
@@ -591,6 +599,7 @@ def grant_facts(grant: Grant) -> fc.GrantFacts:
 
 
 def check_grant(grant: Grant, on: date | None = None) -> fc.CheckResult:
+    """The funding check of one grant, today or on `on`."""
     return check_grants([grant], on)[grant.id]
 
 

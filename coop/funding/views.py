@@ -137,6 +137,7 @@ def _program(program_id: int) -> FundingProgram:
 @bp.route("/programs/")
 @cacheable
 def programs():
+    """The funding programmes."""
     return render_template(
         "funding/programs.html",
         programs=db.session.scalars(services.program_query()).all(),
@@ -148,6 +149,7 @@ def programs():
 @bp.route("/programs/<int:program_id>")
 @cacheable
 def program_detail(program_id: int):
+    """One programme: its conditions and its grants, paged."""
     program = _program(program_id)
     page = paginate(
         services.grant_query(program_id=program_id),
@@ -209,16 +211,19 @@ def _program_form(program: FundingProgram | None):
 
 @bp.route("/programs/new", methods=["GET", "POST"])
 def program_create():
+    """Add a programme, empty or from a preset (NRW IKZ …)."""
     return _program_form(None)
 
 
 @bp.route("/programs/<int:program_id>/edit", methods=["GET", "POST"])
 def program_edit(program_id: int):
+    """Change a programme."""
     return _program_form(_program(program_id))
 
 
 @bp.route("/programs/<int:program_id>/delete", methods=["POST"])
 def program_delete(program_id: int):
+    """Delete a programme that no grant uses."""
     program = _program(program_id)
     try:
         services.delete_program(
@@ -275,6 +280,7 @@ def _form_action(form) -> bool:
 
 @bp.route("/grants/new", methods=["GET", "POST"])
 def grant_create():
+    """Add a grant to an initiative."""
     if not permissions.can_create_grant(current_user):
         abort(403)
     form = GrantForm()
@@ -302,6 +308,7 @@ def grant_create():
 
 @bp.route("/grants/<int:grant_id>/edit", methods=["GET", "POST"])
 def grant_edit(grant_id: int):
+    """Change a grant and its tranches."""
     grant = _grant(grant_id, for_edit=True)
     form = GrantForm()
     if request.method == "GET":
@@ -328,6 +335,7 @@ def grant_edit(grant_id: int):
 
 @bp.route("/grants/<int:grant_id>/delete", methods=["POST"])
 def grant_delete(grant_id: int):
+    """Delete a grant; back to its initiative."""
     grant = _grant(grant_id, for_edit=True)
     initiative_id = grant.initiative_id
     try:
@@ -364,6 +372,7 @@ def _check_context(grant):
 @bp.route("/grants/<int:grant_id>")
 @cacheable
 def grant_detail(grant_id: int):
+    """One grant: figures, tranches, papers, the funding check and the change history."""
     grant = _grant(grant_id)
     return render_template(
         "funding/grant.html",
@@ -400,6 +409,7 @@ def grant_check_pdf(grant_id: int):
 
 @bp.route("/grants/<int:grant_id>/documents", methods=["POST"])
 def document_add(grant_id: int):
+    """Upload a paper (PDF) to a grant."""
     request.max_content_length = UPLOAD_LIMIT
     grant = _grant(grant_id, for_edit=True)
     form = DocumentForm()
@@ -441,12 +451,14 @@ def _grant_document(grant_id: int, item_id: int) -> GrantDocument:
 
 @bp.route("/grants/<int:grant_id>/documents/<int:item_id>")
 def document_get(grant_id: int, item_id: int):
+    """Download one of a grant's papers."""
     _grant(grant_id)
     return documents.send_document(_grant_document(grant_id, item_id).document)
 
 
 @bp.route("/grants/<int:grant_id>/documents/<int:item_id>/delete", methods=["POST"])
 def document_delete(grant_id: int, item_id: int):
+    """Remove one of a grant's papers."""
     _grant(grant_id, for_edit=True)
     item = _grant_document(grant_id, item_id)
     services.remove_document(item, actor=current_user)

@@ -84,6 +84,7 @@ class InitiativeForm(FlaskForm):
             row.role.choices = _options(PARTICIPANT_ROLE_LABELS)
 
     def add_blank_rows(self, participants: int = 0, milestones: int = 0) -> None:
+        """Add empty participant and milestone rows."""
         for _ in range(participants):
             self.participants.append_entry()
         for _ in range(milestones):

@@ -167,6 +167,7 @@ def table(matrix: Matrix) -> list[list[str]]:
 
 
 def to_csv(rows: list[list[str]]) -> bytes:
+    """The matrix rows as a CSV download."""
     return csv_bytes(rows)
 
 

@@ -249,6 +249,7 @@ def _static_text(root: str, name: str) -> Markup:
 
 
 def init_template_context(app: Flask) -> None:
+    """What every template may use: labels, permission questions, formatting helpers."""
     # a stylesheet's text, for a PDF (WeasyPrint fetches nothing) from the file the page links
     app.jinja_env.globals["static_text"] = lambda name: _static_text(app.static_folder, name)
     app.jinja_env.globals.update(

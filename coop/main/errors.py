@@ -62,6 +62,8 @@ def _explained(exc: HTTPException) -> tuple[str, str]:
 
 
 def init_error_handlers(app: Flask) -> None:
+    """Error pages in the page's language, and the API's JSON errors under /api/."""
+
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
         if exc.code == 413:

@@ -20,6 +20,7 @@ class UtcDateTime(TypeDecorator):
     cache_ok = True
 
     def process_result_value(self, value, dialect):
+        """A stored time read back as UTC (SQLite keeps no time zone)."""
         if value is not None and value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value
@@ -55,6 +56,7 @@ class AuditedMixin:
     __audit_context__: tuple[str, str] | None = None
 
     def audit_label(self) -> str:
+        """What the change history calls this record: its name, else its id."""
         return str(getattr(self, "name", None) or getattr(self, "id", ""))
 
 

@@ -87,6 +87,7 @@ class FundingProgram(AuditedMixin, TimestampMixin, VersionedMixin, db.Model):
         return f"<FundingProgram {self.id} {self.name!r}>"
 
     def audit_label(self) -> str:
+        """What the change history calls a programme: its name."""
         return self.name
 
 
@@ -151,6 +152,7 @@ class Grant(AuditedMixin, TimestampMixin, VersionedMixin, db.Model):
         return f"<Grant {self.id} {self.status}>"
 
     def audit_label(self) -> str:
+        """What the change history calls a grant: programme and initiative."""
         program = self.program.name if self.program else self.program_id
         initiative = self.initiative.title if self.initiative else self.initiative_id
         return f"{program} · {initiative}"
@@ -172,6 +174,7 @@ class Tranche(AuditedMixin, db.Model):
     grant: Mapped[Grant] = relationship(back_populates="tranches")
 
     def audit_label(self) -> str:
+        """What the change history calls a tranche: its date and amount."""
         return f"{day(self.due_on)}, {money(self.amount)}"
 
 
@@ -192,6 +195,7 @@ class GrantDocument(AuditedMixin, db.Model):
     document: Mapped[Document] = relationship()
 
     def audit_label(self) -> str:
+        """What the change history calls a grant's paper: its title."""
         return self.title
 
 

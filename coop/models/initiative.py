@@ -75,10 +75,12 @@ class Initiative(AuditedMixin, ExternalIdMixin, TimestampMixin, VersionedMixin, 
         return f"<Initiative {self.id} {self.title!r}>"
 
     def audit_label(self) -> str:
+        """What the change history calls an initiative: its title."""
         return self.title
 
     @property
     def deciding_participants(self) -> list[Participant]:
+        """The participants whose councils decide (lead and partners), not the observers."""
         return [p for p in self.participants if p.role in DECIDING_ROLES]
 
 
@@ -107,6 +109,7 @@ class Participant(AuditedMixin, db.Model):
     body: Mapped[Body] = relationship()
 
     def audit_label(self) -> str:
+        """What the change history calls a participation: the body's name."""
         return self.body.name if self.body else str(self.body_id)
 
 
@@ -125,6 +128,7 @@ class Milestone(AuditedMixin, db.Model):
     initiative: Mapped[Initiative] = relationship(back_populates="milestones")
 
     def audit_label(self) -> str:
+        """What the change history calls a milestone: its title."""
         return self.title
 
 
@@ -145,6 +149,7 @@ class PhaseChange(AuditedMixin, db.Model):
     initiative: Mapped[Initiative] = relationship(back_populates="phase_changes")
 
     def audit_label(self) -> str:
+        """What the change history calls a phase change: phase and day."""
         return f"{self.phase} {self.changed_on}"
 
 

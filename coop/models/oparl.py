@@ -99,6 +99,7 @@ class Proposal(AuditedMixin, TimestampMixin, VersionedMixin, db.Model):
     body: Mapped[Body] = relationship()
 
     def audit_label(self) -> str:
+        """What the change history calls a proposal: organ, paper number and session date."""
         return " · ".join(
             x for x in (self.organ, self.reference or "", str(self.session_date or "")) if x
         )

@@ -40,6 +40,7 @@ class Document(AuditedMixin, TimestampMixin, db.Model):
     content: Mapped[bytes] = deferred(mapped_column(LargeBinary, nullable=False))
 
     def audit_label(self) -> str:
+        """What the change history calls a stored paper: its file name."""
         return self.file_name
 
 
@@ -88,5 +89,6 @@ class Resolution(AuditedMixin, ExternalIdMixin, TimestampMixin, VersionedMixin, 
         return f"<Resolution {self.id} {self.reference!r} {self.outcome}>"
 
     def audit_label(self) -> str:
+        """What the change history calls a resolution: organ, paper number and session date."""
         parts = [self.organ, self.reference or "", str(self.session_date or "")]
         return " · ".join(p for p in parts if p)

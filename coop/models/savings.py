@@ -46,6 +46,7 @@ class CostRateTable(AuditedMixin, TimestampMixin, VersionedMixin, db.Model):
     )
 
     def audit_label(self) -> str:
+        """What the change history calls a cost-rate table: its name."""
         return self.name
 
 
@@ -68,6 +69,7 @@ class CostRate(AuditedMixin, db.Model):
     table: Mapped[CostRateTable] = relationship(back_populates="rates")
 
     def audit_label(self) -> str:
+        """What the change history calls a cost rate: its pay grade."""
         return self.pay_grade
 
 
@@ -123,6 +125,7 @@ class CostModel(AuditedMixin, TimestampMixin, VersionedMixin, db.Model):
     )
 
     def audit_label(self) -> str:
+        """What the change history calls a cost model: its scenario name."""
         return self.name
 
 
@@ -154,6 +157,7 @@ class CostModelPartner(AuditedMixin, db.Model):
     body: Mapped[Body] = relationship()
 
     def audit_label(self) -> str:
+        """What the change history calls a model's partner: the body's name."""
         return self.body.name if self.body else str(self.body_id)
 
 
@@ -190,6 +194,7 @@ class CostLine(AuditedMixin, db.Model):
     body: Mapped[Body | None] = relationship()
 
     def audit_label(self) -> str:
+        """What the change history calls a cost line: FTE and pay grade, or its amount."""
         if self.pay_grade:
             return f"{self.fte:n} × {self.pay_grade}".replace(".", ",")
         return money(self.amount)
@@ -214,6 +219,7 @@ class CostEvent(AuditedMixin, db.Model):
     model: Mapped[CostModel] = relationship(back_populates="events")
 
     def audit_label(self) -> str:
+        """What the change history calls a one-off cost or funding: year and amount."""
         return f"{self.year}: {money(self.amount)}"
 
 

@@ -47,16 +47,20 @@ class User(AuditedMixin, UserMixin, TimestampMixin, VersionedMixin, db.Model):
         return f"<User {self.email} {self.role}>"
 
     def audit_label(self) -> str:
+        """What the change history calls an account: its e-mail address."""
         return self.email
 
     @property
     def is_active(self) -> bool:  # Flask-Login asks this
+        """Flask-Login asks this: a deactivated account cannot sign in or use its session."""
         return self.active
 
     def set_password(self, password: str) -> None:
+        """Keep only the password's hash (scrypt; a cheap method in tests only)."""
         self.password_hash = generate_password_hash(password, method=password_hash_method())
 
     def check_password(self, password: str) -> bool:
+        """Whether `password` is the account's password."""
         return check_password_hash(self.password_hash, password)
 
 
@@ -95,10 +99,12 @@ class ApiToken(AuditedMixin, TimestampMixin, db.Model):
     user: Mapped[User] = relationship(back_populates="tokens")
 
     def audit_label(self) -> str:
+        """What the change history calls a token: the start of its secret and its name."""
         return f"{self.prefix}… ({self.name})" if self.name else f"{self.prefix}…"
 
     @property
     def revoked(self) -> bool:
+        """The token has been revoked and no longer signs anyone in."""
         return self.revoked_at is not None
 
     @classmethod
@@ -109,6 +115,7 @@ class ApiToken(AuditedMixin, TimestampMixin, db.Model):
         return token, secret
 
     def revoke(self) -> None:
+        """Revoke the token from now on."""
         self.revoked_at = utcnow()
 
 

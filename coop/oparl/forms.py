@@ -29,12 +29,14 @@ class ProposalForm(FlaskForm):
     version = HiddenField()
 
     def set_choices(self) -> None:
+        """Fill the kinds and outcomes."""
         self.kind.choices = [(k.value, v) for k, v in RESOLUTION_KIND_LABELS.items()]
         self.outcome.choices = [("", _l("– choose –"))] + [
             (k.value, v) for k, v in OUTCOME_LABELS.items()
         ]
 
     def fill(self, proposal) -> None:
+        """Show what the council information system said, for the person to check and correct."""
         for name in ("organ", "reference", "title", "result_text"):
             self[name].data = getattr(proposal, name) or ""
         self.authoritative.data = proposal.authoritative
@@ -47,6 +49,7 @@ class ProposalForm(FlaskForm):
         self.version.data = str(proposal.version)
 
     def values(self) -> dict:
+        """The posted values as the service takes them."""
         return {
             name: field.data
             for name, field in self._fields.items()

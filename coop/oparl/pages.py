@@ -39,6 +39,7 @@ def _proposal(proposal_id: int, *, for_edit: bool = False):
 @bp.route("/")
 @cacheable
 def index():
+    """Proposals from the partners' council information systems, by state, initiative and body."""
     state = request.args.get("state", "open")
     state = state if state in {s.value for s in ProposalState} else "open"
     initiative_id = request.args.get("initiative_id", type=int)
@@ -133,6 +134,7 @@ def confirm(proposal_id: int):
 
 @bp.route("/<int:proposal_id>/dismiss", methods=["POST"])
 def dismiss(proposal_id: int):
+    """Dismiss a proposal: it stays in the list of dismissed ones and is not proposed again."""
     proposal = _proposal(proposal_id, for_edit=True)
     try:
         service.dismiss(

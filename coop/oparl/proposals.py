@@ -34,10 +34,12 @@ EDITABLE = (
 
 
 def can_decide(user, proposal: Proposal) -> bool:
+    """Whoever may record a resolution for the proposal's body may confirm or dismiss it."""
     return permissions.can_record_resolution(user, proposal.initiative, proposal.body_id)
 
 
 def proposal_query(*, initiative_id=None, body_id=None, state=None):
+    """Proposals, newest session first, filtered by initiative, body and state."""
     stmt = select(Proposal).options(joinedload(Proposal.initiative), joinedload(Proposal.body))
     if initiative_id is not None:
         stmt = stmt.where(Proposal.initiative_id == initiative_id)
@@ -49,6 +51,7 @@ def proposal_query(*, initiative_id=None, body_id=None, state=None):
 
 
 def load(proposal_id: int) -> Proposal | None:
+    """A proposal with its initiative and body, or None."""
     return db.session.scalar(
         select(Proposal)
         .where(Proposal.id == proposal_id)
@@ -103,6 +106,7 @@ def confirm(
 
 
 def dismiss(proposal: Proposal, *, actor: User | None, expected_version: int | None = None):
+    """Dismiss an open proposal (flushes)."""
     _open(proposal, actor, expected_version)
     proposal.state = ProposalState.DISMISSED
     db.session.flush()

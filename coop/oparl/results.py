@@ -59,6 +59,7 @@ class ParsedResult:
     votes_abstain: int | None = None
 
     def as_dict(self) -> dict:
+        """The parsed result as plain data (for the CLI's JSON)."""
         return asdict(self)
 
 

@@ -29,6 +29,7 @@ LICENSE = "https://www.govdata.de/dl-de/by-2-0"
 
 
 def type_of(name: str) -> str:
+    """The OParl 1.1 type URI of an object kind."""
     return OPARL + name
 
 
@@ -37,18 +38,22 @@ def _digest(text: str) -> str:
 
 
 def org_key(body_id: int, organ: str) -> str:
+    """The stable key of an organ of a body (its name hashed), used in URLs."""
     return f"{body_id}-{_digest(organ)}"
 
 
 def meeting_key(body_id: int, organ: str, day) -> str:
+    """The stable key of an organ's session on one day, used in URLs."""
     return f"{org_key(body_id, organ)}-{day:%Y%m%d}"
 
 
 def paper_key(r: Resolution) -> str:
+    """The stable key of a paper: its body and paper number, else the resolution's id."""
     return f"{r.body_id}-{_digest(r.reference)}" if r.reference else f"r{r.id}"
 
 
 def stamp(value: datetime | None) -> str | None:
+    """A time as OParl writes it (ISO 8601 to the second)."""
     if value is None:
         return None
     return value.isoformat(timespec="seconds")
@@ -108,6 +113,7 @@ def public_resolutions():
 
 
 def resolution_options():
+    """What every OParl object built from resolutions needs loaded with them."""
     return (
         joinedload(Resolution.body),
         joinedload(Resolution.initiative),
@@ -149,6 +155,7 @@ def load_catalog(body_id: int) -> Catalog:
 
 
 def load_resolution(resolution_id: int) -> Resolution | None:
+    """A public resolution with what its objects need, or None."""
     return db.session.scalar(
         public_resolutions().where(Resolution.id == resolution_id).options(*resolution_options())
     )
@@ -180,6 +187,7 @@ def _times(rs: Iterable) -> dict:
 
 
 def system() -> dict:
+    """The OParl System object of this server."""
     return {
         "id": _u("oparl.system"),
         "type": type_of("System"),
@@ -192,6 +200,7 @@ def system() -> dict:
 
 
 def body(b: Body) -> dict:
+    """A body as an OParl Body, with the URLs of its lists."""
     out = {
         "id": _u("oparl.body", body_id=b.id),
         "type": type_of("Body"),
@@ -220,6 +229,7 @@ def body(b: Body) -> dict:
 
 
 def organization(cat: Catalog, key: str) -> dict:
+    """An organ (council, committee) as an OParl Organization."""
     rs = cat.by_org[key]
     return organization_of(rs[0], key, _times(rs))
 
@@ -240,6 +250,7 @@ def organization_of(first: Resolution, key: str, times: dict) -> dict:
 
 
 def meeting(cat: Catalog, key: str) -> dict:
+    """An organ's session as an OParl Meeting, with its agenda items."""
     rs = cat.by_meeting[key]
     first = rs[0]
     start = datetime.combine(first.session_date, time(0, 0), tzinfo=UTC)
@@ -258,6 +269,7 @@ def meeting(cat: Catalog, key: str) -> dict:
 
 
 def file(r: Resolution) -> dict:
+    """A resolution's paper as an OParl File."""
     d = r.document
     return {
         "id": _u("oparl.file", document_id=d.id),
@@ -274,6 +286,7 @@ def file(r: Resolution) -> dict:
 
 
 def consultation(r: Resolution) -> dict:
+    """A resolution as the OParl Consultation of its paper."""
     return {
         "id": _u("oparl.consultation", resolution_id=r.id),
         "type": type_of("Consultation"),
@@ -318,6 +331,7 @@ def agenda_item(r: Resolution, order: int | None = None, cat: Catalog | None = N
 
 
 def paper(cat: Catalog, key: str) -> dict:
+    """A paper as an OParl Paper, with its consultations (one per organ that decided on it)."""
     rs = cat.by_paper[key]
     first = rs[0]
     out = {
@@ -356,4 +370,5 @@ def deleted_resolutions(since: datetime) -> list[AuditEntry]:
 
 
 def tombstone(kind: str, url: str, at: datetime) -> dict:
+    """What a list says of a deleted object: its id, type, deleted and when."""
     return {"id": url, "type": type_of(kind), "deleted": True, "modified": stamp(at)}

@@ -52,6 +52,7 @@ class Summary:
     proposals: int = 0
 
     def as_dict(self) -> dict:
+        """The summary as stored with the run."""
         return {
             "fetched": self.fetched,
             "new": self.new,
@@ -357,6 +358,7 @@ def _proposal_values(paper: dict, consultation: dict, objects: dict, today: date
 
 
 def bodies_to_sync(body_id: int | None = None) -> list[Body]:
+    """The bodies with an OParl URL (or the one of `body_id`), by name."""
     stmt = select(Body).where(Body.oparl_url.is_not(None)).order_by(Body.name)
     if body_id is not None:
         stmt = stmt.where(Body.id == body_id)

@@ -187,11 +187,13 @@ def _sql_page(stmt, order, endpoint: str, render, extra: list[dict] = (), **valu
 
 @bp.get("/system")
 def system():
+    """The OParl System (the entry point of every client)."""
     return _answer(s.system(), [])
 
 
 @bp.get("/bodies")
 def bodies():
+    """The bodies with published resolutions, paged."""
     f = _filters()
     stmt = _sql_filters(s.published_bodies(), Body.created_at, Body.modified_at, f)
     return _sql_page(stmt, (Body.id,), "oparl.bodies", lambda rows: [s.body(b) for b in rows])
@@ -199,6 +201,7 @@ def bodies():
 
 @bp.get("/body/<int:body_id>")
 def body(body_id: int):
+    """One body."""
     found = s.load_body(body_id)
     if found is None:
         abort(404)
@@ -225,6 +228,7 @@ def _deleted(kind: str, body_id: int, since: datetime) -> list[dict]:
 
 @bp.get("/body/<int:body_id>/<kind>")
 def body_list(body_id: int, kind: str):
+    """One of a body's lists (organizations, meetings, papers, …), paged and filterable."""
     if kind not in LIST_KINDS:
         abort(404)
     f = _filters()
@@ -340,12 +344,14 @@ def _get(groups: dict, key: str):
 
 @bp.get("/organization/<key>")
 def organization(key: str):
+    """One organization."""
     cat = s.load_catalog(_body_of(key))
     return _answer(s.organization(cat, _get(cat.by_org, key)), [])
 
 
 @bp.get("/organization/<key>/meetings")
 def organization_meetings(key: str):
+    """The meetings of one organization, paged."""
     body_id = _body_of(key)
     organs = _organs_of(body_id, key)
     if not organs:
@@ -368,12 +374,14 @@ def _organs_of(body_id: int, key: str) -> list[str]:
 
 @bp.get("/meeting/<key>")
 def meeting(key: str):
+    """One meeting."""
     cat = s.load_catalog(_body_of(key))
     return _answer(s.meeting(cat, _get(cat.by_meeting, key)), [])
 
 
 @bp.get("/paper/<key>")
 def paper(key: str):
+    """One paper."""
     if key.startswith("r") and key[1:].isdigit():
         r = s.load_resolution(int(key[1:])) if int(key[1:]) <= 2**31 - 1 else None
         if r is None:
@@ -393,17 +401,20 @@ def _resolution(resolution_id: int):
 
 @bp.get("/consultation/<int:resolution_id>")
 def consultation(resolution_id: int):
+    """One consultation."""
     return _answer(s.consultation(_resolution(resolution_id)), [])
 
 
 @bp.get("/agendaitem/<int:resolution_id>")
 def agenda_item(resolution_id: int):
+    """One agenda item."""
     r = _resolution(resolution_id)
     return _answer(s.agenda_item(r, cat=s.meeting_siblings(r)), [])
 
 
 @bp.get("/file/<int:document_id>")
 def file(document_id: int):
+    """One file (the paper of a public resolution)."""
     r = db.session.scalar(
         s.public_resolutions()
         .where(Resolution.document_id == document_id)

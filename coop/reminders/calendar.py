@@ -40,11 +40,13 @@ def issue_token(user: User) -> str:
 
 
 def revoke_token(user: User) -> None:
+    """Switch off the person's calendar address (flushes)."""
     user.calendar_token_hash = None
     db.session.flush()
 
 
 def user_for_token(secret: str) -> User | None:
+    """The active person whose calendar address carries this secret, or None."""
     if not secret or len(secret) > 100:
         return None
     user = db.session.scalar(

@@ -16,6 +16,7 @@ class MailNotConfigured(RuntimeError):
 
 
 def build_message(to: str, subject: str, text: str) -> EmailMessage:
+    """A plain-text e-mail from coop, marked as sent automatically (no out-of-office replies)."""
     config = current_app.config
     msg = EmailMessage()
     msg["From"] = config["MAIL_FROM"]

@@ -309,6 +309,7 @@ def due_deliveries(today: date | None = None) -> tuple[Summary, list[Delivery]]:
 
 
 def sent_log(user: User | None = None, limit: int = 100):
+    """The reminders sent, newest first (one person's, or everybody's)."""
     stmt = (
         select(ReminderSent, User)
         .join(User, User.id == ReminderSent.user_id)

@@ -86,6 +86,7 @@ def calendar_create():
 @bp.route("/account/calendar/revoke", methods=["POST"])
 @login_required
 def calendar_revoke():
+    """Switch off the person's calendar address."""
     calendar.revoke_token(current_user)
     db.session.commit()
     flash(_("The calendar address no longer works."), "success")

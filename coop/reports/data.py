@@ -142,6 +142,7 @@ class DistrictData:
         return rows[:UPCOMING], len(rows)
 
     def chart_inputs(self) -> dict:
+        """What the dashboard's charts are drawn from."""
         return {
             "initiatives": self.initiatives,
             "summaries": self.summaries,
@@ -242,8 +243,10 @@ def _gather(inis: list[Initiative]) -> DistrictData:
 
 
 def district_data(district_id: int) -> DistrictData:
+    """The dashboard's data of one district, in a fixed number of queries."""
     return _gather(_initiatives(district_id, None))
 
 
 def report_data(district_id: int | None, ids: list[int] | None) -> DistrictData:
+    """The report's data: a district's initiatives, or the chosen ones."""
     return _gather(_initiatives(district_id, ids))

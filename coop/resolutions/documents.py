@@ -107,6 +107,7 @@ UPLOAD_LIMIT = MAX_PDF_BYTES + 1024 * 1024
 
 
 def init_uploads(app) -> None:
+    """Before an upload route reads the body: refuse one larger than its limit with a clear 413."""
     from flask import request
 
     @app.before_request

@@ -64,6 +64,7 @@ class ResolutionForm(FlaskForm):
     version = HiddenField()
 
     def set_choices(self, bodies) -> None:
+        """Fill the selects: the bodies the person may record for, kinds and outcomes."""
         self.body_id.choices = [(str(b.id), b.name) for b in bodies]
         if len(bodies) != 1:
             self.body_id.choices.insert(0, ("", _l("– please choose –")))
@@ -75,4 +76,5 @@ class ResolutionForm(FlaskForm):
         ]
 
     def values(self) -> dict:
+        """The posted values as the service takes them."""
         return {name: self[name].data for name in FIELDS}

@@ -191,6 +191,7 @@ def update_resolution(
 
 
 def delete_resolution(resolution: Resolution, *, expected_version: int | None = None) -> None:
+    """Delete a resolution and its stored paper; the version guards against a stale page."""
     check_version(resolution, expected_version, detailed=False)
     document = resolution.document
     db.session.delete(resolution)
@@ -200,6 +201,7 @@ def delete_resolution(resolution: Resolution, *, expected_version: int | None = 
 
 
 def load_resolution(resolution_id: int) -> Resolution | None:
+    """A resolution with its initiative, body and paper, or None."""
     return db.session.scalar(
         select(Resolution)
         .where(Resolution.id == resolution_id)

@@ -25,6 +25,8 @@ UPLOAD_LIMIT = documents.MAX_PDF_BYTES + 1024 * 1024
 
 
 def get_resolution(resolution_id: int, *, for_edit: bool = False):
+    """Load a resolution or 404 (also when the person may not see it); 403 when they may not
+    edit."""
     resolution = services.load_resolution(resolution_id)
     if resolution is None or not permissions.can_view_resolution(current_user, resolution):
         abort(404)

@@ -28,6 +28,7 @@ class Chart:
 
     @property
     def figure_json(self) -> str:
+        """The Plotly figure as JSON for the page's script (text escaped, no HTML in labels)."""
         layout = {
             "margin": {"l": 20, "r": 20, "t": 20, "b": 20},
             "height": 340,
@@ -43,6 +44,7 @@ class Chart:
         return json.dumps(figure, default=_number)
 
     def csv(self) -> str:
+        """The chart's data as CSV (every chart offers its data as a download)."""
         return csv_text([self.columns, *self.rows])
 
 
@@ -68,10 +70,12 @@ def _number(value):
 
 
 def bar(name: str, x: Sequence, y: Sequence, colour: str) -> dict:
+    """A bar trace."""
     return {"type": "bar", "name": name, "x": list(x), "y": list(y), "marker": {"color": colour}}
 
 
 def line(name: str, x: Sequence, y: Sequence, colour: str) -> dict:
+    """A line trace with markers."""
     return {
         "type": "scatter",
         "mode": "lines+markers",
@@ -83,4 +87,5 @@ def line(name: str, x: Sequence, y: Sequence, colour: str) -> dict:
 
 
 def euro_axis(title: str) -> dict:
+    """A y axis in whole euros."""
     return {"title": {"text": title}, "tickformat": ",.0f", "ticksuffix": " €", "zeroline": True}

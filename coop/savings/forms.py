@@ -71,6 +71,7 @@ class CostModelForm(FlaskForm):
     EVENTS = ("one_off", "funding")
 
     def set_choices(self, tables, bodies, grades) -> None:
+        """Fill the selects: cost-rate tables, allocation keys, partners and pay grades."""
         self.cost_rate_table_id.choices = [(str(t.id), t.name) for t in tables]
         self.allocation_key.choices = [(k.value, v) for k, v in ALLOCATION_KEY_LABELS.items()]
         body_options = [("", _l("– choose –")), *((str(b.id), b.name) for b in bodies)]
@@ -82,6 +83,7 @@ class CostModelForm(FlaskForm):
                 row.pay_grade.choices = grade_options
 
     def add_blank_rows(self, n: int = 1, only: tuple[str, ...] | None = None) -> None:
+        """Add `n` empty rows to each list (or to the lists named in `only`)."""
         for name in only or (*self.SECTIONS, *self.EVENTS):
             for _ in range(n):
                 self[name].append_entry()
@@ -107,6 +109,7 @@ class CostModelForm(FlaskForm):
         return out | rows
 
     def fill(self, model) -> None:
+        """Show a stored model: numbers in the page's notation, rates and shares in percent."""
         self.name.data = model.name
         self.first_year.data = str(model.first_year)
         self.horizon_years.data = str(model.horizon_years)

@@ -19,6 +19,7 @@ cents = m.to_cents
 
 
 def initiative_charts(result: m.Result, names: Mapping[int, str]) -> list[Chart]:
+    """The charts of one estimate: costs by year, savings by year and cumulative, by partner."""
     years = [y.year for y in result.years]
     first, last = years[0], years[-1]
     baseline = [cents(y.baseline) for y in result.years]
@@ -163,6 +164,7 @@ def body_chart(body_name: str, per_initiative: list[tuple[str, m.PartnerResult, 
 
 
 def count_chart(chart_id: str, title: str, counts: Counter, labels, colour: str) -> Chart:
+    """A bar chart of how many initiatives fall in each category (phase, service area …)."""
     keys = [k for k in labels if counts.get(k)]
     names = [str(label(labels, k)) for k in keys]
     values = [counts[k] for k in keys]
@@ -318,4 +320,5 @@ def dashboard_charts(initiatives, summaries, grants, totals, outcomes) -> list[C
 
 
 def chart_by_id(charts: Iterable[Chart], chart_id: str) -> Chart | None:
+    """The chart of this id, or None."""
     return next((c for c in charts if c.id == chart_id), None)

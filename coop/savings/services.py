@@ -66,6 +66,7 @@ def _invalid(errors: dict) -> ValidationError:
 
 
 def rate_tables() -> list[CostRateTable]:
+    """The cost-rate tables, newest first."""
     return list(
         db.session.scalars(
             select(CostRateTable)
@@ -159,6 +160,7 @@ def _options():
 
 
 def load_model(model_id: int) -> CostModel | None:
+    """A cost model with everything its computation needs, or None."""
     return db.session.scalar(select(CostModel).where(CostModel.id == model_id).options(*_options()))
 
 
@@ -180,6 +182,7 @@ def models_of(initiative_ids: Iterable[int]) -> dict[int, list[CostModel]]:
 
 
 def primary_models(initiative_ids: Iterable[int]) -> dict[int, CostModel]:
+    """The primary model of each initiative that has one."""
     return {i: ms[0] for i, ms in models_of(initiative_ids).items() if ms and ms[0].is_primary}
 
 
@@ -724,6 +727,8 @@ def copy_model(model: CostModel, name: str | None, *, actor: User | None) -> Cos
 
 
 def make_primary(model: CostModel, *, actor: User | None) -> None:
+    """Make this scenario the initiative's primary estimate (the one the funding check and the
+    report use)."""
     if actor is not None and not permissions.can_edit_cost_model(actor, model.initiative):
         raise PermissionDenied(_("Your role does not allow this."))
     for other in db.session.scalars(
@@ -735,6 +740,7 @@ def make_primary(model: CostModel, *, actor: User | None) -> None:
 
 
 def delete_model(model: CostModel, *, actor: User | None, expected_version=None) -> None:
+    """Delete a scenario; the version guards against a stale page."""
     if actor is not None and not permissions.can_edit_cost_model(actor, model.initiative):
         raise PermissionDenied(_("Your role does not allow this."))
     check_version(model, expected_version, detailed=False)
@@ -751,6 +757,7 @@ def delete_model(model: CostModel, *, actor: User | None, expected_version=None)
 
 
 def initiative_with_partners(initiative_id: int) -> Initiative | None:
+    """An initiative with its participants and their bodies, or None."""
     return db.session.scalar(
         select(Initiative)
         .where(Initiative.id == initiative_id)

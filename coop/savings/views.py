@@ -100,6 +100,7 @@ def initiative(initiative_id: int):
 @bp.route("/initiatives/<int:initiative_id>/savings/<int:model_id>/<chart_id>.csv")
 @cacheable
 def chart_csv(initiative_id: int, model_id: int, chart_id: str):
+    """One chart's data as CSV."""
     ini = _initiative(initiative_id)
     model = _model(ini, model_id)
     outcome = services.results([model])[model.id]
@@ -213,12 +214,14 @@ def _edit(ini: Initiative, model: CostModel | None):
 @bp.route("/initiatives/<int:initiative_id>/savings/new", methods=["GET", "POST"])
 @login_required
 def create(initiative_id: int):
+    """Start the initiative's savings estimate."""
     return _edit(_initiative(initiative_id), None)
 
 
 @bp.route("/initiatives/<int:initiative_id>/savings/<int:model_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(initiative_id: int, model_id: int):
+    """Change a scenario (a partner editor: only their own body's values and lines)."""
     ini = _initiative(initiative_id)
     return _edit(ini, _model(ini, model_id))
 
@@ -242,6 +245,7 @@ def _action(initiative_id: int, model_id: int, run, message: str):
 @bp.route("/initiatives/<int:initiative_id>/savings/<int:model_id>/copy", methods=["POST"])
 @login_required
 def copy(initiative_id: int, model_id: int):
+    """Copy a scenario under another name."""
     form = CopyForm()
     return _action(
         initiative_id,
@@ -254,6 +258,7 @@ def copy(initiative_id: int, model_id: int):
 @bp.route("/initiatives/<int:initiative_id>/savings/<int:model_id>/primary", methods=["POST"])
 @login_required
 def primary(initiative_id: int, model_id: int):
+    """Make a scenario the primary estimate."""
     return _action(
         initiative_id,
         model_id,
@@ -265,6 +270,7 @@ def primary(initiative_id: int, model_id: int):
 @bp.route("/initiatives/<int:initiative_id>/savings/<int:model_id>/delete", methods=["POST"])
 @login_required
 def delete(initiative_id: int, model_id: int):
+    """Delete a scenario."""
     ini = _initiative(initiative_id)
     model = _model(ini, model_id)
     if not permissions.can_edit_cost_model(current_user, ini):

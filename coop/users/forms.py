@@ -28,6 +28,7 @@ class UserForm(FlaskForm):
     version = HiddenField()
 
     def set_choices(self, roles, bodies) -> None:
+        """Fill the selects: the roles and bodies the manager may give."""
         self.role.choices = [(r.value, ROLE_LABELS[r]) for r in roles]
         self.body_id.choices = [("", _l("– none –"))] + [
             (str(b.id), f"{b.name} ({b.ags or b.ars or '–'})") for b in bodies

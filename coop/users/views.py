@@ -21,11 +21,13 @@ bp = Blueprint("users", __name__, url_prefix="/users")
 @bp.before_request
 @login_required
 def require_manager():
+    """403 unless the person manages accounts."""
     if not permissions.can_manage_users(current_user):
         abort(403)
 
 
 def get_user(user_id: int) -> User:
+    """Load an account or 404; 403 when the person may not manage it."""
     user = db.session.get(User, user_id)
     if user is None:
         abort(404)
