@@ -142,3 +142,22 @@ def with_edge_errors(exc: ServiceError | None, edge: dict[str, str]) -> ServiceE
         fields = {**(exc.fields if exc else {}), **edge}
         return ValidationError(_("Please correct the marked fields."), fields)
     return exc
+
+
+def one_button_change(change, *, done: str, then: str, otherwise: str):
+    """A change made with one button (delete, dismiss): run it, commit and say `done`, then go
+    to `then`; when the service refuses (stale version, still in use), roll back, show its
+    message and go to `otherwise`. The caller's view stays a thin shell."""
+    from flask import flash, redirect
+
+    from .extensions import db
+
+    try:
+        change()
+        db.session.commit()
+    except ServiceError as exc:
+        db.session.rollback()
+        flash(exc.message, "danger")
+        return redirect(otherwise)
+    flash(done, "success")
+    return redirect(then)

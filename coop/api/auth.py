@@ -144,6 +144,13 @@ def parse_query(model: type[BaseModel]):
         raise ApiAbort(400, _("Please correct the marked fields."), fields) from None
 
 
+def found(record, message: str):
+    """`record`, or a 404 that says `message` when there is none."""
+    if record is None:
+        raise ApiAbort(404, message)
+    return record
+
+
 def query_int(name: str, default: int | None = None, *, minimum: int = 1, maximum=2**31 - 1):
     """An integer query parameter (within the database's integer), or a 400 naming it."""
     raw = request.args.get(name)

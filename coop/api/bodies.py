@@ -8,7 +8,7 @@ from ..bodies import services
 from ..extensions import db
 from ..models import Body
 from . import bp
-from .auth import ApiAbort, expected_version, page_of, parse_json, parse_query, reject_nulls
+from .auth import ApiAbort, expected_version, found, page_of, parse_json, parse_query, reject_nulls
 from .schemas import (
     BodyCreate,
     BodyList,
@@ -21,10 +21,7 @@ from .spec import changing, creating, deleting, listing, reading
 
 
 def _get(body_id: int) -> Body:
-    body = db.session.get(Body, body_id)
-    if body is None:
-        raise ApiAbort(404, _("There is no body with id %(id)d.", id=body_id))
-    return body
+    return found(db.session.get(Body, body_id), _("There is no body with id %(id)d.", id=body_id))
 
 
 def _forbidden():

@@ -9,7 +9,7 @@ from ..extensions import db
 from ..funding import services
 from ..models import FundingProgram, Grant, GrantDocument, GrantStatus
 from . import bp
-from .auth import ApiAbort, expected_version, page_of, parse_json, parse_query, reject_nulls
+from .auth import ApiAbort, expected_version, found, page_of, parse_json, parse_query, reject_nulls
 from .schemas import (
     FundingProgramCreate,
     FundingProgramList,
@@ -34,10 +34,10 @@ def _forbid_unless(allowed: bool) -> None:
 
 
 def _program(program_id: int) -> FundingProgram:
-    program = db.session.get(FundingProgram, program_id)
-    if program is None:
-        raise ApiAbort(404, _("There is no programme with id %(id)d.", id=program_id))
-    return program
+    return found(
+        db.session.get(FundingProgram, program_id),
+        _("There is no programme with id %(id)d.", id=program_id),
+    )
 
 
 @bp.get("/funding-programs")
@@ -99,10 +99,7 @@ def delete_program(program_id: int):
 
 
 def _grant(grant_id: int):
-    grant = services.load_grant(grant_id)
-    if grant is None:
-        raise ApiAbort(404, _("There is no grant with id %(id)d.", id=grant_id))
-    return grant
+    return found(services.load_grant(grant_id), _("There is no grant with id %(id)d.", id=grant_id))
 
 
 @bp.get("/grants")

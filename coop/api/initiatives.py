@@ -9,7 +9,7 @@ from ..extensions import db
 from ..initiatives import services
 from ..models import Initiative
 from . import bp
-from .auth import ApiAbort, expected_version, page_of, parse_json, parse_query, reject_nulls
+from .auth import ApiAbort, expected_version, found, page_of, parse_json, parse_query, reject_nulls
 from .schemas import (
     DecisionsOut,
     InitiativeCreate,
@@ -23,10 +23,10 @@ from .spec import changing, creating, deleting, listing, reading
 
 
 def _get(initiative_id: int) -> Initiative:
-    initiative = services.load_initiative(initiative_id)
-    if initiative is None:
-        raise ApiAbort(404, _("There is no initiative with id %(id)d.", id=initiative_id))
-    return initiative
+    return found(
+        services.load_initiative(initiative_id),
+        _("There is no initiative with id %(id)d.", id=initiative_id),
+    )
 
 
 @bp.get("/initiatives")

@@ -7,7 +7,7 @@ from ..extensions import db
 from ..models import ProposalState
 from ..oparl import proposals as service
 from . import bp
-from .auth import ApiAbort, expected_version, page_of, parse_json, parse_query
+from .auth import ApiAbort, expected_version, found, page_of, parse_json, parse_query
 from .schemas import (
     ProposalConfirm,
     ProposalList,
@@ -21,10 +21,9 @@ from .spec import Answer, listing, operation, reading
 
 
 def _get(proposal_id: int):
-    proposal = service.load(proposal_id)
-    if proposal is None:
-        raise ApiAbort(404, _("There is no proposal with id %(id)d.", id=proposal_id))
-    return proposal
+    return found(
+        service.load(proposal_id), _("There is no proposal with id %(id)d.", id=proposal_id)
+    )
 
 
 @bp.get("/proposals")

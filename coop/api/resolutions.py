@@ -12,6 +12,7 @@ from . import bp
 from .auth import (
     ApiAbort,
     expected_version,
+    found,
     page_of,
     parse_json,
     parse_query,
@@ -30,10 +31,10 @@ from .spec import PDF, Answer, changing, creating, deleting, listing, operation,
 
 
 def _get(resolution_id: int) -> Resolution:
-    resolution = services.load_resolution(resolution_id)
-    if resolution is None:
-        raise ApiAbort(404, _("There is no resolution with id %(id)d.", id=resolution_id))
-    return resolution
+    return found(
+        services.load_resolution(resolution_id),
+        _("There is no resolution with id %(id)d.", id=resolution_id),
+    )
 
 
 @bp.get("/resolutions")

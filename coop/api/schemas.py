@@ -131,6 +131,14 @@ class Paging(Query):
     per_page: int | None = Field(None, description="Items per page", ge=1, le=200)
 
 
+class PageOf(BaseModel):
+    """A page of a list: the items, which page, its size and how many there are in all."""
+
+    page: int
+    per_page: int
+    total: int
+
+
 class ErrorDetail(BaseModel):
     code: str
     message: str
@@ -161,11 +169,8 @@ class BodyOut(BaseModel):
     modified_at: datetime
 
 
-class BodyList(BaseModel):
+class BodyList(PageOf):
     items: list[BodyOut]
-    page: int
-    per_page: int
-    total: int
 
 
 def body_out(body) -> dict:
@@ -214,11 +219,8 @@ class InitiativeOut(BaseModel):
     modified_at: datetime
 
 
-class InitiativeList(BaseModel):
+class InitiativeList(PageOf):
     items: list[InitiativeOut]
-    page: int
-    per_page: int
-    total: int
 
 
 def initiative_out(initiative) -> dict:
@@ -273,11 +275,8 @@ class ResolutionOut(BaseModel):
     modified_at: datetime
 
 
-class ResolutionList(BaseModel):
+class ResolutionList(PageOf):
     items: list[ResolutionOut]
-    page: int
-    per_page: int
-    total: int
 
 
 def resolution_out(resolution) -> dict:
@@ -315,11 +314,8 @@ class FundingProgramOut(BaseModel):
     modified_at: datetime
 
 
-class FundingProgramList(BaseModel):
+class FundingProgramList(PageOf):
     items: list[FundingProgramOut]
-    page: int
-    per_page: int
-    total: int
 
 
 def program_out(program) -> dict:
@@ -363,11 +359,8 @@ class GrantOut(BaseModel):
     modified_at: datetime
 
 
-class GrantList(BaseModel):
+class GrantList(PageOf):
     items: list[GrantOut]
-    page: int
-    per_page: int
-    total: int
 
 
 def grant_out(grant) -> dict:
@@ -599,11 +592,8 @@ class ProposalOut(BaseModel):
     version: int
 
 
-class ProposalList(BaseModel):
+class ProposalList(PageOf):
     items: list[ProposalOut]
-    page: int
-    per_page: int
-    total: int
 
 
 def proposal_out(proposal) -> dict:

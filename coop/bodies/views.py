@@ -10,7 +10,7 @@ from ..audit import audit_entries
 from ..auth import permissions
 from ..errors import ServiceError
 from ..extensions import db
-from ..forms import apply_errors, form_version
+from ..forms import apply_errors, form_version, one_button_change
 from ..models import STATES, Body, BodyKind, Participant, User
 from ..pagecache import cacheable
 from ..pagination import paginate
@@ -160,14 +160,9 @@ def delete(body_id: int):
     body = get_body(body_id)
     if not permissions.can_delete_body(current_user, body):
         abort(403)
-    version = request.form.get("version", type=int)
-    try:
-        name = body.name
-        services.delete_body(body, expected_version=version)
-        db.session.commit()
-    except ServiceError as exc:
-        db.session.rollback()
-        flash(exc.message, "danger")
-        return redirect(url_for(".detail", body_id=body_id))
-    flash(_("%(name)s has been deleted.", name=name), "success")
-    return redirect(url_for(".index"))
+    return one_button_change(
+        lambda: services.delete_body(body, expected_version=request.form.get("version", type=int)),
+        done=_("%(name)s has been deleted.", name=body.name),
+        then=url_for(".index"),
+        otherwise=url_for(".detail", body_id=body_id),
+    )

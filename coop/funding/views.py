@@ -25,7 +25,13 @@ from ..core import clock
 from ..errors import ServiceError, ValidationError
 from ..exports import download
 from ..extensions import db
-from ..forms import apply_errors, form_version, percents_to_fractions, with_edge_errors
+from ..forms import (
+    apply_errors,
+    form_version,
+    one_button_change,
+    percents_to_fractions,
+    with_edge_errors,
+)
 from ..initiatives import services as initiatives
 from ..labels import GRANT_STATUS_LABELS
 from ..models import FundingProgram, GrantDocument, GrantStatus, Initiative, Participant
@@ -225,17 +231,14 @@ def program_edit(program_id: int):
 def program_delete(program_id: int):
     """Delete a programme that no grant uses."""
     program = _program(program_id)
-    try:
-        services.delete_program(
+    return one_button_change(
+        lambda: services.delete_program(
             program, actor=current_user, expected_version=request.form.get("version", type=int)
-        )
-        db.session.commit()
-    except ServiceError as exc:
-        db.session.rollback()
-        flash(exc.message, "danger")
-        return redirect(url_for(".program_detail", program_id=program_id))
-    flash(_("The programme has been deleted."), "success")
-    return redirect(url_for(".programs"))
+        ),
+        done=_("The programme has been deleted."),
+        then=url_for(".programs"),
+        otherwise=url_for(".program_detail", program_id=program_id),
+    )
 
 
 # --- grants ----------------------------------------------------------------------------------
@@ -337,18 +340,14 @@ def grant_edit(grant_id: int):
 def grant_delete(grant_id: int):
     """Delete a grant; back to its initiative."""
     grant = _grant(grant_id, for_edit=True)
-    initiative_id = grant.initiative_id
-    try:
-        services.delete_grant(
+    return one_button_change(
+        lambda: services.delete_grant(
             grant, actor=current_user, expected_version=request.form.get("version", type=int)
-        )
-        db.session.commit()
-    except ServiceError as exc:
-        db.session.rollback()
-        flash(exc.message, "danger")
-        return redirect(url_for(".grant_detail", grant_id=grant_id))
-    flash(_("The grant has been deleted."), "success")
-    return redirect(url_for("main.initiative", initiative_id=initiative_id))
+        ),
+        done=_("The grant has been deleted."),
+        then=url_for("main.initiative", initiative_id=grant.initiative_id),
+        otherwise=url_for(".grant_detail", grant_id=grant_id),
+    )
 
 
 def _audit(grant):

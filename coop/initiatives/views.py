@@ -23,7 +23,7 @@ from ..core import clock
 from ..errors import ServiceError
 from ..exports import download
 from ..extensions import db
-from ..forms import apply_errors, form_version
+from ..forms import apply_errors, form_version, one_button_change
 from ..models import Body, BodyKind, Phase, ServiceArea
 from ..pagecache import cacheable
 from ..pagination import paginate
@@ -249,17 +249,14 @@ def delete(initiative_id: int):
     if not permissions.can_delete_initiative(current_user, initiative):
         abort(403)
     title = initiative.title
-    try:
-        services.delete_initiative(
+    return one_button_change(
+        lambda: services.delete_initiative(
             initiative, expected_version=request.form.get("version", type=int)
-        )
-        db.session.commit()
-    except ServiceError as exc:
-        db.session.rollback()
-        flash(exc.message, "danger")
-        return redirect(url_for("main.initiative", initiative_id=initiative_id))
-    flash(_("%(title)s has been deleted.", title=title), "success")
-    return redirect(url_for(".index"))
+        ),
+        done=_("%(title)s has been deleted.", title=title),
+        then=url_for(".index"),
+        otherwise=url_for("main.initiative", initiative_id=initiative_id),
+    )
 
 
 def _matrix_args():

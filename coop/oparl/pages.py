@@ -11,7 +11,7 @@ from ..auth import permissions
 from ..auth.services import safe_next
 from ..errors import ServiceError
 from ..extensions import db
-from ..forms import apply_errors, form_version
+from ..forms import apply_errors, form_version, one_button_change
 from ..models import Body, Initiative, ProposalState
 from ..pagecache import cacheable
 from . import proposals as service
@@ -136,13 +136,11 @@ def confirm(proposal_id: int):
 def dismiss(proposal_id: int):
     """Dismiss a proposal: it stays in the list of dismissed ones and is not proposed again."""
     proposal = _proposal(proposal_id, for_edit=True)
-    try:
-        service.dismiss(
+    return one_button_change(
+        lambda: service.dismiss(
             proposal, actor=current_user, expected_version=request.form.get("version", type=int)
-        )
-        db.session.commit()
-        flash(_("The proposal has been dismissed."), "success")
-    except ServiceError as exc:
-        db.session.rollback()
-        flash(exc.message, "danger")
-    return redirect(url_for(".index"))
+        ),
+        done=_("The proposal has been dismissed."),
+        then=url_for(".index"),
+        otherwise=url_for(".index"),
+    )

@@ -10,7 +10,7 @@ from ..audit import audit_entries
 from ..auth import permissions
 from ..errors import ServiceError, ValidationError
 from ..extensions import db
-from ..forms import apply_errors, form_version
+from ..forms import apply_errors, form_version, one_button_change
 from ..initiatives import services as initiatives
 from ..initiatives.access import get_initiative
 from ..models import Body
@@ -190,18 +190,14 @@ def edit(resolution_id: int):
 def delete(resolution_id: int):
     """Delete a resolution and its paper."""
     resolution = get_resolution(resolution_id, for_edit=True)
-    initiative_id = resolution.initiative_id
-    try:
-        services.delete_resolution(
+    return one_button_change(
+        lambda: services.delete_resolution(
             resolution, expected_version=request.form.get("version", type=int)
-        )
-        db.session.commit()
-    except ServiceError as exc:
-        db.session.rollback()
-        flash(exc.message, "danger")
-        return redirect(url_for(".detail", resolution_id=resolution_id))
-    flash(_("The resolution has been deleted."), "success")
-    return redirect(url_for("main.initiative", initiative_id=initiative_id))
+        ),
+        done=_("The resolution has been deleted."),
+        then=url_for("main.initiative", initiative_id=resolution.initiative_id),
+        otherwise=url_for(".detail", resolution_id=resolution_id),
+    )
 
 
 @bp.route("/resolutions/<int:resolution_id>/document")
