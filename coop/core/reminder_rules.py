@@ -170,29 +170,23 @@ def _proof(g: GrantFact, today: date) -> Reminder | None:
         return None
     params = {"date": due, "initiative": g.initiative, "program": g.program}
     if due < today:
-        return Reminder(
-            key=f"proof-overdue:{g.grant_id}:{due.isoformat()}",
-            kind="proof_of_use_overdue",
-            on=due,
-            initiative_id=g.initiative_id,
-            grant_id=g.grant_id,
-            subject=Text("reminder.proof.overdue.subject", params),
-            text=Text("reminder.proof.overdue.text", params),
-            funding=True,
-        )
-    if due <= today + timedelta(days=PROOF_DAYS):
+        # overdue: a reminder of its own, so that it comes once more after the one before
+        key, kind, message = "proof-overdue", "proof_of_use_overdue", "reminder.proof.overdue"
+    elif due <= today + timedelta(days=PROOF_DAYS):
+        key, kind, message = "proof", "proof_of_use", "reminder.proof"
         params["n"] = (due - today).days
-        return Reminder(
-            key=f"proof:{g.grant_id}:{due.isoformat()}",
-            kind="proof_of_use",
-            on=due,
-            initiative_id=g.initiative_id,
-            grant_id=g.grant_id,
-            subject=Text("reminder.proof.subject", params),
-            text=Text("reminder.proof.text", params),
-            funding=True,
-        )
-    return None
+    else:
+        return None
+    return Reminder(
+        key=f"{key}:{g.grant_id}:{due.isoformat()}",
+        kind=kind,
+        on=due,
+        initiative_id=g.initiative_id,
+        grant_id=g.grant_id,
+        subject=Text(f"{message}.subject", params),
+        text=Text(f"{message}.text", params),
+        funding=True,
+    )
 
 
 def due_reminders(
