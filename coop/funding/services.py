@@ -641,3 +641,14 @@ def missing_across(grants: list[Grant], checks: dict[int, fc.CheckResult]) -> li
                 row.grants.append(grant)
                 row.missing.append(m)
     return sorted(by_body.values(), key=lambda r: (-len(r.grants), r.name))
+
+
+def grants_with_partners():
+    """Grants with their programme and their initiative's participants loaded (what the
+    funding check needs); the caller adds its filter."""
+    return select(Grant).options(
+        joinedload(Grant.program),
+        joinedload(Grant.initiative)
+        .selectinload(Initiative.participants)
+        .joinedload(Participant.body),
+    )

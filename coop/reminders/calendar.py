@@ -7,6 +7,8 @@ from __future__ import annotations
 import secrets
 from datetime import UTC, datetime, timedelta
 
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from icalendar import Calendar, Event
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
@@ -18,15 +20,14 @@ from ..models import (
     Grant,
     GrantStatus,
     Initiative,
-    Outcome,
     Participant,
-    Resolution,
     Role,
     TrancheState,
     User,
     hash_token,
 )
-from .services import OPEN_GRANT_STATES
+from ..resolutions import services as resolutions
+from .services import OPEN_GRANT_STATES, language
 
 PAST_DAYS = 90  # events this far back stay in the feed
 
@@ -89,14 +90,20 @@ def _event(uid: str, day, summary: str, description: str, stamp: datetime, host:
 
 
 def build_feed(user: User, today, host: str = "coop") -> bytes:
-    """The person's calendar, from a fixed number of queries."""
+    """The person's calendar in their language, from a fixed number of queries."""
+    lang = language(user)
+    with force_locale(lang):
+        return _feed(user, today, host, lang)
+
+
+def _feed(user: User, today, host: str, lang: str) -> bytes:
     stamp = datetime.now(UTC).replace(microsecond=0)
     since = today - timedelta(days=PAST_DAYS)
     cal = Calendar()
     cal.add("prodid", "-//coop//Interkommunale Zusammenarbeit//DE")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", "coop – Termine und Fristen")
+    cal.add("x-wr-calname", _("coop – dates and deadlines"))
     cal.add("x-wr-timezone", "Europe/Berlin")
     initiatives = [
         i
@@ -113,24 +120,21 @@ def build_feed(user: User, today, host: str = "coop") -> bytes:
     by_id = {i.id: i for i in initiatives}
     if not ids:
         return cal.to_ical()
-    for r in db.session.scalars(
-        select(Resolution)
-        .where(
-            Resolution.initiative_id.in_(ids),
-            Resolution.outcome == Outcome.SCHEDULED,
-            Resolution.session_date >= since,
-        )
-        .options(joinedload(Resolution.body))
-    ):
+    for r in resolutions.scheduled_sessions(ids, since):
         title = by_id[r.initiative_id].title
+        values = {"body": r.body.name, "organ": r.organ, "title": title}
         cal.add_component(
             _event(
                 f"session-{r.id}",
                 r.session_date,
-                f"Sitzung: {r.body.name}, {r.organ} – {title}",
-                f"{r.organ} ({r.body.name}) berät über „{title}“"
-                + (f", Vorlage {r.reference}" if r.reference else "")
-                + ".",
+                _("Session: %(body)s, %(organ)s – %(title)s", **values),
+                _(
+                    "%(organ)s (%(body)s) deliberates on “%(title)s”, paper %(reference)s.",
+                    reference=r.reference,
+                    **values,
+                )  # fmt: skip
+                if r.reference
+                else _("%(organ)s (%(body)s) deliberates on “%(title)s”.", **values),
                 stamp,
                 host,
             )
@@ -142,8 +146,12 @@ def build_feed(user: User, today, host: str = "coop") -> bytes:
                     _event(
                         f"milestone-{m.id}",
                         m.due_on,
-                        f"Meilenstein: {m.title} – {i.title}",
-                        f"Meilenstein „{m.title}“ der Initiative „{i.title}“ ist fällig.",
+                        _("Milestone: %(milestone)s – %(title)s", milestone=m.title, title=i.title),
+                        _(
+                            "The milestone “%(milestone)s” of the initiative “%(title)s” is due.",
+                            milestone=m.title,
+                            title=i.title,
+                        ),  # fmt: skip
                         stamp,
                         host,
                     )
@@ -161,8 +169,12 @@ def build_feed(user: User, today, host: str = "coop") -> bytes:
                 _event(
                     f"grant-{g.id}-deadline",
                     deadline,
-                    f"Antragsfrist: {g.program.name} – {title}",
-                    f"Letzter Tag für den Antrag auf „{g.program.name}“.",
+                    _(
+                        "Application deadline: %(program)s – %(title)s",
+                        program=g.program.name,
+                        title=title,
+                    ),  # fmt: skip
+                    _("Last day to apply for “%(program)s”.", program=g.program.name),
                     stamp,
                     host,
                 )
@@ -173,8 +185,12 @@ def build_feed(user: User, today, host: str = "coop") -> bytes:
                     _event(
                         f"tranche-{t.id}",
                         t.due_on,
-                        f"Mittelabruf: {title}",
-                        f"Mittelabruf aus „{g.program.name}“ über {money(t.amount)}.",
+                        _("Drawdown: %(title)s", title=title),
+                        _(
+                            "Drawdown of %(amount)s from “%(program)s”.",
+                            amount=money(t.amount, lang),
+                            program=g.program.name,
+                        ),  # fmt: skip
                         stamp,
                         host,
                     )
@@ -184,8 +200,8 @@ def build_feed(user: User, today, host: str = "coop") -> bytes:
                 _event(
                     f"grant-{g.id}-proof",
                     g.proof_of_use_due,
-                    f"Verwendungsnachweis: {title}",
-                    f"Verwendungsnachweis für „{g.program.name}“ fällig.",
+                    _("Proof of use: %(title)s", title=title),
+                    _("Proof of use for “%(program)s” due.", program=g.program.name),
                     stamp,
                     host,
                 )

@@ -20,6 +20,7 @@ from ..core import clock
 from ..core import funding_check as fc
 from ..core import reminder_rules as due
 from ..extensions import db
+from ..funding import services as funding
 from ..initiatives import services as initiatives
 from ..labels import ROLE_LABELS
 from ..messages import render
@@ -89,14 +90,7 @@ def gather(today: date) -> list[due.Reminder]:
     ]
     grants = list(
         db.session.scalars(
-            select(Grant)
-            .where(Grant.status.in_(OPEN_GRANT_STATES))
-            .options(
-                joinedload(Grant.program),
-                joinedload(Grant.initiative)
-                .selectinload(Initiative.participants)
-                .joinedload(Participant.body),
-            )
+            funding.grants_with_partners().where(Grant.status.in_(OPEN_GRANT_STATES))
         ).unique()
     )
     summaries = initiatives.decision_summaries(

@@ -28,10 +28,9 @@ from ..models import (
     Grant,
     GrantStatus,
     Initiative,
-    Outcome,
     Participant,
-    Resolution,
 )
+from ..resolutions import services as resolutions
 from ..savings import services
 
 
@@ -159,15 +158,9 @@ def _gather(inis: list[Initiative]) -> DistrictData:
     grants = (
         list(
             db.session.scalars(
-                select(Grant)
+                funding.grants_with_partners()
                 .where(Grant.initiative_id.in_(ids))
-                .options(
-                    joinedload(Grant.program),
-                    joinedload(Grant.initiative)
-                    .selectinload(Initiative.participants)
-                    .joinedload(Participant.body),
-                    selectinload(Grant.tranches),
-                )
+                .options(selectinload(Grant.tranches))
                 .order_by(Grant.id)
             ).unique()
         )
@@ -186,15 +179,7 @@ def _gather(inis: list[Initiative]) -> DistrictData:
     totals = {g.id: funding.tranche_totals(g) for g in grants}
     sessions: dict[int, list[tuple[date, str]]] = {i: [] for i in ids}
     if ids:
-        for r in db.session.scalars(
-            select(Resolution)
-            .where(
-                Resolution.initiative_id.in_(ids),
-                Resolution.outcome == Outcome.SCHEDULED,
-                Resolution.session_date >= today,
-            )
-            .options(joinedload(Resolution.body))
-        ):
+        for r in resolutions.scheduled_sessions(ids, today):
             sessions[r.initiative_id].append(
                 (
                     r.session_date,

@@ -260,3 +260,21 @@ def group_sequences(resolutions: list[Resolution]) -> list[list[Resolution]]:
         key = (r.body_id, r.reference) if r.reference else ("single", r.id)
         groups.setdefault(key, []).append(r)
     return list(groups.values())
+
+
+def scheduled_sessions(initiative_ids: list[int], since) -> list[Resolution]:
+    """The sessions still to come (from `since`) at which a council deliberates on one of the
+    initiatives, with their bodies (the calendar's and the report's next dates)."""
+    if not initiative_ids:
+        return []
+    return list(
+        db.session.scalars(
+            select(Resolution)
+            .where(
+                Resolution.initiative_id.in_(initiative_ids),
+                Resolution.outcome == Outcome.SCHEDULED,
+                Resolution.session_date >= since,
+            )
+            .options(joinedload(Resolution.body))
+        )
+    )

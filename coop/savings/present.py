@@ -18,6 +18,18 @@ ZERO = Decimal("0")
 cents = m.to_cents
 
 
+def partner_columns() -> list[str]:
+    """The columns of each partner's result (chart data and workbook alike)."""
+    return [
+        _("Partner"),
+        _("Share of the joint cost"),
+        _("Today"),
+        _("In cooperation"),
+        _("Savings"),
+        _("Savings rate"),
+    ]
+
+
 def initiative_charts(result: m.Result, names: Mapping[int, str]) -> list[Chart]:
     """The charts of one estimate: costs by year, savings by year and cumulative, by partner."""
     years = [y.year for y in result.years]
@@ -116,14 +128,7 @@ def initiative_charts(result: m.Result, names: Mapping[int, str]) -> list[Chart]
             if rows
             else _("No partners.")
         ),
-        columns=[
-            _("Partner"),
-            _("Share of the joint cost"),
-            _("Today"),
-            _("In cooperation"),
-            _("Savings"),
-            _("Savings rate"),
-        ],
+        columns=partner_columns(),
         rows=rows,
         traces=[bar(_("Savings"), [r[0] for r in rows], [r[4] for r in rows], ORANGE)],
         layout={"yaxis": euro_axis(_("Savings")), "xaxis": {"automargin": True}},

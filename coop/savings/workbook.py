@@ -18,6 +18,7 @@ from ..labels import (
     label,
 )
 from . import services
+from .present import partner_columns
 
 
 def model_workbook(initiative, model, outcome) -> bytes:
@@ -95,16 +96,7 @@ def model_workbook(initiative, model, outcome) -> bytes:
         res.append([_("Break-even year"), r.break_even_year])
         res.append([_("Savings rate"), r.savings_rate])
         part = wb.create_sheet(_("Partners"))
-        part.append(
-            [
-                _("Partner"),
-                _("Share of the joint cost"),
-                _("Today"),
-                _("In cooperation"),
-                _("Savings"),
-                _("Savings rate"),
-            ]
-        )
+        part.append(partner_columns())
         for p in r.partners:
             part.append(
                 [

@@ -9,6 +9,7 @@ from icalendar import Calendar
 from sqlalchemy import event, func, select
 
 from coop.audit import acting_as
+from coop.auth.services import find_user_by_email
 from coop.extensions import db
 from coop.models import AuditEntry, FundingProgram, Grant, GrantDocument, Tranche, User
 from tests import factories
@@ -284,6 +285,14 @@ def test_calendar_feed_parses_and_holds_the_dates(client, auth, seed, nrw):
     session = next(e for s, e in events.items() if s.startswith("Sitzung: Brakel"))
     assert session.decoded("dtstart") == today + timedelta(days=5)
     assert str(session["uid"]).startswith("session-")
+    # a person who chose English gets the feed in English
+    with acting_as(None, "test"):
+        find_user_by_email("coordinator@test.example").language = "en"
+        db.session.commit()
+    english = Calendar.from_ical(client.get("/" + path).data)
+    summaries = [str(e["summary"]) for e in english.walk("VEVENT")]
+    assert any(s.startswith("Session: Brakel") for s in summaries)
+    assert any(s.startswith("Drawdown:") for s in summaries)
     # a new address revokes the old one; a wrong one is not found
     auth.login("coordinator@test.example")
     auth.post("/account/calendar", {}, "/account")
