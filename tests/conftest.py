@@ -180,6 +180,30 @@ def seed(app) -> Seed:
 
 
 @pytest.fixture
+def public_ini(seed):
+    """The Höxter Digitalnetzwerk of the seed, public (visible without signing in), committed."""
+    with acting_as(None, "test"):
+        initiative = factories.initiative(seed, public=True)
+        db.session.commit()
+    return initiative
+
+
+@pytest.fixture
+def nrw(seed):
+    """The NRW IKZ programme (tests/factories.py), committed."""
+    with acting_as(None, "test"):
+        program = factories.program()
+        db.session.commit()
+    return program
+
+
+@pytest.fixture
+def pg_app(postgresql_url):
+    """A second app on the session's PostgreSQL database (tests across instances)."""
+    yield from _app_on(postgresql_url)
+
+
+@pytest.fixture
 def ini(seed):
     """The Höxter Digitalnetzwerk of the seed (tests/factories.py), committed."""
     with acting_as(None, "test"):

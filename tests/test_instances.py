@@ -2,20 +2,11 @@
 although both keep results of expensive reads (dashboard, report, matrix exports, stored
 funding checks)."""
 
-import pytest
-
 from coop import create_app
 from coop.audit import acting_as
 from coop.extensions import db
 from tests import factories
 from tests.conftest import AuthActions, FreshContextClient
-
-
-@pytest.fixture
-def pg_app(postgresql_url):
-    from tests.conftest import _app_on
-
-    yield from _app_on(postgresql_url)
 
 
 def _second(url):

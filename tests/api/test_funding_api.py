@@ -14,14 +14,6 @@ def h(seed, role="funding_officer", **extra):
     return {"Authorization": f"Bearer {seed.tokens[role]}", **extra}
 
 
-@pytest.fixture
-def nrw(seed):
-    with acting_as(None, "test"):
-        program = factories.program()
-        db.session.commit()
-    return program
-
-
 NRW_PAYLOAD = {
     "name": "IKZ NRW",
     "provider": "Land NRW",

@@ -73,13 +73,6 @@ def test_a_bad_key_is_a_400_naming_the_header(client, seed, key):
     assert r.status_code == 400 and "Idempotency-Key" in r.json["error"]["fields"]
 
 
-@pytest.fixture
-def pg_app(postgresql_url):
-    from tests.conftest import _app_on
-
-    yield from _app_on(postgresql_url)
-
-
 def test_across_two_instances(pg_app, postgresql_url):
     from coop import create_app
     from coop.audit import acting_as

@@ -16,14 +16,6 @@ from tests import factories
 from tests.factories import PDF
 
 
-@pytest.fixture
-def nrw(seed):
-    with acting_as(None, "test"):
-        program = factories.program()
-        db.session.commit()
-    return program
-
-
 def program_form(**extra):
     data = {
         "name": "IKZ Hessen",

@@ -16,11 +16,9 @@ from tests.factories import PDF
 
 
 @pytest.fixture
-def ini(seed):
-    with acting_as(None, "test"):
-        initiative = factories.initiative(seed, public=True)
-        db.session.commit()
-    return initiative
+def ini(public_ini):
+    """The initiatives' pages are tested with a public initiative."""
+    return public_ini
 
 
 def form_data(seed, **extra):

@@ -11,21 +11,14 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-import pytest
 from sqlalchemy import func, select
 
 from coop.audit import acting_as
 from coop.extensions import db
 from coop.models import ReminderSent, SchedulerRun
 from tests import factories
-from tests.conftest import _app_on
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def pg_app(postgresql_url):
-    yield from _app_on(postgresql_url)
 
 
 class Process:

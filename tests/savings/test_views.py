@@ -17,11 +17,9 @@ from tests import factories
 
 
 @pytest.fixture
-def ini(seed):
-    with acting_as(None, "test"):
-        initiative = factories.initiative(seed, public=True)
-        db.session.commit()
-    return initiative
+def ini(public_ini):
+    """The initiatives' pages are tested with a public initiative."""
+    return public_ini
 
 
 def estimate(seed, ini, **changes):
