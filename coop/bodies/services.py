@@ -12,9 +12,11 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from ..auth import permissions
+from ..commands import max_length
 from ..errors import ConflictError, PermissionDenied, ValidationError, check_version
 from ..extensions import db
 from ..models import STATES, Body, BodyKind, InitiativeDistrict, User
+from .schemas import BodyCreate
 
 AGS_RE = re.compile(r"^\d{8}$")
 ARS_RE = re.compile(r"^\d{12}$")
@@ -24,12 +26,8 @@ PARENT_KINDS = (BodyKind.DISTRICT, BodyKind.COLLECTIVE_MUNICIPALITY)
 MAX_DEPTH = 10
 
 TEXT_LIMITS = {
-    "name": 200,
-    "kind_detail": 60,
-    "council_name": 200,
-    "website": 300,
-    "contact": 2000,
-    "oparl_url": 500,
+    key: max_length(BodyCreate, key)
+    for key in ("name", "kind_detail", "council_name", "website", "contact", "oparl_url")
 }
 
 
