@@ -4,7 +4,16 @@ state a field's limit once (in the model) and read it from there."""
 
 from __future__ import annotations
 
+import enum
+import types
+import typing
+from collections.abc import Mapping
+from datetime import date
+from decimal import Decimal
+
 from pydantic import BaseModel
+
+from . import validation as v
 
 MONEY = 'Euros as a decimal string with at most two decimals, e.g. "490000.00"'
 RATE = 'A fraction as a decimal string, e.g. "0.90" for 90 %'
@@ -34,3 +43,81 @@ def text_input(model: type[BaseModel], name: str, **extra) -> dict:
     """The HTML attributes of a form's text input for the field (its maxlength)."""
     limit = max_length(model, name)
     return {**({"maxlength": limit} if limit else {}), **extra}
+
+
+def _plain(annotation):
+    """The type inside Optional[...] and Annotated[...] (StrictInt is Annotated[int, ...])."""
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+        elif origin in (typing.Union, types.UnionType):
+            inner = [a for a in typing.get_args(annotation) if a is not type(None)]
+            if len(inner) != 1:
+                return annotation
+            annotation = inner[0]
+        else:
+            return annotation
+
+
+def _parse(annotation, errors: dict, key: str, value):
+    """One value typed the way a form writes it (German numbers and dates, codes of a list)."""
+    kind = _plain(annotation)
+    if typing.get_origin(kind) is list:
+        (item,) = typing.get_args(kind) or (None,)
+        if isinstance(item, type) and issubclass(item, BaseModel) and isinstance(value, list):
+            rows = []
+            for i, row in enumerate(value):
+                if isinstance(row, Mapping):
+                    bound, row_errors = bind(item, row, prefix=f"{key}.{i}.")
+                    errors.update(row_errors)
+                    rows.append(bound)
+                else:
+                    rows.append(row)  # the service says what is wrong with it
+            return rows
+        return value
+    if kind is bool:
+        return v.boolean(errors, key, value)
+    if kind is int:
+        return v.integer(errors, key, value)
+    if kind is Decimal:
+        return v.decimal_number(errors, key, value)
+    if kind is date:
+        return v.parse_date(errors, key, value)
+    if isinstance(kind, type) and issubclass(kind, enum.Enum):
+        return v.choice(errors, key, value, kind, required=False)
+    if kind is str:
+        return v.text(value)
+    return value
+
+
+def bind(model: type[BaseModel], raw: Mapping, *, prefix: str = "") -> tuple[BaseModel, dict]:
+    """A form's values bound to a command model: each field the form sent, typed by the model
+    the way forms write it (490.000,00; 23.02.2022; the code of a select), rows bound to their
+    row models. What cannot be read is left out and named in the errors, with the messages of
+    `coop.validation`, for the view to show beside the service's (`forms.with_edge_errors`).
+    Rules beyond the type (limits, required fields, what other records allow) are the service's.
+    """
+    errors: dict[str, str] = {}
+    values = {}
+    for name, value in raw.items():
+        field = model.model_fields.get(name)
+        if field is None:
+            continue  # not part of the command
+        key = f"{prefix}{name}"
+        parsed = _parse(field.annotation, errors, key, value)
+        if key not in errors:
+            values[name] = parsed
+    return model.model_construct(_fields_set=set(values), **values), errors
+
+
+def fields_of(command: BaseModel | Mapping, *, leave_out: tuple[str, ...] = ()) -> dict:
+    """The fields a command carries (only those given), as the services work with them; a
+    mapping of them (the demo, the tests) is taken as it is."""
+    if isinstance(command, BaseModel):
+        data = command.model_dump(exclude_unset=True, warnings=False)
+    else:
+        data = dict(command)
+    for name in leave_out:
+        data.pop(name, None)
+    return data

@@ -161,3 +161,15 @@ def one_button_change(change, *, done: str, then: str, otherwise: str):
         return redirect(otherwise)
     flash(done, "success")
     return redirect(then)
+
+
+def submit(change, edge: dict[str, str]):
+    """Run a service with a command bound from a form: what the form's edge could not read
+    joins the service's errors, and nothing is kept while any is left (the view rolls back)."""
+    try:
+        result = change()
+    except ServiceError as exc:
+        raise with_edge_errors(exc, edge) from None
+    if edge:
+        raise with_edge_errors(None, edge)
+    return result

@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from ..auth import permissions
+from ..commands import fields_of
 from ..extensions import db
 from ..initiatives import services
 from ..models import Initiative
@@ -55,9 +56,7 @@ def create_initiative():
     payload = parse_json(InitiativeCreate)
     if not permissions.can_create_initiative(g.api_user):
         raise ApiAbort(403, _("Your role does not allow this."))
-    initiative = services.create_initiative(
-        payload.model_dump(exclude_unset=True, mode="json"), actor=g.api_user
-    )
+    initiative = services.create_initiative(payload, actor=g.api_user)
     db.session.commit()
     initiative = _get(initiative.id)
     return initiative_out(initiative), 201, {"Location": f"/api/v1/initiatives/{initiative.id}"}
@@ -78,10 +77,9 @@ def update_initiative(initiative_id: int):
     payload = parse_json(InitiativeUpdate)
     if not permissions.can_edit_initiative(g.api_user, initiative):
         raise ApiAbort(403, _("Your role does not allow this."))
-    data = payload.model_dump(exclude_unset=True, mode="json")
-    version = expected_version(data.pop("version", None))
-    reject_nulls(data, ("title", "service_area", "phase"))
-    services.update_initiative(initiative, data, actor=g.api_user, expected_version=version)
+    version = expected_version(payload.version)
+    reject_nulls(fields_of(payload), ("title", "service_area", "phase"))
+    services.update_initiative(initiative, payload, actor=g.api_user, expected_version=version)
     db.session.commit()
     db.session.expire_all()
     return initiative_out(_get(initiative_id))

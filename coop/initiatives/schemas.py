@@ -23,6 +23,12 @@ class ParticipantIn(BaseModel):
 class MilestoneIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
+    id: StrictInt | None = Field(
+        None,
+        ge=1,
+        le=2**31 - 1,
+        description="A stored milestone's id, to change it in place; without one, a new milestone",
+    )
     title: str = Field(max_length=300)
     due_on: date | None = None
     done_on: date | None = None

@@ -14,7 +14,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from .. import validation as v
 from ..auth import permissions
-from ..commands import max_length
+from ..commands import fields_of, max_length
 from ..core import clock
 from ..core.decisions import DecisionSummary, ResolutionFacts, result_missing, summarise
 from ..errors import PermissionDenied, ValidationError, check_version
@@ -33,7 +33,7 @@ from ..models import (
     ServiceArea,
     User,
 )
-from .schemas import InitiativeCreate, MilestoneIn
+from .schemas import InitiativeCreate, InitiativeUpdate, MilestoneIn
 
 SCALAR_FIELDS = (
     "title",
@@ -337,16 +337,18 @@ def refresh_districts(initiative_ids: list[int]) -> None:
     InitiativeDistrict.refresh(db.session, initiative_ids)
 
 
-def create_initiative(data: Mapping[str, Any], *, actor: User | None) -> Initiative:
+def create_initiative(
+    command: InitiativeCreate | Mapping[str, Any], *, actor: User | None
+) -> Initiative:
     """Validate and add an initiative with its participants and milestones."""
     if actor is not None and not permissions.can_create_initiative(actor):
         raise PermissionDenied(_("Your role does not allow this."))
-    return _save(Initiative(), data, actor, is_new=True)
+    return _save(Initiative(), fields_of(command), actor, is_new=True)
 
 
 def update_initiative(
     initiative: Initiative,
-    data: Mapping[str, Any],
+    command: InitiativeUpdate | Mapping[str, Any],
     *,
     actor: User | None,
     expected_version: int | None = None,
@@ -355,7 +357,7 @@ def update_initiative(
     check_version(initiative, expected_version)
     if actor is not None and not permissions.can_edit_initiative(actor, initiative):
         raise PermissionDenied(_("Your role does not allow this."))
-    return _save(initiative, data, actor, is_new=False)
+    return _save(initiative, fields_of(command, leave_out=("version",)), actor, is_new=False)
 
 
 def delete_initiative(initiative: Initiative, *, expected_version: int | None = None) -> None:

@@ -19,11 +19,12 @@ from sqlalchemy import or_, select
 from ..auth import permissions
 from ..bodies import services as bodies
 from ..cache import cached, request_key
+from ..commands import bind
 from ..core import clock
 from ..errors import ServiceError
 from ..exports import download
 from ..extensions import db
-from ..forms import apply_errors, form_version, one_button_change
+from ..forms import apply_errors, form_version, one_button_change, submit
 from ..models import Body, BodyKind, Phase, ServiceArea
 from ..pagecache import cacheable
 from ..pagination import paginate
@@ -31,6 +32,7 @@ from . import matrix as matrix_service
 from . import services
 from .access import get_initiative
 from .forms import InitiativeForm
+from .schemas import InitiativeCreate, InitiativeUpdate
 
 bp = Blueprint("initiatives", __name__, url_prefix="/initiatives")
 
@@ -164,7 +166,10 @@ def create():
         return _render_form(form, None, district_id)
     if form.validate_on_submit():
         try:
-            initiative = services.create_initiative(form.values(), actor=current_user)
+            command, edge = bind(InitiativeCreate, form.values())
+            initiative = submit(
+                lambda: services.create_initiative(command, actor=current_user), edge
+            )
             db.session.commit()
             flash(_("%(title)s has been registered.", title=initiative.title), "success")
             return redirect(url_for("main.initiative", initiative_id=initiative.id))
@@ -225,9 +230,12 @@ def edit(initiative_id: int):
         return _render_form(form, initiative, district_id)
     if form.validate_on_submit():
         try:
-            version = form_version(form)
-            services.update_initiative(
-                initiative, form.values(), actor=current_user, expected_version=version
+            command, edge = bind(InitiativeUpdate, form.values())
+            submit(
+                lambda: services.update_initiative(
+                    initiative, command, actor=current_user, expected_version=form_version(form)
+                ),
+                edge,
             )
             db.session.commit()
             flash(_("The changes to %(title)s have been saved.", title=initiative.title), "success")
