@@ -4,6 +4,7 @@ from flask import g, request
 from flask_babel import gettext as _
 
 from ..auth import permissions
+from ..commands import fields_of
 from ..extensions import db
 from ..initiatives import services as initiatives
 from ..models import Resolution
@@ -53,8 +54,7 @@ def list_resolutions():
 def create_resolution():
     """Record a resolution of a participant's organ."""
     payload = parse_json(ResolutionCreate)
-    data = payload.model_dump(exclude_unset=True, mode="json")
-    initiative = initiatives.load_initiative(data.pop("initiative_id"))
+    initiative = initiatives.load_initiative(payload.initiative_id)
     if initiative is None:
         raise ApiAbort(
             422,
@@ -63,7 +63,7 @@ def create_resolution():
         )
     if not permissions.can_record_resolution(g.api_user, initiative):
         raise ApiAbort(403, _("Your role does not allow this."))
-    resolution = services.create_resolution(initiative, data, actor=g.api_user)
+    resolution = services.create_resolution(initiative, payload, actor=g.api_user)
     db.session.commit()
     return resolution_out(resolution), 201, {"Location": f"/api/v1/resolutions/{resolution.id}"}
 
@@ -83,10 +83,9 @@ def update_resolution(resolution_id: int):
     payload = parse_json(ResolutionUpdate)
     if not permissions.can_edit_resolution(g.api_user, resolution):
         raise ApiAbort(403, _("Your role does not allow this."))
-    data = payload.model_dump(exclude_unset=True, mode="json")
-    version = expected_version(data.pop("version", None))
-    reject_nulls(data, ("organ", "kind", "session_date", "outcome", "body_id"))
-    services.update_resolution(resolution, data, actor=g.api_user, expected_version=version)
+    version = expected_version(payload.version)
+    reject_nulls(fields_of(payload), ("organ", "kind", "session_date", "outcome", "body_id"))
+    services.update_resolution(resolution, payload, actor=g.api_user, expected_version=version)
     db.session.commit()
     return resolution_out(resolution)
 

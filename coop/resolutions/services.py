@@ -12,12 +12,12 @@ from sqlalchemy.orm import joinedload
 
 from .. import validation as v
 from ..auth import permissions
-from ..commands import max_length
+from ..commands import fields_of, max_length
 from ..core import clock
 from ..errors import PermissionDenied, ValidationError, check_version
 from ..extensions import db
 from ..models import Document, Initiative, Outcome, Participant, Resolution, ResolutionKind, User
-from .schemas import ResolutionCreate
+from .schemas import ResolutionCreate, ResolutionUpdate
 
 FIELDS = (
     "body_id",
@@ -140,7 +140,7 @@ def _check_body(initiative: Initiative, values: dict, actor: User | None, errors
 
 def create_resolution(
     initiative: Initiative,
-    data: Mapping[str, Any],
+    command: ResolutionCreate | Mapping[str, Any],
     *,
     actor: User | None,
     document: Document | None = None,
@@ -149,7 +149,7 @@ def create_resolution(
     if actor is not None and not permissions.can_record_resolution(actor, initiative):
         raise PermissionDenied(_("Your role does not allow this."))
     errors: dict[str, str] = {}
-    values = _values(data, None, errors)
+    values = _values(fields_of(command, leave_out=("initiative_id",)), None, errors)
     _check_body(initiative, values, actor, errors)
     if errors:
         raise ValidationError(_("Please correct the marked fields."), errors)
@@ -161,7 +161,7 @@ def create_resolution(
 
 def update_resolution(
     resolution: Resolution,
-    data: Mapping[str, Any],
+    command: ResolutionUpdate | Mapping[str, Any],
     *,
     actor: User | None,
     expected_version: int | None = None,
@@ -173,7 +173,7 @@ def update_resolution(
     if actor is not None and not permissions.can_edit_resolution(actor, resolution):
         raise PermissionDenied(_("Your role does not allow this."))
     errors: dict[str, str] = {}
-    values = _values(data, resolution, errors)
+    values = _values(fields_of(command, leave_out=("version",)), resolution, errors)
     if values.get("body_id") != resolution.body_id:
         _check_body(resolution.initiative, values, actor, errors)
     if errors:

@@ -8,15 +8,17 @@ from flask_login import current_user, login_required
 
 from ..audit import audit_entries
 from ..auth import permissions
+from ..commands import bind
 from ..errors import ServiceError, ValidationError
 from ..extensions import db
-from ..forms import apply_errors, form_version, one_button_change
+from ..forms import apply_errors, form_version, one_button_change, submit
 from ..initiatives import services as initiatives
 from ..initiatives.access import get_initiative
 from ..models import Body
 from ..pagecache import cacheable
 from . import documents, services
 from .forms import ResolutionForm
+from .schemas import ResolutionCreate, ResolutionUpdate
 
 bp = Blueprint("resolutions", __name__)
 
@@ -54,10 +56,11 @@ def _upload(form):
         return None, exc
 
 
-def _save(action, upload_error):
-    """Run the service; a refused upload fails the save too, with every field's error."""
+def _save(action, upload_error, edge: dict[str, str]):
+    """Run the service with the bound command; a refused upload or a value the form's edge
+    could not read fails the save too, with every field's error."""
     try:
-        result = action()
+        result = submit(action, edge)
     except ValidationError as exc:
         if upload_error is not None:
             exc.fields.update(upload_error.fields)
@@ -97,11 +100,13 @@ def create(initiative_id: int):
     if form.validate_on_submit():
         try:
             document, upload_error = _upload(form)
+            command, edge = bind(ResolutionCreate, form.values())
             resolution = _save(
                 lambda: services.create_resolution(
-                    initiative, form.values(), actor=current_user, document=document
+                    initiative, command, actor=current_user, document=document
                 ),
                 upload_error,
+                edge,
             )
             db.session.commit()
             flash(_("The resolution has been recorded."), "success")
@@ -163,16 +168,18 @@ def edit(resolution_id: int):
         try:
             version = form_version(form)
             document, upload_error = _upload(form)
+            command, edge = bind(ResolutionUpdate, form.values())
             _save(
                 lambda: services.update_resolution(
                     resolution,
-                    form.values(),
+                    command,
                     actor=current_user,
                     expected_version=version,
                     document=document,
                     remove_document=bool(form.remove_document.data),
                 ),
                 upload_error,
+                edge,
             )
             db.session.commit()
             flash(_("The changes have been saved."), "success")
