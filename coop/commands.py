@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
 
+from flask_babel import gettext as _
 from pydantic import BaseModel
 
 from . import validation as v
@@ -85,7 +86,13 @@ def _parse(annotation, errors: dict, key: str, value):
     if kind is date:
         return v.parse_date(errors, key, value)
     if isinstance(kind, type) and issubclass(kind, enum.Enum):
-        return v.choice(errors, key, value, kind, required=False)
+        raw = v.text(value.value if isinstance(value, enum.Enum) else value)
+        try:
+            return kind(raw) if raw is not None else None
+        except ValueError:
+            # a select sends one of its codes; anything else is not for people to decode
+            errors[key] = _("Please choose a value from the list.")
+            return None
     if kind is str:
         return v.text(value)
     return value

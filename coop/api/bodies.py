@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 
 from ..auth import permissions
 from ..bodies import services
+from ..commands import fields_of
 from ..extensions import db
 from ..models import Body
 from . import bp
@@ -51,9 +52,7 @@ def create_body():
     payload = parse_json(BodyCreate)
     if not permissions.can_create_body(g.api_user):
         raise _forbidden()
-    body = services.create_body(
-        payload.model_dump(exclude_unset=True, mode="json"), actor=g.api_user
-    )
+    body = services.create_body(payload, actor=g.api_user)
     db.session.commit()
     return body_out(body), 201, {"Location": f"/api/v1/bodies/{body.id}"}
 
@@ -73,10 +72,9 @@ def update_body(body_id: int):
     payload = parse_json(BodyUpdate)
     if not permissions.can_edit_body(g.api_user, body):
         raise _forbidden()
-    data = payload.model_dump(exclude_unset=True, mode="json")
-    version = expected_version(data.pop("version", None))
-    reject_nulls(data, ("name", "kind"))
-    services.update_body(body, data, actor=g.api_user, expected_version=version)
+    version = expected_version(payload.version)
+    reject_nulls(fields_of(payload), ("name", "kind"))
+    services.update_body(body, payload, actor=g.api_user, expected_version=version)
     db.session.commit()
     return body_out(body)
 

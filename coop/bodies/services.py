@@ -12,11 +12,11 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from ..auth import permissions
-from ..commands import max_length
+from ..commands import fields_of, max_length
 from ..errors import ConflictError, PermissionDenied, ValidationError, check_version
 from ..extensions import db
 from ..models import STATES, Body, BodyKind, InitiativeDistrict, User
-from .schemas import BodyCreate
+from .schemas import BodyCreate, BodyUpdate
 
 AGS_RE = re.compile(r"^\d{8}$")
 ARS_RE = re.compile(r"^\d{12}$")
@@ -217,9 +217,9 @@ def _check_fields(actor: User | None, body: Body | None, keys) -> None:
         )
 
 
-def create_body(data: Mapping[str, Any], *, actor: User | None) -> Body:
-    """Validate `data` and add a new body. Raises ValidationError or PermissionDenied."""
-    data = {k: v for k, v in data.items() if k in permissions.ALL_BODY_FIELDS}
+def create_body(command: BodyCreate | Mapping[str, Any], *, actor: User | None) -> Body:
+    """Validate the command and add a new body. Raises ValidationError or PermissionDenied."""
+    data = {k: v for k, v in fields_of(command).items() if k in permissions.ALL_BODY_FIELDS}
     _check_fields(actor, None, data.keys())
     errors: dict[str, str] = {}
     values = normalise(data, errors)
@@ -242,14 +242,14 @@ def create_body(data: Mapping[str, Any], *, actor: User | None) -> Body:
 
 def update_body(
     body: Body,
-    data: Mapping[str, Any],
+    command: BodyUpdate | Mapping[str, Any],
     *,
     actor: User | None,
     expected_version: int | None = None,
 ) -> Body:
-    """Apply the fields present in `data` to `body`. A stale `expected_version` gives 409."""
+    """Apply the fields the command carries to `body`. A stale `expected_version` gives 409."""
     check_version(body, expected_version)
-    data = {k: v for k, v in data.items() if k in permissions.ALL_BODY_FIELDS}
+    data = {k: v for k, v in fields_of(command).items() if k in permissions.ALL_BODY_FIELDS}
     errors: dict[str, str] = {}
     changes = normalise(data, errors)
     # Fields the actor did not change are fine even if they are outside their remit

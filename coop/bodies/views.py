@@ -8,14 +8,16 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from ..audit import audit_entries
 from ..auth import permissions
+from ..commands import bind
 from ..errors import ServiceError
 from ..extensions import db
-from ..forms import apply_errors, form_version, one_button_change
+from ..forms import apply_errors, form_version, one_button_change, submit
 from ..models import STATES, Body, BodyKind, Participant, User
 from ..pagecache import cacheable
 from ..pagination import paginate
 from . import services
 from .forms import BodyForm
+from .schemas import BodyCreate, BodyUpdate
 
 bp = Blueprint("bodies", __name__, url_prefix="/bodies")
 
@@ -109,7 +111,8 @@ def create():
     form.set_choices(_parent_candidates())
     if form.validate_on_submit():
         try:
-            body = services.create_body(form.values(allowed), actor=current_user)
+            command, edge = bind(BodyCreate, form.values(allowed))
+            body = submit(lambda: services.create_body(command, actor=current_user), edge)
             db.session.commit()
             flash(_("%(name)s has been added.", name=body.name), "success")
             return redirect(url_for(".detail", body_id=body.id))
@@ -139,9 +142,12 @@ def edit(body_id: int):
     form.set_choices([p for p in _parent_candidates() if p.id != body.id])
     if form.validate_on_submit():
         try:
-            version = form_version(form)
-            services.update_body(
-                body, form.values(allowed), actor=current_user, expected_version=version
+            command, edge = bind(BodyUpdate, form.values(allowed))
+            submit(
+                lambda: services.update_body(
+                    body, command, actor=current_user, expected_version=form_version(form)
+                ),
+                edge,
             )
             db.session.commit()
             flash(_("The changes to %(name)s have been saved.", name=body.name), "success")
