@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from ..auth import permissions
+from ..commands import fields_of
 from ..extensions import db
 from ..funding import services
 from ..models import FundingProgram, Grant, GrantDocument, GrantStatus
@@ -55,7 +56,7 @@ def create_program():
     """Add a programme (admins and funding officers)."""
     payload = parse_json(FundingProgramCreate)
     _forbid_unless(permissions.can_manage_programs(g.api_user))
-    program = services.save_program(None, payload.model_dump(exclude_unset=True), actor=g.api_user)
+    program = services.save_program(None, payload, actor=g.api_user)
     db.session.commit()
     return program_out(program), 201, {"Location": f"/api/v1/funding-programs/{program.id}"}
 
@@ -79,10 +80,9 @@ def update_program(program_id: int):
     program = _program(program_id)
     payload = parse_json(FundingProgramUpdate)
     _forbid_unless(permissions.can_manage_programs(g.api_user))
-    data = payload.model_dump(exclude_unset=True)
-    version = expected_version(data.pop("version", None))
-    reject_nulls(data, ("name", "requires_all_council_resolutions"))
-    services.save_program(program, data, actor=g.api_user, expected_version=version)
+    version = expected_version(payload.version)
+    reject_nulls(fields_of(payload), ("name", "requires_all_council_resolutions"))
+    services.save_program(program, payload, actor=g.api_user, expected_version=version)
     db.session.commit()
     return program_out(program)
 
@@ -121,7 +121,7 @@ def create_grant():
     """Add a grant with its tranches (funding officers; coordinators for their initiatives)."""
     payload = parse_json(GrantCreate)
     _forbid_unless(permissions.can_create_grant(g.api_user))
-    grant = services.save_grant(None, payload.model_dump(exclude_unset=True), actor=g.api_user)
+    grant = services.save_grant(None, payload, actor=g.api_user)
     db.session.commit()
     grant = _grant(grant.id)
     return grant_out(grant), 201, {"Location": f"/api/v1/grants/{grant.id}"}
@@ -141,10 +141,9 @@ def update_grant(grant_id: int):
     grant = _grant(grant_id)
     payload = parse_json(GrantUpdate)
     _forbid_unless(permissions.can_edit_grant(g.api_user, grant))
-    data = payload.model_dump(exclude_unset=True)
-    version = expected_version(data.pop("version", None))
-    reject_nulls(data, ("initiative_id", "program_id", "status"))
-    services.save_grant(grant, data, actor=g.api_user, expected_version=version)
+    version = expected_version(payload.version)
+    reject_nulls(fields_of(payload), ("initiative_id", "program_id", "status"))
+    services.save_grant(grant, payload, actor=g.api_user, expected_version=version)
     db.session.commit()
     return grant_out(_grant(grant_id))
 

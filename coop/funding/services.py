@@ -16,7 +16,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from .. import validation as v
 from ..auth import permissions
-from ..commands import max_length
+from ..commands import fields_of, max_length
 from ..core import clock
 from ..core import funding_check as fc
 from ..errors import ConflictError, PermissionDenied, ValidationError, check_version
@@ -38,7 +38,7 @@ from ..models import (
     User,
 )
 from ..savings import services as savings
-from .schemas import FundingProgramCreate, GrantCreate
+from .schemas import FundingProgramCreate, FundingProgramUpdate, GrantCreate, GrantUpdate
 
 PROGRAM_FIELDS = (
     "name",
@@ -154,19 +154,18 @@ def _program_values(data: Mapping[str, Any], current: FundingProgram | None, err
 
 def save_program(
     program: FundingProgram | None,
-    data: Mapping[str, Any],
+    command: FundingProgramCreate | FundingProgramUpdate | Mapping[str, Any],
     *,
     actor: User | None,
     expected_version: int | None = None,
 ) -> FundingProgram:
-    """Create (program None) or change a programme; rates are fractions (0.9) unless the form
-    sends percentages."""
+    """Create (program None) or change a programme; rates are fractions (0.9)."""
     if actor is not None and not permissions.can_manage_programs(actor):
         raise PermissionDenied(_("Your role does not allow this."))
     if program is not None:
         check_version(program, expected_version)
     errors: dict[str, str] = {}
-    values = _program_values(data, program, errors)
+    values = _program_values(fields_of(command, leave_out=("version",)), program, errors)
     if errors:
         raise _invalid(errors)
     if program is None:
@@ -340,7 +339,7 @@ def _apply_tranches(grant: Grant, rows: list[dict]) -> None:
 
 def save_grant(
     grant: Grant | None,
-    data: Mapping[str, Any],
+    command: GrantCreate | GrantUpdate | Mapping[str, Any],
     *,
     actor: User | None,
     expected_version: int | None = None,
@@ -353,6 +352,7 @@ def save_grant(
     elif actor is not None and not permissions.can_create_grant(actor):
         raise PermissionDenied(_("Your role does not allow this."))
     errors: dict[str, str] = {}
+    data = fields_of(command, leave_out=("version",))
     values = _grant_values(data, grant, errors)
     tranches = None
     if "tranches" in data:

@@ -21,6 +21,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from ..audit import audit_entries
 from ..auth import permissions
 from ..bodies import services as bodies
+from ..commands import bind
 from ..core import clock
 from ..errors import ServiceError, ValidationError
 from ..exports import download
@@ -30,7 +31,7 @@ from ..forms import (
     form_version,
     one_button_change,
     percents_to_fractions,
-    with_edge_errors,
+    submit,
 )
 from ..initiatives import services as initiatives
 from ..labels import GRANT_STATUS_LABELS
@@ -40,6 +41,7 @@ from ..pagination import paginate
 from ..resolutions import documents
 from . import presets, services
 from .forms import DocumentForm, GrantForm, ProgramForm
+from .schemas import FundingProgramCreate, FundingProgramUpdate, GrantCreate, GrantUpdate
 
 bp = Blueprint("funding", __name__, url_prefix="/funding")
 UPLOAD_LIMIT = documents.MAX_PDF_BYTES + 1024 * 1024
@@ -194,15 +196,16 @@ def _program_form(program: FundingProgram | None):
         data, edge = percents_to_fractions(
             form.values(), shares=("max_funding_rate", "min_savings_rate")
         )
+        command, typing_errors = bind(
+            FundingProgramCreate if program is None else FundingProgramUpdate, data
+        )
         try:
-            try:
-                saved = services.save_program(
-                    program, data, actor=current_user, expected_version=form_version(form)
-                )
-            except ServiceError as exc:
-                raise with_edge_errors(exc, edge) from None
-            if edge:
-                raise with_edge_errors(None, edge)
+            saved = submit(
+                lambda: services.save_program(
+                    program, command, actor=current_user, expected_version=form_version(form)
+                ),
+                {**typing_errors, **edge},
+            )
             db.session.commit()
             flash(_("The programme has been saved."), "success")
             return redirect(url_for(".program_detail", program_id=saved.id))
@@ -298,7 +301,8 @@ def grant_create():
     form.set_choices(_initiative_choices(), choose)
     if form.validate_on_submit():
         try:
-            grant = services.save_grant(None, form.values(), actor=current_user)
+            command, edge = bind(GrantCreate, form.values())
+            grant = submit(lambda: services.save_grant(None, command, actor=current_user), edge)
             db.session.commit()
             flash(_("The grant has been saved."), "success")
             return redirect(url_for(".grant_detail", grant_id=grant.id))
@@ -324,8 +328,13 @@ def grant_edit(grant_id: int):
         return _grant_form_page(form, grant)
     if form.validate_on_submit():
         try:
-            version = form_version(form)
-            services.save_grant(grant, form.values(), actor=current_user, expected_version=version)
+            command, edge = bind(GrantUpdate, form.values())
+            submit(
+                lambda: services.save_grant(
+                    grant, command, actor=current_user, expected_version=form_version(form)
+                ),
+                edge,
+            )
             db.session.commit()
             flash(_("The changes have been saved."), "success")
             return redirect(url_for(".grant_detail", grant_id=grant.id))
