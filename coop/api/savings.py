@@ -68,8 +68,10 @@ def put_cost_model(initiative_id: int):
                 {"cost_rate_table": _("There is no cost-rate table of this name.")},
             )
         data["cost_rate_table_id"] = table_id
-    if data["discount_rate"] is None:
-        data.pop("discount_rate")
+    # absent means "as it is" (or the default for a new model), not "empty"
+    for key in ("discount_rate", "name", "notes", "cost_rate_table_id"):
+        if data.get(key) is None:
+            data.pop(key, None)
     model = services.primary_models([initiative_id]).get(initiative_id)
     created = model is None
     model = services.save_model(initiative, model, data, actor=g.api_user, expected_version=version)

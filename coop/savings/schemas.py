@@ -47,6 +47,7 @@ class FundingIn(BaseModel):
 
     year: StrictInt = Field(ge=1990, le=2100)
     amount: Decimal = Field(description=MONEY)
+    description: str | None = Field(None, max_length=300)
 
 
 # The defaults of a new cost model, here and nowhere else: the API's schema shows them, the
@@ -59,11 +60,18 @@ DEFAULT_COST_GROWTH_RATE = Decimal("0")
 class CostModelIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
+    name: str | None = Field(
+        None, max_length=200, description=f"Name of the scenario; default {DEFAULT_NAME!r}"
+    )
+    notes: str | None = Field(None, max_length=20000)
     first_year: StrictInt = Field(ge=1990, le=2100)
     horizon_years: StrictInt = Field(DEFAULT_HORIZON_YEARS, ge=-(2**31), le=2**31 - 1)
     discount_rate: Decimal | None = Field(None, description="Fraction; default from config")
     cost_growth_rate: Decimal = Field(DEFAULT_COST_GROWTH_RATE, description="Fraction per year")
     cost_rate_table: str | None = Field(None, description="Name of the table; default newest")
+    cost_rate_table_id: StrictInt | None = Field(
+        None, **ID, description="Id of the table (instead of its name)"
+    )
     allocation_key: AllocationKey
     base_share: Decimal | None = Field(None, description="For base_plus_variable: fraction")
     partners: list[CostPartnerIn] | None = Field(

@@ -18,6 +18,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from .. import messages
 from .. import validation as v
 from ..auth import permissions
+from ..commands import fields_of
 from ..core import savings_model as m
 from ..errors import PermissionDenied, ValidationError, check_version
 from ..extensions import db
@@ -40,6 +41,7 @@ from ..models import (
     User,
 )
 from . import schemas
+from .schemas import CostModelIn
 
 SCALARS = (
     "name",
@@ -572,7 +574,7 @@ def _replace(collection: list, old: list, rows: list[dict], cls) -> None:
 def save_model(
     initiative: Initiative,
     model: CostModel | None,
-    data: Mapping[str, Any],
+    command: CostModelIn | Mapping[str, Any],
     *,
     actor: User | None,
     expected_version: int | None = None,
@@ -582,6 +584,7 @@ def save_model(
 
     Rates and shares are fractions (0.009); the form converts its percentages at its edge.
     """
+    data = fields_of(command, leave_out=("version", "cost_rate_table"))
     if model is not None:
         check_version(model, expected_version)
     only_body = None

@@ -23,6 +23,7 @@ from sqlalchemy.orm import selectinload
 from ..audit import audit_entries
 from ..auth import permissions
 from ..cache import render_cached, request_key
+from ..commands import bind
 from ..core import clock
 from ..errors import ServiceError
 from ..exports import download
@@ -32,13 +33,14 @@ from ..forms import (
     form_version,
     percent_text,
     percents_to_fractions,
-    with_edge_errors,
+    submit,
 )
 from ..initiatives import services as initiatives
 from ..models import Body, CostModel, Initiative, Participant
 from ..pagecache import cacheable
 from . import present, services, workbook
 from .forms import CopyForm, CostModelForm, RateTableForm
+from .schemas import CostModelIn
 
 bp = Blueprint("savings", __name__)
 
@@ -190,15 +192,14 @@ def _edit(ini: Initiative, model: CostModel | None):
             shares=("base_share", "partners.*.fixed_share"),
             rates=("discount_rate", "cost_growth_rate"),
         )
+        command, typing_errors = bind(CostModelIn, data)
         try:
-            try:
-                saved = services.save_model(
-                    ini, model, data, actor=current_user, expected_version=form_version(form)
-                )
-            except ServiceError as exc:
-                raise with_edge_errors(exc, edge) from None
-            if edge:
-                raise with_edge_errors(None, edge)
+            saved = submit(
+                lambda: services.save_model(
+                    ini, model, command, actor=current_user, expected_version=form_version(form)
+                ),
+                {**typing_errors, **edge},
+            )
             db.session.commit()
             flash(_("The savings estimate has been saved."), "success")
             return redirect(url_for(".initiative", initiative_id=ini.id, model=saved.id))
