@@ -64,12 +64,10 @@ def get_proposal(proposal_id: int):
 def confirm_proposal(proposal_id: int):
     """Record the proposal as a resolution, with the changes sent (JSON body optional)."""
     proposal = _get(proposal_id)
-    changes = {}
-    if request.content_length:
-        changes = parse_json(ProposalConfirm).model_dump(exclude_unset=True, mode="json")
+    changes = parse_json(ProposalConfirm) if request.content_length else ProposalConfirm()
     if not service.can_decide(g.api_user, proposal):
         raise ApiAbort(403, _("Your role does not allow this."))
-    version = expected_version(changes.pop("version", None))
+    version = expected_version(changes.version)
     resolution = service.confirm(proposal, changes, actor=g.api_user, expected_version=version)
     db.session.commit()
     return resolution_out(resolution), 201, {"Location": f"/api/v1/resolutions/{resolution.id}"}

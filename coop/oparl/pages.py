@@ -9,13 +9,15 @@ from sqlalchemy import select
 
 from ..auth import permissions
 from ..auth.services import safe_next
+from ..commands import bind
 from ..errors import ServiceError
 from ..extensions import db
-from ..forms import apply_errors, form_version, one_button_change
+from ..forms import apply_errors, form_version, one_button_change, submit
 from ..models import Body, Initiative, ProposalState
 from ..pagecache import cacheable
 from . import proposals as service
 from .forms import ProposalForm
+from .schemas import ProposalConfirm
 
 bp = Blueprint("proposals", __name__, url_prefix="/proposals")
 
@@ -92,8 +94,12 @@ def detail(proposal_id: int):
                 db.session.commit()
                 flash(_("The proposal has been dismissed."), "success")
                 return redirect(url_for(".index"))
-            resolution = service.confirm(
-                proposal, form.values(), actor=current_user, expected_version=version
+            command, edge = bind(ProposalConfirm, form.values())
+            resolution = submit(
+                lambda: service.confirm(
+                    proposal, command, actor=current_user, expected_version=version
+                ),
+                edge,
             )
             db.session.commit()
             flash(_("The resolution has been recorded."), "success")

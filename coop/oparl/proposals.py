@@ -11,11 +11,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from ..auth import permissions
+from ..commands import fields_of
 from ..errors import ConflictError, PermissionDenied, ValidationError, check_version
 from ..extensions import db
 from ..initiatives import services as initiatives
 from ..models import Proposal, ProposalState, User
 from ..resolutions import services as resolutions
+from .schemas import ProposalConfirm
 
 EDITABLE = (
     "organ",
@@ -76,7 +78,7 @@ def _state_word(state) -> str:
 
 def confirm(
     proposal: Proposal,
-    changes: Mapping[str, Any] | None = None,
+    changes: ProposalConfirm | Mapping[str, Any] | None = None,
     *,
     actor: User | None,
     expected_version: int | None = None,
@@ -85,7 +87,7 @@ def confirm(
     _open(proposal, actor, expected_version)
     data = {key: getattr(proposal, key) for key in EDITABLE}
     data["body_id"] = proposal.body_id
-    for key, value in (changes or {}).items():
+    for key, value in fields_of(changes or {}, leave_out=("version",)).items():
         if key in EDITABLE:
             data[key] = value
     for key in ("kind", "outcome"):
