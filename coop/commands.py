@@ -93,9 +93,7 @@ def _parse(annotation, errors: dict, key: str, value):
             # a select sends one of its codes; anything else is not for people to decode
             errors[key] = _("Please choose a value from the list.")
             return None
-    if kind is str:
-        return v.text(value)
-    return value
+    return value  # text as sent: the service trims (and a password is never trimmed)
 
 
 def bind(model: type[BaseModel], raw: Mapping, *, prefix: str = "") -> tuple[BaseModel, dict]:

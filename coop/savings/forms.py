@@ -10,7 +10,7 @@ from wtforms import FieldList, Form, FormField, HiddenField, SelectField, String
 from ..commands import text_input
 from ..forms import AMOUNT, number_text, percent_text
 from ..labels import ALLOCATION_KEY_LABELS, COST_CATEGORY_LABELS
-from .schemas import SharedLineIn
+from .schemas import CostRateTableIn, SharedLineIn
 
 NUMBER = {"inputmode": "decimal", "autocomplete": "off"}
 
@@ -155,9 +155,15 @@ class CopyForm(FlaskForm):
 
 
 class RateTableForm(FlaskForm):
-    name = StringField(_l("Name"), description=_l("e.g. KGSt 2026/27"))
-    year = StringField(_l("Year"), description=_l("e.g. 2026/27"))
-    source = StringField(_l("Source"))
+    name = StringField(
+        _l("Name"),
+        description=_l("e.g. KGSt 2026/27"),
+        render_kw=text_input(CostRateTableIn, "name"),
+    )
+    year = StringField(
+        _l("Year"), description=_l("e.g. 2026/27"), render_kw=text_input(CostRateTableIn, "year")
+    )
+    source = StringField(_l("Source"), render_kw=text_input(CostRateTableIn, "source"))
     hours_employee = StringField(_l("Hours a year, employees"), render_kw={"inputmode": "numeric"})
     hours_civil_servant = StringField(
         _l("Hours a year, civil servants"), render_kw={"inputmode": "numeric"}

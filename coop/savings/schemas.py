@@ -87,3 +87,18 @@ class CostModelIn(BaseModel):
     version: StrictInt | None = Field(
         None, description="The version you edit; a stale one gives 409. Or send If-Match."
     )
+
+
+class CostRateTableIn(BaseModel):
+    """A new cost-rate table (admins): hourly rates of the pay grades, e.g. from the KGSt."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = Field(None, max_length=200, description="e.g. KGSt 2026/27")
+    year: str | None = Field(None, max_length=20, description="e.g. 2026/27")
+    source: str | None = Field(None, max_length=500)
+    hours_employee: StrictInt | None = Field(None, ge=1, le=2**31 - 1)
+    hours_civil_servant: StrictInt | None = Field(None, ge=1, le=2**31 - 1)
+    rates: str | None = Field(
+        None, description="One pay grade per line: E9a; 63,02 (A grades are civil servants)"
+    )

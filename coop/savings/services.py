@@ -18,7 +18,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from .. import messages
 from .. import validation as v
 from ..auth import permissions
-from ..commands import fields_of
+from ..commands import fields_of, max_length
 from ..core import savings_model as m
 from ..errors import PermissionDenied, ValidationError, check_version
 from ..extensions import db
@@ -41,7 +41,7 @@ from ..models import (
     User,
 )
 from . import schemas
-from .schemas import CostModelIn
+from .schemas import CostModelIn, CostRateTableIn
 
 SCALARS = (
     "name",
@@ -96,15 +96,21 @@ def annual_costs(table: CostRateTable) -> dict[str, Decimal]:
     }
 
 
-def create_rate_table(data: Mapping[str, Any], *, actor: User | None) -> CostRateTable:
+def create_rate_table(
+    command: CostRateTableIn | Mapping[str, Any], *, actor: User | None
+) -> CostRateTable:
     """A new table (admins); `rates` is text, one line per grade: `E9a; 63,02` (A grades are
     civil servants)."""
     if actor is not None and not permissions.can_manage_rate_tables(actor):
         raise PermissionDenied(_("Your role does not allow this."))
+    data = fields_of(command)
     errors: dict[str, str] = {}
-    name = v.limited_text(errors, "name", data.get("name"), 200, required=True)
-    year = v.limited_text(errors, "year", data.get("year"), 20, required=True)
-    source = v.limited_text(errors, "source", data.get("source"), 500, required=True)
+
+    def text(key):
+        limit = max_length(CostRateTableIn, key)
+        return v.limited_text(errors, key, data.get(key), limit, required=True)
+
+    name, year, source = text("name"), text("year"), text("source")
     hours_e = v.integer(errors, "hours_employee", data.get("hours_employee"), minimum=1)
     hours_c = v.integer(errors, "hours_civil_servant", data.get("hours_civil_servant"), minimum=1)
     for key, value in (("hours_employee", hours_e), ("hours_civil_servant", hours_c)):

@@ -40,7 +40,7 @@ from ..models import Body, CostModel, Initiative, Participant
 from ..pagecache import cacheable
 from . import present, services, workbook
 from .forms import CopyForm, CostModelForm, RateTableForm
-from .schemas import CostModelIn
+from .schemas import CostModelIn, CostRateTableIn
 
 bp = Blueprint("savings", __name__)
 
@@ -350,7 +350,8 @@ def rates():
             abort(403)
         if form.validate_on_submit():
             try:
-                services.create_rate_table(form.data, actor=current_user)
+                command, edge = bind(CostRateTableIn, form.data)
+                submit(lambda: services.create_rate_table(command, actor=current_user), edge)
                 db.session.commit()
                 flash(_("The cost-rate table has been added."), "success")
                 return redirect(url_for(".rates"))

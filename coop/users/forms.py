@@ -4,12 +4,14 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
 
+from ..commands import text_input
 from ..labels import ROLE_LABELS
+from .schemas import UserCommand
 
 
 class UserForm(FlaskForm):
     email = EmailField(_l("E-mail address"), render_kw={"autocomplete": "off"})
-    name = StringField(_l("Name"), render_kw={"autocomplete": "off", "maxlength": 200})
+    name = StringField(_l("Name"), render_kw=text_input(UserCommand, "name", autocomplete="off"))
     role = SelectField(_l("Role"), choices=[], validate_choice=False)
     body_id = SelectField(
         _l("Body"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
@@ -11,9 +12,11 @@ from sqlalchemy.orm import joinedload
 
 from ..auth import permissions
 from ..auth.services import password_problem
+from ..commands import fields_of, max_length
 from ..errors import PermissionDenied, ValidationError, check_version
 from ..extensions import db
 from ..models import Body, BodyKind, Role, User
+from .schemas import UserCommand
 
 ROLES_NEEDING_BODY = (Role.COORDINATOR, Role.PARTNER_EDITOR)
 
@@ -49,8 +52,9 @@ def _validate(user: User | None, values: dict[str, Any], *, new_password: str | 
         errors["body_id"] = _("This role is bound to a body: please choose one.")
     if role == Role.COORDINATOR and body is not None and body.id != body.district_id:
         errors["body_id"] = _("A coordinator is bound to a district (or a kreisfreie Stadt).")
-    if len(values.get("name") or "") > 200:
-        errors["name"] = _("At most %(n)d characters.", n=200)
+    limit = max_length(UserCommand, "name")
+    if len(values.get("name") or "") > limit:
+        errors["name"] = _("At most %(n)d characters.", n=limit)
     if new_password is not None or user is None:
         problem = password_problem(new_password, values.get("email"), values.get("name"))
         if problem:
@@ -66,8 +70,9 @@ def _check_actor(actor: User | None, role, body: Body | None) -> None:
         )
 
 
-def create_user(data: dict[str, Any], *, actor: User | None) -> User:
-    """Add an account. `data`: email, name, role, body_id, password, active."""
+def create_user(command: UserCommand | Mapping[str, Any], *, actor: User | None) -> User:
+    """Add an account: email, name, role, body_id, password, active."""
+    data = fields_of(command)
     values = {k: data.get(k) for k in ("email", "name", "role", "body_id")}
     password = data.get("password")
     errors = _validate(None, values, new_password=password)
@@ -89,9 +94,14 @@ def create_user(data: dict[str, Any], *, actor: User | None) -> User:
 
 
 def update_user(
-    user: User, data: dict[str, Any], *, actor: User | None, expected_version: int | None = None
+    user: User,
+    command: UserCommand | Mapping[str, Any],
+    *,
+    actor: User | None,
+    expected_version: int | None = None,
 ) -> User:
     """Change an account; a non-empty `password` sets a new one."""
+    data = fields_of(command)
     check_version(user, expected_version, detailed=False)
     if actor is not None and not permissions.can_edit_user(actor, user):
         raise PermissionDenied(_("You may not change this account."))

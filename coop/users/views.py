@@ -6,14 +6,16 @@ from flask_login import current_user, login_required
 
 from ..audit import audit_entries
 from ..auth import permissions
+from ..commands import bind
 from ..errors import ServiceError
 from ..extensions import db
-from ..forms import apply_errors, form_version
+from ..forms import apply_errors, form_version, submit
 from ..models import User
 from ..pagecache import cacheable
 from ..pagination import paginate
 from . import services
 from .forms import UserForm
+from .schemas import UserCommand
 
 bp = Blueprint("users", __name__, url_prefix="/users")
 
@@ -57,7 +59,8 @@ def create():
     )
     if form.validate_on_submit():
         try:
-            user = services.create_user(form.data, actor=current_user)
+            command, edge = bind(UserCommand, form.data)
+            user = submit(lambda: services.create_user(command, actor=current_user), edge)
             db.session.commit()
             flash(_("The account for %(email)s has been created.", email=user.email), "success")
             return redirect(url_for(".index"))
@@ -81,8 +84,13 @@ def edit(user_id: int):
     )
     if form.validate_on_submit():
         try:
-            version = form_version(form)
-            services.update_user(user, form.data, actor=current_user, expected_version=version)
+            command, edge = bind(UserCommand, form.data)
+            submit(
+                lambda: services.update_user(
+                    user, command, actor=current_user, expected_version=form_version(form)
+                ),
+                edge,
+            )
             db.session.commit()
             flash(_("The account for %(email)s has been saved.", email=user.email), "success")
             return redirect(url_for(".index"))

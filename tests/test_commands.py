@@ -1,0 +1,59 @@
+"""Forms bind to the command models: values typed the way forms write them, rows bound to their
+row models, what cannot be read named by field; the services take the bound command."""
+
+from datetime import date
+from decimal import Decimal
+
+from coop.commands import bind, fields_of, max_length, text_input
+from coop.funding.schemas import GrantCreate
+from coop.initiatives.schemas import InitiativeCreate, InitiativeUpdate
+from coop.models import ParticipantRole, Phase
+
+
+def test_a_form_binds_german_numbers_dates_codes_and_rows(app):
+    with app.test_request_context():
+        command, errors = bind(
+            GrantCreate,
+            {
+                "initiative_id": "12",
+                "amount_requested": "490.000,00",
+                "application_date": "29.04.2022",
+                "status": "applied",
+                "tranches": [{"date": "2022-09-01", "amount": "45.000", "state": "planned"}],
+                "csrf_token": "not part of the command",
+            },
+        )
+    assert errors == {}
+    data = fields_of(command)
+    assert data["initiative_id"] == 12 and data["amount_requested"] == Decimal("490000.00")
+    assert data["application_date"] == date(2022, 4, 29) and "csrf_token" not in data
+    assert data["tranches"][0]["amount"] == Decimal("45000")
+
+
+def test_what_a_form_cannot_read_is_named_and_left_out(app):
+    with app.test_request_context():
+        command, errors = bind(
+            InitiativeUpdate,
+            {
+                "title": "  Gemeinsame E-Akte ",
+                "phase": "sometime",
+                "start_date": "31.02.2025",
+                "participants": [{"body_id": "x", "role": "partner"}],
+            },
+        )
+    assert set(errors) == {"phase", "start_date", "participants.0.body_id"}
+    assert errors["phase"] == "Bitte einen Wert aus der Liste wählen."
+    data = fields_of(command, leave_out=("version",))
+    assert data == {
+        "title": "  Gemeinsame E-Akte ",  # text as sent; the service trims it
+        "participants": [{"role": ParticipantRole.PARTNER}],
+    }
+
+
+def test_limits_are_read_from_the_model():
+    assert max_length(InitiativeCreate, "title") == 300
+    assert text_input(InitiativeCreate, "title", autocomplete="off") == {
+        "maxlength": 300,
+        "autocomplete": "off",
+    }
+    assert Phase.IDEA in Phase  # the models speak the enums of the core
