@@ -173,3 +173,26 @@ def submit(change, edge: dict[str, str]):
     if edge:
         raise with_edge_errors(None, edge)
     return result
+
+
+def save_form(form: FlaskForm, model, values: dict, change, *, done, then, edge=None):
+    """The usual POST of a form: bind `values` to the command `model`, let the service make the
+    change (`change(command)`), commit, say `done(result)` and go to `then(result)`. Returns that
+    redirect, or None and the status when anything was refused: then nothing is kept, the
+    errors stand at their fields, and the view shows the form again. `edge` are errors the
+    view's own edge found before (percentages it could not read)."""
+    from flask import flash, redirect
+
+    from .commands import bind
+    from .extensions import db
+
+    command, typing_errors = bind(model, values)
+    try:
+        result = submit(lambda: change(command), {**typing_errors, **(edge or {})})
+        db.session.commit()
+    except ServiceError as exc:
+        db.session.rollback()
+        apply_errors(form, exc)
+        return None, exc.status
+    flash(done(result), "success")
+    return redirect(then(result)), 200

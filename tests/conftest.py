@@ -94,6 +94,7 @@ def _clean(app) -> None:
             db.session.execute(
                 text(
                     "TRUNCATE cached_results, initiative_districts, audit_entries, reminders_sent, "
+                    "login_throttles, idempotency_keys, "
                     "scheduler_runs, apscheduler_jobs, "
                     "cost_events, cost_lines, cost_model_partners, cost_models, "
                     "proposals, oparl_objects, oparl_syncs, "

@@ -1,6 +1,6 @@
 """Pages of the partner registry."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -8,10 +8,8 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from ..audit import audit_entries
 from ..auth import permissions
-from ..commands import bind
-from ..errors import ServiceError
 from ..extensions import db
-from ..forms import apply_errors, form_version, one_button_change, submit
+from ..forms import form_version, one_button_change, save_form
 from ..models import STATES, Body, BodyKind, Participant, User
 from ..pagecache import cacheable
 from ..pagination import paginate
@@ -110,16 +108,15 @@ def create():
     form = BodyForm(parent_id=request.args.get("parent", ""))
     form.set_choices(_parent_candidates())
     if form.validate_on_submit():
-        try:
-            command, edge = bind(BodyCreate, form.values(allowed))
-            body = submit(lambda: services.create_body(command, actor=current_user), edge)
-            db.session.commit()
-            flash(_("%(name)s has been added.", name=body.name), "success")
-            return redirect(url_for(".detail", body_id=body.id))
-        except ServiceError as exc:
-            db.session.rollback()
-            apply_errors(form, exc)
-            return _render_form(form, None, allowed, exc.status)
+        saved, status = save_form(
+            form,
+            BodyCreate,
+            form.values(allowed),
+            lambda command: services.create_body(command, actor=current_user),
+            done=lambda body: _("%(name)s has been added.", name=body.name),
+            then=lambda body: url_for(".detail", body_id=body.id),
+        )
+        return saved or _render_form(form, None, allowed, status)
     return _render_form(form, None, allowed)
 
 
@@ -141,21 +138,17 @@ def edit(body_id: int):
         form = BodyForm()
     form.set_choices([p for p in _parent_candidates() if p.id != body.id])
     if form.validate_on_submit():
-        try:
-            command, edge = bind(BodyUpdate, form.values(allowed))
-            submit(
-                lambda: services.update_body(
-                    body, command, actor=current_user, expected_version=form_version(form)
-                ),
-                edge,
-            )
-            db.session.commit()
-            flash(_("The changes to %(name)s have been saved.", name=body.name), "success")
-            return redirect(url_for(".detail", body_id=body.id))
-        except ServiceError as exc:
-            db.session.rollback()
-            apply_errors(form, exc)
-            return _render_form(form, db.session.get(Body, body_id), allowed, exc.status)
+        saved, status = save_form(
+            form,
+            BodyUpdate,
+            form.values(allowed),
+            lambda command: services.update_body(
+                body, command, actor=current_user, expected_version=form_version(form)
+            ),
+            done=lambda changed: _("The changes to %(name)s have been saved.", name=changed.name),
+            then=lambda changed: url_for(".detail", body_id=changed.id),
+        )
+        return saved or _render_form(form, db.session.get(Body, body_id), allowed, status)
     return _render_form(form, body, allowed)
 
 

@@ -21,7 +21,6 @@ from sqlalchemy.orm import joinedload, selectinload
 from ..audit import audit_entries
 from ..auth import permissions
 from ..bodies import services as bodies
-from ..commands import bind
 from ..core import clock
 from ..errors import ServiceError, ValidationError
 from ..exports import download
@@ -31,7 +30,7 @@ from ..forms import (
     form_version,
     one_button_change,
     percents_to_fractions,
-    submit,
+    save_form,
 )
 from ..initiatives import services as initiatives
 from ..labels import GRANT_STATUS_LABELS
@@ -196,25 +195,21 @@ def _program_form(program: FundingProgram | None):
         data, edge = percents_to_fractions(
             form.values(), shares=("max_funding_rate", "min_savings_rate")
         )
-        command, typing_errors = bind(
-            FundingProgramCreate if program is None else FundingProgramUpdate, data
+        saved, status = save_form(
+            form,
+            FundingProgramCreate if program is None else FundingProgramUpdate,
+            data,
+            lambda command: services.save_program(
+                program, command, actor=current_user, expected_version=form_version(form)
+            ),
+            done=lambda _saved: _("The programme has been saved."),
+            then=lambda saved: url_for(".program_detail", program_id=saved.id),
+            edge=edge,
         )
-        try:
-            saved = submit(
-                lambda: services.save_program(
-                    program, command, actor=current_user, expected_version=form_version(form)
-                ),
-                {**typing_errors, **edge},
-            )
-            db.session.commit()
-            flash(_("The programme has been saved."), "success")
-            return redirect(url_for(".program_detail", program_id=saved.id))
-        except ServiceError as exc:
-            db.session.rollback()
-            apply_errors(form, exc)
-            return render_template(
-                "funding/program_form.html", form=form, program=program
-            ), exc.status
+        return saved or (
+            render_template("funding/program_form.html", form=form, program=program),
+            status,
+        )
     return render_template("funding/program_form.html", form=form, program=program)
 
 
@@ -300,16 +295,15 @@ def grant_create():
         return _grant_form_page(form, None)
     form.set_choices(_initiative_choices(), choose)
     if form.validate_on_submit():
-        try:
-            command, edge = bind(GrantCreate, form.values())
-            grant = submit(lambda: services.save_grant(None, command, actor=current_user), edge)
-            db.session.commit()
-            flash(_("The grant has been saved."), "success")
-            return redirect(url_for(".grant_detail", grant_id=grant.id))
-        except ServiceError as exc:
-            db.session.rollback()
-            apply_errors(form, exc)
-            return _grant_form_page(form, None, exc.status)
+        saved, status = save_form(
+            form,
+            GrantCreate,
+            form.values(),
+            lambda command: services.save_grant(None, command, actor=current_user),
+            done=lambda _grant: _("The grant has been saved."),
+            then=lambda grant: url_for(".grant_detail", grant_id=grant.id),
+        )
+        return saved or _grant_form_page(form, None, status)
     return _grant_form_page(form, None)
 
 
@@ -327,21 +321,17 @@ def grant_edit(grant_id: int):
         form.set_choices(_initiative_choices() or [grant.initiative], programs)
         return _grant_form_page(form, grant)
     if form.validate_on_submit():
-        try:
-            command, edge = bind(GrantUpdate, form.values())
-            submit(
-                lambda: services.save_grant(
-                    grant, command, actor=current_user, expected_version=form_version(form)
-                ),
-                edge,
-            )
-            db.session.commit()
-            flash(_("The changes have been saved."), "success")
-            return redirect(url_for(".grant_detail", grant_id=grant.id))
-        except ServiceError as exc:
-            db.session.rollback()
-            apply_errors(form, exc)
-            return _grant_form_page(form, services.load_grant(grant_id), exc.status)
+        saved, status = save_form(
+            form,
+            GrantUpdate,
+            form.values(),
+            lambda command: services.save_grant(
+                grant, command, actor=current_user, expected_version=form_version(form)
+            ),
+            done=lambda _grant: _("The changes have been saved."),
+            then=lambda _grant: url_for(".grant_detail", grant_id=grant_id),
+        )
+        return saved or _grant_form_page(form, services.load_grant(grant_id), status)
     return _grant_form_page(form, grant)
 
 

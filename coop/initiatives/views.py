@@ -6,8 +6,6 @@ from __future__ import annotations
 from flask import (
     Blueprint,
     abort,
-    flash,
-    redirect,
     render_template,
     request,
     url_for,
@@ -19,12 +17,10 @@ from sqlalchemy import or_, select
 from ..auth import permissions
 from ..bodies import services as bodies
 from ..cache import cached, request_key
-from ..commands import bind
 from ..core import clock
-from ..errors import ServiceError
 from ..exports import download
 from ..extensions import db
-from ..forms import apply_errors, form_version, one_button_change, submit
+from ..forms import form_version, one_button_change, save_form
 from ..models import Body, BodyKind, Phase, ServiceArea
 from ..pagecache import cacheable
 from ..pagination import paginate
@@ -165,19 +161,18 @@ def create():
         form.set_choices(_candidates(district_id))
         return _render_form(form, None, district_id)
     if form.validate_on_submit():
-        try:
-            command, edge = bind(InitiativeCreate, form.values())
-            initiative = submit(
-                lambda: services.create_initiative(command, actor=current_user), edge
-            )
-            db.session.commit()
-            flash(_("%(title)s has been registered.", title=initiative.title), "success")
-            return redirect(url_for("main.initiative", initiative_id=initiative.id))
-        except ServiceError as exc:
-            db.session.rollback()
-            form.set_choices(_candidates(district_id))
-            apply_errors(form, exc)
-            return _render_form(form, None, district_id, exc.status)
+        saved, status = save_form(
+            form,
+            InitiativeCreate,
+            form.values(),
+            lambda command: services.create_initiative(command, actor=current_user),
+            done=lambda ini: _("%(title)s has been registered.", title=ini.title),
+            then=lambda ini: url_for("main.initiative", initiative_id=ini.id),
+        )
+        if saved:
+            return saved
+        form.set_choices(_candidates(district_id))
+        return _render_form(form, None, district_id, status)
     return _render_form(form, None, district_id)
 
 
@@ -229,23 +224,21 @@ def edit(initiative_id: int):
         form.set_choices(_candidates(district_id, initiative))
         return _render_form(form, initiative, district_id)
     if form.validate_on_submit():
-        try:
-            command, edge = bind(InitiativeUpdate, form.values())
-            submit(
-                lambda: services.update_initiative(
-                    initiative, command, actor=current_user, expected_version=form_version(form)
-                ),
-                edge,
-            )
-            db.session.commit()
-            flash(_("The changes to %(title)s have been saved.", title=initiative.title), "success")
-            return redirect(url_for("main.initiative", initiative_id=initiative.id))
-        except ServiceError as exc:
-            db.session.rollback()
-            initiative = services.load_initiative(initiative_id)
-            form.set_choices(_candidates(district_id, initiative))
-            apply_errors(form, exc)
-            return _render_form(form, initiative, district_id, exc.status)
+        saved, status = save_form(
+            form,
+            InitiativeUpdate,
+            form.values(),
+            lambda command: services.update_initiative(
+                initiative, command, actor=current_user, expected_version=form_version(form)
+            ),
+            done=lambda ini: _("The changes to %(title)s have been saved.", title=ini.title),
+            then=lambda ini: url_for("main.initiative", initiative_id=ini.id),
+        )
+        if saved:
+            return saved
+        initiative = services.load_initiative(initiative_id)
+        form.set_choices(_candidates(district_id, initiative))
+        return _render_form(form, initiative, district_id, status)
     return _render_form(form, initiative, district_id)
 
 

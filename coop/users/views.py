@@ -1,15 +1,13 @@
 """Account administration for admins (everyone) and coordinators (their district)."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..audit import audit_entries
 from ..auth import permissions
-from ..commands import bind
-from ..errors import ServiceError
 from ..extensions import db
-from ..forms import apply_errors, form_version, submit
+from ..forms import form_version, save_form
 from ..models import User
 from ..pagecache import cacheable
 from ..pagination import paginate
@@ -58,16 +56,15 @@ def create():
         permissions.assignable_roles(current_user), services.assignable_bodies(current_user)
     )
     if form.validate_on_submit():
-        try:
-            command, edge = bind(UserCommand, form.data)
-            user = submit(lambda: services.create_user(command, actor=current_user), edge)
-            db.session.commit()
-            flash(_("The account for %(email)s has been created.", email=user.email), "success")
-            return redirect(url_for(".index"))
-        except ServiceError as exc:
-            db.session.rollback()
-            apply_errors(form, exc)
-            return render_template("users/form.html", form=form, user=None), exc.status
+        saved, status = save_form(
+            form,
+            UserCommand,
+            form.data,
+            lambda command: services.create_user(command, actor=current_user),
+            done=lambda user: _("The account for %(email)s has been created.", email=user.email),
+            then=lambda user: url_for(".index"),
+        )
+        return saved or (render_template("users/form.html", form=form, user=None), status)
     return render_template("users/form.html", form=form, user=None)
 
 
@@ -83,24 +80,24 @@ def edit(user_id: int):
         permissions.assignable_roles(current_user), services.assignable_bodies(current_user)
     )
     if form.validate_on_submit():
-        try:
-            command, edge = bind(UserCommand, form.data)
-            submit(
-                lambda: services.update_user(
-                    user, command, actor=current_user, expected_version=form_version(form)
-                ),
-                edge,
-            )
-            db.session.commit()
-            flash(_("The account for %(email)s has been saved.", email=user.email), "success")
-            return redirect(url_for(".index"))
-        except ServiceError as exc:
-            db.session.rollback()
-            apply_errors(form, exc)
-            user = db.session.get(User, user_id)
-            return render_template(
-                "users/form.html", form=form, user=user, audit=audit_entries("User", user.id)
-            ), exc.status
+        saved, status = save_form(
+            form,
+            UserCommand,
+            form.data,
+            lambda command: services.update_user(
+                user, command, actor=current_user, expected_version=form_version(form)
+            ),
+            done=lambda changed: _(
+                "The account for %(email)s has been saved.", email=changed.email
+            ),
+            then=lambda changed: url_for(".index"),
+        )
+        if saved:
+            return saved
+        user = db.session.get(User, user_id)
+        return render_template(
+            "users/form.html", form=form, user=user, audit=audit_entries("User", user.id)
+        ), status
     return render_template(
         "users/form.html", form=form, user=user, audit=audit_entries("User", user.id)
     )
