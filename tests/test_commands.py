@@ -10,19 +10,29 @@ from coop.initiatives.schemas import InitiativeCreate, InitiativeUpdate
 from coop.models import ParticipantRole, Phase
 
 
-def test_a_form_binds_german_numbers_dates_codes_and_rows(app):
+def _bind(app, model, values):
     with app.test_request_context():
-        command, errors = bind(
-            GrantCreate,
-            {
-                "initiative_id": "12",
-                "amount_requested": "490.000,00",
-                "application_date": "29.04.2022",
-                "status": "applied",
-                "tranches": [{"date": "2022-09-01", "amount": "45.000", "state": "planned"}],
-                "csrf_token": "not part of the command",
-            },
-        )
+        return bind(model, values)
+
+
+GRANT_FORM = {
+    "initiative_id": "12",
+    "amount_requested": "490.000,00",
+    "application_date": "29.04.2022",
+    "status": "applied",
+    "tranches": [{"date": "2022-09-01", "amount": "45.000", "state": "planned"}],
+    "csrf_token": "not part of the command",
+}
+UNREADABLE = {
+    "title": "  Gemeinsame E-Akte ",
+    "phase": "sometime",
+    "start_date": "31.02.2025",
+    "participants": [{"body_id": "x", "role": "partner"}],
+}
+
+
+def test_a_form_binds_german_numbers_dates_codes_and_rows(app):
+    command, errors = _bind(app, GrantCreate, GRANT_FORM)
     assert errors == {}
     data = fields_of(command)
     assert data["initiative_id"] == 12 and data["amount_requested"] == Decimal("490000.00")
@@ -31,16 +41,7 @@ def test_a_form_binds_german_numbers_dates_codes_and_rows(app):
 
 
 def test_what_a_form_cannot_read_is_named_and_left_out(app):
-    with app.test_request_context():
-        command, errors = bind(
-            InitiativeUpdate,
-            {
-                "title": "  Gemeinsame E-Akte ",
-                "phase": "sometime",
-                "start_date": "31.02.2025",
-                "participants": [{"body_id": "x", "role": "partner"}],
-            },
-        )
+    command, errors = _bind(app, InitiativeUpdate, UNREADABLE)
     assert set(errors) == {"phase", "start_date", "participants.0.body_id"}
     assert errors["phase"] == "Bitte einen Wert aus der Liste wählen."
     data = fields_of(command, leave_out=("version",))

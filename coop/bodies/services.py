@@ -11,6 +11,7 @@ from flask_babel import ngettext
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
+from .. import validation as v
 from ..auth import permissions
 from ..commands import fields_of, max_length
 from ..errors import ConflictError, PermissionDenied, ValidationError, check_version
@@ -31,15 +32,6 @@ TEXT_LIMITS = {
 }
 
 
-def _clean_text(value: Any) -> str | None:
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        value = str(value)
-    value = value.strip()
-    return value or None
-
-
 def normalise(data: Mapping[str, Any], errors: dict[str, str]) -> dict[str, Any]:
     """Coerce raw input (form strings or JSON values) into typed values; note type errors."""
     out: dict[str, Any] = {}
@@ -56,13 +48,13 @@ def normalise(data: Mapping[str, Any], errors: dict[str, str]) -> dict[str, Any]
             else:
                 errors[key] = _("Please enter a whole number.")
         elif key == "kind":
-            value = _clean_text(value)
+            value = v.text(value)
             try:
                 out[key] = BodyKind(value) if value is not None else None
             except ValueError:
                 errors[key] = _("Unknown kind of body: choose one from the list.")
         else:
-            out[key] = _clean_text(value)
+            out[key] = v.text(value)
     return out
 
 
