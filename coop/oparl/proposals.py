@@ -19,20 +19,9 @@ from ..models import Proposal, ProposalState, User
 from ..resolutions import services as resolutions
 from .schemas import ProposalConfirm
 
-EDITABLE = (
-    "organ",
-    "authoritative",
-    "reference",
-    "title",
-    "kind",
-    "session_date",
-    "outcome",
-    "votes_yes",
-    "votes_no",
-    "votes_abstain",
-    "result_text",
-    "source_url",
-)
+# What a proposal carries into its resolution: what the person may change on confirming (the
+# command) and the link to the council's paper.
+EDITABLE = (*(name for name in ProposalConfirm.model_fields if name != "version"), "source_url")
 
 
 def can_decide(user, proposal: Proposal) -> bool:

@@ -48,13 +48,18 @@ def index():
     return render_template("users/index.html", page=page)
 
 
+def _offer_choices(form: UserForm) -> None:
+    """The roles and bodies the signed-in manager may give."""
+    form.set_choices(
+        permissions.assignable_roles(current_user), services.assignable_bodies(current_user)
+    )
+
+
 @bp.route("/new", methods=["GET", "POST"])
 def create():
     """Give a colleague an account."""
     form = UserForm()
-    form.set_choices(
-        permissions.assignable_roles(current_user), services.assignable_bodies(current_user)
-    )
+    _offer_choices(form)
     if form.validate_on_submit():
         saved, status = save_form(
             form,
@@ -76,9 +81,7 @@ def edit(user_id: int):
         form = UserForm(obj=user, role=user.role.value, body_id=str(user.body_id or ""))
     else:
         form = UserForm()
-    form.set_choices(
-        permissions.assignable_roles(current_user), services.assignable_bodies(current_user)
-    )
+    _offer_choices(form)
     if form.validate_on_submit():
         saved, status = save_form(
             form,
