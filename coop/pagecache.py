@@ -50,7 +50,14 @@ _TOKEN = (
     )
 )
 # Headers a stored answer keeps; the others (cookies, Vary from the session) are per request.
-_KEPT = ("Content-Type", "Content-Disposition", "ETag", "Last-Modified", "Cache-Control")
+_KEPT = (
+    "Content-Type",
+    "Content-Disposition",
+    "ETag",
+    "Last-Modified",
+    "Cache-Control",
+    "Access-Control-Allow-Origin",
+)
 
 
 def cacheable(view: Callable) -> Callable:

@@ -71,6 +71,10 @@ def init_error_handlers(app: Flask) -> None:
         title, message = _explained(exc)
         if _wants_json():
             return api_error(exc.code or 500, message)
+        if request.path.startswith("/oparl/"):
+            from ..oparl.server import error
+
+            return jsonify(error(message, exc.description)), exc.code
         if exc.code in (403, 404, 500):
             return render_template(f"errors/{exc.code}.html"), exc.code
         return render_template("errors/generic.html", title=title, message=message), exc.code
@@ -124,6 +128,10 @@ def init_error_handlers(app: Flask) -> None:
         db.session.rollback()
         if _wants_json():
             return api_error(500, _("An internal error occurred."))
+        if request.path.startswith("/oparl/"):
+            from ..oparl.server import error
+
+            return jsonify(error(_("An internal error occurred."))), 500
         return render_template("errors/500.html"), 500
 
     @app.after_request

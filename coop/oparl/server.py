@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, time
 
 from flask import g, url_for
-from sqlalchemy import exists, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
@@ -187,8 +187,14 @@ def _times(rs: Iterable) -> dict:
 
 
 def system() -> dict:
-    """The OParl System object of this server."""
-    return {
+    """The OParl System object of this server; `created` and `modified` span what it
+    publishes (its oldest and its latest public record)."""
+    first, last = db.session.execute(
+        select(func.min(Resolution.created_at), func.max(Resolution.modified_at)).where(
+            Resolution.id.in_(public_resolutions().with_only_columns(Resolution.id))
+        )
+    ).one()
+    out = {
         "id": _u("oparl.system"),
         "type": type_of("System"),
         "oparlVersion": OPARL,
@@ -197,6 +203,14 @@ def system() -> dict:
         "license": LICENSE,
         "website": _u("main.index"),
     }
+    if first is not None:
+        out["created"], out["modified"] = stamp(first), stamp(last)
+    return out
+
+
+def error(message: str, debug: str | None = None) -> dict:
+    """An OParl Error object (what a client gets instead of an object or a list)."""
+    return {"type": type_of("Error"), "message": message, **({"debug": debug} if debug else {})}
 
 
 def body(b: Body) -> dict:

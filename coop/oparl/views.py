@@ -28,7 +28,17 @@ class BadFilter(ValueError):
 
 @bp.errorhandler(BadFilter)
 def _bad_filter(exc):
-    return jsonify({"error": str(exc)}), 400
+    return s.error(str(exc)), 400
+
+
+@bp.after_request
+def _public_json(response):
+    """Every answer of the OParl server, errors and answers from the page cache included, is
+    public JSON in UTF-8: any client on any site may read it (OParl 1.1, section 4.4)."""
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    if response.mimetype == "application/json":
+        response.headers["Content-Type"] = "application/json; charset=utf-8"
+    return response
 
 
 def _when(name: str) -> datetime | None:
@@ -81,9 +91,8 @@ def _links(endpoint: str, values: dict, page: int, pages: int, after: int | None
 
 
 def _answer(payload: dict, modified: list[str | None]):
-    """JSON with CORS (public data), Last-Modified and an ETag; 304 when the client has it."""
+    """JSON with Last-Modified and an ETag; 304 when the client has it."""
     response = jsonify(payload)
-    response.headers["Access-Control-Allow-Origin"] = "*"
     stamps = [m for m in modified if m]
     if stamps:
         response.last_modified = max(datetime.fromisoformat(m) for m in stamps)
@@ -188,7 +197,8 @@ def _sql_page(stmt, order, endpoint: str, render, extra: list[dict] = (), **valu
 @bp.get("/system")
 def system():
     """The OParl System (the entry point of every client)."""
-    return _answer(s.system(), [])
+    system = s.system()
+    return _answer(system, [system.get("modified")])
 
 
 @bp.get("/bodies")

@@ -185,4 +185,22 @@ def test_walking_a_list_by_its_next_links_uses_a_keyset(client, seed, published,
         seen += [o["id"] for o in page["data"]]
     assert total >= 1 and len(seen) == len(set(seen)) == total
     bad = client.get(f"/oparl/v1/body/{m}/{kind}", query_string={"after": "x"})
-    assert bad.status_code == 400 and "after" in bad.json["error"]
+    assert bad.status_code == 400 and "after" in bad.json["message"]  # an OParl Error object
+
+
+def test_every_answer_is_public_json_and_errors_are_oparl_error_objects(client, seed, published):
+    """Real clients (a city's open-data crawler, the OParl validator) read from other sites:
+    CORS and UTF-8 JSON on every answer, also the second one from the page cache and errors."""
+    system = client.get("/oparl/v1/system")
+    again = client.get("/oparl/v1/system")
+    for r in (system, again):
+        assert r.headers["Access-Control-Allow-Origin"] == "*"
+        assert r.headers["Content-Type"] == "application/json; charset=utf-8"
+    validate(system.json)
+    assert system.json["created"] <= system.json["modified"]
+    missing = client.get("/oparl/v1/paper/r999999")
+    bad = client.get("/oparl/v1/bodies?modified_since=yesterday")
+    for r, status in ((missing, 404), (bad, 400)):
+        assert r.status_code == status and r.headers["Access-Control-Allow-Origin"] == "*"
+        assert r.json["type"] == "https://schema.oparl.org/1.1/Error" and r.json["message"]
+        assert r.headers["Content-Type"] == "application/json; charset=utf-8"
