@@ -133,11 +133,21 @@ def _store(body_id: int, obj: dict, kind: str, existing: dict, summary: Summary,
     # embedded parts (agenda items of a meeting, consultations of a paper) are objects too
     if kind in EMBEDDED and not deleted:
         key, part_kind = EMBEDDED[kind]
+        seen: set[str] = set()
         for i, part in enumerate(obj.get(key) or []):
             if isinstance(part, dict):
                 part = clean(part, part_kind)
-                if type_name(part, part_kind) == part_kind:
-                    _store(body_id, part, part_kind, existing, summary, f"{where}/{key}[{i}]")
+                if type_name(part, part_kind) != part_kind:
+                    continue
+                if part.get("id") in seen:
+                    # Some servers give a paper's second hearing (another meeting) the id of the
+                    # first. Stored once; the paper keeps both, and each becomes its own proposal.
+                    summary.skipped.append(
+                        (f"{where}/{key}[{i}]", _("same id as an earlier part of this object"))
+                    )
+                    continue
+                seen.add(part.get("id"))
+                _store(body_id, part, part_kind, existing, summary, f"{where}/{key}[{i}]")
 
 
 class BodyReading:
@@ -302,12 +312,7 @@ def derive_proposals(body: Body, today: date | None = None) -> int:
     for paper_row in [o for o in objects.values() if o.type == "Paper"]:
         paper = paper_row.raw
         for ini, how in _matches(paper, initiatives, references):
-            for item in paper.get("consultation") or []:
-                consultation = objects.get(item) if isinstance(item, str) else None
-                consultation = consultation.raw if consultation else item
-                if not isinstance(consultation, dict) or not consultation.get("id"):
-                    continue
-                cid = consultation["id"]
+            for cid, consultation in _hearings(paper, objects):
                 if cid in recorded:
                     continue
                 values = _proposal_values(paper, consultation, objects, today)
@@ -324,6 +329,27 @@ def derive_proposals(body: Body, today: date | None = None) -> int:
                             setattr(proposal, key, value)
     db.session.flush()
     return new
+
+
+def _hearings(paper: dict, objects: dict) -> list[tuple[str, dict]]:
+    """(key, consultation) of each hearing of a paper. The key is the consultation's id; a
+    further hearing that a server gives the same id (at another meeting) is keyed by its id
+    and its meeting, so that each hearing is its own proposal and none overwrites another."""
+    out: list[tuple[str, dict]] = []
+    seen: set[str] = set()
+    for item in paper.get("consultation") or []:
+        found = objects.get(item) if isinstance(item, str) else None
+        consultation = found.raw if found else item
+        if not isinstance(consultation, dict) or not consultation.get("id"):
+            continue
+        key = consultation["id"]
+        if key in seen:
+            key = f"{key}#{_first(consultation.get('meeting')) or len(out)}"
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append((key, consultation))
+    return out
 
 
 def _proposal_values(paper: dict, consultation: dict, objects: dict, today: date) -> dict:

@@ -40,6 +40,8 @@ class CIS:
         self.slow_always: set[str] = set()
         self.requests: list[str] = []
         self.lock = threading.Lock()
+        # paper 1 heard again at meeting 2, under the same consultation id (as a real server does)
+        self.second_hearing = False
 
     # --- objects ---------------------------------------------------------------------------
 
@@ -80,7 +82,23 @@ class CIS:
                     "authoritative": bool(i % 2),
                     "role": "Entscheidung" if i % 2 else "Vorberatung",
                 }
-            ],
+            ]
+            + (
+                [
+                    {
+                        "id": self.url(f"/consultation/{i}"),  # the same id, another meeting
+                        "type": OPARL + "Consultation",
+                        "paper": self.url(f"/paper/{i}"),
+                        "meeting": self.url("/meeting/2"),
+                        "agendaItem": self.url(f"/agendaitem/{i}-2"),
+                        "organization": [self.url("/organization/1")],
+                        "authoritative": True,
+                        "role": "Entscheidung",
+                    }
+                ]
+                if self.second_hearing and i == 1
+                else []
+            ),
             "created": self.t0.isoformat(),
             "modified": self.modified[i].isoformat(),
             "license": "",  # an empty string, as some servers send
@@ -101,6 +119,20 @@ class CIS:
             }
             for k, i in enumerate(range((m - 1) * 10 + 1, min(m * 10, self.papers) + 1), start=1)
         ]
+        if self.second_hearing and m == 2:
+            items.append(
+                {
+                    "id": self.url("/agendaitem/1-2"),
+                    "type": OPARL + "AgendaItem",
+                    "meeting": self.url("/meeting/2"),
+                    "order": len(items) + 1,
+                    "number": str(len(items) + 1),
+                    "name": "Gründung eines Digitalnetzwerks (zweite Lesung)",
+                    "public": True,
+                    "consultation": self.url("/consultation/1"),
+                    "result": "vertagt",
+                }
+            )
         day = datetime(2022, 2, 23, 18, 0, tzinfo=UTC) + timedelta(days=7 * (m - 1))
         return {
             "id": self.url(f"/meeting/{m}"),

@@ -82,6 +82,24 @@ def test_first_run_keeps_everything_and_proposes(setting, cis):
     assert first.state == ProposalState.OPEN and first.initiative_id == ini.id
 
 
+def test_a_second_hearing_under_the_same_consultation_id_is_its_own_proposal(setting, cis):
+    ini, body = setting
+    cis.second_hearing = True
+    result, summary = run(body)
+    assert result.ok, summary.errors
+    hearings = db.session.scalars(
+        select(Proposal).where(Proposal.reference == "560/2022").order_by(Proposal.session_date)
+    ).all()
+    assert [(p.session_date.isoformat(), p.outcome) for p in hearings] == [
+        ("2022-02-23", "adopted"),
+        ("2022-03-02", "deferred"),
+    ]
+    assert hearings[0].consultation_id != hearings[1].consultation_id
+    # a second run finds both again and proposes nothing new
+    _again, summary = run(body)
+    assert summary.proposals == 0 and summary.changed == 0
+
+
 def test_confirming_changes_the_decision_status_and_nothing_before(setting, cis):
     ini, body = setting
 
