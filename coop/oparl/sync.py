@@ -50,6 +50,7 @@ class Summary:
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (where, why)
     errors: list[str] = field(default_factory=list)
     proposals: int = 0
+    looked_up: int = 0  # stored objects read to compare with what came (not kept with the run)
 
     def as_dict(self) -> dict:
         """The summary as stored with the run."""
@@ -166,6 +167,7 @@ class BodyReading:
             .limit(1)
         )
         self.since = None if full or previous is None else previous.started_at
+        self.previous_matching = (previous.summary or {}).get("matching") if previous else None
         self.run = OParlSync(body_id=body.id, started_at=utcnow(), incremental_since=self.since)
         db.session.add(self.run)
         db.session.flush()
@@ -174,12 +176,10 @@ class BodyReading:
         """Read every list; after each stored page yield (list name, objects on the page). A
         list that fails ends with a message in the summary; the next list is still read."""
         summary = self.summary
-        existing = {
-            o.oparl_id: o
-            for o in db.session.scalars(
-                select(OParlObject).where(OParlObject.body_id == self.body.id)
-            )
-        }
+        # Only the stored objects a page names are read, a page at a time: a run costs what
+        # changed at the server, not what is stored here (a first run reads nothing, a second
+        # run with nothing new reads nothing).
+        existing: dict[str, OParlObject] = {}
         try:
             remote = _body_object(self.fetcher, self.body)
         except FetchError as exc:
@@ -195,6 +195,7 @@ class BodyReading:
                 continue
             try:
                 for n, page in enumerate(self.fetcher.pages(url, params), start=1):
+                    self._look_up(page, existing)
                     for i, raw in enumerate(page):
                         where = _("%(list)s, page %(page)d, entry %(entry)d",
                                   list=field_name, page=n, entry=i + 1)  # fmt: skip
@@ -220,14 +221,39 @@ class BodyReading:
             except FetchError as exc:
                 summary.errors.append(str(exc))
 
+    def _look_up(self, page: list, existing: dict) -> None:
+        """Read the stored objects of the ids on this page (and of their embedded parts)."""
+        ids = set()
+        for raw in page:
+            if isinstance(raw, dict):
+                ids.add(raw.get("id"))
+                for key, _part in EMBEDDED.values():
+                    parts = raw.get(key)
+                    for part in parts if isinstance(parts, list) else [parts]:
+                        if isinstance(part, dict):
+                            ids.add(part.get("id"))
+        wanted = [i for i in ids if isinstance(i, str) and i and i not in existing]
+        for start in range(0, len(wanted), 500):
+            for row in db.session.scalars(
+                select(OParlObject).where(
+                    OParlObject.body_id == self.body.id,
+                    OParlObject.oparl_id.in_(wanted[start : start + 500]),
+                )
+            ):
+                existing[row.oparl_id] = row
+                self.summary.looked_up += 1
+
     def finish(self) -> OParlSync:
-        """Propose resolutions from what is stored, then close the run with its summary."""
-        if self.reached:
+        """Propose resolutions from what is stored (when anything came, or what papers are
+        matched by changed: an initiative's keywords or paper numbers), then close the run."""
+        matching = _matching_fingerprint(self.body)
+        came = self.summary.new or self.summary.changed or self.summary.deleted
+        if self.reached and (came or matching != self.previous_matching):
             self.summary.proposals = derive_proposals(self.body)
         run, summary = self.run, self.summary
         run.finished_at = utcnow()
         run.ok = not summary.errors
-        run.summary = summary.as_dict()
+        run.summary = {**summary.as_dict(), "matching": matching}
         run.message = "; ".join(summary.errors) or None
         db.session.flush()
         return run
@@ -329,6 +355,26 @@ def derive_proposals(body: Body, today: date | None = None) -> int:
                             setattr(proposal, key, value)
     db.session.flush()
     return new
+
+
+def _matching_fingerprint(body: Body) -> str:
+    """A digest of what decides which papers become proposals for this body: its initiatives,
+    their keywords, the paper numbers and the consultations already recorded."""
+    import hashlib
+
+    rows = db.session.execute(
+        select(Initiative.id, Initiative.keywords)
+        .join(Participant, Participant.initiative_id == Initiative.id)
+        .where(Participant.body_id == body.id)
+        .order_by(Initiative.id)
+    ).all()
+    recorded = db.session.execute(
+        select(Resolution.reference, Resolution.external_id, Resolution.initiative_id)
+        .where(Resolution.body_id == body.id)
+        .order_by(Resolution.id)
+    ).all()
+    text = repr(([tuple(r) for r in rows], [tuple(r) for r in recorded]))
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def _hearings(paper: dict, objects: dict) -> list[tuple[str, dict]]:

@@ -154,6 +154,26 @@ def test_second_run_fetches_only_what_changed(setting, cis):
     assert third.ok and summary.fetched == 0
 
 
+def test_a_run_costs_what_changed_not_what_is_stored(setting, cis):
+    ini, body = setting
+    _first, summary = run(body)
+    assert summary.looked_up == 0 and summary.proposals == 2  # nothing stored yet to read
+    time.sleep(1.1)
+    _second, summary = run(body)
+    # nothing came: no stored object read, nothing matched again
+    assert summary.fetched == 0 and summary.looked_up == 0 and summary.proposals == 0
+    # a new keyword matches papers already stored: the next run proposes them
+    with acting_as(None, "test"):
+        initiatives.update_initiative(
+            initiatives.load_initiative(ini.id),
+            {"keywords": [*(ini.keywords or []), "Sportverein"]},
+            actor=None,
+        )
+        db.session.commit()
+    _third, summary = run(body)
+    assert summary.fetched == 0 and summary.proposals == 1
+
+
 def test_retries_a_500_and_a_slow_page(setting, cis):
     _ini, body = setting
     cis.fail_once.add("/body/1/paper?page=2")
