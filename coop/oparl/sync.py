@@ -14,12 +14,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from ..core import clock
 from ..extensions import db
 from ..models import (
     Body,
@@ -37,6 +38,11 @@ from .client import Fetcher, FetchError, clean, type_name
 from .results import parse_result
 
 LISTS = (("organization", "Organization"), ("meeting", "Meeting"), ("paper", "Paper"))
+# Meetings whose agenda can still change: results are entered inside them for a while after the
+# session, often without the meeting's own `modified` moving. An incremental run reads these
+# again, one by one.
+RECENT_DAYS = 42
+UPCOMING_DAYS = 60
 EMBEDDED = {"Meeting": ("agendaItem", "AgendaItem"), "Paper": ("consultation", "Consultation")}
 
 
@@ -168,6 +174,7 @@ class BodyReading:
         )
         self.since = None if full or previous is None else previous.started_at
         self.previous_matching = (previous.summary or {}).get("matching") if previous else None
+        self.came: set[str] = set()  # ids of the objects this run's pages brought
         self.run = OParlSync(body_id=body.id, started_at=utcnow(), incremental_since=self.since)
         db.session.add(self.run)
         db.session.flush()
@@ -220,6 +227,40 @@ class BodyReading:
                     yield field_name, len(page)
             except FetchError as exc:
                 summary.errors.append(str(exc))
+        if since is not None:
+            yield from self._recent_meetings(existing)
+
+    def _recent_meetings(self, existing: dict) -> Iterator[tuple[str, int]]:
+        """Read again the stored meetings of the last weeks and the coming ones that this run
+        did not bring (their agenda items may have gained a result since)."""
+        today = clock.today()
+        lowest, highest = today - timedelta(days=RECENT_DAYS), today + timedelta(days=UPCOMING_DAYS)
+        stored = db.session.scalars(
+            select(OParlObject).where(
+                OParlObject.body_id == self.body.id,
+                OParlObject.type == "Meeting",
+                OParlObject.deleted.is_(False),
+            )
+        )
+        due = [
+            row
+            for row in stored
+            if row.oparl_id not in self.came
+            and (start := _date(row.raw.get("start"))) is not None
+            and lowest <= start <= highest
+        ]
+        for row in due:
+            existing.setdefault(row.oparl_id, row)
+            try:
+                obj = clean(self.fetcher.get(row.oparl_id), "Meeting")
+            except FetchError as exc:
+                self.summary.errors.append(str(exc))
+                continue
+            where = _("meeting read again: %(url)s", url=row.oparl_id)
+            self._look_up([obj], existing)
+            _store(self.body.id, obj, "Meeting", existing, self.summary, where)
+            db.session.flush()
+            yield "meeting", 1
 
     def _look_up(self, page: list, existing: dict) -> None:
         """Read the stored objects of the ids on this page (and of their embedded parts)."""
@@ -232,6 +273,7 @@ class BodyReading:
                     for part in parts if isinstance(parts, list) else [parts]:
                         if isinstance(part, dict):
                             ids.add(part.get("id"))
+        self.came.update(i for i in ids if isinstance(i, str))
         wanted = [i for i in ids if isinstance(i, str) and i and i not in existing]
         for start in range(0, len(wanted), 500):
             for row in db.session.scalars(

@@ -42,6 +42,8 @@ class CIS:
         self.lock = threading.Lock()
         # paper 1 heard again at meeting 2, under the same consultation id (as a real server does)
         self.second_hearing = False
+        self.day0 = datetime(2022, 2, 23, 18, 0, tzinfo=UTC)  # the first meeting
+        self.result_of: dict[int, str] = {}  # an agenda item's result changed in place
 
     # --- objects ---------------------------------------------------------------------------
 
@@ -115,7 +117,9 @@ class CIS:
                 "name": f"TOP {k}",
                 "public": True,
                 "consultation": self.url(f"/consultation/{i}"),
-                "result": RESULTS[i % len(RESULTS)] if i != 2 else "einstimmig",
+                "result": self.result_of.get(
+                    i, RESULTS[i % len(RESULTS)] if i != 2 else "einstimmig"
+                ),
             }
             for k, i in enumerate(range((m - 1) * 10 + 1, min(m * 10, self.papers) + 1), start=1)
         ]
@@ -133,7 +137,7 @@ class CIS:
                     "result": "vertagt",
                 }
             )
-        day = datetime(2022, 2, 23, 18, 0, tzinfo=UTC) + timedelta(days=7 * (m - 1))
+        day = self.day0 + timedelta(days=7 * (m - 1))
         return {
             "id": self.url(f"/meeting/{m}"),
             "type": OPARL + "Meeting",
@@ -181,6 +185,8 @@ class CIS:
             if since:
                 orgs = []
             return self.listing(path, orgs, page, query)
+        if path.startswith("/meeting/") and path.split("/")[-1].isdigit():
+            return self.meeting(int(path.split("/")[-1]))
         if path == "/body/1/meeting":
             meetings = [self.meeting(m) for m in range(1, (self.papers - 1) // 10 + 2)]
             if since:

@@ -3,7 +3,7 @@ incremental second run, bad servers, and the proposals that come of it."""
 
 import json
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -152,6 +152,25 @@ def test_second_run_fetches_only_what_changed(setting, cis):
     # nothing changed: nothing fetched
     third, summary = run(body)
     assert third.ok and summary.fetched == 0
+
+
+def test_a_result_entered_inside_a_recent_meeting_arrives(setting, cis):
+    """The meeting's own `modified` stays; its agenda item gains a result. Recent and coming
+    meetings are read again on each run, so the result arrives."""
+    _ini, body = setting
+    cis.day0 = datetime.now(UTC) - timedelta(days=3)
+    run(body)
+    proposal = db.session.scalar(select(Proposal).where(Proposal.reference == "560/2022"))
+    assert proposal.outcome == "adopted"
+    cis.result_of[1] = "mehrheitlich abgelehnt"
+    time.sleep(1.1)
+    _second, summary = run(body)
+    assert summary.changed >= 1, summary
+    db.session.expire_all()
+    proposal = db.session.scalar(select(Proposal).where(Proposal.reference == "560/2022"))
+    assert proposal.outcome == "rejected"
+    # meetings long past are not read again
+    assert not any("/meeting/20" in r for r in cis.requests if "body/1" not in r)
 
 
 def test_a_run_costs_what_changed_not_what_is_stored(setting, cis):
