@@ -3,7 +3,7 @@ incremental second run, bad servers, and the proposals that come of it."""
 
 import json
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -14,7 +14,7 @@ from coop.audit import acting_as
 from coop.extensions import db
 from coop.initiatives import services as initiatives
 from coop.models import OParlObject, OParlSync, Proposal, ProposalState
-from coop.oparl import proposals
+from coop.oparl import proposals, sync
 from coop.oparl.client import Fetcher
 from tests import factories
 from tests.oparl.fake_server import CIS, serve
@@ -251,7 +251,18 @@ def test_a_few_thousand_papers(sqlite_app, seed):
         assert result.ok, summary.errors
         assert summary.new == 3000 + 3000 + 300 + 3000 + 3
         again, summary = run(body)
-        assert again.ok and summary.fetched == 0
+        # nothing new: only the recent and coming meetings are read again (each with its ten
+        # agenda items), and nothing of them changed
+        today = date.today()
+        recent = [
+            m
+            for m in range(1, 301)
+            if today - timedelta(days=sync.RECENT_DAYS)
+            <= (system.day0 + timedelta(days=7 * (m - 1))).date()
+            <= today + timedelta(days=sync.UPCOMING_DAYS)
+        ]
+        assert again.ok and summary.new == summary.changed == 0
+        assert summary.fetched == 11 * len(recent)
     finally:
         server.shutdown()
 
