@@ -17,23 +17,36 @@ _NUMBER_WORDS = {
 }  # fmt: skip
 _N = r"(?P<n>\d+|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + ")"
 
-# (pattern, outcome): the first that matches wins, so the more specific come first.
+# (pattern, outcome): the first that matches wins, so the more specific come first. "Noted"
+# comes last but one: "zur Kenntnis genommen + mehrheitliche Zustimmung" is a decision.
 _OUTCOMES = [
     (r"\bungeändert\s+(beschlossen|angenommen|zugestimmt)", "adopted"),
     (r"\b(geändert|mit\s+änderung(en)?|in\s+geänderter\s+fassung|modifiziert|ergänzt)\s+"
      r"(beschlossen|angenommen|zugestimmt)", "adopted_amended"),
     (r"\bänderungsbeschluss\b|\bgeänderte[rn]?\s+beschlussvorschlag\b", "adopted_amended"),
-    (r"\bnicht\s+(beschlossen|angenommen|zugestimmt)\b|\babgelehnt\b|\bablehnung\b", "rejected"),
+    # "Beschlossen mit geändertem Beschlusstext", "zugestimmt zum modifizierten Antrag"
+    (r"\b(beschlossen|angenommen|zugestimmt|zustimmung)\b.{0,20}?\b(geändert|modifiziert|"
+     r"ergänzt)(e|em|en|er)?\s+(beschlusstext|beschlussvorschlag|antrag|fassung|vorlage)",
+     "adopted_amended"),
+    (r"\bnicht\s+(beschlossen|angenommen|zugestimmt)\b|\babgelehnt\b|\bablehnung\b"
+     r"|\bzustimmung\s+(verweigert|versagt)\b", "rejected"),
     (r"\bvertagt\b|\bzurückgestellt\b|\babgesetzt\b|\bverwiesen\b|\bvertagung\b"
      r"|\bzurückverwiesen\b|\bnicht\s+behandelt\b", "deferred"),
     (r"\bzurückgezogen\b|\bzurücknahme\b", "withdrawn"),
-    (r"\bzur\s+kenntnis\s+genommen\b|\bkenntnisnahme\b|\bkenntnis\s+genommen\b", "noted"),
     (r"\b(beschlossen|angenommen|zugestimmt|beschluss\s+gefasst|beschlussvorschlag\s+"
-     r"(wird|wurde)\s+gefolgt|entsprechend\s+(dem\s+)?beschlussvorschlag|einstimmig)\b", "adopted"),
+     r"(wird|wurde)\s+gefolgt|entsprechend\s+(dem\s+)?beschlussvorschlag|einstimmig"
+     r"|(mehrheitliche\s+)?zustimmung|einverstanden|genehmigt|stimmt\s+(dem|der|zu))\b",
+     "adopted"),
+    # "zur Kenntnis genommen", "Der Ausschuss nimmt die Ausführungen zur Kenntnis."
+    (r"\bzur\s+kenntnis\b|\bkenntnisnahme\b|\bkenntnis\s+genommen\b", "noted"),
 ]  # fmt: skip
-_YES = re.compile(rf"{_N}\s*(ja[\s-]*stimme[n]?|ja\b|dafür|für\b|zustimmung(en)?)", re.I)
-_NO = re.compile(rf"{_N}\s*(nein[\s-]*stimme[n]?|nein\b|dagegen|gegenstimme[n]?|gegen\b)", re.I)
-_ABSTAIN = re.compile(rf"{_N}\s*(stimm)?enthaltung(en)?", re.I)
+_YES = re.compile(
+    rf"(?<![\d.,]){_N}[\s-]*(ja[\s-]*stimme[n]?|ja\b|dafür|für\b|zustimmung(en)?)", re.I
+)
+_NO = re.compile(
+    rf"(?<![\d.,]){_N}[\s-]*(nein[\s-]*stimme[n]?|nein\b|dagegen|gegenstimme[n]?|gegen\b)", re.I
+)
+_ABSTAIN = re.compile(rf"(?<![\d.,]){_N}[\s-]*(stimm)?enthaltung(en)?", re.I)
 _LABELLED = {
     # "dafür 7, dagegen 1" needs no colon; "Ja" and "Nein" do ("13 Ja, 0 Nein" counts first).
     "yes": re.compile(
@@ -69,8 +82,12 @@ def _number(token: str) -> int:
 
 
 def _find(pattern: re.Pattern, text: str) -> int | None:
+    """The count a pattern finds; none for what cannot be a council's votes."""
     match = pattern.search(text)
-    return _number(match.group("n")) if match else None
+    if not match:
+        return None
+    value = _number(match.group("n"))
+    return value if value <= 100_000 else None
 
 
 def parse_result(text: str | None) -> ParsedResult:
@@ -78,6 +95,9 @@ def parse_result(text: str | None) -> ParsedResult:
     if not text or not text.strip():
         return ParsedResult()
     t = " ".join(text.replace("\u00a0", " ").split()).lower()
+    # glued words and figures, as some systems write them: "Einstimmig15-Ja-Stimmen"
+    t = re.sub(r"([a-zäöüß])(\d)", r"\1 \2", t)
+    t = re.sub(r"(\d)([a-zäöüß])", r"\1 \2", t)
     outcome = next((o for pattern, o in _OUTCOMES if re.search(pattern, t)), None)
     yes = no = abstain = None
     triple = _TRIPLE.search(t)
@@ -90,7 +110,11 @@ def parse_result(text: str | None) -> ParsedResult:
             _find(_LABELLED["abstain"], t) if _LABELLED["abstain"].search(t) else _find(_ABSTAIN, t)
         )
     if "einstimmig" in t:
-        no = 0 if no is None else no
+        # unanimous: nobody voted the other way ("einstimmig abgelehnt": nobody for it)
+        if outcome == "rejected":
+            yes = 0 if yes is None else yes
+        else:
+            no = 0 if no is None else no
         if abstain is None and _NO_ABSTAIN.search(t):
             abstain = 0
     if abstain is None and _WITH_ABSTAIN.search(t):

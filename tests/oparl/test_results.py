@@ -35,6 +35,19 @@ CASES = [
     ("Kenntnisnahme", ("noted", N, N, N)),
     ("angenommen mit 10 Ja-Stimmen und zwei Gegenstimmen", ("adopted", 10, 2, N)),
     ("zugestimmt; dafür 7, dagegen 1", ("adopted", 7, 1, N)),
+    # the families real systems write that an earlier parser missed (issue 13)
+    ("Zustimmung", ("adopted", N, N, N)),
+    ("einverstanden", ("adopted", N, N, N)),
+    ("genehmigt", ("adopted", N, N, N)),
+    ("Der Rat stimmt dem Beschlussvorschlag zu.", ("adopted", N, N, N)),
+    ("Beschlossen mit geändertem Beschlusstext", ("adopted_amended", N, N, N)),
+    ("zugestimmt zum modifizierten Antrag", ("adopted_amended", N, N, N)),
+    ("zur Kenntnis genommen + mehrheitliche Zustimmung", ("adopted", N, N, N)),
+    ("Einstimmig15-Ja-Stimmen, 0-Nein-Stimmen, 0-Enthaltungen", ("adopted", 15, 0, 0)),
+    ("Der Ausschuss nimmt die Ausführungen zur Kenntnis.", ("noted", N, N, N)),
+    ("einstimmig abgelehnt", ("rejected", 0, N, N)),
+    ("Zustimmung verweigert", ("rejected", N, N, N)),
+    ("1.000.000 Ja", (N, N, N, N)),  # not a vote count: unknown, never an error
     ("", (N, N, N, N)),
     ("siehe Niederschrift", (N, N, N, N)),
 ]
