@@ -129,6 +129,7 @@ OUTCOME_LABELS = {
     Outcome.ADOPTED_AMENDED: _l("adopted with amendments"),
     Outcome.REJECTED: _l("rejected"),
     Outcome.DEFERRED: _l("deferred"),
+    Outcome.REFERRED: _l("referred to another body"),
     Outcome.WITHDRAWN: _l("withdrawn"),
     Outcome.NOTED: _l("taken note of"),
 }

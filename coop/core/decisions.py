@@ -22,6 +22,8 @@ DECIDING_OUTCOMES = {
     Outcome.ADOPTED_AMENDED: DecisionStatus.DECIDED,
     Outcome.REJECTED: DecisionStatus.REJECTED,
     Outcome.DEFERRED: DecisionStatus.DEFERRED,
+    # another organ deliberates first; this council has not decided yet
+    Outcome.REFERRED: DecisionStatus.DEFERRED,
     Outcome.WITHDRAWN: DecisionStatus.NONE,
     Outcome.NOTED: DecisionStatus.NONE,
 }

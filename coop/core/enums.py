@@ -107,6 +107,8 @@ class Outcome(enum.StrEnum):
     DEFERRED = "deferred"
     WITHDRAWN = "withdrawn"
     NOTED = "noted"
+    # sent on to another organ to deliberate ("Weiterbehandlung im Planungsausschuss")
+    REFERRED = "referred"
 
 
 class DecisionStatus(enum.StrEnum):

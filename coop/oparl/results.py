@@ -30,6 +30,10 @@ _OUTCOMES = [
      "adopted_amended"),
     (r"\bnicht\s+(beschlossen|angenommen|zugestimmt)\b|\babgelehnt\b|\bablehnung\b"
      r"|\bzustimmung\s+(verweigert|versagt)\b", "rejected"),
+    # sent on to another organ: "Weiterbehandlung im Planungsausschuss", "Beratung im
+    # Fachgremium", "in den Hauptausschuss verwiesen"
+    (r"\bweiterbehandlung\s+(im|in|durch)\b|\bberatung\s+im\s+\w+|\b(an|in)\s+(den|die|das)\s+"
+     r"\w+\s+(verwiesen|überwiesen)\b|\büberwiesen\b|\bverweisung\s+(an|in)\b", "referred"),
     (r"\bvertagt\b|\bzurückgestellt\b|\babgesetzt\b|\bverwiesen\b|\bvertagung\b"
      r"|\bzurückverwiesen\b|\bnicht\s+behandelt\b", "deferred"),
     (r"\bzurückgezogen\b|\bzurücknahme\b", "withdrawn"),
@@ -91,7 +95,8 @@ def _find(pattern: re.Pattern, text: str) -> int | None:
 
 
 def parse_result(text: str | None) -> ParsedResult:
-    """Outcome (adopted, adopted_amended, rejected, deferred, withdrawn, noted) and votes."""
+    """Outcome (adopted, adopted_amended, rejected, referred, deferred, withdrawn, noted) and
+    votes; None where the text does not say."""
     if not text or not text.strip():
         return ParsedResult()
     t = " ".join(text.replace("\u00a0", " ").split()).lower()
