@@ -105,4 +105,22 @@ class Proposal(AuditedMixin, TimestampMixin, VersionedMixin, db.Model):
         )
 
 
-__all__ = ["OParlObject", "OParlSync", "Proposal"]
+class ResultReading(AuditedMixin, TimestampMixin, db.Model):
+    """How a person read a council's result text when confirming a proposal: the next proposal
+    with the same text (after spaces and case) takes this reading instead of the parser's."""
+
+    __tablename__ = "result_readings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    text: Mapped[str] = mapped_column(String(500), unique=True)
+    outcome: Mapped[Outcome | None] = mapped_column(enum_column(Outcome))
+    votes_yes: Mapped[int | None] = mapped_column(Integer)
+    votes_no: Mapped[int | None] = mapped_column(Integer)
+    votes_abstain: Mapped[int | None] = mapped_column(Integer)
+
+    def audit_label(self) -> str:
+        """What the change history calls a reading: the text it reads."""
+        return self.text
+
+
+__all__ = ["OParlObject", "OParlSync", "Proposal", "ResultReading"]

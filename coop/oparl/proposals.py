@@ -15,8 +15,9 @@ from ..commands import fields_of
 from ..errors import ConflictError, PermissionDenied, ValidationError, check_version
 from ..extensions import db
 from ..initiatives import services as initiatives
-from ..models import Proposal, ProposalState, User
+from ..models import Proposal, ProposalState, ResultReading, User
 from ..resolutions import services as resolutions
+from .results import parse_result, reading_key
 from .schemas import ProposalConfirm
 
 # What a proposal carries into its resolution: what the person may change on confirming (the
@@ -87,6 +88,7 @@ def confirm(
             _("Please correct the marked fields."),
             {"outcome": _("The result could not be read; choose the outcome.")},
         )
+    _remember_reading(proposal, data)
     initiative = initiatives.load_initiative(proposal.initiative_id)
     resolution = resolutions.create_resolution(initiative, data, actor=actor)
     resolution.external_id = proposal.consultation_id
@@ -101,3 +103,29 @@ def dismiss(proposal: Proposal, *, actor: User | None, expected_version: int | N
     _open(proposal, actor, expected_version)
     proposal.state = ProposalState.DISMISSED
     db.session.flush()
+
+
+def _remember_reading(proposal: Proposal, data: dict) -> None:
+    """When the person's outcome or votes differ from what the parser read in the result
+    text, keep their reading for that text: the next paper that says the same takes it."""
+    key = reading_key(proposal.result_text)
+    if key is None:
+        return
+    parsed = parse_result(proposal.result_text)
+    chosen = (
+        str(data.get("outcome") or "") or None,
+        *(data.get(k) for k in ("votes_yes", "votes_no", "votes_abstain")),
+    )
+    if chosen == (parsed.outcome, parsed.votes_yes, parsed.votes_no, parsed.votes_abstain):
+        return
+    votes = {}
+    for k in ("votes_yes", "votes_no", "votes_abstain"):
+        value = data.get(k)
+        votes[k] = int(value) if isinstance(value, int | str) and str(value).isdigit() else None
+    reading = db.session.scalar(select(ResultReading).where(ResultReading.text == key))
+    if reading is None:
+        reading = ResultReading(text=key)
+        db.session.add(reading)
+    reading.outcome = chosen[0]
+    for k, value in votes.items():
+        setattr(reading, k, value)

@@ -135,3 +135,11 @@ def parse_result(text: str | None) -> ParsedResult:
     if outcome is None and "mehrheitlich" in t:
         outcome = "adopted"
     return ParsedResult(outcome, yes, no, abstain)
+
+
+def reading_key(text: str | None) -> str | None:
+    """The key under which a person's reading of a result text is remembered: the text with
+    its spaces folded and in lower case (at most 500 characters)."""
+    if not text or not text.strip():
+        return None
+    return " ".join(text.replace("\u00a0", " ").split()).lower()[:500]

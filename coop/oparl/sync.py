@@ -32,10 +32,11 @@ from ..models import (
     Proposal,
     ProposalState,
     Resolution,
+    ResultReading,
 )
 from ..models.base import utcnow
 from .client import Fetcher, FetchError, clean, type_name
-from .results import parse_result
+from .results import ParsedResult, parse_result, reading_key
 
 LISTS = (("organization", "Organization"), ("meeting", "Meeting"), ("paper", "Paper"))
 # Meetings whose agenda can still change: results are entered inside them for a while after the
@@ -376,6 +377,11 @@ def derive_proposals(body: Body, today: date | None = None) -> int:
             )
         )
     )
+    # how people read result texts the parser misread (a small table: one row per text)
+    readings = {
+        r.text: ParsedResult(r.outcome, r.votes_yes, r.votes_no, r.votes_abstain)
+        for r in db.session.scalars(select(ResultReading))
+    }
     new = 0
     for paper_row in [o for o in objects.values() if o.type == "Paper"]:
         paper = paper_row.raw
@@ -383,7 +389,7 @@ def derive_proposals(body: Body, today: date | None = None) -> int:
             for cid, consultation in _hearings(paper, objects):
                 if cid in recorded:
                     continue
-                values = _proposal_values(paper, consultation, objects, today)
+                values = _proposal_values(paper, consultation, objects, today, readings)
                 values.update(matched_by=how, initiative_id=ini.id)
                 proposal = known.get(cid)
                 if proposal is None:
@@ -440,7 +446,9 @@ def _hearings(paper: dict, objects: dict) -> list[tuple[str, dict]]:
     return out
 
 
-def _proposal_values(paper: dict, consultation: dict, objects: dict, today: date) -> dict:
+def _proposal_values(
+    paper: dict, consultation: dict, objects: dict, today: date, readings: dict
+) -> dict:
     meeting = objects.get(_first(consultation.get("meeting")) or "")
     meeting = meeting.raw if meeting else {}
     org_id = _first(consultation.get("organization")) or _first(meeting.get("organization"))
@@ -449,7 +457,7 @@ def _proposal_values(paper: dict, consultation: dict, objects: dict, today: date
     item = objects.get(_first(consultation.get("agendaItem")) or "")
     item = item.raw if item else {}
     session = _date(meeting.get("start")) or _date(item.get("start"))
-    parsed = parse_result(item.get("result"))
+    parsed = readings.get(reading_key(item.get("result"))) or parse_result(item.get("result"))
     outcome = parsed.outcome
     if outcome is None and session is not None and session >= today:
         outcome = Outcome.SCHEDULED.value

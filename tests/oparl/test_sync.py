@@ -173,6 +173,24 @@ def test_a_result_entered_inside_a_recent_meeting_arrives(setting, cis):
     assert not any("/meeting/20" in r for r in cis.requests if "body/1" not in r)
 
 
+def test_a_persons_reading_of_a_result_text_is_remembered(setting, cis):
+    """The parser cannot read "siehe Niederschrift"; the person who confirms says what it was,
+    and the next paper whose result says the same is proposed with their reading."""
+    _ini, body = setting
+    cis.result_of[1] = cis.result_of[2] = "Siehe  Niederschrift"
+    run(body)
+    first, second = db.session.scalars(select(Proposal).order_by(Proposal.id)).all()
+    assert first.outcome is None and second.outcome is None
+    with acting_as(None, "test"):
+        proposals.confirm(first, {"outcome": "adopted", "votes_yes": "11"}, actor=None)
+        db.session.commit()
+    time.sleep(1.1)
+    run(body)
+    db.session.expire_all()
+    second = db.session.get(Proposal, second.id)
+    assert (second.outcome, second.votes_yes) == ("adopted", 11)
+
+
 def test_a_run_costs_what_changed_not_what_is_stored(setting, cis):
     ini, body = setting
     _first, summary = run(body)
