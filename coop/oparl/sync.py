@@ -236,19 +236,24 @@ class BodyReading:
         did not bring (their agenda items may have gained a result since)."""
         today = clock.today()
         lowest, highest = today - timedelta(days=RECENT_DAYS), today + timedelta(days=UPCOMING_DAYS)
+        # ISO 8601 dates sort as text: the window is chosen in the database, so a run reads
+        # the few meetings of these weeks, not every meeting ever stored
+        start = OParlObject.raw["start"].as_string()
         stored = db.session.scalars(
             select(OParlObject).where(
                 OParlObject.body_id == self.body.id,
                 OParlObject.type == "Meeting",
                 OParlObject.deleted.is_(False),
+                start >= lowest.isoformat(),
+                start < (highest + timedelta(days=1)).isoformat(),
             )
         )
         due = [
             row
             for row in stored
             if row.oparl_id not in self.came
-            and (start := _date(row.raw.get("start"))) is not None
-            and lowest <= start <= highest
+            and (day := _date(row.raw.get("start"))) is not None
+            and lowest <= day <= highest
         ]
         for row in due:
             existing.setdefault(row.oparl_id, row)
