@@ -7,6 +7,7 @@ Unknown parts stay None; an outcome not named but implied by the votes is taken 
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import asdict, dataclass
 
@@ -15,12 +16,22 @@ _NUMBER_WORDS = {
     "drei": 3, "vier": 4, "fünf": 5, "sechs": 6, "sieben": 7, "acht": 8, "neun": 9, "zehn": 10,
     "elf": 11, "zwölf": 12,
 }  # fmt: skip
-_N = r"(?P<n>\d+|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + ")"
 
 # (pattern, outcome): the first that matches wins, so the more specific come first. "Noted"
-# comes last but one: "zur Kenntnis genommen + mehrheitliche Zustimmung" is a decision.
+# comes last but one: "zur Kenntnis genommen + mehrheitliche Zustimmung" is a decision. The
+# corpus of real texts these rules are measured on is tests/data/result_phrasings.csv.
 _OUTCOMES = [
+    # decided behind closed doors: the public text says nothing about the outcome
+    (r"\bnicht\s?öffentlichen\s+teil\b", None),
     (r"\bungeändert\s+(beschlossen|angenommen|zugestimmt)", "adopted"),
+    # partly adopted, partly not: the decision differs from the paper
+    (r"\bteilweise\s+(zugestimmt|abgelehnt|angenommen|beschlossen)\b", "adopted_amended"),
+    (r"\bnicht\s+(beschlossen|angenommen|zugestimmt|empfohlen|genehmigt)\b"
+     r"|\bzustimmung\s+(verweigert|versagt)\b", "rejected"),
+    # a committee's recommendation or preliminary reading: the paper goes on to the organ
+    # that decides ("vorberaten ohne Änderungen", "einstimmig empfohlen", "an den Gemeinderat
+    # weitergeleitet", "vertagt in Folgegremium")
+    (r"\bvorberaten\b|\bempfohlen\b|\bweitergeleitet\b|\bfolgegremium\b", "referred"),
     (r"\b(geändert|mit\s+änderung(en)?|in\s+geänderter\s+fassung|modifiziert|ergänzt)\s+"
      r"(beschlossen|angenommen|zugestimmt)", "adopted_amended"),
     (r"\bänderungsbeschluss\b|\bgeänderte[rn]?\s+beschlussvorschlag\b", "adopted_amended"),
@@ -28,44 +39,42 @@ _OUTCOMES = [
     (r"\b(beschlossen|angenommen|zugestimmt|zustimmung)\b.{0,20}?\b(geändert|modifiziert|"
      r"ergänzt)(e|em|en|er)?\s+(beschlusstext|beschlussvorschlag|antrag|fassung|vorlage)",
      "adopted_amended"),
-    (r"\bnicht\s+(beschlossen|angenommen|zugestimmt)\b|\babgelehnt\b|\bablehnung\b"
-     r"|\bzustimmung\s+(verweigert|versagt)\b", "rejected"),
+    (r"\babgelehnt\b|\bablehnung\b", "rejected"),
     # sent on to another organ: "Weiterbehandlung im Planungsausschuss", "Beratung im
-    # Fachgremium", "in den Hauptausschuss verwiesen"
-    (r"\bweiterbehandlung\s+(im|in|durch)\b|\bberatung\s+im\s+\w+|\b(an|in)\s+(den|die|das)\s+"
-     r"\w+\s+(verwiesen|überwiesen)\b|\büberwiesen\b|\bverweisung\s+(an|in)\b", "referred"),
-    (r"\bvertagt\b|\bzurückgestellt\b|\babgesetzt\b|\bverwiesen\b|\bvertagung\b"
-     r"|\bzurückverwiesen\b|\bnicht\s+behandelt\b", "deferred"),
-    (r"\bzurückgezogen\b|\bzurücknahme\b", "withdrawn"),
+    # Fachgremium", "verwiesen in Fachausschuss", "an Ausschuss überwiesen", "den
+    # Tagesordnungspunkt an den SGA zu verweisen"
+    (r"\bweiterbehandlung\s+(im|in|durch)\b|\bberatung\s+im\s+\w+|\b(verwiesen|überwiesen)\s+"
+     r"(in|an)\b|\b(an|in)\s+((den|die|das)\s+)?[\w-]+\s+(zu\s+)?(verwiesen|überwiesen|"
+     r"verweisen)\b|\büberwiesen\b|\bverweisung\s+(an|in)\b", "referred"),
+    (r"\bvertagt\b|\bzurückgestellt\b|\babgesetzt\b|\bverwiesen\b|\bvertagung\b|\bgeschoben\b"
+     r"|\bverschoben\b|\bangehalten\b|\bwiedervorlage\b|\bzurückverwiesen\b"
+     r"|\bnicht\s+behandelt\b|\bin\s+die\s+nächste\s+sitzung\b", "deferred"),
+    (r"\bzurückgezogen\b|\bzurücknahme\b|\bzieht\b.*\bzurück\b", "withdrawn"),
+    # closed without a decision of its own: answered, or taken into another paper
+    (r"\berledigt\b|\bübernommen\b", "noted"),
     (r"\b(beschlossen|angenommen|zugestimmt|beschluss\s+gefasst|beschlussvorschlag\s+"
      r"(wird|wurde)\s+gefolgt|entsprechend\s+(dem\s+)?beschlussvorschlag|einstimmig"
-     r"|(mehrheitliche\s+)?zustimmung|einverstanden|genehmigt|stimmt\s+(dem|der|zu))\b",
-     "adopted"),
+     r"|(mehrheitliche\s+)?zustimmung|einverstanden|einvernehmlich|genehmigt|gewählt"
+     r"|bestätigt|festgestellt|beschließt|stimmt\s+(dem|der|zu))\b", "adopted"),
     # "zur Kenntnis genommen", "Der Ausschuss nimmt die Ausführungen zur Kenntnis."
     (r"\bzur\s+kenntnis\b|\bkenntnisnahme\b|\bkenntnis\s+genommen\b", "noted"),
 ]  # fmt: skip
-_YES = re.compile(
-    rf"(?<![\d.,]){_N}[\s-]*(ja[\s-]*stimme[n]?|ja\b|dafür|für\b|zustimmung(en)?)", re.I
-)
-_NO = re.compile(
-    rf"(?<![\d.,]){_N}[\s-]*(nein[\s-]*stimme[n]?|nein\b|dagegen|gegenstimme[n]?|gegen\b)", re.I
-)
-_ABSTAIN = re.compile(rf"(?<![\d.,]){_N}[\s-]*(stimm)?enthaltung(en)?", re.I)
-_LABELLED = {
-    # "dafür 7, dagegen 1" needs no colon; "Ja" and "Nein" do ("13 Ja, 0 Nein" counts first).
-    "yes": re.compile(
-        rf"\b(?:(?:ja|zustimmung(?:en)?|ja[\s-]*stimmen)\s*[:=]|dafür\s*[:=]?)\s*{_N}", re.I
-    ),
-    "no": re.compile(
-        rf"\b(?:(?:nein|gegenstimmen|nein[\s-]*stimmen)\s*[:=]|dagegen\s*[:=]?)\s*{_N}", re.I
-    ),
-    "abstain": re.compile(rf"\b(stimm)?enthaltung(en)?\s*[:=]\s*{_N}", re.I),
+# Votes are written label-first ("Ja: 12, Nein: 3", "dafür 7", "Enth.: 1", "Ja 1 Nein 7") or
+# figure-first ("13 Ja-Stimmen", "zwei Gegenstimmen", "5 dafür 0 dagegen"); a text keeps to
+# one order, so both are read and the order with more pairs wins ("Ja 1 Nein 7" is not "1 Nein").
+_KINDS = {
+    "yes": r"ja[\s-]*stimmen|ja[\s-]*stimme|ja|dafür|zustimmungen|zustimmung",
+    "no": r"nein[\s-]*stimmen|nein|dagegen|gegenstimmen|gegenstimme",
+    "abstain": r"(?:stimm)?enthaltungen|(?:stimm)?enthaltung|enth\.",
 }
+_LABEL = "|".join(f"(?P<{kind}>{words})" for kind, words in _KINDS.items())
+_FIGURE = r"(?<![\d.,])(?P<n>\d+|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")"
+_LABEL_FIRST = re.compile(rf"\b(?:{_LABEL})(?!\w)\s*[:=]?\s*{_FIGURE}(?![\d.,]\d)", re.I)
+_FIGURE_FIRST = re.compile(rf"{_FIGURE}(?![\d.,]\d)[\s-]*(?:{_LABEL})(?!\w)", re.I)
+_FOR_FIRST = re.compile(rf"{_FIGURE}[\s-]*für\b", re.I)  # "7 für, 1 gegen"
 _TRIPLE = re.compile(r"(\d+)\s*[:/]\s*(\d+)\s*[:/]\s*(\d+)")
 _NO_ABSTAIN = re.compile(r"\bohne\s+(stimm)?enthaltung(en)?\b|\bkeine\s+(stimm)?enthaltung", re.I)
 _NO_AGAINST = re.compile(r"\bohne\s+gegenstimme(n)?\b|\bkeine\s+gegenstimme", re.I)
-_WITH_ABSTAIN = re.compile(rf"\bbei\s+{_N}\s+(stimm)?enthaltung(en)?", re.I)
-_WITH_AGAINST = re.compile(rf"\bbei\s+{_N}\s+gegenstimme(n)?", re.I)
 
 
 @dataclass(frozen=True)
@@ -85,13 +94,25 @@ def _number(token: str) -> int:
     return int(token) if token.isdigit() else _NUMBER_WORDS[token]
 
 
-def _find(pattern: re.Pattern, text: str) -> int | None:
-    """The count a pattern finds; none for what cannot be a council's votes."""
-    match = pattern.search(text)
-    if not match:
-        return None
-    value = _number(match.group("n"))
+def _count(token: str) -> int | None:
+    """A figure as a count of votes; none for what cannot be a council's votes."""
+    value = _number(token)
     return value if value <= 100_000 else None
+
+
+def _votes(t: str) -> dict[str, int | None]:
+    """Yes, no and abstain as the text gives them, in whichever order it writes them."""
+    readings = []
+    for pattern in (_LABEL_FIRST, _FIGURE_FIRST):
+        found: dict[str, int | None] = {}
+        for match in pattern.finditer(t):
+            kind = next(k for k in _KINDS if match.group(k))
+            found.setdefault(kind, _count(match.group("n")))
+        readings.append(found)
+    votes = max(readings, key=len)
+    if "yes" not in votes and (match := _FOR_FIRST.search(t)):
+        votes["yes"] = _count(match.group("n"))
+    return votes
 
 
 def parse_result(text: str | None) -> ParsedResult:
@@ -99,21 +120,22 @@ def parse_result(text: str | None) -> ParsedResult:
     votes; None where the text does not say."""
     if not text or not text.strip():
         return ParsedResult()
+    # entities ("einstimmig&nbsp;beschlossen"), markup and control characters are not words
+    text = re.sub(r"<[^>]{0,200}>", " ", html.unescape(text[:20_000]))
+    text = "".join(c if c.isprintable() else " " for c in text)
     t = " ".join(text.replace("\u00a0", " ").split()).lower()
     # glued words and figures, as some systems write them: "Einstimmig15-Ja-Stimmen"
     t = re.sub(r"([a-zäöüß])(\d)", r"\1 \2", t)
     t = re.sub(r"(\d)([a-zäöüß])", r"\1 \2", t)
+    # "ungeändert beschlossen / überwiesen": decided, and the decision sent on to be carried out
+    t = re.sub(r"(beschlossen|zugestimmt)\s*/\s*überwiesen", r"\1", t)
     outcome = next((o for pattern, o in _OUTCOMES if re.search(pattern, t)), None)
-    yes = no = abstain = None
     triple = _TRIPLE.search(t)
     if triple and re.search(r"stimm|abstimmung|ergebnis|ja\s*:\s*nein", t):
         yes, no, abstain = (int(g) for g in triple.groups())
     else:
-        yes = _find(_LABELLED["yes"], t) if _LABELLED["yes"].search(t) else _find(_YES, t)
-        no = _find(_LABELLED["no"], t) if _LABELLED["no"].search(t) else _find(_NO, t)
-        abstain = (
-            _find(_LABELLED["abstain"], t) if _LABELLED["abstain"].search(t) else _find(_ABSTAIN, t)
-        )
+        votes = _votes(t)
+        yes, no, abstain = votes.get("yes"), votes.get("no"), votes.get("abstain")
     if "einstimmig" in t:
         # unanimous: nobody voted the other way ("einstimmig abgelehnt": nobody for it)
         if outcome == "rejected":
@@ -122,10 +144,6 @@ def parse_result(text: str | None) -> ParsedResult:
             no = 0 if no is None else no
         if abstain is None and _NO_ABSTAIN.search(t):
             abstain = 0
-    if abstain is None and _WITH_ABSTAIN.search(t):
-        abstain = _find(_WITH_ABSTAIN, t)
-    if no is None and _WITH_AGAINST.search(t):
-        no = _find(_WITH_AGAINST, t)
     if abstain is None and _NO_ABSTAIN.search(t):
         abstain = 0
     if no is None and _NO_AGAINST.search(t):

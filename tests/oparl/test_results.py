@@ -1,6 +1,8 @@
 """Real-world phrasings of council results and what the parser makes of them."""
 
+import csv
 import json
+from pathlib import Path
 
 import pytest
 
@@ -72,3 +74,56 @@ def test_cli_prints_json(runner):
         "votes_no": 0,
         "votes_abstain": 0,
     }
+
+
+def _corpus():
+    with (Path(__file__).parents[1] / "data" / "result_phrasings.csv").open(encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def _expected(row):
+    def count(value):
+        return int(value) if value else None
+
+    return (row["outcome"] or None, count(row["yes"]), count(row["no"]), count(row["abstain"]))
+
+
+def test_the_corpus_has_150_real_texts_from_three_systems_with_their_sources():
+    rows = _corpus()
+    assert len({r["text"] for r in rows}) >= 150
+    software = {r["software"] for r in rows if r["system"] in {"karlsruhe", "sessionnet", "allris"}}
+    assert len(software) == 3
+    assert all(r["source"] and int(r["count"]) >= 1 for r in rows)
+
+
+@pytest.mark.parametrize("system", ["karlsruhe", "sessionnet", "allris", "minutes", "issue13"])
+def test_share_read_as_a_person_reads_it(system):
+    """Per system, weighted by how often each text occurs there: at least 95 % read as a
+    person reads them (outcome and votes), and none given an outcome a person would not give."""
+    rows = [r for r in _corpus() if r["system"] == system]
+    total = sum(int(r["count"]) for r in rows)
+    right = wrong = 0
+    for r in rows:
+        got = parse_result(r["text"])
+        expected = _expected(r)
+        if (got.outcome, got.votes_yes, got.votes_no, got.votes_abstain) == expected:
+            right += int(r["count"])
+        elif got.outcome is not None and got.outcome != expected[0]:
+            wrong += int(r["count"])
+    assert right / total >= 0.95, (system, right, total)
+    assert wrong == 0
+
+
+@pytest.mark.parametrize(
+    "text, outcome",
+    [
+        ("einstimmig&nbsp;beschlossen", "adopted"),
+        ("<p>mehrheitlich <b>abgelehnt</b></p>", "rejected"),
+        ("vertagt\x00\x07\x1b", "deferred"),
+        ("zur Kenntnis genommen " + "x" * 10_000, "noted"),
+        ("\x00" * 10_000, None),
+        ("Ja: 99999999999, Nein: 3", None),
+    ],
+)
+def test_bad_input_is_read_to_unknown_parts_never_an_error(text, outcome):
+    assert parse_result(text).outcome == outcome
