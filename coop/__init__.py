@@ -40,6 +40,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     from .extensions import babel, csrf, db, login_manager, migrate
     from .funding import staleness  # noqa: F401  (marks stored funding checks stale)
     from .i18n import init_i18n, select_locale
+    from .oparl import marks  # noqa: F401  (marks what our OParl server published)
     from .resolutions.documents import init_uploads
 
     init_uploads(app)  # before CSRFProtect reads the form: routes taking papers get room for them

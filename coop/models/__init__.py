@@ -41,7 +41,7 @@ from .initiative import (
     Participant,
     PhaseChange,
 )
-from .oparl import OParlObject, OParlSync, Proposal, ResultReading
+from .oparl import OParlObject, OParlSync, Proposal, PublishedMark, ResultReading
 from .resolution import Document, Resolution
 from .savings import (
     CostEvent,
@@ -59,6 +59,7 @@ __all__ = [
     "OParlObject",
     "OParlSync",
     "Proposal",
+    "PublishedMark",
     "ResultReading",
     "ProposalState",
     "AllocationKey",

@@ -124,3 +124,28 @@ class ResultReading(AuditedMixin, TimestampMixin, db.Model):
 
 
 __all__ = ["OParlObject", "OParlSync", "Proposal", "ResultReading"]
+
+
+class PublishedMark(db.Model):
+    """An object our own OParl server published that changed shape or went: a deleted
+    resolution's consultation, the meeting or paper it leaves empty, the paper whose
+    reference changed. The server answers a gone object with a tombstone and moves the
+    `modified` of an object that lost an embedded one (OParl 1.1 soft delete)."""
+
+    __tablename__ = "oparl_published_marks"
+    __table_args__ = (
+        UniqueConstraint("kind", "key", name="uq_oparl_published_marks_kind_key"),
+        Index("ix_oparl_published_marks_body_kind_touched", "body_id", "kind", "touched_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))  # organization, meeting, paper, consultation, …
+    key: Mapped[str] = mapped_column(String(120))  # the key in the object's URL
+    body_id: Mapped[int] = mapped_column(Integer)
+    # the columns the server groups by, so that lists can join the marks in SQL
+    organ: Mapped[str | None] = mapped_column(String(200))
+    day: Mapped[date | None] = mapped_column(Date)
+    reference: Mapped[str | None] = mapped_column(String(50))
+    ref_id: Mapped[int | None] = mapped_column(Integer)  # resolution or document id
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    touched_at: Mapped[datetime] = mapped_column(UtcDateTime)

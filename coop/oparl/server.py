@@ -11,10 +11,9 @@ agenda items (from the audit trail) when a client asks with modified_since.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, time
+from datetime import datetime
 
 from flask import g, url_for
 from sqlalchemy import exists, func, select
@@ -22,7 +21,8 @@ from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..labels import OUTCOME_LABELS, label
-from ..models import AuditAction, AuditEntry, Body, Initiative, Participant, Resolution
+from ..models import Body, Initiative, Participant, PublishedMark, Resolution
+from .marks import meeting_key, org_key, paper_key
 
 OPARL = "https://schema.oparl.org/1.1/"
 LICENSE = "https://www.govdata.de/dl-de/by-2-0"
@@ -31,25 +31,6 @@ LICENSE = "https://www.govdata.de/dl-de/by-2-0"
 def type_of(name: str) -> str:
     """The OParl 1.1 type URI of an object kind."""
     return OPARL + name
-
-
-def _digest(text: str) -> str:
-    return hashlib.sha1(text.encode()).hexdigest()[:10]
-
-
-def org_key(body_id: int, organ: str) -> str:
-    """The stable key of an organ of a body (its name hashed), used in URLs."""
-    return f"{body_id}-{_digest(organ)}"
-
-
-def meeting_key(body_id: int, organ: str, day) -> str:
-    """The stable key of an organ's session on one day, used in URLs."""
-    return f"{org_key(body_id, organ)}-{day:%Y%m%d}"
-
-
-def paper_key(r: Resolution) -> str:
-    """The stable key of a paper: its body and paper number, else the resolution's id."""
-    return f"{r.body_id}-{_digest(r.reference)}" if r.reference else f"r{r.id}"
 
 
 def stamp(value: datetime | None) -> str | None:
@@ -267,7 +248,8 @@ def meeting(cat: Catalog, key: str) -> dict:
     """An organ's session as an OParl Meeting, with its agenda items."""
     rs = cat.by_meeting[key]
     first = rs[0]
-    start = datetime.combine(first.session_date, time(0, 0), tzinfo=UTC)
+    # coop knows the day of a session, not its hour: OParl's `start` is a date-time, so it is
+    # left out rather than invented (the day is in the name)
     return {
         "id": _u("oparl.meeting", key=key),
         "type": type_of("Meeting"),
@@ -275,7 +257,6 @@ def meeting(cat: Catalog, key: str) -> dict:
         "meetingState": "eingeladen"
         if all(r.outcome == "scheduled" for r in rs)
         else "durchgeführt",
-        "start": stamp(start),
         "organization": [_u("oparl.organization", key=org_key(first.body_id, first.organ))],
         "agendaItem": [agenda_item(r, i) for i, r in enumerate(rs, start=1)],
         **_times(rs),
@@ -370,19 +351,85 @@ def paper(cat: Catalog, key: str) -> dict:
     return out
 
 
-def deleted_resolutions(since: datetime) -> list[AuditEntry]:
-    """Resolutions deleted since `since` (from the audit trail)."""
-    return list(
-        db.session.scalars(
-            select(AuditEntry).where(
-                AuditEntry.entity_type == "Resolution",
-                AuditEntry.action == AuditAction.DELETE,
-                AuditEntry.at >= since,
-            )
+_TYPES = {
+    "organization": "Organization",
+    "meeting": "Meeting",
+    "paper": "Paper",
+    "consultation": "Consultation",
+    "agendaItem": "AgendaItem",
+    "file": "File",
+}
+_ENDPOINTS = {
+    "organization": ("oparl.organization", "key"),
+    "meeting": ("oparl.meeting", "key"),
+    "paper": ("oparl.paper", "key"),
+    "consultation": ("oparl.consultation", "resolution_id"),
+    "agendaItem": ("oparl.agenda_item", "resolution_id"),
+    "file": ("oparl.file", "document_id"),
+}
+
+
+def _alive(kind: str):
+    """A condition on a PublishedMark: its object still has a public resolution."""
+    R, M = Resolution, PublishedMark
+    if kind in ("consultation", "agendaItem"):
+        cond = R.id == M.ref_id
+    elif kind == "file":
+        cond = R.document_id == M.ref_id
+    elif kind == "organization":
+        cond = (R.body_id == M.body_id) & (R.organ == M.organ)
+    elif kind == "meeting":
+        cond = (R.body_id == M.body_id) & (R.organ == M.organ) & (R.session_date == M.day)
+    else:
+        cond = (R.body_id == M.body_id) & (
+            ((M.ref_id == 0) & (R.reference == M.reference))
+            | ((M.ref_id != 0) & (R.id == M.ref_id) & R.reference.is_(None))
         )
+    return public_resolutions().with_only_columns(R.id).where(cond).exists()
+
+
+def tombstone(mark: PublishedMark) -> dict:
+    """A deleted object as OParl 1.1 answers it: id, type, created, modified, deleted."""
+    endpoint, arg = _ENDPOINTS[mark.kind]
+    value = int(mark.key) if arg != "key" else mark.key
+    return {
+        "id": _u(endpoint, **{arg: value}),
+        "type": type_of(_TYPES[mark.kind]),
+        "created": stamp(mark.created_at),
+        "modified": stamp(mark.touched_at),
+        "deleted": True,
+    }
+
+
+def gone(kind: str, key: str) -> PublishedMark | None:
+    """The mark of a published object that has nothing left, or None."""
+    M = PublishedMark
+    return db.session.scalar(select(M).where(M.kind == kind, M.key == key, ~_alive(kind)))
+
+
+def gone_since(
+    kind: str, body_id: int, since: datetime, organ: str | None = None
+) -> list[PublishedMark]:
+    """The body's objects of a kind that went since `since` (for lists on modified_since)."""
+    M = PublishedMark
+    stmt = select(M).where(
+        M.kind == kind, M.body_id == body_id, M.touched_at >= since, ~_alive(kind)
     )
+    if organ is not None:
+        stmt = stmt.where(M.organ == organ)
+    return list(db.session.scalars(stmt.order_by(M.id)))
 
 
-def tombstone(kind: str, url: str, at: datetime) -> dict:
-    """What a list says of a deleted object: its id, type, deleted and when."""
-    return {"id": url, "type": type_of(kind), "deleted": True, "modified": stamp(at)}
+def touched(kind: str, items: list[dict]) -> list[dict]:
+    """Move each object's `modified` to when it last lost an embedded object, if later."""
+    if not items:
+        return items
+    keys = {o["id"].rsplit("/", 1)[-1]: o for o in items}
+    M = PublishedMark
+    for key, at in db.session.execute(
+        select(M.key, M.touched_at).where(M.kind == kind, M.key.in_(list(keys)))
+    ):
+        o = keys[key]
+        if stamp(at) > (o.get("modified") or ""):
+            o["modified"] = stamp(at)
+    return items

@@ -13,7 +13,7 @@ from sqlalchemy import case, func, select
 
 from ..cache import cached
 from ..extensions import db
-from ..models import Body, Resolution
+from ..models import Body, PublishedMark, Resolution
 from . import server as s
 
 bp = Blueprint("oparl", __name__, url_prefix="/oparl/v1")
@@ -74,7 +74,7 @@ def _after() -> int:
 def _links(endpoint: str, values: dict, page: int, pages: int, after: int | None = None) -> dict:
     """first, last, self, next and prev. `next` carries the keyset cursor `after` when the
     page knows it, so a client walking the whole list never makes the database skip rows."""
-    carried = {k: request.args[k] for k in FILTERS if request.args.get(k)}
+    carried = {k: request.args[k] for k in (*FILTERS, "omit_internal") if request.args.get(k)}
     links = {
         "first": url_for(endpoint, _external=True, **values, **carried),
         "last": url_for(endpoint, _external=True, **values, **carried, page=pages),
@@ -90,8 +90,25 @@ def _links(endpoint: str, values: dict, page: int, pages: int, after: int | None
     return links
 
 
+# objects a Meeting, Paper or AgendaItem embeds; `omit_internal=true` gives their URLs instead
+_EMBEDDED = ("agendaItem", "consultation", "mainFile", "auxiliaryFile", "resolutionFile")
+
+
+def _omit_internal(obj: dict) -> dict:
+    for name in _EMBEDDED:
+        value = obj.get(name)
+        if isinstance(value, dict):
+            obj[name] = value["id"]
+        elif isinstance(value, list):
+            obj[name] = [v["id"] if isinstance(v, dict) else v for v in value]
+    return obj
+
+
 def _answer(payload: dict, modified: list[str | None]):
     """JSON with Last-Modified and an ETag; 304 when the client has it."""
+    if request.args.get("omit_internal", "").lower() in ("true", "1"):
+        for obj in payload["data"] if "data" in payload else [payload]:
+            _omit_internal(obj)
     response = jsonify(payload)
     stamps = [m for m in modified if m]
     if stamps:
@@ -218,22 +235,11 @@ def body(body_id: int):
     return _answer(s.body(found), [])
 
 
-def _deleted(kind: str, body_id: int, since: datetime) -> list[dict]:
-    """Tombstones of deleted resolutions' consultations and agenda items."""
-    if kind not in ("consultation", "agendaItem"):
+def _tombstones(kind: str, body_id: int, f: dict, organ: str | None = None) -> list[dict]:
+    """Objects of the body that went since `modified_since` (none without that filter)."""
+    if not f["modified_since"]:
         return []
-    out = []
-    for entry in s.deleted_resolutions(since):
-        old_body = (entry.changes.get("body_id") or [None])[0]
-        if old_body is not None and int(old_body) != body_id:
-            continue
-        if kind == "consultation":
-            url = url_for("oparl.consultation", resolution_id=entry.entity_id, _external=True)
-            out.append(s.tombstone("Consultation", url, entry.at))
-        else:
-            url = url_for("oparl.agenda_item", resolution_id=entry.entity_id, _external=True)
-            out.append(s.tombstone("AgendaItem", url, entry.at))
-    return out
+    return [s.tombstone(m) for m in s.gone_since(kind, body_id, f["modified_since"], organ)]
 
 
 @bp.get("/body/<int:body_id>/<kind>")
@@ -259,7 +265,7 @@ def body_list(body_id: int, kind: str):
                 return [s.consultation(r) for r in rows]
         else:
             render = _agenda_items
-        extra = _deleted(kind, body_id, f["modified_since"]) if f["modified_since"] else []
+        extra = _tombstones(kind, body_id, f)
         return _sql_page(
             stmt, (Resolution.id,), "oparl.body_list", render, extra, body_id=body_id, kind=kind
         )
@@ -281,7 +287,21 @@ def _grouped_page(owner: int, grouping: str, f: dict, organ: str | None, endpoin
         cols = (R.organ, R.session_date)
     else:  # a paper: one reference of the body, or a resolution without reference
         cols = (func.coalesce(R.reference, ""), case((R.reference.is_(None), R.id), else_=0))
-    created, modified = func.min(R.created_at), func.max(R.modified_at)
+    M = PublishedMark
+    if grouping == "organization":
+        on = (M.body_id == R.body_id) & (M.organ == R.organ)
+    elif grouping == "meeting":
+        on = (M.body_id == R.body_id) & (M.organ == R.organ) & (M.day == R.session_date)
+    else:
+        on = (
+            (M.body_id == R.body_id)
+            & (M.reference == func.coalesce(R.reference, ""))
+            & (M.ref_id == case((R.reference.is_(None), R.id), else_=0))
+        )
+    # an object that lost an embedded one (a deleted consultation) is modified then
+    base = base.outerjoin(M, (M.kind == grouping) & on)
+    created = func.min(R.created_at)
+    modified = func.max(case((M.touched_at > R.modified_at, M.touched_at), else_=R.modified_at))
     groups = base.with_only_columns(*cols, func.min(R.id), created, modified).group_by(*cols)
     for name, condition in (
         ("created_since", lambda v: created >= v),
@@ -292,7 +312,9 @@ def _grouped_page(owner: int, grouping: str, f: dict, organ: str | None, endpoin
         if f[name]:
             groups = groups.having(condition(f[name]))
     page, after = _page_number(), _after()
-    total = _count(groups)
+    extra = _tombstones(grouping, owner, f, organ)
+    live = _count(groups)
+    total = live + len(extra)
     if after:  # keyset over the groups' first resolution
         window = groups.having(func.min(R.id) > after)
     else:
@@ -316,7 +338,7 @@ def _grouped_page(owner: int, grouping: str, f: dict, organ: str | None, endpoin
             )
             for row in rows
         ]
-        return _list(items, total, page, endpoint, cursor, **values)
+        return _list(_fill(items, extra, page, live), total, page, endpoint, cursor, **values)
     if grouping == "meeting":
         wanted = R.organ.in_({row[0] for row in rows}) & R.session_date.in_(
             {row[1] for row in rows}
@@ -336,7 +358,17 @@ def _grouped_page(owner: int, grouping: str, f: dict, organ: str | None, endpoin
     else:
         keys = [s.paper_key(firsts[row[-3]]) for row in rows]
         items = [s.paper(cat, k) for k in keys]
-    return _list(items, total, page, endpoint, cursor, **values)
+    for item, row in zip(items, rows, strict=True):
+        item["modified"] = s.stamp(row[-1])
+    return _list(_fill(items, extra, page, live), total, page, endpoint, cursor, **values)
+
+
+def _fill(items: list[dict], extra: list[dict], page: int, live: int) -> list[dict]:
+    """Tombstones follow the live objects, on the pages after them."""
+    if len(items) >= PAGE_SIZE or not extra:
+        return items
+    skip = max(0, (page - 1) * PAGE_SIZE - live)
+    return items + extra[skip : skip + PAGE_SIZE - len(items)]
 
 
 def _body_of(key: str) -> int:
@@ -346,17 +378,21 @@ def _body_of(key: str) -> int:
     return int(head)
 
 
-def _get(groups: dict, key: str):
-    if key not in groups:
+def _gone_or_404(kind: str, key: str):
+    """A published object that went answers with its tombstone (200); else 404."""
+    mark = s.gone(kind, key)
+    if mark is None:
         abort(404)
-    return key
+    return _answer(s.tombstone(mark), [])
 
 
 @bp.get("/organization/<key>")
 def organization(key: str):
     """One organization."""
     cat = s.load_catalog(_body_of(key))
-    return _answer(s.organization(cat, _get(cat.by_org, key)), [])
+    if key not in cat.by_org:
+        return _gone_or_404("organization", key)
+    return _answer(s.touched("organization", [s.organization(cat, key)])[0], [])
 
 
 @bp.get("/organization/<key>/meetings")
@@ -386,7 +422,9 @@ def _organs_of(body_id: int, key: str) -> list[str]:
 def meeting(key: str):
     """One meeting."""
     cat = s.load_catalog(_body_of(key))
-    return _answer(s.meeting(cat, _get(cat.by_meeting, key)), [])
+    if key not in cat.by_meeting:
+        return _gone_or_404("meeting", key)
+    return _answer(s.touched("meeting", [s.meeting(cat, key)])[0], [])
 
 
 @bp.get("/paper/<key>")
@@ -394,31 +432,29 @@ def paper(key: str):
     """One paper."""
     if key.startswith("r") and key[1:].isdigit():
         r = s.load_resolution(int(key[1:])) if int(key[1:]) <= 2**31 - 1 else None
-        if r is None:
-            abort(404)
-        cat = s.Catalog({r.body_id: r.body}, [r])
+        cat = s.Catalog({r.body_id: r.body}, [r]) if r is not None else s.Catalog({}, [])
     else:
         cat = s.load_catalog(_body_of(key))
-    return _answer(s.paper(cat, _get(cat.by_paper, key)), [])
-
-
-def _resolution(resolution_id: int):
-    r = s.load_resolution(resolution_id)
-    if r is None:
-        abort(404)
-    return r
+    if key not in cat.by_paper:
+        return _gone_or_404("paper", key)
+    return _answer(s.touched("paper", [s.paper(cat, key)])[0], [])
 
 
 @bp.get("/consultation/<int:resolution_id>")
 def consultation(resolution_id: int):
-    """One consultation."""
-    return _answer(s.consultation(_resolution(resolution_id)), [])
+    """One consultation (a tombstone once its resolution is gone)."""
+    r = s.load_resolution(resolution_id)
+    if r is None:
+        return _gone_or_404("consultation", str(resolution_id))
+    return _answer(s.consultation(r), [])
 
 
 @bp.get("/agendaitem/<int:resolution_id>")
 def agenda_item(resolution_id: int):
-    """One agenda item."""
-    r = _resolution(resolution_id)
+    """One agenda item (a tombstone once its resolution is gone)."""
+    r = s.load_resolution(resolution_id)
+    if r is None:
+        return _gone_or_404("agendaItem", str(resolution_id))
     return _answer(s.agenda_item(r, cat=s.meeting_siblings(r)), [])
 
 
@@ -432,5 +468,5 @@ def file(document_id: int):
         .limit(1)
     )
     if r is None:
-        abort(404)
+        return _gone_or_404("file", str(document_id))
     return _answer(s.file(r), [])

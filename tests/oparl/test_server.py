@@ -13,7 +13,8 @@ from sqlalchemy import select
 
 from coop.audit import acting_as
 from coop.extensions import db
-from coop.models import Resolution
+from coop.models import PublishedMark, Resolution
+from coop.oparl import marks as s
 from coop.oparl import views
 from coop.resolutions import documents
 from coop.resolutions import services as resolutions
@@ -204,3 +205,103 @@ def test_every_answer_is_public_json_and_errors_are_oparl_error_objects(client, 
         assert r.status_code == status and r.headers["Access-Control-Allow-Origin"] == "*"
         assert r.json["type"] == "https://schema.oparl.org/1.1/Error" and r.json["message"]
         assert r.headers["Content-Type"] == "application/json; charset=utf-8"
+
+
+LISTS = ("organization", "meeting", "paper", "consultation", "agendaItem", "file")
+
+
+def _walk(client, url: str, **params):
+    """Every object of a list, page after page through links.next, as a client walks it."""
+    page = get(client, url, **params)
+    while True:
+        yield from page["data"]
+        if "next" not in page["links"]:
+            return
+        page = get(client, page["links"]["next"])
+
+
+def mirror(client, store: dict | None = None, since: str | None = None) -> dict:
+    """What a client keeps of our server: every object of every list of every body; with
+    `since`, an incremental run that applies changes and deletions to `store`."""
+    store = {} if store is None else store
+    params = {"modified_since": since} if since else {}
+    system = get(client, "/oparl/v1/system")
+    for body in _walk(client, system["body"]):
+        store[body["id"]] = body
+        for kind in LISTS:
+            for obj in _walk(client, body[kind], **params):
+                if obj.get("deleted"):
+                    # a tombstone says no more than the specification asks of one
+                    assert set(obj) == {"id", "type", "created", "modified", "deleted"}, obj
+                    store.pop(obj["id"], None)
+                else:
+                    store[obj["id"]] = obj
+    return store
+
+
+def _links_of(obj) -> set[str]:
+    if isinstance(obj, dict):
+        return set().union(*(_links_of(v) for k, v in obj.items() if k != "id"), set())
+    if isinstance(obj, list):
+        return set().union(*(_links_of(v) for v in obj), set())
+    return {obj} if isinstance(obj, str) and "/oparl/v1/" in obj else set()
+
+
+def test_a_client_walking_after_an_edit_and_a_delete_ends_with_the_servers_data(
+    client, seed, published, monkeypatch
+):
+    """Soft delete as OParl 1.1 defines it: the deleted consultation, the meeting and the
+    organization it leaves empty and a paper whose reference changed answer 200 with
+    deleted: true, appear on modified_since, and the paper that lost a consultation moves its
+    modified; an incremental run ends with exactly what a fresh full run reads."""
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    kept = mirror(client)
+    for url in set().union(*(_links_of(o) for o in kept.values())):
+        get(client, url)  # every link of every object answers
+    since = datetime.now(UTC).isoformat()
+    committee = db.session.scalar(select(Resolution).where(Resolution.organ == "Hauptausschuss"))
+    nieheim = db.session.scalar(
+        select(Resolution).where(Resolution.body_id == seed.bodies["nieheim"].id)
+    )
+    paper_before = get(client, f"/oparl/v1/paper/{s.paper_key(committee)}")
+    old_nieheim_paper = f"/oparl/v1/paper/{s.paper_key(nieheim)}"
+    gone = {
+        f"/oparl/v1/consultation/{committee.id}",
+        f"/oparl/v1/agendaitem/{committee.id}",
+        "/oparl/v1/meeting/"
+        + s.meeting_key(committee.body_id, committee.organ, committee.session_date),
+        f"/oparl/v1/organization/{s.org_key(committee.body_id, committee.organ)}",
+        old_nieheim_paper,
+    }
+    with acting_as(None, "test"):
+        resolutions.delete_resolution(committee)
+        resolutions.update_resolution(nieheim, {"reference": "77/2022"}, actor=None)
+        db.session.commit()
+    for url in gone:
+        r = client.get(url)
+        assert r.status_code == 200 and r.json["deleted"] is True, (url, r.json)
+        assert set(r.json) == {"id", "type", "created", "modified", "deleted"}
+    paper_after = get(client, paper_before["id"])
+    assert paper_after["modified"] >= since[:19]  # moved when it lost a consultation
+    assert db.session.scalar(
+        select(PublishedMark.touched_at).where(
+            PublishedMark.kind == "paper", PublishedMark.key == s.paper_key(committee)
+        )
+    )
+    assert len(paper_after["consultation"]) == len(paper_before["consultation"]) - 1
+    incremental = mirror(client, dict(kept), since=since)
+    assert incremental == mirror(client)
+    assert not any(urlsplit(k).path in gone for k in incremental)
+    assert client.get("/oparl/v1/consultation/999999").status_code == 404
+
+
+def test_omit_internal_gives_urls_and_a_meeting_has_no_invented_hour(client, seed, published):
+    m = seed.bodies["marienmuenster"].id
+    meetings = get(client, f"/oparl/v1/body/{m}/meeting")["data"]
+    assert meetings and all("start" not in x for x in meetings)
+    assert all(isinstance(a, dict) for x in meetings for a in x["agendaItem"])
+    bare = get(client, f"/oparl/v1/body/{m}/meeting", omit_internal="true")["data"]
+    assert all(isinstance(a, str) for x in bare for a in x["agendaItem"])
+    paper = get(client, f"/oparl/v1/body/{m}/paper", omit_internal="true")["data"][0]
+    assert all(isinstance(c, str) for c in paper["consultation"])
+    assert isinstance(paper["mainFile"], str)
