@@ -217,7 +217,7 @@ class BodyReading:
                                     where,
                                     _(
                                         "type %(found)s instead of %(expected)s",
-                                        found=obj.get("type"),
+                                        found=str(obj.get("type")).rsplit("/", 1)[-1],
                                         expected=kind,
                                     ),
                                 )  # fmt: skip

@@ -44,6 +44,8 @@ class CIS:
         self.second_hearing = False
         self.day0 = datetime(2022, 2, 23, 18, 0, tzinfo=UTC)  # the first meeting
         self.result_of: dict[int, str] = {}  # an agenda item's result changed in place
+        self.twice: set[int] = set()  # papers sent twice on their page
+        self.retyped: set[int] = set()  # papers whose id now comes with another type
 
     # --- objects ---------------------------------------------------------------------------
 
@@ -197,6 +199,10 @@ class CIS:
                 i for i in range(1, self.papers + 1) if not since or self.modified[i] > since
             ]
             papers = [self.paper(i) for i in numbers]
+            for i in self.retyped:
+                papers[numbers.index(i)] = {**papers[numbers.index(i)], "type": OPARL + "Meeting"}
+            for i in sorted(self.twice):
+                papers.insert(numbers.index(i), papers[numbers.index(i)])
             out = self.listing(path, papers, page, query)
             if page == 1 and not since:
                 out["data"].insert(5, {"type": OPARL + "Paper", "name": "ohne id"})

@@ -333,3 +333,42 @@ def test_the_specifications_examples_are_read(seed):
         assert [(p.reference, p.initiative_id) for p in found] == [("1234/2014", ini.id)]
     finally:
         server.shutdown()
+
+
+def test_odd_servers_objects_are_kept_once_or_skipped_with_their_reason(setting, cis, seed):
+    """The same object twice on one page is kept once; an id that comes back with another type
+    is skipped with its reason and the stored object stays; another body reading the same
+    system (the same ids) keeps its own copies."""
+    ini, body = setting
+    cis.twice = {3}
+    result, summary = run(body)
+    assert result.ok, summary.errors
+    paper_3 = cis.url("/paper/3")
+    assert (
+        db.session.scalar(
+            select(func.count()).where(
+                OParlObject.body_id == body.id, OParlObject.oparl_id == paper_3
+            )
+        )
+        == 1
+    )
+    cis.twice = set()
+    cis.retyped = {4}
+    cis.modified[4] = datetime.now(UTC)
+    result, summary = run(body)
+    assert ("paper, Seite 1, Eintrag 1", "Typ Meeting statt Paper") in summary.skipped
+    kept = db.session.scalar(
+        select(OParlObject).where(
+            OParlObject.body_id == body.id, OParlObject.oparl_id == cis.url("/paper/4")
+        )
+    )
+    assert kept.type == "Paper" and not kept.deleted
+    cis.retyped = set()
+    other = seed.bodies["nieheim"]
+    with acting_as(None, "test"):
+        other.oparl_url = cis.url("/system")
+        db.session.commit()
+    result, summary = run(other)
+    assert result.ok, summary.errors
+    count = select(func.count()).where(OParlObject.oparl_id == paper_3)
+    assert db.session.scalar(count) == 2
