@@ -94,7 +94,7 @@ def _clean(app) -> None:
             db.session.execute(
                 text(
                     "TRUNCATE cached_results, initiative_districts, audit_entries, reminders_sent, "
-                    "login_throttles, idempotency_keys, result_readings, "
+                    "login_throttles, idempotency_keys, result_readings, oparl_published_marks, "
                     "scheduler_runs, apscheduler_jobs, "
                     "cost_events, cost_lines, cost_model_partners, cost_models, "
                     "proposals, oparl_objects, oparl_syncs, "
@@ -112,6 +112,7 @@ def _clean(app) -> None:
                 "idempotency_keys",
                 "login_throttles",
                 "result_readings",
+                "oparl_published_marks",
                 "proposals",
                 "oparl_objects",
                 "oparl_syncs",

@@ -158,6 +158,8 @@ def _mark(session: Session, _context, _instances) -> None:
                 session.add(mark)
                 known[k] = mark
             else:
+                for name, value in m.items():
+                    setattr(mark, name, value)
                 mark.touched_at = now
                 if created.get(k) and created[k] < mark.created_at:
                     mark.created_at = created[k]
