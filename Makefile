@@ -79,6 +79,7 @@ lint: install-test
 
 bench: install-test
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/sync.py
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor

@@ -28,6 +28,19 @@ ORGANS = {1: "Rat der Stadt Marienmünster", 2: "Hauptausschuss", 3: "Bauausschu
 PAGE = 100
 
 
+class _Lazy:
+    """A list whose objects are built when a page asks for them."""
+
+    def __init__(self, numbers: list[int], build):
+        self.numbers, self.build = numbers, build
+
+    def __len__(self) -> int:
+        return len(self.numbers)
+
+    def __getitem__(self, window: slice) -> list[dict]:
+        return [self.build(i) for i in self.numbers[window]]
+
+
 class CIS:
     def __init__(self, papers: int = 250):
         self.papers = papers
@@ -190,7 +203,10 @@ class CIS:
         if path.startswith("/meeting/") and path.split("/")[-1].isdigit():
             return self.meeting(int(path.split("/")[-1]))
         if path == "/body/1/meeting":
-            meetings = [self.meeting(m) for m in range(1, (self.papers - 1) // 10 + 2)]
+            numbers = list(range(1, (self.papers - 1) // 10 + 2))
+            if not since:
+                return self.listing(path, _Lazy(numbers, self.meeting), page, query)
+            meetings = [self.meeting(m) for m in numbers]
             if since:
                 meetings = [x for x in meetings if datetime.fromisoformat(x["modified"]) > since]
             return self.listing(path, meetings, page, query)
@@ -198,11 +214,17 @@ class CIS:
             numbers = [
                 i for i in range(1, self.papers + 1) if not since or self.modified[i] > since
             ]
-            papers = [self.paper(i) for i in numbers]
-            for i in self.retyped:
-                papers[numbers.index(i)] = {**papers[numbers.index(i)], "type": OPARL + "Meeting"}
-            for i in sorted(self.twice):
-                papers.insert(numbers.index(i), papers[numbers.index(i)])
+            if self.twice or self.retyped:
+                papers = [self.paper(i) for i in numbers]
+                for i in self.retyped:
+                    papers[numbers.index(i)] = {
+                        **papers[numbers.index(i)],
+                        "type": OPARL + "Meeting",
+                    }
+                for i in sorted(self.twice):
+                    papers.insert(numbers.index(i), papers[numbers.index(i)])
+            else:  # built per page: the bench serves 16,000 papers
+                papers = _Lazy(numbers, self.paper)
             out = self.listing(path, papers, page, query)
             if page == 1 and not since:
                 out["data"].insert(5, {"type": OPARL + "Paper", "name": "ohne id"})
