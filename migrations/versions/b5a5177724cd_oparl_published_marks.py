@@ -5,6 +5,9 @@ Revises: eb8e103bb3d9
 Create Date: 2026-11-30 05:19:26.980987
 
 """
+import hashlib
+from datetime import date
+
 from alembic import op
 import sqlalchemy as sa
 
@@ -38,6 +41,53 @@ def upgrade():
         batch_op.create_index('ix_oparl_published_marks_body_kind_touched', ['body_id', 'kind', 'touched_at'], unique=False)
 
     # ### end Alembic commands ###
+    _backfill()
+
+
+def _digest(text):
+    return hashlib.sha1(text.encode()).hexdigest()[:10]
+
+
+def _backfill():
+    """Public resolutions deleted before this revision (their old values are in the audit
+    trail) leave their marks, so that clients keep getting their tombstones."""
+    bind = op.get_bind()
+    rows = bind.execute(sa.text(
+        "SELECT entity_id, changes, at FROM audit_entries "
+        "WHERE entity_type = 'Resolution' AND action = 'delete' ORDER BY id"
+    )).all()
+    marks = {}
+    for rid, changes, at in rows:
+        if isinstance(changes, str):
+            import json
+            changes = json.loads(changes)
+        old = {k: (v[0] if isinstance(v, list) else None) for k, v in (changes or {}).items()}
+        if not old.get("public") or old.get("body_id") is None or not old.get("organ"):
+            continue
+        body, organ, ref = int(old["body_id"]), old["organ"], old.get("reference")
+        day = date.fromisoformat(str(old["session_date"])[:10])
+        org = f"{body}-{_digest(organ)}"
+        found = [
+            ("organization", org, {"organ": organ}),
+            ("meeting", f"{org}-{day:%Y%m%d}", {"organ": organ, "day": day}),
+            ("paper", f"{body}-{_digest(ref)}" if ref else f"r{rid}",
+             {"reference": ref or "", "ref_id": 0 if ref else int(rid)}),
+            ("consultation", str(rid), {"ref_id": int(rid)}),
+            ("agendaItem", str(rid), {"ref_id": int(rid)}),
+        ]
+        if old.get("document_id") is not None:
+            found.append(("file", str(old["document_id"]), {"ref_id": int(old["document_id"])}))
+        for kind, key, columns in found:
+            marks[(kind, key)] = {"kind": kind, "key": key, "body_id": body, "organ": None,
+                                  "day": None, "reference": None, "ref_id": None, **columns,
+                                  "created_at": at, "touched_at": at}
+    if marks:
+        table = sa.table(
+            "oparl_published_marks", *(sa.column(c) for c in (
+                "kind", "key", "body_id", "organ", "day", "reference", "ref_id", "created_at",
+                "touched_at"))
+        )
+        op.bulk_insert(table, list(marks.values()))
 
 
 def downgrade():
