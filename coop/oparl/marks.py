@@ -113,7 +113,8 @@ def _collect(session: Session) -> tuple[list[dict], dict]:
         for m in marks:
             wanted.append(m)
             k = (m["kind"], m["key"])
-            created[k] = min(created.get(k, since), since) if since else created.get(k, since)
+            if since is not None and (k not in created or since < created[k]):
+                created[k] = since  # the object is as old as its oldest resolution
 
     for obj in session.deleted:
         if isinstance(obj, Resolution) and obj.id is not None and _was_published(obj):

@@ -5,8 +5,9 @@ Mapping: a Body per participant (with its AGS); an Organization per organ that d
 council, a committee); a Meeting per organ and session date; a Paper per body and reference (a
 resolution without reference is a paper of its own); a Consultation and an AgendaItem (with its
 result) per resolution; a File per public PDF. Ids are stable URLs derived from the data, so
-that clients can sync incrementally; deleted resolutions come back as deleted consultations and
-agenda items (from the audit trail) when a client asks with modified_since.
+that clients can sync incrementally; an object that went (a deleted resolution, the meeting it
+left empty, a paper whose reference changed) answers as deleted, from the marks that
+`marks.py` keeps.
 """
 
 from __future__ import annotations
@@ -369,23 +370,27 @@ _ENDPOINTS = {
 }
 
 
-def _alive(kind: str):
-    """A condition on a PublishedMark: its object still has a public resolution."""
+def belongs(kind: str):
+    """The condition that a resolution belongs to the object a PublishedMark of this kind
+    names (the one rule for a mark's liveness and for joining marks to grouped lists)."""
     R, M = Resolution, PublishedMark
     if kind in ("consultation", "agendaItem"):
-        cond = R.id == M.ref_id
-    elif kind == "file":
-        cond = R.document_id == M.ref_id
-    elif kind == "organization":
-        cond = (R.body_id == M.body_id) & (R.organ == M.organ)
-    elif kind == "meeting":
-        cond = (R.body_id == M.body_id) & (R.organ == M.organ) & (R.session_date == M.day)
-    else:
-        cond = (R.body_id == M.body_id) & (
-            ((M.ref_id == 0) & (R.reference == M.reference))
-            | ((M.ref_id != 0) & (R.id == M.ref_id) & R.reference.is_(None))
-        )
-    return public_resolutions().with_only_columns(R.id).where(cond).exists()
+        return R.id == M.ref_id
+    if kind == "file":
+        return R.document_id == M.ref_id
+    if kind == "organization":
+        return (R.body_id == M.body_id) & (R.organ == M.organ)
+    if kind == "meeting":
+        return (R.body_id == M.body_id) & (R.organ == M.organ) & (R.session_date == M.day)
+    return (R.body_id == M.body_id) & (  # a paper: its reference, else its one resolution
+        ((M.ref_id == 0) & (R.reference == M.reference))
+        | ((M.ref_id != 0) & (R.id == M.ref_id) & R.reference.is_(None))
+    )
+
+
+def _alive(kind: str):
+    """A condition on a PublishedMark: its object still has a public resolution."""
+    return public_resolutions().with_only_columns(Resolution.id).where(belongs(kind)).exists()
 
 
 def tombstone(mark: PublishedMark) -> dict:

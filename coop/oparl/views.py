@@ -288,18 +288,8 @@ def _grouped_page(owner: int, grouping: str, f: dict, organ: str | None, endpoin
     else:  # a paper: one reference of the body, or a resolution without reference
         cols = (func.coalesce(R.reference, ""), case((R.reference.is_(None), R.id), else_=0))
     M = PublishedMark
-    if grouping == "organization":
-        on = (M.body_id == R.body_id) & (M.organ == R.organ)
-    elif grouping == "meeting":
-        on = (M.body_id == R.body_id) & (M.organ == R.organ) & (M.day == R.session_date)
-    else:
-        on = (
-            (M.body_id == R.body_id)
-            & (M.reference == func.coalesce(R.reference, ""))
-            & (M.ref_id == case((R.reference.is_(None), R.id), else_=0))
-        )
     # an object that lost an embedded one (a deleted consultation) is modified then
-    base = base.outerjoin(M, (M.kind == grouping) & on)
+    base = base.outerjoin(M, (M.kind == grouping) & s.belongs(grouping))
     created = func.min(R.created_at)
     modified = func.max(case((M.touched_at > R.modified_at, M.touched_at), else_=R.modified_at))
     groups = base.with_only_columns(*cols, func.min(R.id), created, modified).group_by(*cols)
