@@ -388,24 +388,113 @@ def derive_proposals(body: Body, today: date | None = None) -> int:
         for r in db.session.scalars(select(ResultReading))
     }
     new = 0
+    context = _Context(body.id, objects, known, recorded, today, readings)
     for paper_row in [o for o in objects.values() if o.type == "Paper"]:
-        paper = paper_row.raw
-        for ini, how in _matches(paper, initiatives, references):
-            for cid, consultation in _hearings(paper, objects):
-                if cid in recorded:
-                    continue
-                values = _proposal_values(paper, consultation, objects, today, readings)
-                values.update(matched_by=how, initiative_id=ini.id)
-                proposal = known.get(cid)
-                if proposal is None:
-                    proposal = Proposal(body_id=body.id, consultation_id=cid, **values)
-                    db.session.add(proposal)
-                    known[cid] = proposal
-                    new += 1
-                elif proposal.state == ProposalState.OPEN:
-                    for key, value in values.items():
-                        if getattr(proposal, key) != value:
-                            setattr(proposal, key, value)
+        for ini, how in _matches(paper_row.raw, initiatives, references):
+            new += _propose(context, paper_row.raw, ini, how)
+    db.session.flush()
+    return new
+
+
+@dataclass
+class _Context:
+    """What proposing needs besides the paper: the stored objects it names, the proposals and
+    resolutions already there, the day and people's readings of result texts."""
+
+    body_id: int
+    objects: dict
+    known: dict
+    recorded: set
+    today: date
+    readings: dict
+
+
+def _propose(context: _Context, paper: dict, ini: Initiative, how: str) -> int:
+    """A proposal per hearing of the paper for the initiative; returns how many are new. An
+    open proposal takes what changed; a confirmed or dismissed one stays as it is."""
+    new = 0
+    for cid, consultation in _hearings(paper, context.objects):
+        if cid in context.recorded:
+            continue
+        values = _proposal_values(
+            paper, consultation, context.objects, context.today, context.readings
+        )
+        values.update(matched_by=how, initiative_id=ini.id)
+        proposal = context.known.get(cid)
+        if proposal is None:
+            proposal = Proposal(body_id=context.body_id, consultation_id=cid, **values)
+            db.session.add(proposal)
+            context.known[cid] = proposal
+            new += 1
+        elif proposal.state == ProposalState.OPEN:
+            for key, value in values.items():
+                if getattr(proposal, key) != value:
+                    setattr(proposal, key, value)
+    return new
+
+
+def _related(body_id: int, papers: list[dict]) -> dict:
+    """The stored objects the papers' consultations name (consultations, their meetings,
+    agenda items and organizations), by id: three queries, however much the body stores."""
+
+    def load(ids):
+        ids = sorted({i for i in ids if isinstance(i, str)})
+        if not ids:
+            return {}
+        return {
+            o.oparl_id: o
+            for o in db.session.scalars(
+                select(OParlObject).where(
+                    OParlObject.body_id == body_id,
+                    OParlObject.oparl_id.in_(ids),
+                    OParlObject.deleted.is_(False),
+                )
+            )
+        }
+
+    objects = load(c for p in papers for c in p.get("consultation") or [] if isinstance(c, str))
+    consultations = [o.raw for o in objects.values()] + [
+        c for p in papers for c in p.get("consultation") or [] if isinstance(c, dict)
+    ]
+    objects.update(
+        load(
+            _first(c.get(name))
+            for c in consultations
+            for name in ("meeting", "agendaItem", "organization")
+        )
+    )
+    # a consultation that names no organ: its meeting's
+    objects.update(
+        load(_first(o.raw.get("organization")) for o in objects.values() if o.type == "Meeting")
+    )
+    return objects
+
+
+def propose_papers(body_id: int, paper_rows: list[OParlObject], ini: Initiative, how: str) -> int:
+    """Propose these stored papers to an initiative (a saved search that names it found
+    them); returns how many proposals are new."""
+    papers = [p.raw for p in paper_rows if isinstance(p.raw, dict) and not p.deleted]
+    objects = _related(body_id, papers)
+    ids = [cid for paper in papers for cid, _c in _hearings(paper, objects)]
+    known = {
+        p.consultation_id: p
+        for p in db.session.scalars(
+            select(Proposal).where(Proposal.body_id == body_id, Proposal.consultation_id.in_(ids))
+        )
+    }
+    recorded = set(
+        db.session.scalars(
+            select(Resolution.external_id).where(
+                Resolution.body_id == body_id, Resolution.external_id.in_(ids)
+            )
+        )
+    )
+    readings = {
+        r.text: ParsedResult(r.outcome, r.votes_yes, r.votes_no, r.votes_abstain)
+        for r in db.session.scalars(select(ResultReading))
+    }
+    context = _Context(body_id, objects, known, recorded, clock.today(), readings)
+    new = sum(_propose(context, paper, ini, how) for paper in papers)
     db.session.flush()
     return new
 
