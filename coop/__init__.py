@@ -42,6 +42,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     from .i18n import init_i18n, select_locale
     from .oparl import marks  # noqa: F401  (marks what our OParl server published)
     from .resolutions.documents import init_uploads
+    from .search import services as search  # noqa: F401  (keeps the search index)
 
     init_uploads(app)  # before CSRFProtect reads the form: routes taking papers get room for them
     db.init_app(app)
@@ -68,6 +69,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     from .reports.views import bp as reports_bp
     from .resolutions.views import bp as resolutions_bp
     from .savings.views import bp as savings_bp
+    from .search.views import bp as search_bp
     from .users.views import bp as users_bp
 
     init_page_cache(app)  # first: a stored answer needs no user, locale or audit set-up
@@ -81,6 +83,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     app.register_blueprint(reminders_bp)
     app.register_blueprint(savings_bp)
     app.register_blueprint(reports_bp)
+    app.register_blueprint(search_bp)
     app.register_blueprint(oparl_bp)
     app.register_blueprint(proposals_bp)
     app.register_blueprint(users_bp)

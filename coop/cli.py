@@ -273,6 +273,27 @@ def refresh_checks():
     click.echo(jobs.refresh_funding_checks() + ".")
 
 
+search_cli = AppGroup("search", help="The search across papers, initiatives and resolutions.")
+
+
+@search_cli.command("reindex")
+def search_reindex():
+    """Build the search index again from every initiative, resolution and synced paper."""
+    from .search import services as search
+
+    written = search.reindex_all()
+    db.session.commit()
+    click.echo(f"{written} entries indexed.")
+
+
+@search_cli.command("alerts")
+def search_alerts():
+    """Tell the owners of saved searches of new matches now (the scheduler does it daily)."""
+    from . import jobs
+
+    click.echo(jobs.notify_saved_searches() + ".")
+
+
 bench_cli = AppGroup("bench", help="Data and measurements at scale.")
 
 
@@ -309,6 +330,7 @@ def init_cli(app: Flask) -> None:
         oparl_cli,
         bench_cli,
         funding_cli,
+        search_cli,
     )
     for group in (*groups, run_scheduler):
         app.cli.add_command(group)

@@ -14,6 +14,7 @@ import socket
 from collections.abc import Callable
 
 from flask import Flask, current_app
+from sqlalchemy import select
 
 from .audit import acting_as
 from .extensions import db
@@ -102,8 +103,10 @@ def sync_body(
     """Read what changed at the body's council information system, keep it, and derive
     proposals. Returns the run and its summary."""
     from .oparl import sync
+    from .search import services as search
 
     reading = sync.BodyReading(body, fetcher=fetcher, full=full)
+    started = utcnow()
     # The run is visible at once (its start is the next run's `modified_since`).
     db.session.commit()
     for list_name, count in reading.pages():
@@ -113,8 +116,56 @@ def sync_body(
         if progress:
             progress(list_name, count)
     run: OParlSync = reading.finish()
+    # what the run brought becomes searchable with it
+    search.index_papers(body.id, since=None if full else started)
     db.session.commit()
     return run, reading.summary
+
+
+def notify_saved_searches() -> str:
+    """Tell each saved search's owner of the papers and records that match since they last
+    heard, and propose new papers to the initiative a search names. A search is marked as
+    told before its e-mail leaves (committed): a crash loses at most one e-mail, never sends
+    one twice, and another instance never takes the same search."""
+    from .models import OParlObject, SavedSearch
+    from .oparl import sync
+    from .reminders.mail import build_message, send_all
+    from .search import services as search
+
+    until = utcnow()
+    told = proposed = 0
+    ids = list(db.session.scalars(select(SavedSearch.id).order_by(SavedSearch.id)))
+    for saved_id in ids:
+        saved = db.session.scalar(
+            select(SavedSearch)
+            .where(SavedSearch.id == saved_id, SavedSearch.notified_until < until)
+            .with_for_update(skip_locked=True)
+        )
+        if saved is None:
+            continue
+        matches = search.new_matches(saved, until)
+        saved.notified_until = until
+        if matches and saved.initiative is not None:
+            papers = [m for m in matches if m.kind == "paper"]
+            rows = db.session.scalars(
+                select(OParlObject).where(OParlObject.id.in_([m.ref_id for m in papers]))
+            ).all()
+            for body_id in {r.body_id for r in rows}:
+                proposed += sync.propose_papers(
+                    body_id,
+                    [r for r in rows if r.body_id == body_id],
+                    saved.initiative,
+                    f"„{saved.name}“",
+                )
+        message = None
+        if matches:
+            subject, text_ = search.compose_alert(saved, matches)
+            message = build_message(saved.user.email, subject, text_)
+        db.session.commit()
+        if message is not None:
+            send_all([message])
+            told += 1
+    return f"{told} searches told of new matches, {proposed} proposals"
 
 
 def sync_all_bodies() -> str:
@@ -180,6 +231,11 @@ def funding_checks() -> None:
     """Right after midnight: the stored funding checks of the new day (their conditions depend
     on the date), so the first funding page of the day need not compute thousands of them."""
     _scheduled("funding-checks", refresh_funding_checks)
+
+
+def saved_search_alerts() -> None:
+    """After the sync: saved searches tell their owners of new matches."""
+    _scheduled("saved-searches", notify_saved_searches, "scheduler")
 
 
 def housekeeping() -> None:

@@ -124,6 +124,14 @@ def run(app: Flask, *, run_now: bool = False, on_message: Callable[[str], None] 
         daily = (
             ("daily_reminders", hour, 0, jobs.REMINDERS, "Daily reminders", 6),
             ("oparl_sync", max(0, hour - 1), 0, "oparl-sync", "Daily OParl sync", 6),
+            (
+                "saved_search_alerts",
+                max(0, hour - 1),
+                45,
+                "saved-searches",
+                "Saved searches tell of new matches",
+                6,
+            ),
             ("funding_checks", 0, 5, "funding-checks", "Daily funding checks", 12),
             (
                 "housekeeping",

@@ -67,6 +67,10 @@ OWN_TABLES_OF_LIBRARIES = {"apscheduler_jobs"}
 
 
 def _include_name(name, type_, parent_names):
+    if type_ == "table" and name.startswith("search_fts"):
+        return False  # SQLite's FTS5 table of the search and its shadow tables
+    if type_ == "index" and name == "ix_search_entries_fts":
+        return False  # PostgreSQL's GIN index on an expression, made by hand
     return not (type_ == "table" and name in OWN_TABLES_OF_LIBRARIES)
 
 

@@ -95,6 +95,7 @@ def _clean(app) -> None:
                 text(
                     "TRUNCATE cached_results, initiative_districts, audit_entries, reminders_sent, "
                     "login_throttles, idempotency_keys, result_readings, oparl_published_marks, "
+                    "search_entries, saved_searches, "
                     "scheduler_runs, apscheduler_jobs, "
                     "cost_events, cost_lines, cost_model_partners, cost_models, "
                     "proposals, oparl_objects, oparl_syncs, "
@@ -113,6 +114,8 @@ def _clean(app) -> None:
                 "login_throttles",
                 "result_readings",
                 "oparl_published_marks",
+                "search_entries",
+                "saved_searches",
                 "proposals",
                 "oparl_objects",
                 "oparl_syncs",

@@ -4,4 +4,14 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-from . import auth, bodies, funding, initiatives, openapi, proposals, resolutions, savings  # noqa: E402,F401  (routes)
+from . import (  # noqa: E402,F401  (routes)
+    auth,
+    bodies,
+    funding,
+    initiatives,
+    openapi,
+    proposals,
+    resolutions,
+    savings,
+    search,
+)

@@ -53,7 +53,8 @@ def _query_parameters(model: type[BaseModel]) -> list[dict]:
     parameter is the null)."""
     properties = model.model_json_schema()["properties"]
     out = []
-    for name, field in model.model_fields.items():
+    for attribute, field in model.model_fields.items():
+        name = field.alias or attribute  # "from" is a parameter's name, not a Python one
         schema = {k: v for k, v in properties[name].items() if k not in ("title", "default")}
         options = [s for s in schema.pop("anyOf", []) if s.get("type") != "null"]
         if options:

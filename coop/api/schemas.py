@@ -599,3 +599,55 @@ class ProposalList(PageOf):
 def proposal_out(proposal) -> dict:
     """A proposal as the API answers it."""
     return ProposalOut.model_validate(proposal, from_attributes=True).model_dump(mode="json")
+
+
+class SearchQuery(Query):
+    q: str | None = Field(None, description="Words; every one must occur", max_length=500)
+    body_id: int | None = Field(None, description="Body", **POSITIVE_ID)
+    kind: one_of(("paper", "initiative", "resolution")) | None = Field(
+        None,
+        description="paper (of a partner's council information system), initiative or resolution",
+    )
+    organ: str | None = Field(None, description="Part of the organ's name", max_length=200)
+    day_from: date | None = Field(None, alias="from", description="From this day")
+    day_to: date | None = Field(None, alias="to", description="Until this day")
+
+
+class SearchHit(BaseModel):
+    kind: str = Field(description="paper, initiative or resolution")
+    id: int = Field(description="The record's id (a paper: the stored OParl object)")
+    title: str
+    reference: str | None
+    body_id: int | None
+    organ: str | None
+    day: date | None
+    url: str | None = Field(description="Where it is: a paper at its source, our records here")
+
+
+class SearchList(PageOf):
+    items: list[SearchHit]
+
+
+class SavedSearchIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(description="Name of the search", min_length=1, max_length=200)
+    q: str = Field(description="Words", min_length=1, max_length=500)
+    body_id: int | None = Field(None, description="Only this body", **POSITIVE_ID)
+    kind: one_of(("paper", "initiative", "resolution")) | None = Field(None, description="Kind")
+    initiative_id: int | None = Field(
+        None, description="New papers are proposed to this initiative", **POSITIVE_ID
+    )
+
+
+class SavedSearchOut(BaseModel):
+    id: int
+    name: str
+    q: str
+    body_id: int | None
+    kind: str | None
+    initiative_id: int | None
+
+
+class SavedSearchList(BaseModel):
+    items: list[SavedSearchOut]

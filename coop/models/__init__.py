@@ -51,6 +51,7 @@ from .savings import (
     CostRate,
     CostRateTable,
 )
+from .search import SavedSearch, SearchEntry
 from .user import ApiToken, IdempotencyKey, LoginThrottle, User, hash_token
 
 __all__ = [
@@ -61,6 +62,8 @@ __all__ = [
     "Proposal",
     "PublishedMark",
     "ResultReading",
+    "SavedSearch",
+    "SearchEntry",
     "ProposalState",
     "AllocationKey",
     "CostCategory",

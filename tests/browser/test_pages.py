@@ -459,3 +459,32 @@ def test_proposal_pages_pass_axe_and_confirm_by_keyboard(page, live):
     assert "Der Beschluss wurde erfasst." in page.inner_text("main")
     page.goto(f"/initiatives/{ini.id}")
     assert "1 von 4 Räten haben beschlossen" in page.inner_text("main")
+
+
+def test_search_page_passes_axe_and_keeps_a_search_by_keyboard(page, live):
+    from tests import factories
+
+    _base, seed = live
+    with acting_as(None, "test"):
+        ini = factories.initiative(seed, title="Gemeinsame E-Rechnung")
+        factories.resolution(ini, seed.bodies["brakel"], reference="77/2023", organ="Rat")
+        db.session.commit()
+    login(page, "coordinator@test.example")
+    page.goto("/search/")
+    assert_accessible(page, "search, empty")
+    page.focus("#q")
+    page.keyboard.type("E-Rechnung")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#results-heading")
+    assert "2 Treffer" in page.inner_text("main")
+    assert_accessible(page, "search with results")
+    page.goto("/search/?from=2023-02-01&to=2022-01-01")
+    assert "Das Ende liegt vor dem Anfang." in page.inner_text("main")
+    assert_accessible(page, "search with an error")
+    page.goto("/search/?q=E-Rechnung")
+    page.focus("#name")
+    page.keyboard.type("Rechnungen")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("text=Die Suche ist gespeichert.")
+    assert "Ihre gespeicherten Suchen" in page.inner_text("main")
+    assert_accessible(page, "search saved")

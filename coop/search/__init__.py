@@ -1,0 +1,1 @@
+"""Search across the partners' papers and our own records; saved searches."""
