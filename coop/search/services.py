@@ -156,9 +156,10 @@ def initiative_entry(i: Initiative) -> dict:
     }
 
 
-def resolution_entry(r: Resolution) -> dict:
-    """The index entry of one of our resolutions."""
-    title = r.title or (r.initiative.title if r.initiative else "") or r.reference or ""
+def resolution_entry(r: Resolution, initiative_title: str | None = None) -> dict:
+    """The index entry of one of our resolutions (its initiative's title stands in for a
+    missing title of its own)."""
+    title = r.title or initiative_title or r.reference or ""
     return {
         "kind": "resolution",
         "ref_id": r.id,
@@ -373,12 +374,13 @@ def saved_searches_of(user: User) -> list[SavedSearch]:
 @event.listens_for(Session, "after_flush")
 def _reindex_records(session: Session, _context) -> None:
     """After each flush: the entries of the initiatives and resolutions it changed."""
-    put, gone = [], []
+    put, gone, resolutions = [], [], []
     for obj in (*session.new, *session.dirty):
         if isinstance(obj, Initiative) and obj.id is not None:
             put.append(initiative_entry(obj))
         elif isinstance(obj, Resolution) and obj.id is not None:
-            put.append(resolution_entry(obj))
+            resolutions.append(obj)
+    put += _resolution_entries(session, resolutions)
     for obj in session.deleted:
         if isinstance(obj, Initiative | Resolution) and obj.id is not None:
             gone.append(("initiative" if isinstance(obj, Initiative) else "resolution", obj.id))
@@ -390,17 +392,28 @@ def _reindex_records(session: Session, _context) -> None:
     _put(connection, put)
 
 
+def _resolution_entries(session: Session, resolutions: list[Resolution]) -> list[dict]:
+    """Entries of resolutions, with their initiatives' titles read in one query."""
+    ids = {r.initiative_id for r in resolutions if not r.title}
+    stmt = select(Initiative.id, Initiative.title).where(Initiative.id.in_(ids))
+    titles = dict(session.execute(stmt).all()) if ids else {}
+    return [resolution_entry(r, titles.get(r.initiative_id)) for r in resolutions]
+
+
 def reindex_all() -> int:
     """Build the whole index again: every initiative, resolution and synced paper."""
     connection = db.session.connection()
     connection.execute(delete(SearchEntry))
     written = 0
-    for model, entry in ((Initiative, initiative_entry), (Resolution, resolution_entry)):
+    for model in (Initiative, Resolution):
         last = 0
         while rows := db.session.scalars(
             select(model).where(model.id > last).order_by(model.id).limit(_BATCH)
         ).all():
-            _put(connection, [entry(r) for r in rows])
+            if model is Initiative:
+                _put(connection, [initiative_entry(r) for r in rows])
+            else:
+                _put(connection, _resolution_entries(db.session, rows))
             written += len(rows)
             last = rows[-1].id
     for (body_id,) in db.session.execute(select(OParlObject.body_id).distinct()):
