@@ -62,6 +62,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     from .initiatives.views import bp as initiatives_bp
     from .main import dossier  # noqa: F401  (adds the initiative page to the main blueprint)
     from .main.views import bp as main_bp
+    from .oparl.mapping import bp as oparl_systems_bp
     from .oparl.pages import bp as proposals_bp
     from .oparl.views import bp as oparl_bp
     from .pagecache import init_page_cache
@@ -84,6 +85,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     app.register_blueprint(savings_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(search_bp)
+    app.register_blueprint(oparl_systems_bp)
     app.register_blueprint(oparl_bp)
     app.register_blueprint(proposals_bp)
     app.register_blueprint(users_bp)

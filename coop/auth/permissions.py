@@ -88,6 +88,14 @@ def can_edit_body(user, body: Body) -> bool:
     return False
 
 
+def can_map_system(user, body: Body) -> bool:
+    """Admins and the district's coordinators map the bodies of one council information
+    system to the district's partners."""
+    if body.kind != BodyKind.DISTRICT:
+        return False
+    return _is(user, Role.ADMIN) or (_is(user, Role.COORDINATOR) and in_scope(user, body))
+
+
 def editable_body_fields(user, body: Body | None) -> frozenset[str]:
     """The fields of `body` (None: a new body) that `user` may set."""
     if body is None:

@@ -89,6 +89,7 @@ def detail(body_id: int):
         initiatives=sorted(initiatives, key=lambda p: p.initiative.title.lower()),
         users=users,
         can_edit=permissions.can_edit_body(current_user, body),
+        can_map_system=permissions.can_map_system(current_user, body),
         can_delete=permissions.can_delete_body(current_user, body),
         audit=audit_entries("Body", body.id) if permissions.can_view_audit(current_user) else None,
     )

@@ -488,3 +488,30 @@ def test_search_page_passes_axe_and_keeps_a_search_by_keyboard(page, live):
     page.wait_for_selector("text=Die Suche ist gespeichert.")
     assert "Ihre gespeicherten Suchen" in page.inner_text("main")
     assert_accessible(page, "search saved")
+
+
+def test_mapping_a_systems_bodies_passes_axe_and_works_by_keyboard(page, live):
+    from tests.oparl.fake_server import CIS, serve
+
+    _base, seed = live
+    system = CIS(papers=5)
+    system.more_bodies = [("Stadt Brakel", "05762016"), ("Stadt Warburg", "05762040")]
+    server = serve(system)
+    try:
+        login(page, "coordinator@test.example")
+        district = seed.bodies["hoexter"].id
+        page.goto(f"/bodies/{district}")
+        page.click("text=Körperschaften eines Systems den Partnern zuordnen")
+        page.fill("#url", system.url("/system"))
+        page.press("#url", "Enter")
+        page.wait_for_selector("#remote-caption")
+        assert_accessible(page, "system's bodies with suggestions")
+        page.focus("#map-1")  # Stadt Marienmünster, suggested; Brakel is map-0
+        page.focus("button:has-text('Zuordnung speichern')")
+        page.keyboard.press("Enter")
+        page.wait_for_url(f"**/bodies/{district}")
+        assert "2 Partner lesen jetzt ihre Körperschaft des Systems" in page.inner_text("main")
+        page.goto(f"/bodies/{district}/oparl-system?url={system.url('/notoparl')}")
+        assert_accessible(page, "an address that is no system")
+    finally:
+        server.shutdown()

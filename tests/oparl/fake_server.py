@@ -59,6 +59,8 @@ class CIS:
         self.result_of: dict[int, str] = {}  # an agenda item's result changed in place
         self.twice: set[int] = set()  # papers sent twice on their page
         self.retyped: set[int] = set()  # papers whose id now comes with another type
+        # a hosting centre's further bodies (name, AGS): body 2, 3, … with one organization each
+        self.more_bodies: list[tuple[str, str | None]] = []
 
     # --- objects ---------------------------------------------------------------------------
 
@@ -188,9 +190,23 @@ class CIS:
                 "name": "Ratsinformationssystem",
             }
         if path == "/bodies":
-            return {"data": [self.body()], "links": {}}
+            more = [self.other_body(k) for k in range(2, len(self.more_bodies) + 2)]
+            return self.listing(path, [self.body(), *more], page, query)
         if path == "/body/1":
             return self.body()
+        parts = path.split("/")
+        if len(parts) >= 3 and parts[1] == "body" and parts[2].isdigit() and parts[2] != "1":
+            k = int(parts[2])
+            if k - 2 >= len(self.more_bodies):
+                return None
+            if len(parts) == 3:
+                return self.other_body(k)
+            objects = []
+            if parts[3] == "organization" and not since:
+                objects = [{"id": self.url(f"/body/{k}/organization/1"),
+                            "type": OPARL + "Organization", "name": f"Rat {k}",
+                            "modified": self.t0.isoformat()}]  # fmt: skip
+            return self.listing(path, objects, page, query)
         if path == "/body/1/organization":
             orgs = [
                 {"id": self.url(f"/organization/{k}"), "type": OPARL + "Organization", "name": name,
@@ -240,6 +256,21 @@ class CIS:
         if path.startswith("/loop/"):
             return {"data": [], "links": {"next": self.url(path)}}
         return None
+
+    def other_body(self, k: int) -> dict:
+        name, ags = self.more_bodies[k - 2]
+        return {
+            "id": self.url(f"/body/{k}"),
+            "type": OPARL + "Body",
+            "system": self.url("/system"),
+            "name": name,
+            **({"ags": ags} if ags else {}),
+            **{
+                kind: self.url(f"/body/{k}/{kind}")
+                for kind in ("organization", "meeting", "paper", "person")
+            },
+            "legislativeTerm": [],
+        }
 
     def body(self) -> dict:
         return {  # no "type", as some servers send it
