@@ -14,7 +14,7 @@ import socket
 from collections.abc import Callable
 
 from flask import Flask, current_app
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from .audit import acting_as
 from .extensions import db
@@ -93,6 +93,9 @@ def send_reminders(today=None, *, dry_run: bool = False):
 # --- OParl ------------------------------------------------------------------------------------
 
 
+ANALYZE_EVERY = 5_000  # new objects of a run between two refreshes of the table's statistics
+
+
 def sync_body(
     body: Body,
     *,
@@ -109,10 +112,19 @@ def sync_body(
     started = utcnow()
     # The run is visible at once (its start is the next run's `modified_since`).
     db.session.commit()
+    analysed = 0
     for list_name, count in reading.pages():
         # Each page is kept, whatever happens later: a connection lost on page 300 of a large
         # server costs one page, not the 299 before it (and memory stays flat).
         db.session.commit()
+        if reading.summary.new - analysed >= ANALYZE_EVERY:
+            # PostgreSQL plans a page's lookup by its statistics; a first run that grows the
+            # table from nothing to 50,000 rows would otherwise look up each page by scanning
+            # the body's rows (its autovacuum catches up only minutes later)
+            analysed = reading.summary.new
+            if db.session.get_bind().dialect.name == "postgresql":
+                db.session.execute(text("ANALYZE oparl_objects"))
+                db.session.commit()
         if progress:
             progress(list_name, count)
     run: OParlSync = reading.finish()

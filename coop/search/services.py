@@ -196,14 +196,15 @@ def index_papers(body_id: int, since: datetime | None = None) -> int:
     base = select(OParlObject).where(OParlObject.body_id == body_id)
     if since is not None:
         base = base.where(OParlObject.fetched_at >= since)
+    # a full read indexes every paper anyway; an incremental one also the papers whose
+    # agenda items or consultations changed
+    types = ("Paper",) if since is None else ("Paper", "AgendaItem", "Consultation")
     written = 0
     last = 0
+    done: set[int] = set()  # each paper once per run
     while True:
         rows = db.session.scalars(
-            base.where(
-                OParlObject.type.in_(("Paper", "AgendaItem", "Consultation")),
-                OParlObject.id > last,
-            )
+            base.where(OParlObject.type.in_(types), OParlObject.id > last)
             .order_by(OParlObject.id)
             .limit(_BATCH)
         ).all()
@@ -234,7 +235,12 @@ def index_papers(body_id: int, since: datetime | None = None) -> int:
                     )
                 }
             )
-        live = [p for p in papers.values() if not p.deleted and isinstance(p.raw, dict)]
+        live = [
+            p
+            for p in papers.values()
+            if not p.deleted and isinstance(p.raw, dict) and p.id not in done
+        ]
+        done.update(p.id for p in live)
         entries = paper_entries(body_id, live)
         _put(db.session.connection(), entries)
         written += len(entries)
