@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask_babel import gettext as _
@@ -296,8 +296,14 @@ class BodyReading:
         matched by changed: an initiative's keywords or paper numbers), then close the run."""
         matching = _matching_fingerprint(self.body)
         came = self.summary.new or self.summary.changed or self.summary.deleted
-        if self.reached and (came or matching != self.previous_matching):
+        if self.reached and (matching != self.previous_matching or self.since is None):
             self.summary.proposals = derive_proposals(self.body)
+        elif self.reached and came:
+            # what matches stayed: only the papers this run brought or touched are matched
+            self.summary.proposals = sum(
+                derive_for_papers(self.body, rows)
+                for rows in papers_touched(self.body.id, self.run.started_at)
+            )
         run, summary = self.run, self.summary
         run.finished_at = utcnow()
         run.ok = not summary.errors
@@ -356,21 +362,7 @@ def derive_proposals(body: Body, today: date | None = None) -> int:
             )
         )
     }
-    initiatives = list(
-        db.session.scalars(
-            select(Initiative)
-            .join(Participant, Participant.initiative_id == Initiative.id)
-            .where(Participant.body_id == body.id)
-        ).unique()
-    )
-    references = {
-        ref: ini_id
-        for ref, ini_id in db.session.execute(
-            select(Resolution.reference, Resolution.initiative_id).where(
-                Resolution.body_id == body.id, Resolution.reference.is_not(None)
-            )
-        )
-    }
+    initiatives, references = _matching_inputs(body)
     known = {
         p.consultation_id: p
         for p in db.session.scalars(select(Proposal).where(Proposal.body_id == body.id))
@@ -382,13 +374,8 @@ def derive_proposals(body: Body, today: date | None = None) -> int:
             )
         )
     )
-    # how people read result texts the parser misread (a small table: one row per text)
-    readings = {
-        r.text: ParsedResult(r.outcome, r.votes_yes, r.votes_no, r.votes_abstain)
-        for r in db.session.scalars(select(ResultReading))
-    }
     new = 0
-    context = _Context(body.id, objects, known, recorded, today, readings)
+    context = _Context(body.id, objects, known, recorded, today, _readings())
     for paper_row in [o for o in objects.values() if o.type == "Paper"]:
         for ini, how in _matches(paper_row.raw, initiatives, references):
             new += _propose(context, paper_row.raw, ini, how)
@@ -438,19 +425,7 @@ def _related(body_id: int, papers: list[dict]) -> dict:
     agenda items and organizations), by id: three queries, however much the body stores."""
 
     def load(ids):
-        ids = sorted({i for i in ids if isinstance(i, str)})
-        if not ids:
-            return {}
-        return {
-            o.oparl_id: o
-            for o in db.session.scalars(
-                select(OParlObject).where(
-                    OParlObject.body_id == body_id,
-                    OParlObject.oparl_id.in_(ids),
-                    OParlObject.deleted.is_(False),
-                )
-            )
-        }
+        return {k: o for k, o in _load(body_id, ids).items() if not o.deleted}
 
     objects = load(c for p in papers for c in p.get("consultation") or [] if isinstance(c, str))
     consultations = [o.raw for o in objects.values()] + [
@@ -470,9 +445,37 @@ def _related(body_id: int, papers: list[dict]) -> dict:
     return objects
 
 
-def propose_papers(body_id: int, paper_rows: list[OParlObject], ini: Initiative, how: str) -> int:
-    """Propose these stored papers to an initiative (a saved search that names it found
-    them); returns how many proposals are new."""
+def _matching_inputs(body: Body) -> tuple[list[Initiative], dict[str, int]]:
+    """The initiatives the body takes part in, and its recorded paper numbers."""
+    initiatives = list(
+        db.session.scalars(
+            select(Initiative)
+            .join(Participant, Participant.initiative_id == Initiative.id)
+            .where(Participant.body_id == body.id)
+        ).unique()
+    )
+    references = {
+        ref: ini_id
+        for ref, ini_id in db.session.execute(
+            select(Resolution.reference, Resolution.initiative_id).where(
+                Resolution.body_id == body.id, Resolution.reference.is_not(None)
+            )
+        )
+    }
+    return initiatives, references
+
+
+def _readings() -> dict:
+    """How people read result texts the parser misread (a small table: one row per text)."""
+    return {
+        r.text: ParsedResult(r.outcome, r.votes_yes, r.votes_no, r.votes_abstain)
+        for r in db.session.scalars(select(ResultReading))
+    }
+
+
+def _propose_each(body_id: int, paper_rows: list[OParlObject], choose) -> int:
+    """Proposals for these stored papers, for the initiatives `choose(paper)` names (with how
+    each was found), reading only the objects the papers name; returns how many are new."""
     papers = [p.raw for p in paper_rows if isinstance(p.raw, dict) and not p.deleted]
     objects = _related(body_id, papers)
     ids = [cid for paper in papers for cid, _c in _hearings(paper, objects)]
@@ -489,14 +492,67 @@ def propose_papers(body_id: int, paper_rows: list[OParlObject], ini: Initiative,
             )
         )
     )
-    readings = {
-        r.text: ParsedResult(r.outcome, r.votes_yes, r.votes_no, r.votes_abstain)
-        for r in db.session.scalars(select(ResultReading))
-    }
-    context = _Context(body_id, objects, known, recorded, clock.today(), readings)
-    new = sum(_propose(context, paper, ini, how) for paper in papers)
+    context = _Context(body_id, objects, known, recorded, clock.today(), _readings())
+    new = sum(_propose(context, paper, ini, how) for paper in papers for ini, how in choose(paper))
     db.session.flush()
     return new
+
+
+def propose_papers(body_id: int, paper_rows: list[OParlObject], ini: Initiative, how: str) -> int:
+    """Propose these stored papers to an initiative (a saved search that names it found
+    them); returns how many proposals are new."""
+    return _propose_each(body_id, paper_rows, lambda _paper: [(ini, how)])
+
+
+def derive_for_papers(body: Body, paper_rows: list[OParlObject]) -> int:
+    """Propose these stored papers to the initiatives they match (by paper number or
+    keyword): what an incremental run does with the papers it brought."""
+    initiatives, references = _matching_inputs(body)
+    return _propose_each(
+        body.id, paper_rows, lambda paper: _matches(paper, initiatives, references)
+    )
+
+
+def papers_touched(body_id: int, since: datetime, batch: int = 500) -> Iterator[list[OParlObject]]:
+    """The body's stored papers, in batches, that changed since `since` or whose consultations,
+    agenda items or meetings did (a result entered at a meeting); each paper once."""
+    done: set[int] = set()
+    last = 0
+    base = select(OParlObject).where(
+        OParlObject.body_id == body_id,
+        OParlObject.fetched_at >= since,
+        OParlObject.type.in_(("Paper", "Consultation", "AgendaItem", "Meeting")),
+    )
+    while rows := db.session.scalars(
+        base.where(OParlObject.id > last).order_by(OParlObject.id).limit(batch)
+    ).all():
+        last = rows[-1].id
+        papers = {r.oparl_id: r for r in rows if r.type == "Paper"}
+        others = [r.raw for r in rows if r.type != "Paper" and isinstance(r.raw, dict)]
+        # a meeting's agenda items, an agenda item's consultation, a consultation's paper
+        items = [i for m in others for i in m.get("agendaItem") or [] if isinstance(i, dict)]
+        named = {_first(x.get("consultation")) for x in [*others, *items]} - {None}
+        consultations = [x for x in others if x.get("paper")] + [
+            o.raw for o in _load(body_id, named).values()
+        ]
+        wanted = {_first(c.get("paper")) for c in consultations} - {None} - set(papers)
+        papers.update(_load(body_id, wanted))
+        fresh = [p for p in papers.values() if p.id not in done]
+        done.update(p.id for p in fresh)
+        if fresh:
+            yield fresh
+
+
+def _load(body_id: int, ids) -> dict[str, OParlObject]:
+    ids = sorted({i for i in ids if isinstance(i, str)})
+    if not ids:
+        return {}
+    return {
+        o.oparl_id: o
+        for o in db.session.scalars(
+            select(OParlObject).where(OParlObject.body_id == body_id, OParlObject.oparl_id.in_(ids))
+        )
+    }
 
 
 def _matching_fingerprint(body: Body) -> str:

@@ -34,6 +34,7 @@ from ..models import (
     User,
 )
 from ..models.base import utcnow
+from ..oparl import sync
 from ..reminders.services import language
 
 KINDS = ("paper", "initiative", "resolution")
@@ -189,61 +190,38 @@ def _put(connection, entries: list[dict]) -> None:
     connection.execute(insert(SearchEntry), [{**e, "indexed_at": now} for e in entries])
 
 
-def index_papers(body_id: int, since: datetime | None = None) -> int:
-    """Index the body's papers that a sync brought since `since` (all, without it): new and
-    changed papers, and papers whose agenda items changed (a result entered). Gone papers
-    leave the index. Returns how many entries were written."""
-    base = select(OParlObject).where(OParlObject.body_id == body_id)
-    if since is not None:
-        base = base.where(OParlObject.fetched_at >= since)
-    # a full read indexes every paper anyway; an incremental one also the papers whose
-    # agenda items or consultations changed
-    types = ("Paper",) if since is None else ("Paper", "AgendaItem", "Consultation")
-    written = 0
+def _all_papers(body_id: int) -> Iterable[list[OParlObject]]:
     last = 0
-    done: set[int] = set()  # each paper once per run
-    while True:
-        rows = db.session.scalars(
-            base.where(OParlObject.type.in_(types), OParlObject.id > last)
-            .order_by(OParlObject.id)
-            .limit(_BATCH)
-        ).all()
-        if not rows:
-            return written
+    while rows := db.session.scalars(
+        select(OParlObject)
+        .where(
+            OParlObject.body_id == body_id,
+            OParlObject.type == "Paper",
+            OParlObject.id > last,
+        )
+        .order_by(OParlObject.id)
+        .limit(_BATCH)
+    ).all():
         last = rows[-1].id
-        papers = {r.oparl_id: r for r in rows if r.type == "Paper"}
-        gone = [r.id for r in papers.values() if r.deleted]
+        yield rows
+
+
+def index_papers(body_id: int, since: datetime | None = None) -> int:
+    """Index the body's papers that a sync brought or touched since `since` (all, without
+    it); gone papers leave the index. Returns how many entries were written."""
+    batches = _all_papers(body_id) if since is None else sync.papers_touched(body_id, since)
+    written = 0
+    for rows in batches:
+        gone = [r.id for r in rows if r.deleted]
         if gone:
             db.session.execute(
                 delete(SearchEntry).where(SearchEntry.kind == "paper", SearchEntry.ref_id.in_(gone))
             )
-        # an agenda item's paper: through its consultation
-        items = [r.raw for r in rows if r.type == "AgendaItem" and not r.deleted]
-        consults = [r.raw for r in rows if r.type == "Consultation" and not r.deleted]
-        named = [i for x in items for i in _ids(x.get("consultation"))]
-        consults += _stored(body_id, named).values()
-        paper_ids = {i for c in consults for i in _ids(c.get("paper"))} - set(papers)
-        if paper_ids:
-            papers.update(
-                {
-                    r.oparl_id: r
-                    for r in db.session.scalars(
-                        select(OParlObject).where(
-                            OParlObject.body_id == body_id,
-                            OParlObject.oparl_id.in_(sorted(paper_ids)),
-                        )
-                    )
-                }
-            )
-        live = [
-            p
-            for p in papers.values()
-            if not p.deleted and isinstance(p.raw, dict) and p.id not in done
-        ]
-        done.update(p.id for p in live)
+        live = [r for r in rows if not r.deleted and isinstance(r.raw, dict)]
         entries = paper_entries(body_id, live)
         _put(db.session.connection(), entries)
         written += len(entries)
+    return written
 
 
 # --- searching ------------------------------------------------------------------------------

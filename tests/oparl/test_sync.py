@@ -7,7 +7,8 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
+from sqlalchemy.orm import Session
 
 from coop import jobs
 from coop.audit import acting_as
@@ -209,6 +210,22 @@ def test_a_run_costs_what_changed_not_what_is_stored(setting, cis):
         db.session.commit()
     _third, summary = run(body)
     assert summary.fetched == 0 and summary.proposals == 1
+    # one new paper that matches: only it (and the objects it names) is read to match it
+    cis.papers += 1
+    n = cis.papers
+    cis.modified[n] = datetime.now(UTC) + timedelta(seconds=1)
+    loaded = []
+
+    def count(_session, obj):
+        loaded.append(obj)
+
+    event.listen(Session, "loaded_as_persistent", count)
+    try:
+        _fourth, summary = run(body)
+    finally:
+        event.remove(Session, "loaded_as_persistent", count)
+    assert summary.new >= 1
+    assert len([o for o in loaded if isinstance(o, OParlObject)]) < 50, len(loaded)
 
 
 def test_retries_a_500_and_a_slow_page(setting, cis):
