@@ -252,7 +252,7 @@ class BodyReading:
             row
             for row in stored
             if row.oparl_id not in self.came
-            and (day := _date(row.raw.get("start"))) is not None
+            and (day := day_of(row.raw.get("start"))) is not None
             and lowest <= day <= highest
         ]
         for row in due:
@@ -316,7 +316,8 @@ class BodyReading:
 # --- from papers to proposals ----------------------------------------------------------------
 
 
-def _date(value: Any) -> date | None:
+def day_of(value: Any) -> date | None:
+    """The day an OParl date or date-time names (its first ten characters), or None."""
     if not isinstance(value, str) or len(value) < 10:
         return None
     try:
@@ -425,7 +426,7 @@ def _related(body_id: int, papers: list[dict]) -> dict:
     agenda items and organizations), by id: three queries, however much the body stores."""
 
     def load(ids):
-        return {k: o for k, o in _load(body_id, ids).items() if not o.deleted}
+        return {k: o for k, o in stored_objects(body_id, ids).items() if not o.deleted}
 
     objects = load(c for p in papers for c in p.get("consultation") or [] if isinstance(c, str))
     consultations = [o.raw for o in objects.values()] + [
@@ -533,17 +534,18 @@ def papers_touched(body_id: int, since: datetime, batch: int = 500) -> Iterator[
         items = [i for m in others for i in m.get("agendaItem") or [] if isinstance(i, dict)]
         named = {_first(x.get("consultation")) for x in [*others, *items]} - {None}
         consultations = [x for x in others if x.get("paper")] + [
-            o.raw for o in _load(body_id, named).values()
+            o.raw for o in stored_objects(body_id, named).values()
         ]
         wanted = {_first(c.get("paper")) for c in consultations} - {None} - set(papers)
-        papers.update(_load(body_id, wanted))
+        papers.update(stored_objects(body_id, wanted))
         fresh = [p for p in papers.values() if p.id not in done]
         done.update(p.id for p in fresh)
         if fresh:
             yield fresh
 
 
-def _load(body_id: int, ids) -> dict[str, OParlObject]:
+def stored_objects(body_id: int, ids) -> dict[str, OParlObject]:
+    """The body's stored objects of these ids (deleted ones too), by id; one query."""
     ids = sorted({i for i in ids if isinstance(i, str)})
     if not ids:
         return {}
@@ -606,7 +608,7 @@ def _proposal_values(
     org = org.raw if org else {}
     item = objects.get(_first(consultation.get("agendaItem")) or "")
     item = item.raw if item else {}
-    session = _date(meeting.get("start")) or _date(item.get("start"))
+    session = day_of(meeting.get("start")) or day_of(item.get("start"))
     parsed = readings.get(reading_key(item.get("result"))) or parse_result(item.get("result"))
     outcome = parsed.outcome
     if outcome is None and session is not None and session >= today:

@@ -48,15 +48,6 @@ def _text(*parts) -> str:
     return " ".join(str(p) for p in parts if p)[:100_000]
 
 
-def _day(value) -> date | None:
-    if not isinstance(value, str) or len(value) < 10:
-        return None
-    try:
-        return date.fromisoformat(value[:10])
-    except ValueError:
-        return None
-
-
 def _ids(value) -> list[str]:
     """The ids a field names: one URL, a list of URLs, or embedded objects with ids."""
     items = value if isinstance(value, list) else [value]
@@ -70,19 +61,9 @@ def _ids(value) -> list[str]:
 
 
 def _stored(body_id: int, ids: Iterable[str]) -> dict[str, dict]:
-    """Stored objects of the body by id (one query per batch)."""
-    ids = sorted(set(ids))
-    out: dict[str, dict] = {}
-    for start in range(0, len(ids), _BATCH):
-        rows = db.session.execute(
-            select(OParlObject.oparl_id, OParlObject.raw).where(
-                OParlObject.body_id == body_id,
-                OParlObject.oparl_id.in_(ids[start : start + _BATCH]),
-                OParlObject.deleted.is_(False),
-            )
-        )
-        out.update({oparl_id: raw for oparl_id, raw in rows})
-    return out
+    """What the body's stored objects of these ids say (deleted ones left out)."""
+    found = sync.stored_objects(body_id, ids)
+    return {k: o.raw for k, o in found.items() if not o.deleted}
 
 
 def paper_entries(body_id: int, papers: list[OParlObject]) -> list[dict]:
@@ -118,7 +99,7 @@ def paper_entries(body_id: int, papers: list[OParlObject]) -> list[dict]:
                 item = linked.get(aid) or {}
                 words += [item.get("name"), item.get("result")]
             for mid in _ids(c.get("meeting")):
-                day = _day((linked.get(mid) or {}).get("start"))
+                day = sync.day_of((linked.get(mid) or {}).get("start"))
                 if day:
                     days.append(day)
         name = raw.get("name") or raw.get("reference") or ""
@@ -131,7 +112,7 @@ def paper_entries(body_id: int, papers: list[OParlObject]) -> list[dict]:
                 "body_id": body_id,
                 "organ": organ,
                 "paper_type": (raw.get("paperType") or None) and str(raw["paperType"])[:200],
-                "day": _day(raw.get("date")) or (min(days) if days else None),
+                "day": sync.day_of(raw.get("date")) or (min(days) if days else None),
                 "title": str(name)[:500],
                 "reference": str(reference)[:100] if reference else None,
                 "url": str(raw.get("web") or raw.get("id"))[:1000],
