@@ -34,6 +34,23 @@ MESSAGES: dict[str, str | tuple[str, str]] = {
         "%(extra)s × %(per)s for each further one give %(by_partners)s"
     ),
     "ceiling.rate": N_("at most %(rate)s of the eligible costs of %(eligible)s is %(by_rate)s"),
+    "ceiling.single_state": N_("one partner in the Land: %(amount)s"),
+    "ceiling.tier": N_("%(partners)s partners: from %(minimum)s partners on %(amount)s"),
+    "ceiling.below_tiers": N_(
+        "%(partners)s partners: the programme pays from %(minimum)s partners on, so nothing"
+    ),
+    "ceiling.per_project": N_("%(amount)s per project"),
+    "ceiling.region": N_(
+        "%(amount)s per project: the applicant and %(marked)s of %(partners)s partners lie in a "
+        "region with special need"
+    ),
+    "ceiling.below_base": N_(
+        "%(partners)s partners: the base amount is paid from %(base_partners)s partners on, "
+        "so nothing"
+    ),
+    "ceiling.below_minimum_costs": N_(
+        "eligible costs of %(eligible)s are below the minimum of %(minimum)s, so nothing"
+    ),
     "ceiling.rate_unknown": N_(
         "The eligible costs are missing; without them the limit of %(rate)s cannot be checked."
     ),

@@ -42,13 +42,50 @@ CONDITION_CODES = (
 
 
 @dataclass(frozen=True)
+class Tier:
+    """From `min_partners` partners on, the programme pays `amount` (the highest tier that
+    applies wins)."""
+
+    min_partners: int
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class PartnerFacts:
+    """What a programme asks of a partner: its Land (two-digit key), its attributes (such as
+    a region with special need, a consolidation programme) and whether it applies for all."""
+
+    state: str | None = None
+    attributes: frozenset[str] = frozenset()
+    lead: bool = False
+
+
+@dataclass(frozen=True)
 class ProgramTerms:
-    """The limits of a programme; None means the programme sets no such limit."""
+    """The limits of a programme; None means the programme sets no such limit.
+
+    The amount is the first of these that the programme sets: the amount for a single partner
+    in the Land (`single_state_partner_amount`, with `count_partners_in_state_only`), tiers by
+    number of partners (`amount_tiers`), a fixed amount per project (`amount_per_project`,
+    `region_amount` where the applicant and most partners have `region_attribute`), or a base
+    amount for `base_partners` partners plus an amount for each further one. A rate of the
+    eligible costs caps it (`rate_with_attribute` where the applicant has `rate_attribute`);
+    below `min_eligible_costs` nothing is paid."""
 
     base_amount: Decimal | None = None
     base_partners: int | None = None
     amount_per_additional_partner: Decimal | None = None
     max_funding_rate: Decimal | None = None
+    amount_tiers: tuple[Tier, ...] = ()
+    amount_per_project: Decimal | None = None
+    state: str | None = None
+    count_partners_in_state_only: bool = False
+    single_state_partner_amount: Decimal | None = None
+    min_eligible_costs: Decimal | None = None
+    region_attribute: str | None = None
+    region_amount: Decimal | None = None
+    rate_attribute: str | None = None
+    rate_with_attribute: Decimal | None = None
     min_partners: int | None = None
     min_duration_years: int | None = None
     min_savings_rate: Decimal | None = None
@@ -117,72 +154,163 @@ class CheckResult:
 # --- the amount --------------------------------------------------------------------------
 
 
-def ceiling_by_partners(terms: ProgramTerms, partners: int) -> Decimal | None:
-    """base_amount + amount_per_additional_partner × max(0, partners − base_partners)."""
+Partners = int | Sequence[PartnerFacts]
+
+
+def _facts(partners: Partners) -> list[PartnerFacts]:
+    if isinstance(partners, int):
+        return [PartnerFacts() for _ in range(partners)]
+    return list(partners)
+
+
+def counted_partners(terms: ProgramTerms, partners: Partners) -> int:
+    """The partners the programme counts: all, or only those in its Land."""
+    facts = _facts(partners)
+    if terms.count_partners_in_state_only and terms.state:
+        return sum(1 for p in facts if p.state == terms.state)
+    return len(facts)
+
+
+def _lead(facts: list[PartnerFacts]) -> PartnerFacts | None:
+    return next((p for p in facts if p.lead), facts[0] if facts else None)
+
+
+def amount(terms: ProgramTerms, partners: Partners) -> tuple[Decimal | None, Text | None]:
+    """The amount the programme pays for these partners before any rate, and the sentence
+    that says how; (None, None) when it sets no amount."""
+    facts = _facts(partners)
+    n = counted_partners(terms, facts)
+    in_state = {"state": terms.state} if terms.count_partners_in_state_only else {}
+    if terms.count_partners_in_state_only and n == 1 and terms.single_state_partner_amount:
+        return terms.single_state_partner_amount, Text(
+            "ceiling.single_state", {"amount": terms.single_state_partner_amount, **in_state}
+        )
+    if terms.amount_tiers:
+        tiers = sorted(terms.amount_tiers, key=lambda t: t.min_partners)
+        tier = next((t for t in reversed(tiers) if n >= t.min_partners), None)
+        if tier is None:
+            return Decimal("0"), Text(
+                "ceiling.below_tiers", {"partners": n, "minimum": tiers[0].min_partners}
+            )
+        return tier.amount, Text(
+            "ceiling.tier", {"partners": n, "minimum": tier.min_partners, "amount": tier.amount}
+        )
+    if terms.amount_per_project is not None:
+        lead = _lead(facts)
+        marked = sum(1 for p in facts if terms.region_attribute in p.attributes)
+        if (
+            terms.region_attribute
+            and terms.region_amount is not None
+            and lead is not None
+            and terms.region_attribute in lead.attributes
+            and marked * 2 > len(facts)
+        ):
+            return terms.region_amount, Text(
+                "ceiling.region",
+                {"amount": terms.region_amount, "marked": marked, "partners": len(facts)},
+            )
+        return terms.amount_per_project, Text(
+            "ceiling.per_project", {"amount": terms.amount_per_project}
+        )
     if terms.base_amount is None:
-        return None
+        return None, None
+    base_partners = terms.base_partners or 0
+    if n < base_partners:
+        return Decimal("0"), Text(
+            "ceiling.below_base", {"partners": n, "base_partners": base_partners}
+        )
     per = terms.amount_per_additional_partner or Decimal("0")
-    extra = max(0, partners - (terms.base_partners or 0))
-    return terms.base_amount + per * extra
+    extra = n - base_partners
+    total = terms.base_amount + per * extra
+    return total, Text(
+        "ceiling.formula",
+        {
+            "partners": n,
+            "base": terms.base_amount,
+            "base_partners": base_partners,
+            "extra": extra,
+            "per": per,
+            "by_partners": total,
+        },
+    )
 
 
-def ceiling_by_rate(terms: ProgramTerms, eligible_costs: Decimal | None) -> Decimal | None:
+def ceiling_by_partners(terms: ProgramTerms, partners: Partners) -> Decimal | None:
+    """The programme's amount for these partners (see `amount`), before any rate."""
+    return amount(terms, partners)[0]
+
+
+def funding_rate(terms: ProgramTerms, partners: Partners = ()) -> Decimal | None:
+    """The rate of the eligible costs: the higher one where the applicant has the attribute."""
+    lead = _lead(_facts(partners))
+    if terms.rate_attribute and terms.rate_with_attribute is not None and lead is not None:
+        if terms.rate_attribute in lead.attributes:
+            return terms.rate_with_attribute
+    return terms.max_funding_rate
+
+
+def ceiling_by_rate(
+    terms: ProgramTerms, eligible_costs: Decimal | None, partners: Partners = ()
+) -> Decimal | None:
     """The funding rate times the eligible costs, rounded down to the cent; None without either."""
-    if terms.max_funding_rate is None or eligible_costs is None:
+    rate = funding_rate(terms, partners)
+    if rate is None or eligible_costs is None:
         return None
-    return cap_to_cents(terms.max_funding_rate * eligible_costs)
+    return cap_to_cents(rate * eligible_costs)
 
 
-def ceiling(terms: ProgramTerms, partners: int, eligible_costs: Decimal | None) -> Decimal | None:
-    """The most the programme pays: the partner formula, capped by the rate of eligible costs.
+def ceiling(
+    terms: ProgramTerms, partners: Partners, eligible_costs: Decimal | None
+) -> Decimal | None:
+    """The most the programme pays: its amount for the partners, capped by the rate of eligible
+    costs; nothing below the minimum of eligible costs.
 
     None when the programme sets neither, or only a rate and the eligible costs are unknown.
     """
+    if (
+        terms.min_eligible_costs is not None
+        and eligible_costs is not None
+        and eligible_costs < terms.min_eligible_costs
+    ):
+        return Decimal("0")
     amounts = [
         a
-        for a in (ceiling_by_partners(terms, partners), ceiling_by_rate(terms, eligible_costs))
+        for a in (
+            ceiling_by_partners(terms, partners),
+            ceiling_by_rate(terms, eligible_costs, partners),
+        )
         if a is not None
     ]
     return min(amounts) if amounts else None
 
 
-def _check_ceiling(terms: ProgramTerms, grant: GrantFacts, partners: int) -> Condition:
-    by_partners = ceiling_by_partners(terms, partners)
-    by_rate = ceiling_by_rate(terms, grant.eligible_costs)
-    if by_partners is None and terms.max_funding_rate is None:
+def _check_ceiling(terms: ProgramTerms, grant: GrantFacts, partners: Partners) -> Condition:
+    by_partners, how_amount = amount(terms, partners)
+    rate = funding_rate(terms, partners)
+    by_rate = ceiling_by_rate(terms, grant.eligible_costs, partners)
+    if by_partners is None and rate is None:
         return Condition("ceiling", NOT_APPLICABLE, Text("ceiling.none"))
     # The rate caps the partner formula when eligible costs are known; alone it needs them.
     if by_partners is None and grant.eligible_costs is None:
-        return Condition(
-            "ceiling",
-            UNKNOWN,
-            Text("ceiling.rate_unknown", {"rate": Rate(terms.max_funding_rate)}),
-        )
+        return Condition("ceiling", UNKNOWN, Text("ceiling.rate_unknown", {"rate": Rate(rate)}))
     limit = ceiling(terms, partners, grant.eligible_costs)
-    how: list[Text] = []
-    if by_partners is not None:
-        how.append(
-            Text(
-                "ceiling.formula",
-                {
-                    "partners": partners,
-                    "base": terms.base_amount,
-                    "base_partners": terms.base_partners or 0,
-                    "extra": max(0, partners - (terms.base_partners or 0)),
-                    "per": terms.amount_per_additional_partner or Decimal("0"),
-                    "by_partners": by_partners,
-                },
-            )
-        )
+    how: list[Text] = [how_amount] if how_amount is not None else []
     if by_rate is not None:
         how.append(
             Text(
                 "ceiling.rate",
-                {
-                    "rate": Rate(terms.max_funding_rate),
-                    "eligible": grant.eligible_costs,
-                    "by_rate": by_rate,
-                },
+                {"rate": Rate(rate), "eligible": grant.eligible_costs, "by_rate": by_rate},
+            )
+        )
+    if (
+        terms.min_eligible_costs is not None
+        and grant.eligible_costs is not None
+        and grant.eligible_costs < terms.min_eligible_costs
+    ):
+        how.append(
+            Text(
+                "ceiling.below_minimum_costs",
+                {"eligible": grant.eligible_costs, "minimum": terms.min_eligible_costs},
             )
         )
     if grant.amount_requested is None:

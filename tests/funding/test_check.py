@@ -35,7 +35,7 @@ def run(terms=NRW, grant=None, initiative=None, today=TODAY):
 @pytest.mark.parametrize(
     "n, expected",
     [
-        (1, D("175000")),  # the base covers the first two, there are no further ones
+        (1, D("0")),  # the base is paid from two partners on (issue 14)
         (2, D("175000")),  # 175.000
         (3, D("210000")),  # 175.000 + 1 × 35.000
         (11, D("490000")),  # 175.000 + 9 × 35.000 (Kreis Höxter and ten towns)

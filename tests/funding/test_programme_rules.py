@@ -1,0 +1,129 @@
+"""Programme rules of other Länder as data (issue 14, must-have 1): amounts by tiers, per
+project with a region bonus, partners counted in the Land only, a minimum of eligible costs,
+a rate by the applicant's attribute. Every figure computed by hand from the guideline."""
+
+from decimal import Decimal
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from coop.core import funding_check as fc
+from coop.funding.presets import NRW_IKZ
+from coop.messages import render
+
+D = Decimal
+NRW = fc.ProgramTerms(
+    **NRW_IKZ.terms,
+    state="05",
+    count_partners_in_state_only=True,
+    single_state_partner_amount=D("75000.00"),
+)
+HESSEN = fc.ProgramTerms(
+    amount_tiers=(
+        fc.Tier(2, D("50000.00")),  # two municipalities, only with a justification
+        fc.Tier(3, D("75000.00")),
+        fc.Tier(4, D("100000.00")),  # more than three
+    ),
+    min_partners=2,
+)
+BAYERN = fc.ProgramTerms(
+    amount_per_project=D("50000.00"),
+    region_attribute="lep_rbh",  # Raum mit besonderem Handlungsbedarf (LEP Bayern)
+    region_amount=D("90000.00"),
+    max_funding_rate=D("0.85"),
+    min_eligible_costs=D("5000.00"),
+)
+RLP = fc.ProgramTerms(amount_tiers=(fc.Tier(3, D("210000.00")), fc.Tier(4, D("320000.00"))))
+NRW_2019 = fc.ProgramTerms(
+    base_amount=D("175000.00"),
+    base_partners=2,
+    amount_per_additional_partner=D("35000.00"),
+    max_funding_rate=D("0.80"),
+    rate_attribute="staerkungspakt",
+    rate_with_attribute=D("0.90"),
+)
+
+
+def nrw(n: int, lower_saxony: int = 0) -> list[fc.PartnerFacts]:
+    return [fc.PartnerFacts(state="05") for _ in range(n)] + [
+        fc.PartnerFacts(state="03") for _ in range(lower_saxony)
+    ]
+
+
+def test_nrw_counts_only_partners_in_nrw():
+    # 2 NRW + 1 Lower Saxony partner: 175.000 for the two NRW partners, nothing for the third
+    assert fc.ceiling(NRW, nrw(2, 1), None) == D("175000.00")
+    # a single NRW partner with a partner across the border: 75.000
+    assert fc.ceiling(NRW, nrw(1, 1), None) == D("75000.00")
+    # Kreis Höxter and its ten towns: 175.000 + 9 × 35.000
+    assert fc.ceiling(NRW, nrw(11), D("600000.00")) == D("490000.00")
+
+
+def test_hessen_pays_by_tiers():
+    assert fc.ceiling(HESSEN, 1, None) == D("0")
+    assert fc.ceiling(HESSEN, 2, None) == D("50000.00")
+    assert fc.ceiling(HESSEN, 3, None) == D("75000.00")
+    assert fc.ceiling(HESSEN, 4, None) == D("100000.00")
+    assert fc.ceiling(HESSEN, 12, None) == D("100000.00")  # capped at the highest tier
+
+
+def test_bayern_per_project_region_bonus_rate_and_minimum_costs():
+    plain = [fc.PartnerFacts(lead=True), fc.PartnerFacts(), fc.PartnerFacts()]
+    assert fc.ceiling(BAYERN, plain, D("100000.00")) == D("50000.00")  # 85 % would be 85.000
+    assert fc.ceiling(BAYERN, plain, D("40000.00")) == D("34000.00")  # 85 % of 40.000
+    assert fc.ceiling(BAYERN, plain, D("4000.00")) == D("0")  # under 5.000: nothing
+    rbh = frozenset({"lep_rbh"})
+    region = [fc.PartnerFacts(lead=True, attributes=rbh), fc.PartnerFacts(attributes=rbh),
+              fc.PartnerFacts()]  # fmt: skip
+    assert fc.ceiling(BAYERN, region, D("200000.00")) == D("90000.00")
+    # the applicant alone in such a region (not most partners): the plain amount
+    one = [fc.PartnerFacts(lead=True, attributes=rbh), fc.PartnerFacts(), fc.PartnerFacts()]
+    assert fc.ceiling(BAYERN, one, D("200000.00")) == D("50000.00")
+
+
+def test_rhineland_palatinate_pilot():
+    assert fc.ceiling(RLP, 2, None) == D("0")
+    assert fc.ceiling(RLP, 3, None) == D("210000.00")
+    assert fc.ceiling(RLP, 4, None) == D("320000.00")
+
+
+def test_a_rate_that_depends_on_the_applicants_status():
+    plain = [fc.PartnerFacts(lead=True), fc.PartnerFacts()]
+    pact = [fc.PartnerFacts(lead=True, attributes=frozenset({"staerkungspakt"})),
+            fc.PartnerFacts()]  # fmt: skip
+    assert fc.ceiling(NRW_2019, plain, D("200000.00")) == D("160000.00")  # 80 %
+    assert fc.ceiling(NRW_2019, pact, D("200000.00")) == D("175000.00")  # 90 % = 180.000 > 175.000
+    assert fc.ceiling(NRW_2019, pact, D("150000.00")) == D("135000.00")  # 90 % of 150.000
+
+
+def german(text) -> str:
+    return render(text, "de").replace("\xa0", " ")
+
+
+def test_each_amount_says_how_in_one_line():
+    _, how = fc.amount(NRW, nrw(11))
+    assert german(how) == (
+        "11 Partner: 175.000,00 € für die ersten 2 und 9 × 35.000,00 € für jeden weiteren "
+        "ergeben 490.000,00 €"
+    )
+    _, how = fc.amount(HESSEN, 3)
+    assert german(how) == "3 Partner: ab 3 Partnern 75.000,00 €"
+    _, how = fc.amount(NRW, nrw(1, 1))
+    assert german(how) == "ein Partner im Land: 75.000,00 €"
+    _, how = fc.amount(BAYERN, 3)
+    assert german(how) == "50.000,00 € je Vorhaben"
+
+
+@given(
+    tiers=st.lists(
+        st.tuples(st.integers(1, 30), st.integers(0, 10**6)),
+        min_size=1,
+        max_size=6,
+        unique_by=lambda t: t[0],
+    ),
+    n=st.integers(0, 60),
+)
+def test_tiers_never_pay_more_than_the_highest_tier(tiers, n):
+    terms = fc.ProgramTerms(amount_tiers=tuple(fc.Tier(m, D(a)) for m, a in tiers))
+    paid = fc.ceiling(terms, n, None)
+    assert D(0) <= paid <= max(D(a) for _m, a in tiers)
