@@ -18,6 +18,7 @@ from ..bodies.schemas import (  # noqa: F401  (the API binds the commands)
 from ..commands import FTE, ID, MONEY, RATE  # noqa: F401
 from ..core.savings_model import to_cents
 from ..funding.schemas import (  # noqa: F401  (the API binds the commands)
+    AmountTier,
     FundingProgramCreate,
     FundingProgramFields,
     FundingProgramUpdate,
@@ -309,6 +310,15 @@ class FundingProgramOut(BaseModel):
     application_from: date | None
     application_until: date | None
     notes: str | None
+    amount_tiers: list[AmountTier]
+    amount_per_project: Decimal | None
+    count_partners_in_state_only: bool
+    single_state_partner_amount: Decimal | None
+    min_eligible_costs: Decimal | None
+    region_attribute: str | None
+    region_amount: Decimal | None
+    rate_attribute: str | None
+    rate_with_attribute: Decimal | None
     version: int
     created_at: datetime
     modified_at: datetime

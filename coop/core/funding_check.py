@@ -108,6 +108,8 @@ class InitiativeFacts:
     """partners: each deciding participant with its decision status, in display order."""
 
     partners: Sequence[PartnerDecision] = ()
+    # what the programme asks of each of them (Land, attributes, the applicant), same order
+    partner_facts: Sequence[PartnerFacts] = ()
     start_date: date | None = None
     end_date: date | None = None
     savings_rate: Decimal | None = None
@@ -503,11 +505,11 @@ def check(
     terms: ProgramTerms, grant: GrantFacts, initiative: InitiativeFacts, today: date
 ) -> CheckResult:
     """Every condition of the programme against the grant and its initiative, as of `today`."""
-    partners = len(initiative.partners)
+    partners: Partners = list(initiative.partner_facts) or len(initiative.partners)
     councils, missing = _check_councils(terms, initiative.partners, grant)
     conditions = [
         _check_ceiling(terms, grant, partners),
-        _check_min_partners(terms, partners),
+        _check_min_partners(terms, len(initiative.partners)),
         councils,
         _check_duration(terms, initiative),
         _check_savings(terms, initiative),

@@ -61,3 +61,17 @@ def preset_values(preset: Preset) -> dict:
         "notes": preset.notes,
         **preset.terms,
     }
+
+
+# What programmes ask of a body, each with the rule that defines it. A programme names one of
+# these codes for its region bonus or its higher rate.
+BODY_ATTRIBUTES = {
+    "lep_rbh": (
+        "Raum mit besonderem Handlungsbedarf",
+        "Landesentwicklungsprogramm Bayern (LEP) 2.2.3 und Anhang 2",
+    ),
+    "staerkungspakt": (
+        "Teilnahme am Stärkungspakt Stadtfinanzen",
+        "Stärkungspaktgesetz NRW vom 9. Dezember 2011",
+    ),
+}

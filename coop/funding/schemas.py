@@ -13,6 +13,13 @@ from ..commands import ID, MONEY, RATE
 from ..models import GrantStatus, TrancheState
 
 
+class AmountTier(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    min_partners: StrictInt = Field(description="From this number of partners on", ge=1, le=1000)
+    amount: Decimal = Field(description=MONEY)
+
+
 class FundingProgramFields(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -31,6 +38,38 @@ class FundingProgramFields(BaseModel):
     application_from: date | None = None
     application_until: date | None = None
     notes: str | None = Field(None, max_length=20000)
+    amount_tiers: list[AmountTier] | None = Field(
+        None,
+        description="Amount by number of partners, in ascending order; the highest tier that "
+        "applies wins (instead of the base formula)",
+        max_length=20,
+    )
+    amount_per_project: Decimal | None = Field(
+        None, description="Fixed amount per project. " + MONEY
+    )
+    count_partners_in_state_only: bool | None = Field(
+        None, description="Only partners in the programme's Land count"
+    )
+    single_state_partner_amount: Decimal | None = Field(
+        None, description="The amount when only one partner lies in the Land. " + MONEY
+    )
+    min_eligible_costs: Decimal | None = Field(
+        None, description="Below these eligible costs nothing is paid. " + MONEY
+    )
+    region_attribute: str | None = Field(
+        None, description="Body attribute of the region bonus (e.g. lep_rbh)", max_length=50
+    )
+    region_amount: Decimal | None = Field(
+        None,
+        description="Amount per project when the applicant and most partners have the "
+        "region attribute. " + MONEY,
+    )
+    rate_attribute: str | None = Field(
+        None, description="Body attribute of the higher rate (e.g. staerkungspakt)", max_length=50
+    )
+    rate_with_attribute: Decimal | None = Field(
+        None, description="The rate when the applicant has the attribute. " + RATE
+    )
 
 
 class FundingProgramCreate(FundingProgramFields):

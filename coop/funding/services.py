@@ -25,6 +25,7 @@ from ..i18n import fmt_money
 from ..initiatives import services as initiatives
 from ..models import (
     STATES,
+    Body,
     Document,
     FundingProgram,
     Grant,
@@ -38,6 +39,7 @@ from ..models import (
     User,
 )
 from ..savings import services as savings
+from .presets import BODY_ATTRIBUTES
 from .schemas import FundingProgramCreate, FundingProgramUpdate, GrantCreate, GrantUpdate
 
 PROGRAM_FIELDS = (
@@ -57,8 +59,25 @@ PROGRAM_FIELDS = (
     "application_from",
     "application_until",
     "notes",
+    "amount_tiers",
+    "amount_per_project",
+    "count_partners_in_state_only",
+    "single_state_partner_amount",
+    "min_eligible_costs",
+    "region_attribute",
+    "region_amount",
+    "rate_attribute",
+    "rate_with_attribute",
 )
-RATE_FIELDS = ("max_funding_rate", "min_savings_rate")
+RATE_FIELDS = ("max_funding_rate", "min_savings_rate", "rate_with_attribute")
+PROGRAM_AMOUNTS = (
+    "base_amount",
+    "amount_per_additional_partner",
+    "amount_per_project",
+    "single_state_partner_amount",
+    "min_eligible_costs",
+    "region_amount",
+)
 GRANT_FIELDS = (
     "initiative_id",
     "program_id",
@@ -115,15 +134,22 @@ def _program_values(data: Mapping[str, Any], current: FundingProgram | None, err
             if state is not None and state not in STATES:
                 errors[key] = _("Please choose a federal state from the list.")
             out[key] = state
-        elif key in ("base_amount", "amount_per_additional_partner"):
+        elif key in PROGRAM_AMOUNTS:
             out[key] = v.amount(errors, key, value)
+        elif key == "amount_tiers":
+            out[key] = _tiers(value, errors)
+        elif key in ("region_attribute", "rate_attribute"):
+            code = v.text(value)
+            if code is not None and code not in BODY_ATTRIBUTES:
+                errors[key] = _("Choose an attribute with its legal source from the list.")
+            out[key] = code
         elif key in RATE_FIELDS:
             out[key] = v.fraction(errors, key, value)
         elif key in ("base_partners", "min_partners"):
             out[key] = v.integer(errors, key, value, minimum=1)
         elif key == "min_duration_years":
             out[key] = v.integer(errors, key, value, minimum=0)
-        elif key == "requires_all_council_resolutions":
+        elif key in ("requires_all_council_resolutions", "count_partners_in_state_only"):
             out[key] = v.boolean(errors, key, value)
         elif key in ("application_from", "application_until"):
             out[key] = v.parse_date(errors, key, value)
@@ -142,6 +168,7 @@ def _program_values(data: Mapping[str, Any], current: FundingProgram | None, err
         and merged.get("base_amount") is None
     ):
         errors.setdefault("base_amount", _("An amount per further partner needs a base amount."))
+    _rules_fit(merged, errors)
     name = out.get("name")
     if name and "name" not in errors:
         stmt = select(FundingProgram.id).where(func.lower(FundingProgram.name) == name.lower())
@@ -150,6 +177,63 @@ def _program_values(data: Mapping[str, Any], current: FundingProgram | None, err
         if db.session.scalar(stmt):
             errors["name"] = _("There is already a programme of this name.")
     return out
+
+
+def _tiers(value: Any, errors: dict) -> list[dict]:
+    """Tiers as stored: ascending by partners, each at least one partner, amounts not
+    negative; overlapping or unordered tiers are refused."""
+    if value in (None, ""):
+        return []
+    if not isinstance(value, list | tuple) or len(value) > 20:
+        errors["amount_tiers"] = _("At most %(n)d rows.", n=20)
+        return []
+    out: list[dict] = []
+    for i, row in enumerate(value):
+        row = row.model_dump() if hasattr(row, "model_dump") else row
+        if not isinstance(row, Mapping):
+            errors[f"amount_tiers.{i}"] = _("Invalid value.")
+            continue
+        partners = v.integer(errors, f"amount_tiers.{i}.min_partners", row.get("min_partners"),
+                             minimum=1)  # fmt: skip
+        amount = v.amount(errors, f"amount_tiers.{i}.amount", row.get("amount"), required=True)
+        if partners is None or amount is None:
+            continue
+        if out and partners <= out[-1]["min_partners"]:
+            errors[f"amount_tiers.{i}.min_partners"] = _(
+                "Tiers go up: each starts at more partners than the one before."
+            )
+        out.append({"min_partners": partners, "amount": str(amount)})
+    return out
+
+
+def _rules_fit(merged: dict, errors: dict) -> None:
+    """The rules beyond the base formula need what they build on."""
+    tiers = merged.get("amount_tiers") or []
+    minimum = merged.get("min_partners")
+    if tiers and minimum and tiers[0]["min_partners"] < minimum:
+        errors.setdefault(
+            "amount_tiers",
+            _("A tier starts below the programme's minimum of %(n)d partners.", n=minimum),
+        )
+    if merged.get("count_partners_in_state_only") and not merged.get("state"):
+        errors.setdefault("state", _("Counting only partners in the Land needs the Land."))
+    if merged.get("single_state_partner_amount") is not None and not merged.get(
+        "count_partners_in_state_only"
+    ):
+        errors.setdefault(
+            "count_partners_in_state_only",
+            _("An amount for a single partner in the Land needs partners counted in the Land."),
+        )
+    if (merged.get("region_amount") is None) != (merged.get("region_attribute") is None):
+        errors.setdefault(
+            "region_attribute", _("A region bonus needs both its attribute and its amount.")
+        )
+    if merged.get("region_amount") is not None and merged.get("amount_per_project") is None:
+        errors.setdefault("amount_per_project", _("A region bonus needs an amount per project."))
+    if (merged.get("rate_with_attribute") is None) != (merged.get("rate_attribute") is None):
+        errors.setdefault(
+            "rate_attribute", _("A rate by attribute needs both the attribute and the rate.")
+        )
 
 
 def save_program(
@@ -217,6 +301,19 @@ def program_terms(program: FundingProgram) -> fc.ProgramTerms:
         requires_all_council_resolutions=bool(program.requires_all_council_resolutions),
         application_from=program.application_from,
         application_until=program.application_until,
+        amount_tiers=tuple(
+            fc.Tier(int(t["min_partners"]), Decimal(str(t["amount"])))
+            for t in program.amount_tiers or []
+        ),
+        amount_per_project=program.amount_per_project,
+        state=program.state,
+        count_partners_in_state_only=bool(program.count_partners_in_state_only),
+        single_state_partner_amount=program.single_state_partner_amount,
+        min_eligible_costs=program.min_eligible_costs,
+        region_attribute=program.region_attribute,
+        region_amount=program.region_amount,
+        rate_attribute=program.rate_attribute,
+        rate_with_attribute=program.rate_with_attribute,
     )
 
 
@@ -574,11 +671,21 @@ def check_grants(
     summaries = initiatives.decision_summaries(list(unique.values()), today)
     if rates is None:
         rates = savings_rates(list(unique))
+    body_ids = {p.body_id for s in summaries.values() for p in s.partners}
+    states = (
+        dict(db.session.execute(select(Body.id, Body.state).where(Body.id.in_(body_ids))).all())
+        if body_ids
+        else {}
+    )
     out = {}
     for grant in grants:
         ini = grant.initiative
         facts = fc.InitiativeFacts(
             partners=summaries[ini.id].partners,
+            partner_facts=[
+                fc.PartnerFacts(state=states.get(p.body_id), lead=p.body_id == ini.lead_body_id)
+                for p in summaries[ini.id].partners
+            ],
             start_date=ini.start_date,
             end_date=ini.end_date,
             savings_rate=rates.get(ini.id),

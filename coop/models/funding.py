@@ -7,6 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     CheckConstraint,
     Date,
@@ -48,6 +49,15 @@ class FundingProgram(AuditedMixin, TimestampMixin, VersionedMixin, db.Model):
             "amount_per_additional_partner",
             "min_duration_years",
             "min_savings_rate",
+            "amount_per_project",
+            "single_state_partner_amount",
+            "min_eligible_costs",
+            "region_amount",
+        ),
+        CheckConstraint(
+            "rate_with_attribute IS NULL "
+            "OR (rate_with_attribute >= 0 AND rate_with_attribute <= 1)",
+            name="rate_with_attribute_fraction",
         ),
         CheckConstraint(
             "max_funding_rate IS NULL OR (max_funding_rate >= 0 AND max_funding_rate <= 1)",
@@ -82,6 +92,16 @@ class FundingProgram(AuditedMixin, TimestampMixin, VersionedMixin, db.Model):
     application_from: Mapped[date | None] = mapped_column(Date)
     application_until: Mapped[date | None] = mapped_column(Date)
     notes: Mapped[str | None] = mapped_column(Text)
+    # rules beyond the base formula (issue 14); see coop.core.funding_check.ProgramTerms
+    amount_tiers: Mapped[list] = mapped_column(JSON, default=list)  # [{min_partners, amount}]
+    amount_per_project: Mapped[Decimal | None] = mapped_column(Money)
+    count_partners_in_state_only: Mapped[bool] = mapped_column(Boolean, default=False)
+    single_state_partner_amount: Mapped[Decimal | None] = mapped_column(Money)
+    min_eligible_costs: Mapped[Decimal | None] = mapped_column(Money)
+    region_attribute: Mapped[str | None] = mapped_column(String(50))
+    region_amount: Mapped[Decimal | None] = mapped_column(Money)
+    rate_attribute: Mapped[str | None] = mapped_column(String(50))
+    rate_with_attribute: Mapped[Decimal | None] = mapped_column(Rate)
 
     def __repr__(self) -> str:
         return f"<FundingProgram {self.id} {self.name!r}>"

@@ -254,3 +254,47 @@ def test_openapi_describes_funding_answers(client, seed, ini, nrw):
     check(client.get("/api/v1/grants", headers=h(seed)).json, "GrantList")
     check(client.get(f"/api/v1/grants/{gid}", headers=h(seed)).json, "GrantOut")
     check(client.get(f"/api/v1/grants/{gid}/check", headers=h(seed)).json, "GrantCheckOut")
+
+
+def test_programme_rules_as_data_through_the_api_and_the_check(client, seed, nrw):
+    """Partners counted in the Land only: one of eleven partners moves to Lower Saxony and the
+    ceiling drops by one further partner's 35.000 €; tiers out of order are refused."""
+    bad = client.post(
+        "/api/v1/funding-programs",
+        json={"name": "Hessen", "state": "06", "amount_tiers": [
+            {"min_partners": 3, "amount": "75000.00"}, {"min_partners": 2, "amount": "50000.00"}]},
+        headers=h(seed),
+    )  # fmt: skip
+    assert bad.status_code == 422
+    assert "amount_tiers.1.min_partners" in bad.json["error"]["fields"]
+    hessen = client.post(
+        "/api/v1/funding-programs",
+        json={"name": "Hessen IKZ", "state": "06", "min_partners": 2, "amount_tiers": [
+            {"min_partners": 2, "amount": "50000.00"}, {"min_partners": 3, "amount": "75000.00"},
+            {"min_partners": 4, "amount": "100000.00"}]},
+        headers=h(seed),
+    )  # fmt: skip
+    assert hessen.status_code == 201, hessen.json
+    assert [t["min_partners"] for t in hessen.json["amount_tiers"]] == [2, 3, 4]
+    r = client.patch(
+        f"/api/v1/funding-programs/{nrw.id}",
+        json={"count_partners_in_state_only": True, "single_state_partner_amount": "75000.00"},
+        headers=h(seed),
+    )
+    assert r.status_code == 200, r.json
+    with acting_as(None, "test"):
+        ini = factories.hoexter_eleven(seed)
+        grant = factories.grant(ini, nrw, amount_requested="490000.00")
+        for p in ini.participants:
+            p.body.state = p.body.state or "05"  # the towns of the factory carry no AGS
+        db.session.commit()
+    assert client.get(f"/api/v1/grants/{grant.id}/check", headers=h(seed)).json["ceiling"] == (
+        "490000.00"
+    )
+    with acting_as(None, "test"):
+        seed.bodies["brakel"].state = "03"  # as if Brakel lay in Lower Saxony
+        db.session.commit()
+    check = client.get(f"/api/v1/grants/{grant.id}/check", headers=h(seed)).json
+    assert check["ceiling"] == "455000.00"  # 175.000 + 8 × 35.000
+    ceiling = next(c for c in check["conditions"] if c["code"] == "ceiling")
+    assert "10 Partner: 175.000,00" in ceiling["message"].replace("\xa0", " ")
