@@ -226,6 +226,15 @@ PROGRAM_FIELD_LABELS = {
     "application_from": _l("Applications from"),
     "application_until": _l("Applications until"),
     "notes": _l("Notes"),
+    "amount_tiers": _l("Amounts by number of partners"),
+    "amount_per_project": _l("Fixed amount per project (EUR)"),
+    "count_partners_in_state_only": _l("Only partners in the programme's Land count"),
+    "single_state_partner_amount": _l("Amount when only one partner lies in the Land (EUR)"),
+    "min_eligible_costs": _l("Minimum eligible costs (EUR)"),
+    "region_attribute": _l("Region bonus for"),
+    "region_amount": _l("Amount per project with the region bonus (EUR)"),
+    "rate_attribute": _l("Higher rate for"),
+    "rate_with_attribute": _l("Higher funding rate (percent)"),
 }
 
 GRANT_FIELD_LABELS = {

@@ -166,10 +166,11 @@ def _facts(partners: Partners) -> list[PartnerFacts]:
 
 
 def counted_partners(terms: ProgramTerms, partners: Partners) -> int:
-    """The partners the programme counts: all, or only those in its Land."""
+    """The partners the programme counts: all, or only those in its Land (a partner whose
+    Land is not recorded counts: coop does not take away what it cannot tell)."""
     facts = _facts(partners)
     if terms.count_partners_in_state_only and terms.state:
-        return sum(1 for p in facts if p.state == terms.state)
+        return sum(1 for p in facts if p.state in (terms.state, None))
     return len(facts)
 
 
@@ -182,10 +183,10 @@ def amount(terms: ProgramTerms, partners: Partners) -> tuple[Decimal | None, Tex
     that says how; (None, None) when it sets no amount."""
     facts = _facts(partners)
     n = counted_partners(terms, facts)
-    in_state = {"state": terms.state} if terms.count_partners_in_state_only else {}
-    if terms.count_partners_in_state_only and n == 1 and terms.single_state_partner_amount:
+    in_state = terms.count_partners_in_state_only and terms.state
+    if in_state and n == 1 and terms.single_state_partner_amount:
         return terms.single_state_partner_amount, Text(
-            "ceiling.single_state", {"amount": terms.single_state_partner_amount, **in_state}
+            "ceiling.single_state", {"amount": terms.single_state_partner_amount}
         )
     if terms.amount_tiers:
         tiers = sorted(terms.amount_tiers, key=lambda t: t.min_partners)

@@ -3,6 +3,8 @@ carry the CSRF token, and show stored values in German notation."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -23,7 +25,25 @@ from ..labels import GRANT_STATUS_LABELS, TRANCHE_STATE_LABELS
 from ..labels import PROGRAM_FIELD_LABELS as P
 from ..models import STATES
 from ..resolutions.forms import pdf_field
+from .presets import BODY_ATTRIBUTES
 from .schemas import FundingProgramCreate, GrantCreate
+
+
+class TierRow(Form):
+    min_partners = StringField(_l("From partners"), render_kw={"inputmode": "numeric"})
+    amount = StringField(_l("Amount (EUR)"), render_kw=AMOUNT)
+
+
+TIER_ROWS = 5
+AMOUNT_FIELDS = (
+    "base_amount",
+    "amount_per_additional_partner",
+    "amount_per_project",
+    "single_state_partner_amount",
+    "min_eligible_costs",
+    "region_amount",
+)
+RATE_FIELDS = ("max_funding_rate", "min_savings_rate", "rate_with_attribute")
 
 
 class ProgramForm(FlaskForm):
@@ -53,30 +73,56 @@ class ProgramForm(FlaskForm):
     application_from = StringField(P["application_from"], render_kw=DATE)
     application_until = StringField(P["application_until"], render_kw=DATE)
     notes = TextAreaField(P["notes"], render_kw={"rows": 4})
+    amount_tiers = FieldList(FormField(TierRow), min_entries=TIER_ROWS, max_entries=20)
+    amount_per_project = StringField(P["amount_per_project"], render_kw=AMOUNT)
+    count_partners_in_state_only = BooleanField(P["count_partners_in_state_only"])
+    single_state_partner_amount = StringField(P["single_state_partner_amount"], render_kw=AMOUNT)
+    min_eligible_costs = StringField(P["min_eligible_costs"], render_kw=AMOUNT)
+    region_attribute = SelectField(P["region_attribute"], choices=[], validate_choice=False)
+    region_amount = StringField(P["region_amount"], render_kw=AMOUNT)
+    rate_attribute = SelectField(P["rate_attribute"], choices=[], validate_choice=False)
+    rate_with_attribute = StringField(P["rate_with_attribute"], render_kw={"inputmode": "decimal"})
     version = HiddenField()
 
     def set_choices(self) -> None:
-        """Fill the federal states."""
+        """Fill the federal states and the body attributes programmes ask about."""
         self.state.choices = [("", _l("– none (federal or EU) –")), *STATES.items()]
+        attributes = [("", _l("– none –"))] + [
+            (code, f"{label} ({source})") for code, (label, source) in BODY_ATTRIBUTES.items()
+        ]
+        self.region_attribute.choices = attributes
+        self.rate_attribute.choices = attributes
 
     def values(self) -> dict:
         """The posted values as the service takes them (rates still in percent: the view converts
-        them)."""
-        return {
+        them); empty tier rows are left out."""
+        out = {
             name: field.data
             for name, field in self._fields.items()
-            if name not in ("csrf_token", "version")
+            if name not in ("csrf_token", "version", "amount_tiers")
         }
+        out["amount_tiers"] = [
+            {"min_partners": row.min_partners.data, "amount": row.amount.data}
+            for row in self.amount_tiers
+            if (row.min_partners.data or "").strip() or (row.amount.data or "").strip()
+        ]
+        return out
 
     def fill(self, program) -> None:
         """Show a stored programme: amounts and rates in the page's notation, rates in percent."""
         for name in self.values():
             value = getattr(program, name)
-            if name in ("max_funding_rate", "min_savings_rate"):
+            if name == "amount_tiers":
+                tiers = list(value or [])
+                for row, tier in zip(self.amount_tiers, tiers, strict=False):
+                    row.min_partners.data = str(tier["min_partners"])
+                    row.amount.data = number_text(Decimal(str(tier["amount"])))
+                continue
+            if name in RATE_FIELDS:
                 value = percent_text(value)
-            elif name in ("base_amount", "amount_per_additional_partner"):
+            elif name in AMOUNT_FIELDS:
                 value = number_text(value)
-            elif name == "requires_all_council_resolutions":
+            elif name in ("requires_all_council_resolutions", "count_partners_in_state_only"):
                 value = bool(value)
             elif value is None:
                 value = ""

@@ -16,6 +16,7 @@ class Preset:
     legal_basis: str
     notes: str
     terms: dict
+    legal_basis_url: str | None = None
 
 
 NRW_IKZ = Preset(
@@ -45,10 +46,92 @@ NRW_IKZ = Preset(
         "requires_all_council_resolutions": True,
         "application_from": None,
         "application_until": None,
+        # "für jeden weiteren nordrhein-westfälischen Beteiligten": partners in NRW count; a
+        # project with a single NRW partner (and partners across the border) gets 75.000 €
+        "count_partners_in_state_only": True,
+        "single_state_partner_amount": Decimal("75000.00"),
     },
 )
 
-PRESETS = {p.key: p for p in (NRW_IKZ,)}
+HESSEN_IKZ = Preset(
+    key="hessen-ikz",
+    name="Förderung der Interkommunalen Zusammenarbeit Hessen",
+    provider="Land Hessen, Hessisches Ministerium des Innern, für Sicherheit und Heimatschutz",
+    state="06",
+    legal_basis=(
+        "Rahmenvereinbarung zur Förderung der Interkommunalen Zusammenarbeit "
+        "(verlängert im Dezember 2021, Zuweisungen aus dem Landesausgleichsstock)"
+    ),
+    legal_basis_url=(
+        "https://beratungszentrum.hessen.de/interkommunale-zusammenarbeit/foerderung/foerderhoehe/"
+    ),
+    notes=(
+        "Regelzuwendung: drei Kommunen 75.000 €, mehr als drei Kommunen 100.000 €; zwei "
+        "Kommunen nur aus besonderem Grund 50.000 €. Gemeindeverwaltungsverband oder "
+        "Verwaltungsgemeinschaft: 150.000 € je teilnehmender Gemeinde (nicht als Regel "
+        "abgebildet). Vorbildliche, breit angelegte Kooperationen können mehr erhalten."
+    ),
+    terms={
+        "amount_tiers": [
+            {"min_partners": 2, "amount": Decimal("50000.00")},
+            {"min_partners": 3, "amount": Decimal("75000.00")},
+            {"min_partners": 4, "amount": Decimal("100000.00")},
+        ],
+        "min_partners": 2,
+        "requires_all_council_resolutions": False,
+    },
+)
+
+BAYERN_IKZ = Preset(
+    key="bayern-ikz",
+    name="Förderung der interkommunalen Zusammenarbeit Bayern",
+    provider="Freistaat Bayern, Staatsministerium des Innern, für Sport und Integration",
+    state="09",
+    legal_basis=(
+        "Richtlinie für Zuwendungen des Freistaats Bayern zur Förderung der interkommunalen "
+        "Zusammenarbeit, Nr. 5.3 (gilt ab 31.12.2021)"
+    ),
+    legal_basis_url="https://www.gesetze-bayern.de/Content/Document/BayVV_2020_6_I_2327-11",
+    notes=(
+        "Festbetrag 50.000 € je Kooperationsprojekt, höchstens 85 % der zuwendungsfähigen "
+        "Ausgaben; bis zu 90.000 €, wenn die Antragstellerin und die Mehrheit der Partner dem "
+        "Raum mit besonderem Handlungsbedarf (LEP) angehören; unter 5.000 € zuwendungsfähigen "
+        "Ausgaben keine Förderung."
+    ),
+    terms={
+        "amount_per_project": Decimal("50000.00"),
+        "max_funding_rate": Decimal("0.85"),
+        "region_attribute": "lep_rbh",
+        "region_amount": Decimal("90000.00"),
+        "min_eligible_costs": Decimal("5000.00"),
+        "requires_all_council_resolutions": False,
+    },
+)
+
+RLP_IKZ = Preset(
+    key="rlp-ikz",
+    name="Pilotförderung Interkommunale Zusammenarbeit Rheinland-Pfalz",
+    provider="Land Rheinland-Pfalz, Ministerium des Innern und für Sport; Aufsichts- und "
+    "Dienstleistungsdirektion (ADD)",
+    state="07",
+    legal_basis="Pilotförderung IKZ (Vereinbarung mit den kommunalen Spitzenverbänden, 2024)",
+    legal_basis_url="https://add.rlp.de/themen/foerderungen/ikz",
+    notes=(
+        "Anschubfinanzierung: drei Kommunen bis zu 210.000 €, vier Kommunen bis zu 320.000 € je "
+        "gemeinsamem Projekt; darüber hinaus unter Umständen mehr, wenn nicht aneinander "
+        "grenzende Kommunen zusammenarbeiten."
+    ),
+    terms={
+        "amount_tiers": [
+            {"min_partners": 3, "amount": Decimal("210000.00")},
+            {"min_partners": 4, "amount": Decimal("320000.00")},
+        ],
+        "min_partners": 3,
+        "requires_all_council_resolutions": False,
+    },
+)
+
+PRESETS = {p.key: p for p in (NRW_IKZ, HESSEN_IKZ, BAYERN_IKZ, RLP_IKZ)}
 
 
 def preset_values(preset: Preset) -> dict:
@@ -58,6 +141,7 @@ def preset_values(preset: Preset) -> dict:
         "provider": preset.provider,
         "state": preset.state,
         "legal_basis": preset.legal_basis,
+        "legal_basis_url": preset.legal_basis_url,
         "notes": preset.notes,
         **preset.terms,
     }

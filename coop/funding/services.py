@@ -301,10 +301,7 @@ def program_terms(program: FundingProgram) -> fc.ProgramTerms:
         requires_all_council_resolutions=bool(program.requires_all_council_resolutions),
         application_from=program.application_from,
         application_until=program.application_until,
-        amount_tiers=tuple(
-            fc.Tier(int(t["min_partners"]), Decimal(str(t["amount"])))
-            for t in program.amount_tiers or []
-        ),
+        amount_tiers=tuple(fc.Tier(n, amount) for n, amount in program.tiers),
         amount_per_project=program.amount_per_project,
         state=program.state,
         count_partners_in_state_only=bool(program.count_partners_in_state_only),

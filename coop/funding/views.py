@@ -39,7 +39,7 @@ from ..pagecache import cacheable
 from ..pagination import paginate
 from ..resolutions import documents
 from . import presets, services
-from .forms import DocumentForm, GrantForm, ProgramForm
+from .forms import RATE_FIELDS, DocumentForm, GrantForm, ProgramForm
 from .schemas import FundingProgramCreate, FundingProgramUpdate, GrantCreate, GrantUpdate
 
 bp = Blueprint("funding", __name__, url_prefix="/funding")
@@ -192,9 +192,7 @@ def _program_form(program: FundingProgram | None):
             )
             form.version.data = ""
     if form.validate_on_submit():
-        data, edge = percents_to_fractions(
-            form.values(), shares=("max_funding_rate", "min_savings_rate")
-        )
+        data, edge = percents_to_fractions(form.values(), shares=RATE_FIELDS)
         saved, status = save_form(
             form,
             FundingProgramCreate if program is None else FundingProgramUpdate,

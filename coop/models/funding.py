@@ -103,6 +103,12 @@ class FundingProgram(AuditedMixin, TimestampMixin, VersionedMixin, db.Model):
     rate_attribute: Mapped[str | None] = mapped_column(String(50))
     rate_with_attribute: Mapped[Decimal | None] = mapped_column(Rate)
 
+    @property
+    def tiers(self) -> list[tuple[int, Decimal]]:
+        """The amount tiers as (from partners, amount), ascending."""
+        rows = self.amount_tiers or []
+        return [(int(t["min_partners"]), Decimal(str(t["amount"]))) for t in rows]
+
     def __repr__(self) -> str:
         return f"<FundingProgram {self.id} {self.name!r}>"
 

@@ -278,6 +278,8 @@ def test_funding_pages_pass_axe(page, live):
         "programmes": "/funding/programs/",
         "programme": f"/funding/programs/{nrw.id}",
         "programme new from preset": "/funding/programs/new?preset=nrw-ikz",
+        "programme new by tiers": "/funding/programs/new?preset=hessen-ikz",
+        "programme new per project": "/funding/programs/new?preset=bayern-ikz",
         "programme edit": f"/funding/programs/{nrw.id}/edit",
         "grant": f"/funding/grants/{grant.id}",
         "grant new": f"/funding/grants/new?initiative_id={ini.id}",

@@ -12,12 +12,7 @@ from coop.funding.presets import NRW_IKZ
 from coop.messages import render
 
 D = Decimal
-NRW = fc.ProgramTerms(
-    **NRW_IKZ.terms,
-    state="05",
-    count_partners_in_state_only=True,
-    single_state_partner_amount=D("75000.00"),
-)
+NRW = fc.ProgramTerms(**NRW_IKZ.terms, state=NRW_IKZ.state)
 HESSEN = fc.ProgramTerms(
     amount_tiers=(
         fc.Tier(2, D("50000.00")),  # two municipalities, only with a justification
@@ -127,3 +122,27 @@ def test_tiers_never_pay_more_than_the_highest_tier(tiers, n):
     terms = fc.ProgramTerms(amount_tiers=tuple(fc.Tier(m, D(a)) for m, a in tiers))
     paid = fc.ceiling(terms, n, None)
     assert D(0) <= paid <= max(D(a) for _m, a in tiers)
+
+
+def test_presets_compute_their_guidelines_examples_through_the_service(app):
+    """Each preset saved as a programme gives its guideline's figures in the check's terms."""
+    from coop.audit import acting_as
+    from coop.extensions import db
+    from coop.funding import presets
+    from coop.funding import services as funding
+
+    with acting_as(None, "test"):
+        programs = {
+            key: funding.save_program(None, presets.preset_values(p), actor=None)
+            for key, p in presets.PRESETS.items()
+        }
+        db.session.commit()
+    terms = {k: funding.program_terms(p) for k, p in programs.items()}
+    assert fc.ceiling(terms["nrw-ikz"], nrw(11), D("600000.00")) == D("490000.00")
+    assert fc.ceiling(terms["nrw-ikz"], nrw(1, 1), None) == D("75000.00")
+    assert fc.ceiling(terms["hessen-ikz"], 3, None) == D("75000.00")
+    assert fc.ceiling(terms["hessen-ikz"], 5, None) == D("100000.00")
+    assert fc.ceiling(terms["bayern-ikz"], 3, D("4000.00")) == D("0")
+    assert fc.ceiling(terms["bayern-ikz"], 3, D("40000.00")) == D("34000.00")
+    assert fc.ceiling(terms["rlp-ikz"], 3, None) == D("210000.00")
+    assert fc.ceiling(terms["rlp-ikz"], 4, None) == D("320000.00")
