@@ -57,6 +57,7 @@ BODY_FIELD_LABELS = {
     "website": _l("Website"),
     "contact": _l("Contact"),
     "oparl_url": _l("OParl address of the council information system"),
+    "attributes": _l("What funding programmes ask about"),
     "external_id": _l("External id"),
     "email": _l("E-mail address"),
     "role": _l("Role"),

@@ -165,6 +165,7 @@ class BodyOut(BaseModel):
     website: str | None
     contact: str | None
     oparl_url: str | None
+    attributes: list[str]
     version: int
     created_at: datetime
     modified_at: datetime

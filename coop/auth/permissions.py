@@ -34,6 +34,7 @@ ALL_BODY_FIELDS = frozenset(
         "website",
         "contact",
         "oparl_url",
+        "attributes",
     }
 )
 

@@ -3,9 +3,10 @@ give the same messages; the form only renders fields and carries the CSRF token.
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
 
 from ..commands import text_input
+from ..core.attributes import BODY_ATTRIBUTES
 from ..labels import BODY_FIELD_LABELS as L
 from ..labels import BODY_KIND_LABELS
 from ..models import STATES
@@ -47,6 +48,7 @@ class BodyForm(FlaskForm):
         ),
         render_kw=text_input(BodyCreate, "oparl_url", type="url"),
     )
+    attributes = SelectMultipleField(L["attributes"], choices=[], validate_choice=False)
     version = HiddenField()
 
     def set_choices(self, parents) -> None:
@@ -58,6 +60,7 @@ class BodyForm(FlaskForm):
             (str(p.id), f"{p.name} ({p.ags or p.ars or '–'})") for p in parents
         ]
         self.state.choices = [("", _l("– from the AGS –"))] + list(STATES.items())
+        self.attributes.choices = [(code, label) for code, (label, _s) in BODY_ATTRIBUTES.items()]
 
     def values(self, allowed: frozenset[str]) -> dict:
         """The posted values of the fields the user may change."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
+from ..core.attributes import BODY_ATTRIBUTES
 from ..models import BodyKind
 
 
@@ -24,6 +25,12 @@ class BodyFields(BaseModel):
         None,
         max_length=500,
         description="OParl System or Body URL of its council information system",
+    )
+    attributes: list[str] | None = Field(
+        None,
+        description="What funding programmes ask about: "
+        + ", ".join(f"{code} ({label})" for code, (label, _src) in BODY_ATTRIBUTES.items()),
+        max_length=len(BODY_ATTRIBUTES),
     )
 
 

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, joinedload
 from .. import validation as v
 from ..auth import permissions
 from ..commands import fields_of, max_length
+from ..core.attributes import BODY_ATTRIBUTES
 from ..errors import ConflictError, PermissionDenied, ValidationError, check_version
 from ..extensions import db
 from ..models import STATES, Body, BodyKind, InitiativeDistrict, User
@@ -47,6 +48,12 @@ def normalise(data: Mapping[str, Any], errors: dict[str, str]) -> dict[str, Any]
                 out[key] = int(value.strip())
             else:
                 errors[key] = _("Please enter a whole number.")
+        elif key == "attributes":
+            codes = value if isinstance(value, list | tuple) else ([] if value is None else None)
+            if codes is None or any(c not in BODY_ATTRIBUTES for c in codes):
+                errors[key] = _("Choose attributes with their legal source from the list.")
+            else:
+                out[key] = sorted(set(codes))
         elif key == "kind":
             value = v.text(value)
             try:

@@ -8,6 +8,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from ..audit import audit_entries
 from ..auth import permissions
+from ..core.attributes import BODY_ATTRIBUTES
 from ..extensions import db
 from ..forms import form_version, one_button_change, save_form
 from ..models import STATES, Body, BodyKind, Participant, User
@@ -90,13 +91,20 @@ def detail(body_id: int):
         users=users,
         can_edit=permissions.can_edit_body(current_user, body),
         can_map_system=permissions.can_map_system(current_user, body),
+        body_attributes=BODY_ATTRIBUTES,
         can_delete=permissions.can_delete_body(current_user, body),
         audit=audit_entries("Body", body.id) if permissions.can_view_audit(current_user) else None,
     )
 
 
 def _render_form(form, body, allowed, status=200):
-    return render_template("bodies/form.html", form=form, body=body, allowed=allowed), status
+    return render_template(
+        "bodies/form.html",
+        form=form,
+        body=body,
+        allowed=allowed,
+        body_attributes=BODY_ATTRIBUTES,
+    ), status
 
 
 @bp.route("/new", methods=["GET", "POST"])

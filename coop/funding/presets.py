@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from ..core.attributes import BODY_ATTRIBUTES  # noqa: F401  (re-exported for the forms)
+
 
 @dataclass(frozen=True)
 class Preset:
@@ -145,17 +147,3 @@ def preset_values(preset: Preset) -> dict:
         "notes": preset.notes,
         **preset.terms,
     }
-
-
-# What programmes ask of a body, each with the rule that defines it. A programme names one of
-# these codes for its region bonus or its higher rate.
-BODY_ATTRIBUTES = {
-    "lep_rbh": (
-        "Raum mit besonderem Handlungsbedarf",
-        "Landesentwicklungsprogramm Bayern (LEP) 2.2.3 und Anhang 2",
-    ),
-    "staerkungspakt": (
-        "Teilnahme am Stärkungspakt Stadtfinanzen",
-        "Stärkungspaktgesetz NRW vom 9. Dezember 2011",
-    ),
-}

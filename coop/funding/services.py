@@ -669,18 +669,19 @@ def check_grants(
     if rates is None:
         rates = savings_rates(list(unique))
     body_ids = {p.body_id for s in summaries.values() for p in s.partners}
-    states = (
-        dict(db.session.execute(select(Body.id, Body.state).where(Body.id.in_(body_ids))).all())
-        if body_ids
-        else {}
-    )
+    stmt = select(Body.id, Body.state, Body.attributes).where(Body.id.in_(body_ids))
+    bodies = {i: (state, frozenset(a or ())) for i, state, a in db.session.execute(stmt)}
     out = {}
     for grant in grants:
         ini = grant.initiative
         facts = fc.InitiativeFacts(
             partners=summaries[ini.id].partners,
             partner_facts=[
-                fc.PartnerFacts(state=states.get(p.body_id), lead=p.body_id == ini.lead_body_id)
+                fc.PartnerFacts(
+                    state=bodies.get(p.body_id, (None, frozenset()))[0],
+                    attributes=bodies.get(p.body_id, (None, frozenset()))[1],
+                    lead=p.body_id == ini.lead_body_id,
+                )
                 for p in summaries[ini.id].partners
             ],
             start_date=ini.start_date,

@@ -3,7 +3,7 @@ association that can take part in a cooperation."""
 
 from __future__ import annotations
 
-from sqlalchemy import CheckConstraint, Enum, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, CheckConstraint, Enum, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.enums import BodyKind
@@ -53,6 +53,8 @@ class Body(AuditedMixin, ExternalIdMixin, TimestampMixin, VersionedMixin, db.Mod
     contact: Mapped[str | None] = mapped_column(Text)
     # The body's OParl System or Body URL (its council information system), if it has one.
     oparl_url: Mapped[str | None] = mapped_column(String(500))
+    # what funding programmes ask about (coop.core.attributes), e.g. ["lep_rbh"]
+    attributes: Mapped[list[str]] = mapped_column(JSON, default=list)
 
     parent: Mapped[Body | None] = relationship(
         remote_side=[id], foreign_keys=[parent_id], back_populates="members"

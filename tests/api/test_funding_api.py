@@ -298,3 +298,49 @@ def test_programme_rules_as_data_through_the_api_and_the_check(client, seed, nrw
     assert check["ceiling"] == "455000.00"  # 175.000 + 8 × 35.000
     ceiling = next(c for c in check["conditions"] if c["code"] == "ceiling")
     assert "10 Partner: 175.000,00" in ceiling["message"].replace("\xa0", " ")
+
+
+def test_a_region_bonus_from_the_bodies_attributes(client, seed):
+    """Bayern: 50.000 € per project, 90.000 € where the applicant and most partners lie in a
+    region with special need; the attribute is set on the bodies (with history)."""
+    from coop.funding import presets
+    from coop.funding import services as funding
+
+    with acting_as(None, "test"):
+        bayern = funding.save_program(
+            None, presets.preset_values(presets.PRESETS["bayern-ikz"]), actor=None
+        )
+        ini = factories.initiative(seed)  # the Kreis leads, three towns take part
+        grant = factories.grant(
+            ini, bayern, eligible_costs="200000.00", amount_requested="90000.00"
+        )
+        db.session.commit()
+    check = client.get(f"/api/v1/grants/{grant.id}/check", headers=h(seed)).json
+    assert check["ceiling"] == "50000.00"
+    bad = client.patch(
+        f"/api/v1/bodies/{seed.bodies['brakel'].id}",
+        json={"attributes": ["irgendwas"]},
+        headers=h(seed, "coordinator"),
+    )
+    assert bad.status_code == 422 and "attributes" in bad.json["error"]["fields"]
+    for key in ("hoexter", "brakel", "nieheim"):
+        r = client.patch(
+            f"/api/v1/bodies/{seed.bodies[key].id}",
+            json={"attributes": ["lep_rbh"]},
+            headers=h(seed, "coordinator"),
+        )
+        assert r.status_code == 200 and r.json["attributes"] == ["lep_rbh"], r.json
+    check = client.get(f"/api/v1/grants/{grant.id}/check", headers=h(seed)).json
+    assert check["ceiling"] == "90000.00"
+    ceiling = next(c for c in check["conditions"] if c["code"] == "ceiling")
+    assert "Raum mit besonderem Handlungsbedarf" in ceiling["message"]
+    from sqlalchemy import select
+
+    from coop.models import AuditEntry
+
+    entries = db.session.scalars(
+        select(AuditEntry).where(
+            AuditEntry.entity_type == "Body", AuditEntry.entity_id == seed.bodies["brakel"].id
+        )
+    ).all()
+    assert any("attributes" in (e.changes or {}) for e in entries)  # the history keeps it
