@@ -208,6 +208,8 @@ CONDITION_LABELS = {
     "savings_rate": _l("Savings rate"),
     "application_window": _l("Application window"),
     "proof_of_use": _l("Proof of use"),
+    "project_start": _l("Start after the application"),
+    "justification": _l("Justification"),
 }
 
 PROGRAM_FIELD_LABELS = {
@@ -236,6 +238,9 @@ PROGRAM_FIELD_LABELS = {
     "region_amount": _l("Amount per project with the region bonus (EUR)"),
     "rate_attribute": _l("Higher rate for"),
     "rate_with_attribute": _l("Higher funding rate (percent)"),
+    "no_start_before_application": _l("The project may not start before the application"),
+    "justification_below_partners": _l("A justification is needed below this many partners"),
+    "savings_or_improvement": _l("A documented service improvement may replace the savings"),
 }
 
 GRANT_FIELD_LABELS = {
@@ -253,6 +258,9 @@ GRANT_FIELD_LABELS = {
     "proof_of_use_due": _l("Proof of use due"),
     "proof_of_use_submitted": _l("Proof of use submitted"),
     "notes": _l("Notes"),
+    "justification": _l("Justification for fewer partners"),
+    "service_improvement": _l("Service improvement instead of savings"),
+    "confirm_improvement": _l("I confirm the service improvement (recorded with my name)"),
     "date": _l("Due on"),
     "amount": _l("Amount (EUR)"),
     "state": _l("State"),

@@ -92,6 +92,31 @@ MESSAGES: dict[str, str | tuple[str, str]] = {
     "savings_rate.not_met": N_(
         "Estimated savings rate only %(rate)s; at least %(minimum)s are required."
     ),
+    "savings_rate.improvement": N_(
+        "Instead of savings, a service improvement, confirmed by %(by)s: %(text)s"
+    ),
+    "savings_rate.improvement_unconfirmed": N_(
+        "A service improvement is given instead of savings but nobody has confirmed it yet: "
+        "%(text)s"
+    ),
+    "project_start.none": N_("The programme does not ask when the project starts."),
+    "project_start.unknown": N_(
+        "The project's start or the application date is missing; the project may not start "
+        "before the application."
+    ),
+    "project_start.met": N_(
+        "The project starts on %(start)s, after the application of %(applied)s."
+    ),
+    "project_start.not_met": N_(
+        "The project starts on %(start)s, before the application of %(applied)s."
+    ),
+    "justification.none": N_("No justification is needed."),
+    "justification.met": N_(
+        "%(partners)s partners, fewer than %(below)s: justified with “%(text)s”"
+    ),
+    "justification.not_met": N_(
+        "%(partners)s partners, fewer than %(below)s: the application needs a justification."
+    ),
     "application_window.none": N_("The programme sets no application window."),
     "application_window.unknown": N_("No application date yet; application window %(window)s."),
     "application_window.met": N_(

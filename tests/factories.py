@@ -165,6 +165,10 @@ def councils_only_program(**values):
         min_partners=None,
         min_duration_years=None,
         min_savings_rate=None,
+        count_partners_in_state_only=False,
+        single_state_partner_amount=None,
+        no_start_before_application=False,
+        savings_or_improvement=False,
         **values,
     )
 

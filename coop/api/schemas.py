@@ -320,6 +320,9 @@ class FundingProgramOut(BaseModel):
     region_amount: Decimal | None
     rate_attribute: str | None
     rate_with_attribute: Decimal | None
+    no_start_before_application: bool
+    justification_below_partners: int | None
+    savings_or_improvement: bool
     version: int
     created_at: datetime
     modified_at: datetime
@@ -363,6 +366,10 @@ class GrantOut(BaseModel):
     proof_of_use_due: date | None
     proof_of_use_submitted: date | None
     notes: str | None
+    justification: str | None
+    service_improvement: str | None
+    improvement_confirmed_by: str | None
+    improvement_confirmed_at: datetime | None
     tranches: list[TrancheOut]
     documents: list[GrantDocumentOut]
     version: int

@@ -38,6 +38,8 @@ CONDITION_CODES = (
     "savings_rate",
     "application_window",
     "proof_of_use",
+    "project_start",
+    "justification",
 )
 
 
@@ -86,6 +88,12 @@ class ProgramTerms:
     region_amount: Decimal | None = None
     rate_attribute: str | None = None
     rate_with_attribute: Decimal | None = None
+    # the project may not start before the application
+    no_start_before_application: bool = False
+    # below this number of partners the application needs a justification (Hessen: two)
+    justification_below_partners: int | None = None
+    # the minimum savings, or a documented service improvement a person confirmed
+    savings_or_improvement: bool = False
     min_partners: int | None = None
     min_duration_years: int | None = None
     min_savings_rate: Decimal | None = None
@@ -101,6 +109,10 @@ class GrantFacts:
     amount_requested: Decimal | None = None
     proof_of_use_due: date | None = None
     proof_of_use_submitted: date | None = None
+    justification: str | None = None
+    # a service improvement instead of savings, and who confirmed it
+    service_improvement: str | None = None
+    improvement_confirmed_by: str | None = None
 
 
 @dataclass(frozen=True)
@@ -438,17 +450,60 @@ def _check_duration(terms: ProgramTerms, initiative: InitiativeFacts) -> Conditi
     return Condition("duration", status, Text(f"duration.{status}", params))
 
 
-def _check_savings(terms: ProgramTerms, initiative: InitiativeFacts) -> Condition:
+def _check_savings(
+    terms: ProgramTerms, initiative: InitiativeFacts, grant: GrantFacts
+) -> Condition:
     if terms.min_savings_rate is None:
         return Condition("savings_rate", NOT_APPLICABLE, Text("savings_rate.none"))
     minimum = Rate(terms.min_savings_rate)
+    if initiative.savings_rate is not None and initiative.savings_rate >= terms.min_savings_rate:
+        params = {"rate": Rate(initiative.savings_rate), "minimum": minimum}
+        return Condition("savings_rate", MET, Text("savings_rate.met", params))
+    if terms.savings_or_improvement and grant.service_improvement:
+        if grant.improvement_confirmed_by:
+            return Condition(
+                "savings_rate",
+                MET,
+                Text(
+                    "savings_rate.improvement",
+                    {"text": grant.service_improvement, "by": grant.improvement_confirmed_by},
+                ),
+            )
+        return Condition(
+            "savings_rate",
+            UNKNOWN,
+            Text("savings_rate.improvement_unconfirmed", {"text": grant.service_improvement}),
+        )
     if initiative.savings_rate is None:
         return Condition(
             "savings_rate", UNKNOWN, Text("savings_rate.unknown", {"minimum": minimum})
         )
     params = {"rate": Rate(initiative.savings_rate), "minimum": minimum}
-    status = MET if initiative.savings_rate >= terms.min_savings_rate else NOT_MET
-    return Condition("savings_rate", status, Text(f"savings_rate.{status}", params))
+    return Condition("savings_rate", NOT_MET, Text("savings_rate.not_met", params))
+
+
+def _check_start(terms: ProgramTerms, initiative: InitiativeFacts, grant: GrantFacts) -> Condition:
+    if not terms.no_start_before_application:
+        return Condition("project_start", NOT_APPLICABLE, Text("project_start.none"))
+    if initiative.start_date is None or grant.application_date is None:
+        return Condition("project_start", UNKNOWN, Text("project_start.unknown"))
+    params = {"start": initiative.start_date, "applied": grant.application_date}
+    status = MET if initiative.start_date >= grant.application_date else NOT_MET
+    return Condition("project_start", status, Text(f"project_start.{status}", params))
+
+
+def _check_justification(terms: ProgramTerms, grant: GrantFacts, partners: int) -> Condition:
+    below = terms.justification_below_partners
+    if below is None or partners >= below:
+        return Condition("justification", NOT_APPLICABLE, Text("justification.none"))
+    params = {"partners": partners, "below": below}
+    if grant.justification:
+        return Condition(
+            "justification",
+            MET,
+            Text("justification.met", {**params, "text": grant.justification}),
+        )
+    return Condition("justification", NOT_MET, Text("justification.not_met", params))
 
 
 def _window(terms: ProgramTerms) -> Text:
@@ -513,9 +568,11 @@ def check(
         _check_min_partners(terms, len(initiative.partners)),
         councils,
         _check_duration(terms, initiative),
-        _check_savings(terms, initiative),
+        _check_savings(terms, initiative, grant),
         _check_window(terms, grant),
         _check_proof_of_use(grant, today),
+        _check_start(terms, initiative, grant),
+        _check_justification(terms, grant, len(initiative.partners)),
     ]
     return CheckResult(
         ceiling=ceiling(terms, partners, grant.eligible_costs),

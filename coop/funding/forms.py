@@ -82,6 +82,11 @@ class ProgramForm(FlaskForm):
     region_amount = StringField(P["region_amount"], render_kw=AMOUNT)
     rate_attribute = SelectField(P["rate_attribute"], choices=[], validate_choice=False)
     rate_with_attribute = StringField(P["rate_with_attribute"], render_kw={"inputmode": "decimal"})
+    no_start_before_application = BooleanField(P["no_start_before_application"])
+    justification_below_partners = StringField(
+        P["justification_below_partners"], render_kw={"inputmode": "numeric"}
+    )
+    savings_or_improvement = BooleanField(P["savings_or_improvement"])
     version = HiddenField()
 
     def set_choices(self) -> None:
@@ -122,7 +127,12 @@ class ProgramForm(FlaskForm):
                 value = percent_text(value)
             elif name in AMOUNT_FIELDS:
                 value = number_text(value)
-            elif name in ("requires_all_council_resolutions", "count_partners_in_state_only"):
+            elif name in (
+                "requires_all_council_resolutions",
+                "count_partners_in_state_only",
+                "no_start_before_application",
+                "savings_or_improvement",
+            ):
                 value = bool(value)
             elif value is None:
                 value = ""
@@ -153,6 +163,9 @@ class GrantForm(FlaskForm):
     proof_of_use_due = StringField(G["proof_of_use_due"], render_kw=DATE)
     proof_of_use_submitted = StringField(G["proof_of_use_submitted"], render_kw=DATE)
     notes = TextAreaField(G["notes"], render_kw={"rows": 4})
+    justification = TextAreaField(G["justification"], render_kw={"rows": 3})
+    service_improvement = TextAreaField(G["service_improvement"], render_kw={"rows": 3})
+    confirm_improvement = BooleanField(G["confirm_improvement"])
     tranches = FieldList(FormField(TrancheRow), min_entries=0)
     version = HiddenField()
 
@@ -188,7 +201,7 @@ class GrantForm(FlaskForm):
     def fill(self, grant) -> None:
         """Show a stored grant: amounts and dates in the page's notation, its tranches as rows."""
         for name in self.values():
-            if name == "tranches":
+            if name in ("tranches", "confirm_improvement"):
                 continue
             value = getattr(grant, name)
             if name in ("eligible_costs", "amount_requested", "amount_granted"):

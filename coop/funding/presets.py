@@ -52,6 +52,9 @@ NRW_IKZ = Preset(
         # project with a single NRW partner (and partners across the border) gets 75.000 €
         "count_partners_in_state_only": True,
         "single_state_partner_amount": Decimal("75000.00"),
+        # "vor Beginn des Vorhabens"; "15 % Einsparung ... oder deutlich bessere Leistung"
+        "no_start_before_application": True,
+        "savings_or_improvement": True,
     },
 )
 
@@ -80,6 +83,7 @@ HESSEN_IKZ = Preset(
             {"min_partners": 4, "amount": Decimal("100000.00")},
         ],
         "min_partners": 2,
+        "justification_below_partners": 3,  # two municipalities only "aus besonderem Grund"
         "requires_all_council_resolutions": False,
     },
 )

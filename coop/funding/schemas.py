@@ -70,6 +70,16 @@ class FundingProgramFields(BaseModel):
     rate_with_attribute: Decimal | None = Field(
         None, description="The rate when the applicant has the attribute. " + RATE
     )
+    no_start_before_application: bool | None = Field(
+        None, description="The project may not start before the application"
+    )
+    justification_below_partners: StrictInt | None = Field(
+        None, description="Below this many partners the application needs a justification",
+        ge=-(2**31), le=2**31 - 1,
+    )  # fmt: skip
+    savings_or_improvement: bool | None = Field(
+        None, description="A confirmed service improvement may replace the minimum savings"
+    )
 
 
 class FundingProgramCreate(FundingProgramFields):
@@ -106,6 +116,15 @@ class GrantFields(BaseModel):
     proof_of_use_due: date | None = None
     proof_of_use_submitted: date | None = None
     notes: str | None = Field(None, max_length=20000)
+    justification: str | None = Field(
+        None, max_length=5000, description="Why fewer partners than the programme's usual number"
+    )
+    service_improvement: str | None = Field(
+        None, max_length=5000, description="A documented service improvement instead of savings"
+    )
+    confirm_improvement: bool | None = Field(
+        None, description="I confirm the service improvement (recorded with my name)"
+    )
     tranches: list[TrancheIn] | None = Field(
         None, description="Replaces the list when given", max_length=200
     )

@@ -38,6 +38,7 @@ from ..models import (
     TrancheState,
     User,
 )
+from ..models.base import utcnow
 from ..savings import services as savings
 from .presets import BODY_ATTRIBUTES
 from .schemas import FundingProgramCreate, FundingProgramUpdate, GrantCreate, GrantUpdate
@@ -68,6 +69,9 @@ PROGRAM_FIELDS = (
     "region_amount",
     "rate_attribute",
     "rate_with_attribute",
+    "no_start_before_application",
+    "justification_below_partners",
+    "savings_or_improvement",
 )
 RATE_FIELDS = ("max_funding_rate", "min_savings_rate", "rate_with_attribute")
 PROGRAM_AMOUNTS = (
@@ -93,6 +97,8 @@ GRANT_FIELDS = (
     "proof_of_use_due",
     "proof_of_use_submitted",
     "notes",
+    "justification",
+    "service_improvement",
 )
 GRANT_AMOUNTS = ("eligible_costs", "amount_requested", "amount_granted")
 GRANT_DATES = (
@@ -145,11 +151,16 @@ def _program_values(data: Mapping[str, Any], current: FundingProgram | None, err
             out[key] = code
         elif key in RATE_FIELDS:
             out[key] = v.fraction(errors, key, value)
-        elif key in ("base_partners", "min_partners"):
+        elif key in ("base_partners", "min_partners", "justification_below_partners"):
             out[key] = v.integer(errors, key, value, minimum=1)
         elif key == "min_duration_years":
             out[key] = v.integer(errors, key, value, minimum=0)
-        elif key in ("requires_all_council_resolutions", "count_partners_in_state_only"):
+        elif key in (
+            "requires_all_council_resolutions",
+            "count_partners_in_state_only",
+            "no_start_before_application",
+            "savings_or_improvement",
+        ):
             out[key] = v.boolean(errors, key, value)
         elif key in ("application_from", "application_until"):
             out[key] = v.parse_date(errors, key, value)
@@ -311,6 +322,9 @@ def program_terms(program: FundingProgram) -> fc.ProgramTerms:
         region_amount=program.region_amount,
         rate_attribute=program.rate_attribute,
         rate_with_attribute=program.rate_with_attribute,
+        no_start_before_application=bool(program.no_start_before_application),
+        justification_below_partners=program.justification_below_partners,
+        savings_or_improvement=bool(program.savings_or_improvement),
     )
 
 
@@ -351,7 +365,7 @@ def _grant_values(data: Mapping[str, Any], current: Grant | None, errors: dict) 
             out[key] = v.choice(errors, key, value, GrantStatus)
         elif key == "reference":
             out[key] = v.limited_text(errors, key, value, max_length(GrantCreate, key))
-        elif key == "notes":
+        elif key in ("notes", "justification", "service_improvement"):
             out[key] = v.limited_text(errors, key, value, max_length(GrantCreate, key))
         elif key in GRANT_AMOUNTS:
             out[key] = v.amount(errors, key, value)
@@ -431,6 +445,18 @@ def _apply_tranches(grant: Grant, rows: list[dict]) -> None:
         db.session.delete(tranche)  # explicitly, so that the audit trail sees the delete
 
 
+def _confirm_improvement(grant: Grant, before: str | None, confirm: bool, actor) -> None:
+    """A person confirms the service improvement with their name; a changed text needs a new
+    confirmation."""
+    if grant.service_improvement != before:
+        grant.improvement_confirmed_by = grant.improvement_confirmed_at = None
+    if confirm and grant.service_improvement:
+        grant.improvement_confirmed_by = (
+            (actor.name or actor.email) if actor is not None else _("the system")
+        )[:200]
+        grant.improvement_confirmed_at = utcnow()
+
+
 def save_grant(
     grant: Grant | None,
     command: GrantCreate | GrantUpdate | Mapping[str, Any],
@@ -468,9 +494,11 @@ def save_grant(
     if grant is None:
         grant = Grant()
         db.session.add(grant)
+    improvement_before = grant.service_improvement
     for key, value in values.items():
         if getattr(grant, key) != value:
             setattr(grant, key, value)
+    _confirm_improvement(grant, improvement_before, bool(data.get("confirm_improvement")), actor)
     if "initiative" in objects:
         grant.initiative = objects["initiative"]
     if "program" in objects:
@@ -700,6 +728,9 @@ def grant_facts(grant: Grant) -> fc.GrantFacts:
         amount_requested=grant.amount_requested,
         proof_of_use_due=grant.proof_of_use_due,
         proof_of_use_submitted=grant.proof_of_use_submitted,
+        justification=grant.justification,
+        service_improvement=grant.service_improvement,
+        improvement_confirmed_by=grant.improvement_confirmed_by,
     )
 
 

@@ -69,6 +69,10 @@ class FundingProgram(AuditedMixin, TimestampMixin, VersionedMixin, db.Model):
         CheckConstraint("base_partners IS NULL OR base_partners >= 1", name="base_partners_min"),
         CheckConstraint("min_partners IS NULL OR min_partners >= 1", name="min_partners_min"),
         CheckConstraint(
+            "justification_below_partners IS NULL OR justification_below_partners >= 1",
+            name="justification_below_partners_min",
+        ),
+        CheckConstraint(
             "application_until IS NULL OR application_from IS NULL "
             "OR application_until >= application_from",
             name="window_in_order",
@@ -102,6 +106,9 @@ class FundingProgram(AuditedMixin, TimestampMixin, VersionedMixin, db.Model):
     region_amount: Mapped[Decimal | None] = mapped_column(Money)
     rate_attribute: Mapped[str | None] = mapped_column(String(50))
     rate_with_attribute: Mapped[Decimal | None] = mapped_column(Rate)
+    no_start_before_application: Mapped[bool] = mapped_column(Boolean, default=False)
+    justification_below_partners: Mapped[int | None] = mapped_column(Integer)
+    savings_or_improvement: Mapped[bool] = mapped_column(Boolean, default=False)
 
     @property
     def tiers(self) -> list[tuple[int, Decimal]]:
@@ -154,6 +161,12 @@ class Grant(AuditedMixin, TimestampMixin, VersionedMixin, db.Model):
     proof_of_use_due: Mapped[date | None] = mapped_column(Date, index=True)
     proof_of_use_submitted: Mapped[date | None] = mapped_column(Date)
     notes: Mapped[str | None] = mapped_column(Text)
+    # why fewer partners than the programme's usual number (Hessen: two municipalities)
+    justification: Mapped[str | None] = mapped_column(Text)
+    # a service improvement instead of the savings, and the person who confirmed it
+    service_improvement: Mapped[str | None] = mapped_column(Text)
+    improvement_confirmed_by: Mapped[str | None] = mapped_column(String(200))
+    improvement_confirmed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     # The funding check as last computed, for filtering and counting thousands of grants:
     # the number of open conditions, on which day, and the generation of its inputs. Any change
     # to an input (the grant, its programme, the initiative's partners, resolutions or savings

@@ -219,6 +219,8 @@ def test_check_of_the_hoexter_grant(client, seed, nrw):
         "savings_rate": "unknown",
         "application_window": "not_applicable",
         "proof_of_use": "not_applicable",
+        "project_start": "met",  # 01.07.2022, after the application of 29.04.2022
+        "justification": "not_applicable",
     }
     councils = next(c for c in body["conditions"] if c["code"] == "council_resolutions")
     assert councils["message"] == (

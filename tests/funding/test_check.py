@@ -261,7 +261,7 @@ def test_proof_of_use_each_state():
 def test_eligible_only_when_nothing_is_not_met_or_unknown():
     facts = fc.InitiativeFacts(
         partners=partners(11),
-        start_date=date(2022, 1, 1),
+        start_date=date(2022, 7, 1),  # after the application, as NRW requires
         end_date=None,
         savings_rate=D("0.2"),
     )

@@ -146,3 +146,77 @@ def test_presets_compute_their_guidelines_examples_through_the_service(app):
     assert fc.ceiling(terms["bayern-ikz"], 3, D("40000.00")) == D("34000.00")
     assert fc.ceiling(terms["rlp-ikz"], 3, None) == D("210000.00")
     assert fc.ceiling(terms["rlp-ikz"], 4, None) == D("320000.00")
+
+
+def _conditions(terms, grant, start=None, partners=2, rate=None):
+    from datetime import date as _date
+
+    from coop.core.decisions import Decision, PartnerDecision
+    from coop.models import DecisionStatus
+
+    decided = [
+        PartnerDecision(i, f"Stadt {i}", Decision(DecisionStatus.DECIDED, _date(2022, 2, 23), i))
+        for i in range(1, partners + 1)
+    ]
+    facts = fc.InitiativeFacts(partners=decided, start_date=start, savings_rate=rate)
+    return {c.code: c for c in fc.check(terms, grant, facts, _date(2026, 11, 30)).conditions}
+
+
+def test_no_start_before_the_application():
+    from datetime import date as _date
+
+    terms = fc.ProgramTerms(no_start_before_application=True)
+    applied = fc.GrantFacts(application_date=_date(2022, 4, 29))
+    assert _conditions(terms, applied, _date(2022, 7, 1))["project_start"].status == "met"
+    assert _conditions(terms, applied, _date(2022, 1, 1))["project_start"].status == "not_met"
+    assert _conditions(terms, fc.GrantFacts(), _date(2022, 1, 1))["project_start"].status == (
+        "unknown"
+    )
+
+
+def test_a_justification_below_the_usual_number_of_partners():
+    terms = fc.ProgramTerms(justification_below_partners=3)
+    bare = fc.GrantFacts()
+    assert _conditions(terms, bare, partners=2)["justification"].status == "not_met"
+    given = fc.GrantFacts(justification="Nur zwei Gemeinden im Tal")
+    assert _conditions(terms, given, partners=2)["justification"].status == "met"
+    assert _conditions(terms, bare, partners=3)["justification"].status == "not_applicable"
+
+
+def test_a_confirmed_service_improvement_replaces_the_savings():
+    terms = fc.ProgramTerms(min_savings_rate=D("0.15"), savings_or_improvement=True)
+    low = D("0.05")
+    assert _conditions(terms, fc.GrantFacts(), rate=low)["savings_rate"].status == "not_met"
+    told = fc.GrantFacts(service_improvement="Bürgeramt an fünf statt zwei Tagen offen")
+    assert _conditions(terms, told, rate=low)["savings_rate"].status == "unknown"
+    confirmed = fc.GrantFacts(
+        service_improvement="Bürgeramt an fünf statt zwei Tagen offen",
+        improvement_confirmed_by="Frau Förder",
+    )
+    condition = _conditions(terms, confirmed, rate=low)["savings_rate"]
+    assert condition.status == "met"
+    assert "Frau Förder" in german(condition.text)  # the check keeps who confirmed it
+    strict = fc.ProgramTerms(min_savings_rate=D("0.15"))
+    assert _conditions(strict, confirmed, rate=low)["savings_rate"].status == "not_met"
+
+
+def test_confirming_an_improvement_records_the_person_and_a_new_text_needs_a_new_one(seed, nrw):
+    from coop.audit import acting_as
+    from coop.extensions import db
+    from coop.funding import services as funding
+    from tests import factories
+
+    officer = seed.users["funding_officer"]
+    with acting_as(officer.id, officer.email):
+        ini = factories.initiative(seed)
+        grant = factories.grant(ini, nrw)
+        funding.save_grant(
+            grant, {"service_improvement": "Längere Öffnungszeiten", "confirm_improvement": True},
+            actor=officer,
+        )  # fmt: skip
+        db.session.commit()
+    assert grant.improvement_confirmed_by == officer.email
+    with acting_as(officer.id, officer.email):
+        funding.save_grant(grant, {"service_improvement": "Anderes"}, actor=officer)
+        db.session.commit()
+    assert grant.improvement_confirmed_by is None
