@@ -412,6 +412,9 @@ class MissingResolutionOut(BaseModel):
 class GrantCheckOut(BaseModel):
     eligible: bool
     ceiling: Decimal | None = Field(description=MONEY + "; null when the programme sets none")
+    explanation: str | None = Field(
+        description="How the ceiling comes about, in one line; null without one"
+    )
     conditions: list[ConditionOut]
     missing_resolutions: list[MissingResolutionOut]
 
@@ -424,6 +427,9 @@ def check_out(result) -> dict:
             "eligible": result.eligible,
             "ceiling": result.ceiling.quantize(Decimal("0.01"))
             if result.ceiling is not None
+            else None,
+            "explanation": "; ".join(check_messages.render(t) for t in result.explanation.parts)
+            if result.explanation is not None
             else None,
             "conditions": [
                 {"code": c.code, "status": c.status, "message": check_messages.message(c)}

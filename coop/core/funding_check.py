@@ -149,6 +149,8 @@ class CheckResult:
     ceiling: Decimal | None
     conditions: list[Condition]
     missing_resolutions: list[MissingResolution]
+    # how the ceiling comes about, one step per part ("11 Partner: …; höchstens 90 % …")
+    explanation: Joined | None = None
 
     @property
     def eligible(self) -> bool:
@@ -299,35 +301,41 @@ def ceiling(
     return min(amounts) if amounts else None
 
 
+def explain(terms: ProgramTerms, partners: Partners, eligible_costs: Decimal | None) -> list[Text]:
+    """How the ceiling comes about: the amount, the rate, the minimum of eligible costs; one
+    sentence each."""
+    _amount, how_amount = amount(terms, partners)
+    how: list[Text] = [how_amount] if how_amount is not None else []
+    by_rate = ceiling_by_rate(terms, eligible_costs, partners)
+    if by_rate is not None:
+        rate = Rate(funding_rate(terms, partners))
+        how.append(
+            Text("ceiling.rate", {"rate": rate, "eligible": eligible_costs, "by_rate": by_rate})
+        )
+    if (
+        terms.min_eligible_costs is not None
+        and eligible_costs is not None
+        and eligible_costs < terms.min_eligible_costs
+    ):
+        how.append(
+            Text(
+                "ceiling.below_minimum_costs",
+                {"eligible": eligible_costs, "minimum": terms.min_eligible_costs},
+            )
+        )
+    return how
+
+
 def _check_ceiling(terms: ProgramTerms, grant: GrantFacts, partners: Partners) -> Condition:
-    by_partners, how_amount = amount(terms, partners)
+    by_partners = ceiling_by_partners(terms, partners)
     rate = funding_rate(terms, partners)
-    by_rate = ceiling_by_rate(terms, grant.eligible_costs, partners)
     if by_partners is None and rate is None:
         return Condition("ceiling", NOT_APPLICABLE, Text("ceiling.none"))
     # The rate caps the partner formula when eligible costs are known; alone it needs them.
     if by_partners is None and grant.eligible_costs is None:
         return Condition("ceiling", UNKNOWN, Text("ceiling.rate_unknown", {"rate": Rate(rate)}))
     limit = ceiling(terms, partners, grant.eligible_costs)
-    how: list[Text] = [how_amount] if how_amount is not None else []
-    if by_rate is not None:
-        how.append(
-            Text(
-                "ceiling.rate",
-                {"rate": Rate(rate), "eligible": grant.eligible_costs, "by_rate": by_rate},
-            )
-        )
-    if (
-        terms.min_eligible_costs is not None
-        and grant.eligible_costs is not None
-        and grant.eligible_costs < terms.min_eligible_costs
-    ):
-        how.append(
-            Text(
-                "ceiling.below_minimum_costs",
-                {"eligible": grant.eligible_costs, "minimum": terms.min_eligible_costs},
-            )
-        )
+    how = explain(terms, partners, grant.eligible_costs)
     if grant.amount_requested is None:
         return Condition("ceiling", UNKNOWN, Text("ceiling.requested_unknown", {"ceiling": limit}))
     params = {"requested": grant.amount_requested, "ceiling": limit, "how": Joined(how)}
@@ -574,8 +582,10 @@ def check(
         _check_start(terms, initiative, grant),
         _check_justification(terms, grant, len(initiative.partners)),
     ]
+    how = explain(terms, partners, grant.eligible_costs)
     return CheckResult(
         ceiling=ceiling(terms, partners, grant.eligible_costs),
         conditions=conditions,
         missing_resolutions=missing,
+        explanation=Joined(how) if how else None,
     )

@@ -298,6 +298,10 @@ def test_programme_rules_as_data_through_the_api_and_the_check(client, seed, nrw
         db.session.commit()
     check = client.get(f"/api/v1/grants/{grant.id}/check", headers=h(seed)).json
     assert check["ceiling"] == "455000.00"  # 175.000 + 8 × 35.000
+    assert check["explanation"].replace("\xa0", " ") == (
+        "10 Partner: 175.000,00 € für die ersten 2 und 8 × 35.000,00 € für jeden weiteren "
+        "ergeben 455.000,00 €"
+    )
     ceiling = next(c for c in check["conditions"] if c["code"] == "ceiling")
     assert "10 Partner: 175.000,00" in ceiling["message"].replace("\xa0", " ")
 
