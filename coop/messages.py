@@ -183,6 +183,8 @@ MESSAGES: dict[str, str | tuple[str, str]] = {
     ),
     # the savings model (coop.core.savings_model)
     "savings.unknown_pay_grade": N_("Unknown pay grade %(pay_grade)s."),
+    "savings.payment_to_itself": N_("A partner cannot pay itself."),
+    "savings.payment_negative": N_("A payment cannot be negative."),
     "savings.population_missing": ngettext(
         "Each partner needs a population (missing for %(n)s partner).",
         "Each partner needs a population (missing for %(n)s partners).",

@@ -55,6 +55,20 @@ class Line:
 
 
 @dataclass(frozen=True)
+class Payment:
+    """One partner pays another each year for a service it performs (the registry office of
+    Trendelburg serving Bad Karlshafen): a cost for the payer, revenue for the payee, nothing
+    for the cooperation as a whole. Grows with the costs unless `fixed`."""
+
+    payer: int
+    payee: int
+    amount: Decimal
+    first_year: int | None = None
+    last_year: int | None = None
+    fixed: bool = False
+
+
+@dataclass(frozen=True)
 class PartnerInput:
     body_id: int
     population: int | None = None
@@ -76,6 +90,7 @@ class ModelInput:
     shared: Sequence[Line] = ()
     remaining: Sequence[Line] = ()
     one_off: Sequence[tuple[int, Decimal]] = ()  # (calendar year, amount)
+    payments: Sequence[Payment] = ()
     funding: Sequence[tuple[int, Decimal]] = ()
     # Annual full cost of each pay grade (hourly rate × hours, to the cent).
     annual_costs: Mapping[str, Decimal] = field(default_factory=dict)
@@ -217,6 +232,22 @@ def _by_year(events: Sequence[tuple[int, Decimal]]) -> dict[int, Decimal]:
     return out
 
 
+def _payments_in(payments: Sequence[Payment], year: int | None, g: Decimal) -> dict[int, Decimal]:
+    """Each partner's net payments in a year (None: at year-0 prices, every payment): plus for
+    what it pays, minus for what it receives; they add up to zero."""
+    out: dict[int, Decimal] = {}
+    for pay in payments:
+        if year is not None and (
+            (pay.first_year is not None and year < pay.first_year)
+            or (pay.last_year is not None and year > pay.last_year)
+        ):
+            continue
+        amount = pay.amount if pay.fixed else pay.amount * g
+        out[pay.payer] = out.get(pay.payer, ZERO) + amount
+        out[pay.payee] = out.get(pay.payee, ZERO) - amount
+    return out
+
+
 def compute(model: ModelInput) -> Result:
     """The savings of the cooperation year by year, in total and for each partner."""
     if not 1 <= model.horizon_years <= 50:
@@ -232,6 +263,13 @@ def compute(model: ModelInput) -> Result:
         for i, line in enumerate(lines):
             if line.body_id not in fractions:
                 raise ModelError(f"{kind}.{i}.body_id", "not_a_partner")
+    for i, pay in enumerate(model.payments):
+        if pay.payer not in fractions or pay.payee not in fractions:
+            raise ModelError(f"payments.{i}", "not_a_partner")
+        if pay.payer == pay.payee:
+            raise ModelError(f"payments.{i}", "payment_to_itself")
+        if pay.amount < 0:
+            raise ModelError(f"payments.{i}.amount", "payment_negative")
     baseline0 = _sum(model.baseline, costs, "baseline")
     shared0 = _sum(model.shared, costs, "shared")
     remaining0 = _sum(model.remaining, costs, "remaining")
@@ -257,9 +295,12 @@ def compute(model: ModelInput) -> Result:
         npv += savings / discount**t
         years.append(YearResult(year, baseline, joint, cooperation, savings, cumulative))
         joint_parts = allocate(joint, fractions)
+        paid = _payments_in(model.payments, year, g)
         for b in partner_ids:
             per_partner_baseline[b].append(partner_baseline0[b] * g)
-            per_partner_cooperation[b].append(joint_parts[b] + partner_remaining0[b] * g)
+            per_partner_cooperation[b].append(
+                joint_parts[b] + partner_remaining0[b] * g + paid.get(b, ZERO)
+            )
 
     break_even = None
     for i in range(len(years)):
@@ -267,6 +308,7 @@ def compute(model: ModelInput) -> Result:
             break_even = years[i].year
             break
     rate = ONE - (shared0 + remaining0) / baseline0 if baseline0 else None
+    paid0 = _payments_in(model.payments, None, ONE)
     partners = [
         PartnerResult(
             body_id=b,
@@ -274,7 +316,9 @@ def compute(model: ModelInput) -> Result:
             baseline=per_partner_baseline[b],
             cooperation=per_partner_cooperation[b],
             savings_rate=(
-                ONE - (fractions[b] * shared0 + partner_remaining0[b]) / partner_baseline0[b]
+                ONE
+                - (fractions[b] * shared0 + partner_remaining0[b] + paid0.get(b, ZERO))
+                / partner_baseline0[b]
                 if partner_baseline0[b]
                 else None
             ),
