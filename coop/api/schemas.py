@@ -65,6 +65,7 @@ from ..savings.schemas import (  # noqa: F401  (the API binds the commands)
     FundingIn,
     OneOffIn,
     PartnerLineIn,
+    PaymentIn,
     SharedLineIn,
 )
 
@@ -468,6 +469,7 @@ class CostModelOut(BaseModel):
     remaining: list[PartnerLineIn]
     one_off: list[OneOffIn]
     funding: list[FundingIn]
+    payments: list[PaymentIn]
     version: int
 
 
@@ -525,6 +527,18 @@ def cost_model_out(model) -> dict:
             ],
             "funding": [
                 {"year": e.year, "amount": e.amount} for e in model.events if e.kind == "funding"
+            ],
+            "payments": [
+                {
+                    "payer_id": p.payer_id,
+                    "payee_id": p.payee_id,
+                    "amount": p.amount,
+                    "first_year": p.first_year,
+                    "last_year": p.last_year,
+                    "fixed": bool(p.fixed),
+                    "description": p.description,
+                }
+                for p in model.payments
             ],
         }  # fmt: skip
     ).model_dump(mode="json")

@@ -48,6 +48,7 @@ from .savings import (
     CostLine,
     CostModel,
     CostModelPartner,
+    CostPayment,
     CostRate,
     CostRateTable,
 )
@@ -68,6 +69,7 @@ __all__ = [
     "AllocationKey",
     "CostCategory",
     "CostEvent",
+    "CostPayment",
     "CostEventKind",
     "CostLine",
     "CostModel",

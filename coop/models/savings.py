@@ -112,6 +112,9 @@ class CostModel(AuditedMixin, TimestampMixin, VersionedMixin, db.Model):
 
     initiative: Mapped[Initiative] = relationship()
     cost_rate_table: Mapped[CostRateTable] = relationship()
+    payments: Mapped[list[CostPayment]] = relationship(
+        back_populates="model", cascade="all, delete-orphan", order_by="CostPayment.id"
+    )
     partners: Mapped[list[CostModelPartner]] = relationship(
         back_populates="model", cascade="all, delete-orphan", order_by="CostModelPartner.id"
     )
@@ -231,3 +234,33 @@ __all__ = [
     "CostRate",
     "CostRateTable",
 ]
+
+
+class CostPayment(AuditedMixin, db.Model):
+    """One partner pays another each year for a service it performs (see
+    coop.core.savings_model.Payment)."""
+
+    __tablename__ = "cost_payments"
+    __audit_context__ = ("CostModel", "model_id")
+    __table_args__ = (
+        CheckConstraint("amount >= 0", name="amount_not_negative"),
+        CheckConstraint("payer_id <> payee_id", name="payer_is_not_payee"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    model_id: Mapped[int] = mapped_column(
+        ForeignKey("cost_models.id", ondelete="CASCADE"), index=True
+    )
+    payer_id: Mapped[int] = mapped_column(ForeignKey("bodies.id", ondelete="RESTRICT"))
+    payee_id: Mapped[int] = mapped_column(ForeignKey("bodies.id", ondelete="RESTRICT"))
+    amount: Mapped[Decimal] = mapped_column(Money)
+    first_year: Mapped[int | None] = mapped_column(Integer)
+    last_year: Mapped[int | None] = mapped_column(Integer)
+    fixed: Mapped[bool] = mapped_column(Boolean, default=False)
+    description: Mapped[str | None] = mapped_column(String(300))
+
+    model: Mapped[CostModel] = relationship(back_populates="payments")
+
+    def audit_label(self) -> str:
+        """What the change history calls a payment: its yearly amount."""
+        return money(self.amount)

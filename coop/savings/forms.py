@@ -5,7 +5,16 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import FieldList, Form, FormField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 
 from ..commands import text_input
 from ..forms import AMOUNT, number_text, percent_text
@@ -38,6 +47,17 @@ class EventRow(Form):
     note = StringField(_l("Description"), render_kw=text_input(SharedLineIn, "description"))
 
 
+class PaymentRow(Form):
+    payer_id = SelectField(_l("Pays"), choices=[], validate_choice=False)
+    payee_id = SelectField(_l("Performs the service and receives"), choices=[],
+                           validate_choice=False)  # fmt: skip
+    amount = StringField(_l("Amount per year (EUR)"), render_kw=AMOUNT)
+    first_year = StringField(_l("From year"), render_kw={"inputmode": "numeric"})
+    last_year = StringField(_l("Until year"), render_kw={"inputmode": "numeric"})
+    fixed = BooleanField(_l("Fixed (does not grow with the costs)"))
+    note = StringField(_l("Description"), render_kw=text_input(SharedLineIn, "description"))
+
+
 def _with_description(data: dict) -> dict:
     out = dict(data)
     if "note" in out:
@@ -65,10 +85,11 @@ class CostModelForm(FlaskForm):
     remaining = FieldList(FormField(LineRow), min_entries=0)
     one_off = FieldList(FormField(EventRow), min_entries=0)
     funding = FieldList(FormField(EventRow), min_entries=0)
+    payments = FieldList(FormField(PaymentRow), min_entries=0)
     version = HiddenField()
 
     SECTIONS = ("baseline", "shared", "remaining")
-    EVENTS = ("one_off", "funding")
+    EVENTS = ("one_off", "funding", "payments")
 
     def set_choices(self, tables, bodies, grades) -> None:
         """Fill the selects: cost-rate tables, allocation keys, partners and pay grades."""
@@ -76,6 +97,9 @@ class CostModelForm(FlaskForm):
         self.allocation_key.choices = [(k.value, v) for k, v in ALLOCATION_KEY_LABELS.items()]
         body_options = [("", _l("– choose –")), *((str(b.id), b.name) for b in bodies)]
         grade_options = [("", _l("– amount –")), *((g, g) for g in grades)]
+        for row in self.payments:
+            row.payer_id.choices = body_options
+            row.payee_id.choices = body_options
         for section in self.SECTIONS:
             for row in self[section]:
                 row.body_id.choices = body_options
@@ -146,6 +170,18 @@ class CostModelForm(FlaskForm):
                     "year": str(e.year),
                     "amount": number_text(e.amount),
                     "note": e.description or "",
+                }
+            )
+        for p in model.payments:
+            self.payments.append_entry(
+                {
+                    "payer_id": str(p.payer_id),
+                    "payee_id": str(p.payee_id),
+                    "amount": number_text(p.amount),
+                    "first_year": str(p.first_year or ""),
+                    "last_year": str(p.last_year or ""),
+                    "fixed": bool(p.fixed),
+                    "note": p.description or "",
                 }
             )
 

@@ -57,6 +57,18 @@ DEFAULT_HORIZON_YEARS = 10
 DEFAULT_COST_GROWTH_RATE = Decimal("0")
 
 
+class PaymentIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    payer_id: StrictInt = Field(**ID, description="The partner that pays")
+    payee_id: StrictInt = Field(**ID, description="The partner that performs the service")
+    amount: Decimal = Field(description="Per year. " + MONEY)
+    first_year: StrictInt | None = Field(None, ge=1990, le=2100)
+    last_year: StrictInt | None = Field(None, ge=1990, le=2100)
+    fixed: bool = Field(False, description="The same amount every year (else it grows)")
+    description: str | None = Field(None, max_length=300)
+
+
 class CostModelIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -83,6 +95,11 @@ class CostModelIn(BaseModel):
     one_off: list[OneOffIn] = Field(default_factory=list, max_length=500)
     funding: list[FundingIn] = Field(
         default_factory=list, description="Empty: the tranches of the initiative's grants"
+    )
+    payments: list[PaymentIn] = Field(
+        default_factory=list,
+        max_length=100,
+        description="Payments between partners: a cost for the payer, revenue for the payee",
     )
     version: StrictInt | None = Field(
         None, description="The version you edit; a stale one gives 409. Or send If-Match."

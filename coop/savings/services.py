@@ -30,6 +30,7 @@ from ..models import (
     CostLine,
     CostModel,
     CostModelPartner,
+    CostPayment,
     CostRate,
     CostRateTable,
     CostSection,
@@ -163,6 +164,7 @@ def _options():
         selectinload(CostModel.partners).joinedload(CostModelPartner.body),
         selectinload(CostModel.lines).joinedload(CostLine.body),
         selectinload(CostModel.events),
+        selectinload(CostModel.payments),
         joinedload(CostModel.cost_rate_table).selectinload(CostRateTable.rates),
     )
 
@@ -256,6 +258,10 @@ def model_input(model: CostModel, funding_fallback=()) -> m.ModelInput:
         shared=lines(CostSection.SHARED),
         remaining=lines(CostSection.REMAINING),
         one_off=events["one_off"],
+        payments=[
+            m.Payment(p.payer_id, p.payee_id, p.amount, p.first_year, p.last_year, bool(p.fixed))
+            for p in model.payments
+        ],
         funding=funding,
         annual_costs=annual_costs(model.cost_rate_table),
     )
@@ -492,6 +498,44 @@ def _events(kind: str, rows: list, errors) -> list:
     return out
 
 
+def _payments(rows: list, partner_ids: set[int], errors) -> list:
+    out = []
+    for i, row in enumerate(rows):
+        key = f"payments.{i}"
+        if not isinstance(row, Mapping):
+            errors[key] = _("Invalid value.")
+            continue
+        if _blank(row, ("payer_id", "payee_id", "amount")):
+            continue
+        ids = {}
+        for name in ("payer_id", "payee_id"):
+            ids[name] = v.integer(errors, f"{key}.{name}", row.get(name), minimum=1)
+            if ids[name] is None and f"{key}.{name}" not in errors:
+                errors[f"{key}.{name}"] = _("Choose a partner.")
+            elif ids[name] is not None and ids[name] not in partner_ids:
+                errors[f"{key}.{name}"] = _("This body is not a partner of the initiative.")
+        if ids["payer_id"] is not None and ids["payer_id"] == ids["payee_id"]:
+            errors[f"{key}.payee_id"] = _("A partner cannot pay itself.")
+        first = v.integer(errors, f"{key}.first_year", row.get("first_year"), minimum=1990)
+        last = v.integer(errors, f"{key}.last_year", row.get("last_year"), minimum=1990)
+        if first and last and last < first:
+            errors[f"{key}.last_year"] = _("The last year lies before the first.")
+        out.append(
+            {
+                "payer_id": ids["payer_id"],
+                "payee_id": ids["payee_id"],
+                "amount": v.amount(errors, f"{key}.amount", row.get("amount"), required=True),
+                "first_year": first,
+                "last_year": last,
+                "fixed": v.boolean(errors, f"{key}.fixed", row.get("fixed")),
+                "description": v.limited_text(
+                    errors, f"{key}.description", row.get("description"), 300
+                ),
+            }
+        )
+    return out
+
+
 def _partners(rows: list, participant_ids: set[int], errors) -> list:
     out = []
     seen = set()
@@ -527,7 +571,9 @@ def _deciding_ids(initiative: Initiative) -> list[int]:
     return [p.body_id for p in initiative.deciding_participants]
 
 
-def _apply(model: CostModel, values: dict, partners, lines, events, only_body: int | None):
+def _apply(
+    model: CostModel, values: dict, partners, lines, events, only_body: int | None, payments=None
+):
     for key, value in values.items():
         if getattr(model, key) != value:
             setattr(model, key, value)
@@ -560,6 +606,8 @@ def _apply(model: CostModel, values: dict, partners, lines, events, only_body: i
             continue
         old = [e for e in model.events if e.kind == EVENTS[kind]]
         _replace(model.events, old, rows, CostEvent)
+    if payments is not None:
+        _replace(model.payments, list(model.payments), payments, CostPayment)
 
 
 def _replace(collection: list, old: list, rows: list[dict], cls) -> None:
@@ -646,6 +694,8 @@ def save_model(
     for kind in EVENTS:
         rows = None if only_body else _rows(data, kind, errors)
         events[kind] = _events(kind, rows, errors) if rows is not None else None
+    payment_rows = None if only_body else _rows(data, "payments", errors)
+    payments = None if payment_rows is None else _payments(payment_rows, partner_ids, errors)
     if model is None and "name" not in values:
         values["name"] = schemas.DEFAULT_NAME
     name = values.get("name")
@@ -673,7 +723,7 @@ def save_model(
             ),
         )
         db.session.add(model)
-    _apply(model, values, partners, lines, events, only_body)
+    _apply(model, values, partners, lines, events, only_body, payments)
     db.session.flush()
     # The model must compute (fixed shares add up, populations known …); else nothing is kept.
     model = load_model(model.id)
@@ -725,6 +775,13 @@ def copy_model(model: CostModel, name: str | None, *, actor: User | None) -> Cos
         CostLine(**{k: getattr(ln, k) for k in (
             "section", "body_id", "category", "pay_grade", "fte", "amount", "description")})
         for ln in model.lines
+    ]  # fmt: skip
+    copy.payments = [
+        CostPayment(
+            payer_id=p.payer_id, payee_id=p.payee_id, amount=p.amount, first_year=p.first_year,
+            last_year=p.last_year, fixed=p.fixed, description=p.description,
+        )
+        for p in model.payments
     ]  # fmt: skip
     copy.events = [
         CostEvent(kind=e.kind, year=e.year, amount=e.amount, description=e.description)

@@ -78,6 +78,16 @@ def model_workbook(initiative, model, outcome) -> bytes:
     ws.cell(ws.max_row, 1).font = bold
     for e in model.events:
         ws.append([str(label(COST_EVENT_LABELS, e.kind)), e.year, e.amount, e.description])
+    if model.payments:
+        ws.append([])
+        ws.append([_("Pays"), _("Performs the service and receives"), _("Amount per year (EUR)"),
+                   _("From year"), _("Until year"), _("Fixed"), _("Description")])  # fmt: skip
+        ws.cell(ws.max_row, 1).font = bold
+        for p in model.payments:
+            ws.append(
+                [names.get(p.payer_id, ""), names.get(p.payee_id, ""), p.amount, p.first_year,
+                 p.last_year, _("yes") if p.fixed else _("no"), p.description]
+            )  # fmt: skip
     if outcome is not None and outcome.result is not None:
         r = outcome.result
         res = wb.create_sheet(_("Result"))

@@ -152,3 +152,34 @@ def test_openapi_describes_savings_answers(client, seed, ini):
     doc, check = schema_checker(client)
     check(put(client, seed, ini, payload(seed)).json, "CostModelOut")
     check(client.get(f"/api/v1/initiatives/{ini.id}/savings", headers=h(seed)).json, "SavingsOut")
+
+
+def test_payments_between_partners_through_the_api_and_the_form(client, auth, seed, ini):
+    """Brakel performs the service for Nieheim and is paid 10.000 € a year: Nieheim's savings
+    drop by it, Brakel's rise by it, the cooperation's stay the same."""
+    b = seed.bodies
+    before = put(client, seed, ini, payload(seed))
+    assert before.status_code == 201, before.json
+    s0 = client.get(f"/api/v1/initiatives/{ini.id}/savings", headers=h(seed)).json
+    pay = [{"payer_id": b["nieheim"].id, "payee_id": b["brakel"].id, "amount": "10000",
+            "fixed": True}]  # fmt: skip
+    bad = put(client, seed, ini, payload(seed, payments=[{**pay[0], "payee_id": b["nieheim"].id}]))
+    assert bad.status_code == 422 and "payments.0.payee_id" in bad.json["error"]["fields"]
+    r = put(client, seed, ini, {**payload(seed, payments=pay), "version": before.json["version"]})
+    assert r.status_code == 200, r.json
+    assert r.json["payments"][0]["amount"] == "10000.00"
+    s1 = client.get(f"/api/v1/initiatives/{ini.id}/savings", headers=h(seed)).json
+    assert s1["years"] == s0["years"]  # the cooperation as a whole: unchanged
+
+    from decimal import Decimal
+
+    def total(summary, body):
+        return Decimal(next(p for p in summary["partners"] if p["body_id"] == body)["savings"])
+
+    # three years of 10.000 €, fixed
+    assert total(s1, b["nieheim"].id) == total(s0, b["nieheim"].id) - 30000
+    assert total(s1, b["brakel"].id) == total(s0, b["brakel"].id) + 30000
+    # the form shows the payment and keeps it when saved again
+    auth.login(seed.users["coordinator"].email)
+    page = client.get(f"/initiatives/{ini.id}/savings/{r.json['id']}/edit").get_data(as_text=True)
+    assert "Zahlungen zwischen Partnern" in page and 'value="10.000,00"' in page
