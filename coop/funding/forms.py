@@ -26,7 +26,7 @@ from ..labels import PROGRAM_FIELD_LABELS as P
 from ..models import STATES
 from ..resolutions.forms import pdf_field
 from .presets import BODY_ATTRIBUTES
-from .schemas import FundingProgramCreate, GrantCreate
+from .schemas import PROGRAM_AMOUNTS, PROGRAM_RATES, FundingProgramCreate, GrantCreate
 
 
 class TierRow(Form):
@@ -35,15 +35,6 @@ class TierRow(Form):
 
 
 TIER_ROWS = 5
-AMOUNT_FIELDS = (
-    "base_amount",
-    "amount_per_additional_partner",
-    "amount_per_project",
-    "single_state_partner_amount",
-    "min_eligible_costs",
-    "region_amount",
-)
-RATE_FIELDS = ("max_funding_rate", "min_savings_rate", "rate_with_attribute")
 
 
 class ProgramForm(FlaskForm):
@@ -123,9 +114,9 @@ class ProgramForm(FlaskForm):
                     row.min_partners.data = str(tier["min_partners"])
                     row.amount.data = number_text(Decimal(str(tier["amount"])))
                 continue
-            if name in RATE_FIELDS:
+            if name in PROGRAM_RATES:
                 value = percent_text(value)
-            elif name in AMOUNT_FIELDS:
+            elif name in PROGRAM_AMOUNTS:
                 value = number_text(value)
             elif name in (
                 "requires_all_council_resolutions",

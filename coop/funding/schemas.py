@@ -12,6 +12,18 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt
 from ..commands import ID, MONEY, RATE
 from ..models import GrantStatus, TrancheState
 
+# the programme's fields that are amounts, and those that are rates (fractions inside, percent
+# on the form)
+PROGRAM_AMOUNTS = (
+    "base_amount",
+    "amount_per_additional_partner",
+    "amount_per_project",
+    "single_state_partner_amount",
+    "min_eligible_costs",
+    "region_amount",
+)
+PROGRAM_RATES = ("max_funding_rate", "min_savings_rate", "rate_with_attribute")
+
 
 class AmountTier(BaseModel):
     model_config = ConfigDict(extra="forbid")

@@ -41,7 +41,14 @@ from ..models import (
 from ..models.base import utcnow
 from ..savings import services as savings
 from .presets import BODY_ATTRIBUTES
-from .schemas import FundingProgramCreate, FundingProgramUpdate, GrantCreate, GrantUpdate
+from .schemas import (
+    PROGRAM_AMOUNTS,
+    PROGRAM_RATES,
+    FundingProgramCreate,
+    FundingProgramUpdate,
+    GrantCreate,
+    GrantUpdate,
+)
 
 PROGRAM_FIELDS = (
     "name",
@@ -73,15 +80,7 @@ PROGRAM_FIELDS = (
     "justification_below_partners",
     "savings_or_improvement",
 )
-RATE_FIELDS = ("max_funding_rate", "min_savings_rate", "rate_with_attribute")
-PROGRAM_AMOUNTS = (
-    "base_amount",
-    "amount_per_additional_partner",
-    "amount_per_project",
-    "single_state_partner_amount",
-    "min_eligible_costs",
-    "region_amount",
-)
+
 GRANT_FIELDS = (
     "initiative_id",
     "program_id",
@@ -149,7 +148,7 @@ def _program_values(data: Mapping[str, Any], current: FundingProgram | None, err
             if code is not None and code not in BODY_ATTRIBUTES:
                 errors[key] = _("Choose an attribute with its legal source from the list.")
             out[key] = code
-        elif key in RATE_FIELDS:
+        elif key in PROGRAM_RATES:
             out[key] = v.fraction(errors, key, value)
         elif key in ("base_partners", "min_partners", "justification_below_partners"):
             out[key] = v.integer(errors, key, value, minimum=1)

@@ -39,8 +39,14 @@ from ..pagecache import cacheable
 from ..pagination import paginate
 from ..resolutions import documents
 from . import presets, services
-from .forms import RATE_FIELDS, DocumentForm, GrantForm, ProgramForm
-from .schemas import FundingProgramCreate, FundingProgramUpdate, GrantCreate, GrantUpdate
+from .forms import DocumentForm, GrantForm, ProgramForm
+from .schemas import (
+    PROGRAM_RATES,
+    FundingProgramCreate,
+    FundingProgramUpdate,
+    GrantCreate,
+    GrantUpdate,
+)
 
 bp = Blueprint("funding", __name__, url_prefix="/funding")
 UPLOAD_LIMIT = documents.MAX_PDF_BYTES + 1024 * 1024
@@ -192,7 +198,7 @@ def _program_form(program: FundingProgram | None):
             )
             form.version.data = ""
     if form.validate_on_submit():
-        data, edge = percents_to_fractions(form.values(), shares=RATE_FIELDS)
+        data, edge = percents_to_fractions(form.values(), shares=PROGRAM_RATES)
         saved, status = save_form(
             form,
             FundingProgramCreate if program is None else FundingProgramUpdate,
