@@ -40,6 +40,10 @@ MESSAGES: dict[str, str | tuple[str, str]] = {
         "%(partners)s partners: the programme pays from %(minimum)s partners on, so nothing"
     ),
     "ceiling.per_project": N_("%(amount)s per project"),
+    "ceiling.per_member": N_(
+        "administrative union of %(members)s member municipalities: %(members)s × %(per)s "
+        "give %(amount)s"
+    ),
     "ceiling.region": N_(
         "%(amount)s per project: the applicant and %(marked)s of %(partners)s partners lie in a "
         "region with special need"

@@ -314,6 +314,7 @@ class FundingProgramOut(BaseModel):
     notes: str | None
     amount_tiers: list[AmountTier]
     amount_per_project: Decimal | None
+    amount_per_member: Decimal | None
     count_partners_in_state_only: bool
     single_state_partner_amount: Decimal | None
     min_eligible_costs: Decimal | None

@@ -78,6 +78,9 @@ class LegalForm(enum.StrEnum):
     AGREEMENT_MANDATE = "agreement_mandate"
     AGREEMENT_DELEGATION = "agreement_delegation"
     SPECIAL_PURPOSE_ASSOCIATION = "special_purpose_association"
+    # Gemeindeverwaltungsverband, Verwaltungsgemeinschaft: member municipalities share their
+    # administration (Hessen pays per member)
+    ADMINISTRATIVE_UNION = "administrative_union"
     JOINT_ENTERPRISE = "joint_enterprise"
     COMPANY = "company"
     OUTSOURCING = "outsourcing"

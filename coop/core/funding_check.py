@@ -60,14 +60,19 @@ class PartnerFacts:
     state: str | None = None
     attributes: frozenset[str] = frozenset()
     lead: bool = False
+    # a member municipality of an administrative union (Gemeindeverwaltungsverband,
+    # Verwaltungsgemeinschaft) that the initiative forms
+    union_member: bool = False
 
 
 @dataclass(frozen=True)
 class ProgramTerms:
     """The limits of a programme; None means the programme sets no such limit.
 
-    The amount is the first of these that the programme sets: the amount for a single partner
-    in the Land (`single_state_partner_amount`, with `count_partners_in_state_only`), tiers by
+    The amount is the first of these that the programme sets: an amount per member
+    municipality where the partners form an administrative union (`amount_per_member`), the
+    amount for a single partner in the Land (`single_state_partner_amount`, with
+    `count_partners_in_state_only`), tiers by
     number of partners (`amount_tiers`), a fixed amount per project (`amount_per_project`,
     `region_amount` where the applicant and most partners have `region_attribute`), or a base
     amount for `base_partners` partners plus an amount for each further one. A rate of the
@@ -80,6 +85,7 @@ class ProgramTerms:
     max_funding_rate: Decimal | None = None
     amount_tiers: tuple[Tier, ...] = ()
     amount_per_project: Decimal | None = None
+    amount_per_member: Decimal | None = None
     state: str | None = None
     count_partners_in_state_only: bool = False
     single_state_partner_amount: Decimal | None = None
@@ -197,6 +203,13 @@ def amount(terms: ProgramTerms, partners: Partners) -> tuple[Decimal | None, Tex
     that says how; (None, None) when it sets no amount."""
     facts = _facts(partners)
     n = counted_partners(terms, facts)
+    members = sum(1 for p in facts if p.union_member)
+    if terms.amount_per_member is not None and members:
+        total = terms.amount_per_member * members
+        return total, Text(
+            "ceiling.per_member",
+            {"members": members, "per": terms.amount_per_member, "amount": total},
+        )
     in_state = terms.count_partners_in_state_only and terms.state
     if in_state and n == 1 and terms.single_state_partner_amount:
         return terms.single_state_partner_amount, Text(

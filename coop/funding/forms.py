@@ -66,6 +66,14 @@ class ProgramForm(FlaskForm):
     notes = TextAreaField(P["notes"], render_kw={"rows": 4})
     amount_tiers = FieldList(FormField(TierRow), min_entries=TIER_ROWS, max_entries=20)
     amount_per_project = StringField(P["amount_per_project"], render_kw=AMOUNT)
+    amount_per_member = StringField(
+        P["amount_per_member"],
+        description=_l(
+            "Paid instead of the other amounts where the initiative's legal form is an "
+            "administrative union, for each partner."
+        ),
+        render_kw=AMOUNT,
+    )
     count_partners_in_state_only = BooleanField(P["count_partners_in_state_only"])
     single_state_partner_amount = StringField(P["single_state_partner_amount"], render_kw=AMOUNT)
     min_eligible_costs = StringField(P["min_eligible_costs"], render_kw=AMOUNT)

@@ -58,6 +58,44 @@ NRW_IKZ = Preset(
     },
 )
 
+NRW_IKZ_2019 = Preset(
+    key="nrw-ikz-2019",
+    name="Förderung der Einrichtung neuer interkommunaler Kooperationen NRW (bis 2021)",
+    provider="Land Nordrhein-Westfalen, Ministerium für Heimat, Kommunales, Bau und Gleichstellung",
+    state="05",
+    legal_basis=(
+        "Richtlinie über die Förderung der Einrichtung neuer interkommunaler Kooperationen in "
+        "Nordrhein-Westfalen (Fassung 2019; abgelöst durch die Richtlinie vom 31.08.2021)"
+    ),
+    legal_basis_url=(
+        "https://klimaatlas.nrw.de/index.php/beratung-klimaanpassung/foerderung/"
+        "richtlinie-ueber-die-foerderung-der-einrichtung-neuer"
+    ),
+    notes=(
+        "Für Bewilligungen nach der früheren Richtlinie: 150.000 € bei zwei "
+        "nordrhein-westfälischen Beteiligten, 30.000 € für jeden weiteren, 75.000 € bei nur "
+        "einem nordrhein-westfälischen Beteiligten; höchstens 80 % der zuwendungsfähigen "
+        "Ausgaben, 90 % bei finanzschwachen Kommunen (Stärkungspakt). Gefördert werden "
+        "Anbahnung, Vorbereitung und Einrichtung; mindestens fünf Jahre, 15 % Einsparung oder "
+        "Ertragssteigerung oder wesentlich bessere Leistung; Beschlüsse der Beteiligten."
+    ),
+    terms={
+        "base_amount": Decimal("150000.00"),
+        "base_partners": 2,
+        "amount_per_additional_partner": Decimal("30000.00"),
+        "max_funding_rate": Decimal("0.80"),
+        "rate_attribute": "staerkungspakt",
+        "rate_with_attribute": Decimal("0.90"),
+        "min_partners": 2,
+        "min_duration_years": 5,
+        "min_savings_rate": Decimal("0.15"),
+        "requires_all_council_resolutions": True,
+        "count_partners_in_state_only": True,
+        "single_state_partner_amount": Decimal("75000.00"),
+        "savings_or_improvement": True,
+    },
+)
+
 HESSEN_IKZ = Preset(
     key="hessen-ikz",
     name="Förderung der Interkommunalen Zusammenarbeit Hessen",
@@ -73,8 +111,8 @@ HESSEN_IKZ = Preset(
     notes=(
         "Regelzuwendung: drei Kommunen 75.000 €, mehr als drei Kommunen 100.000 €; zwei "
         "Kommunen nur aus besonderem Grund 50.000 €. Gemeindeverwaltungsverband oder "
-        "Verwaltungsgemeinschaft: 150.000 € je teilnehmender Gemeinde (nicht als Regel "
-        "abgebildet). Vorbildliche, breit angelegte Kooperationen können mehr erhalten."
+        "Verwaltungsgemeinschaft: 150.000 € je teilnehmender Gemeinde (Rechtsform des Vorhabens "
+        "„Verwaltungsverband“). Vorbildliche, breit angelegte Kooperationen können mehr erhalten."
     ),
     terms={
         "amount_tiers": [
@@ -82,6 +120,7 @@ HESSEN_IKZ = Preset(
             {"min_partners": 3, "amount": Decimal("75000.00")},
             {"min_partners": 4, "amount": Decimal("100000.00")},
         ],
+        "amount_per_member": Decimal("150000.00"),
         "min_partners": 2,
         "justification_below_partners": 3,  # two municipalities only "aus besonderem Grund"
         "requires_all_council_resolutions": False,
@@ -137,7 +176,7 @@ RLP_IKZ = Preset(
     },
 )
 
-PRESETS = {p.key: p for p in (NRW_IKZ, HESSEN_IKZ, BAYERN_IKZ, RLP_IKZ)}
+PRESETS = {p.key: p for p in (NRW_IKZ, NRW_IKZ_2019, HESSEN_IKZ, BAYERN_IKZ, RLP_IKZ)}
 
 
 def preset_values(preset: Preset) -> dict:

@@ -18,6 +18,7 @@ PROGRAM_AMOUNTS = (
     "base_amount",
     "amount_per_additional_partner",
     "amount_per_project",
+    "amount_per_member",
     "single_state_partner_amount",
     "min_eligible_costs",
     "region_amount",
@@ -58,6 +59,11 @@ class FundingProgramFields(BaseModel):
     )
     amount_per_project: Decimal | None = Field(
         None, description="Fixed amount per project. " + MONEY
+    )
+    amount_per_member: Decimal | None = Field(
+        None,
+        description="Amount per member municipality where the initiative's legal form is an "
+        "administrative union (Gemeindeverwaltungsverband, Verwaltungsgemeinschaft). " + MONEY,
     )
     count_partners_in_state_only: bool | None = Field(
         None, description="Only partners in the programme's Land count"

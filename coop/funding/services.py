@@ -33,6 +33,7 @@ from ..models import (
     GrantStatus,
     Initiative,
     InitiativeDistrict,
+    LegalForm,
     Participant,
     Tranche,
     TrancheState,
@@ -69,6 +70,7 @@ PROGRAM_FIELDS = (
     "notes",
     "amount_tiers",
     "amount_per_project",
+    "amount_per_member",
     "count_partners_in_state_only",
     "single_state_partner_amount",
     "min_eligible_costs",
@@ -313,6 +315,7 @@ def program_terms(program: FundingProgram) -> fc.ProgramTerms:
         application_until=program.application_until,
         amount_tiers=tuple(fc.Tier(n, amount) for n, amount in program.tiers),
         amount_per_project=program.amount_per_project,
+        amount_per_member=program.amount_per_member,
         state=program.state,
         count_partners_in_state_only=bool(program.count_partners_in_state_only),
         single_state_partner_amount=program.single_state_partner_amount,
@@ -701,6 +704,7 @@ def check_grants(
     out = {}
     for grant in grants:
         ini = grant.initiative
+        union = ini.legal_form == LegalForm.ADMINISTRATIVE_UNION
         facts = fc.InitiativeFacts(
             partners=summaries[ini.id].partners,
             partner_facts=[
@@ -708,6 +712,7 @@ def check_grants(
                     state=bodies.get(p.body_id, (None, frozenset()))[0],
                     attributes=bodies.get(p.body_id, (None, frozenset()))[1],
                     lead=p.body_id == ini.lead_body_id,
+                    union_member=union,
                 )
                 for p in summaries[ini.id].partners
             ],

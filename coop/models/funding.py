@@ -51,6 +51,7 @@ class FundingProgram(AuditedMixin, TimestampMixin, VersionedMixin, db.Model):
             "min_savings_rate",
             "amount_per_project",
             "single_state_partner_amount",
+            "amount_per_member",
             "min_eligible_costs",
             "region_amount",
         ),
@@ -99,6 +100,8 @@ class FundingProgram(AuditedMixin, TimestampMixin, VersionedMixin, db.Model):
     # rules beyond the base formula (issue 14); see coop.core.funding_check.ProgramTerms
     amount_tiers: Mapped[list] = mapped_column(JSON, default=list)  # [{min_partners, amount}]
     amount_per_project: Mapped[Decimal | None] = mapped_column(Money)
+    # per member municipality where the partners form an administrative union (Hessen)
+    amount_per_member: Mapped[Decimal | None] = mapped_column(Money)
     count_partners_in_state_only: Mapped[bool] = mapped_column(Boolean, default=False)
     single_state_partner_amount: Mapped[Decimal | None] = mapped_column(Money)
     min_eligible_costs: Mapped[Decimal | None] = mapped_column(Money)

@@ -350,3 +350,40 @@ def test_a_region_bonus_from_the_bodies_attributes(client, seed):
         )
     ).all()
     assert any("attributes" in (e.changes or {}) for e in entries)  # the history keeps it
+
+
+def test_hessen_pays_per_member_when_the_towns_form_an_administrative_union(client, seed):
+    """Hessen's preset: the tier for an ordinary cooperation; 150.000 € per member municipality
+    once the initiative's legal form is an administrative union."""
+    from coop.funding import presets
+    from coop.funding import services as funding
+
+    with acting_as(None, "test"):
+        hessen = funding.save_program(
+            None, presets.preset_values(presets.PRESETS["hessen-ikz"]), actor=None
+        )
+        ini = factories.initiative(seed)  # four partners
+        grant = factories.grant(ini, hessen, amount_requested="100000.00")
+        db.session.commit()
+    program = client.get(f"/api/v1/funding-programs/{hessen.id}", headers=h(seed)).json
+    assert program["amount_per_member"] == "150000.00"
+    assert client.get(f"/api/v1/grants/{grant.id}/check", headers=h(seed)).json["ceiling"] == (
+        "100000.00"
+    )
+    r = client.patch(
+        f"/api/v1/initiatives/{ini.id}",
+        json={"legal_form": "administrative_union"},
+        headers=h(seed, "coordinator"),
+    )
+    assert r.status_code == 200, r.json
+    check = client.get(f"/api/v1/grants/{grant.id}/check", headers=h(seed)).json
+    assert check["ceiling"] == "600000.00"
+    assert check["explanation"].replace("\xa0", " ") == (
+        "Verwaltungsverband aus 4 Mitgliedsgemeinden: 4 × 150.000,00 € ergeben 600.000,00 €"
+    )
+    bad = client.patch(
+        f"/api/v1/funding-programs/{hessen.id}",
+        json={"amount_per_member": "-1"},
+        headers=h(seed),
+    )
+    assert bad.status_code == 422 and "amount_per_member" in bad.json["error"]["fields"]

@@ -29,10 +29,11 @@ BAYERN = fc.ProgramTerms(
     min_eligible_costs=D("5000.00"),
 )
 RLP = fc.ProgramTerms(amount_tiers=(fc.Tier(3, D("210000.00")), fc.Tier(4, D("320000.00"))))
+# the guideline before 31.08.2021: 150.000 € for two, 30.000 € for each further NRW partner
 NRW_2019 = fc.ProgramTerms(
-    base_amount=D("175000.00"),
+    base_amount=D("150000.00"),
     base_partners=2,
-    amount_per_additional_partner=D("35000.00"),
+    amount_per_additional_partner=D("30000.00"),
     max_funding_rate=D("0.80"),
     rate_attribute="staerkungspakt",
     rate_with_attribute=D("0.90"),
@@ -86,9 +87,25 @@ def test_a_rate_that_depends_on_the_applicants_status():
     plain = [fc.PartnerFacts(lead=True), fc.PartnerFacts()]
     pact = [fc.PartnerFacts(lead=True, attributes=frozenset({"staerkungspakt"})),
             fc.PartnerFacts()]  # fmt: skip
-    assert fc.ceiling(NRW_2019, plain, D("200000.00")) == D("160000.00")  # 80 %
-    assert fc.ceiling(NRW_2019, pact, D("200000.00")) == D("175000.00")  # 90 % = 180.000 > 175.000
-    assert fc.ceiling(NRW_2019, pact, D("150000.00")) == D("135000.00")  # 90 % of 150.000
+    assert fc.ceiling(NRW_2019, plain, D("150000.00")) == D("120000.00")  # 80 %
+    assert fc.ceiling(NRW_2019, pact, D("150000.00")) == D("135000.00")  # 90 %
+    assert fc.ceiling(NRW_2019, pact, D("200000.00")) == D("150000.00")  # 90 % = 180.000 > 150.000
+    # 4 partners: 150.000 + 2 × 30.000 = 210.000; 80 % of 300.000 = 240.000 does not cap it
+    four = [fc.PartnerFacts(lead=True)] + [fc.PartnerFacts() for _ in range(3)]
+    assert fc.ceiling(NRW_2019, four, D("300000.00")) == D("210000.00")
+
+
+def test_hessen_pays_per_member_of_an_administrative_union():
+    union = fc.ProgramTerms(
+        amount_tiers=HESSEN.amount_tiers, amount_per_member=D("150000.00"), min_partners=2
+    )
+    members = [fc.PartnerFacts(union_member=True) for _ in range(3)]
+    assert fc.ceiling(union, members, None) == D("450000.00")  # 3 × 150.000
+    assert german(fc.amount(union, members)[1]) == (
+        "Verwaltungsverband aus 3 Mitgliedsgemeinden: 3 × 150.000,00 € ergeben 450.000,00 €"
+    )
+    # the same three towns in an ordinary cooperation: the tier
+    assert fc.ceiling(union, 3, None) == D("75000.00")
 
 
 def german(text) -> str:
@@ -142,6 +159,13 @@ def test_presets_compute_their_guidelines_examples_through_the_service(app):
     assert fc.ceiling(terms["nrw-ikz"], nrw(1, 1), None) == D("75000.00")
     assert fc.ceiling(terms["hessen-ikz"], 3, None) == D("75000.00")
     assert fc.ceiling(terms["hessen-ikz"], 5, None) == D("100000.00")
+    union = [fc.PartnerFacts(union_member=True) for _ in range(4)]
+    assert fc.ceiling(terms["hessen-ikz"], union, None) == D("600000.00")
+    pact = [fc.PartnerFacts(state="05", lead=True, attributes=frozenset({"staerkungspakt"}))]
+    pact += nrw(2)
+    assert fc.ceiling(terms["nrw-ikz-2019"], pact, D("150000.00")) == D("135000.00")
+    assert fc.ceiling(terms["nrw-ikz-2019"], nrw(3), D("300000.00")) == D("180000.00")
+    assert fc.ceiling(terms["nrw-ikz-2019"], nrw(1, 2), None) == D("75000.00")
     assert fc.ceiling(terms["bayern-ikz"], 3, D("4000.00")) == D("0")
     assert fc.ceiling(terms["bayern-ikz"], 3, D("40000.00")) == D("34000.00")
     assert fc.ceiling(terms["rlp-ikz"], 3, None) == D("210000.00")
