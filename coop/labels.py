@@ -11,6 +11,7 @@ from .models import (
     CostEventKind,
     CostSection,
     DecisionStatus,
+    DiscountTiming,
     GrantStatus,
     LegalForm,
     Outcome,
@@ -167,7 +168,9 @@ ENTITY_TYPE_LABELS = {
     "CostModel": _l("Savings estimate"),
     "CostModelPartner": _l("Partner values"),
     "CostLine": _l("Cost line"),
-    "CostEvent": _l("One-off cost or funding"),
+    "CostEvent": _l("One-off cost, revenue or funding"),
+    "CostPayment": _l("Payment between partners"),
+    "CostPartnerYear": _l("Allocation values of a year"),
     "CostRateTable": _l("Cost-rate table"),
     "CostRate": _l("Cost rate"),
 }
@@ -329,6 +332,7 @@ COST_CATEGORY_LABELS = {
     CostCategory.LICENCES: _l("Licences"),
     CostCategory.HARDWARE: _l("Hardware"),
     CostCategory.SERVICES: _l("Services"),
+    CostCategory.FEES: _l("Fees and charges"),
     CostCategory.OTHER: _l("Other"),
 }
 
@@ -336,11 +340,18 @@ COST_SECTION_LABELS = {
     CostSection.BASELINE: _l("Today"),
     CostSection.SHARED: _l("Joint service"),
     CostSection.REMAINING: _l("Stays with the partner"),
+    CostSection.REVENUE: _l("Revenue"),
+}
+
+DISCOUNT_TIMING_LABELS = {
+    DiscountTiming.END: _l("At the end of each year (WiBe 5.0)"),
+    DiscountTiming.START: _l("At the start of each year"),
 }
 
 COST_EVENT_LABELS = {
     CostEventKind.ONE_OFF: _l("One-off cost"),
     CostEventKind.FUNDING: _l("Funding"),
+    CostEventKind.ONE_OFF_REVENUE: _l("One-off revenue"),
 }
 
 
@@ -361,6 +372,7 @@ AUDIT_ENUM_LABELS = {
     ("CostLine", "section"): COST_SECTION_LABELS,
     ("CostLine", "category"): COST_CATEGORY_LABELS,
     ("CostEvent", "kind"): COST_EVENT_LABELS,
+    ("CostModel", "discount_timing"): DISCOUNT_TIMING_LABELS,
 }
 AUDIT_MONEY_FIELDS = {
     ("Grant", "eligible_costs"),
@@ -369,6 +381,8 @@ AUDIT_MONEY_FIELDS = {
     ("Tranche", "amount"),
     ("CostLine", "amount"),
     ("CostEvent", "amount"),
+    ("CostPayment", "amount"),
+    ("CostRate", "annual_cost"),
     ("FundingProgram", "base_amount"),
     ("FundingProgram", "amount_per_additional_partner"),
 }
@@ -403,6 +417,12 @@ MORE_FIELD_LABELS = {
     "fixed_share": _l("Fixed share"),
     "table_id": _l("Cost-rate table"),
     "hourly_rate": _l("Hourly rate"),
+    "annual_cost": _l("Annual full cost"),
+    "discount_timing": _l("Discounting"),
+    "payer_id": _l("Pays"),
+    "payee_id": _l("Receives"),
+    "last_year": _l("Until year"),
+    "fixed": _l("Fixed"),
     "source": _l("Source"),
     "hours_employee": _l("Annual hours (employees)"),
     "hours_civil_servant": _l("Annual hours (civil servants)"),

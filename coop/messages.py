@@ -212,6 +212,8 @@ MESSAGES: dict[str, str | tuple[str, str]] = {
     "savings.discount_rate_range": N_("The discount rate must be greater than −100 %%."),
     "savings.cost_growth_range": N_("The cost growth must be greater than −100 %%."),
     "savings.not_a_partner": N_("This body is not a partner of the estimate."),
+    "savings.revenue_is_an_amount": N_("Revenue is an amount, not a pay grade."),
+    "savings.unknown_discount_timing": N_("Discount at the start or at the end of each year."),
 }
 
 

@@ -97,7 +97,8 @@ def _clean(app) -> None:
                     "login_throttles, idempotency_keys, result_readings, oparl_published_marks, "
                     "search_entries, saved_searches, "
                     "scheduler_runs, apscheduler_jobs, "
-                    "cost_payments, cost_events, cost_lines, cost_model_partners, cost_models, "
+                    "cost_partner_years, cost_payments, cost_events, cost_lines, "
+                    "cost_model_partners, cost_models, "
                     "proposals, oparl_objects, oparl_syncs, "
                     "grant_documents, grant_tranches, grants, funding_programs, resolutions, "
                     "documents, phase_changes, milestones, "
@@ -119,6 +120,7 @@ def _clean(app) -> None:
                 "proposals",
                 "oparl_objects",
                 "oparl_syncs",
+                "cost_partner_years",
                 "cost_payments",
                 "cost_events",
                 "cost_lines",

@@ -41,6 +41,7 @@ from ..models import (
     BodyKind,
     ConditionStatus,
     DecisionStatus,
+    DiscountTiming,
     GrantStatus,
     LegalForm,
     Outcome,
@@ -66,7 +67,9 @@ from ..savings.schemas import (  # noqa: F401  (the API binds the commands)
     OneOffIn,
     PartnerLineIn,
     PaymentIn,
+    RevenueLineIn,
     SharedLineIn,
+    YearValuesIn,
 )
 
 # --- query parameters: each list's filters, bound by `parse_query` and listed in the document ---
@@ -464,11 +467,15 @@ class CostModelOut(BaseModel):
     cost_rate_table: str
     allocation_key: AllocationKey
     base_share: Decimal | None
+    discount_timing: DiscountTiming
     partners: list[CostPartnerIn]
     baseline: list[PartnerLineIn]
     shared: list[SharedLineIn]
     remaining: list[PartnerLineIn]
     one_off: list[OneOffIn]
+    revenue: list[RevenueLineIn]
+    one_off_revenue: list[OneOffIn]
+    yearly_values: list[YearValuesIn]
     funding: list[FundingIn]
     payments: list[PaymentIn]
     version: int
@@ -505,6 +512,7 @@ def cost_model_out(model) -> dict:
                     "cost_growth_rate",
                     "allocation_key",
                     "base_share",
+                    "discount_timing",
                     "version",
                 )
             },
@@ -525,6 +533,22 @@ def cost_model_out(model) -> dict:
                 {"year": e.year, "amount": e.amount, "description": e.description}
                 for e in model.events
                 if e.kind == "one_off"
+            ],
+            "revenue": [
+                {"body_id": ln.body_id, "category": ln.category, "amount": ln.amount,
+                 "description": ln.description}
+                for ln in model.lines
+                if ln.section == "revenue"
+            ],
+            "one_off_revenue": [
+                {"year": e.year, "amount": e.amount, "description": e.description}
+                for e in model.events
+                if e.kind == "one_off_revenue"
+            ],
+            "yearly_values": [
+                {"body_id": y.body_id, "year": y.year, "population": y.population,
+                 "workstations": y.workstations, "cases": y.cases}
+                for y in model.yearly_values
             ],
             "funding": [
                 {"year": e.year, "amount": e.amount} for e in model.events if e.kind == "funding"

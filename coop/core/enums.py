@@ -150,6 +150,7 @@ class CostCategory(enum.StrEnum):
     LICENCES = "licences"
     HARDWARE = "hardware"
     SERVICES = "services"
+    FEES = "fees"  # revenue: fees and charges
     OTHER = "other"
 
 
@@ -157,6 +158,7 @@ class CostSection(enum.StrEnum):
     BASELINE = "baseline"  # what each partner spends today
     SHARED = "shared"  # the joint service
     REMAINING = "remaining"  # what stays with each partner
+    REVENUE = "revenue"  # what the cooperation earns beyond today (fees, charges)
 
 
 class AllocationKey(enum.StrEnum):
@@ -176,6 +178,14 @@ class EmploymentKind(enum.StrEnum):
 class CostEventKind(enum.StrEnum):
     ONE_OFF = "one_off"
     FUNDING = "funding"
+    ONE_OFF_REVENUE = "one_off_revenue"
+
+
+class DiscountTiming(enum.StrEnum):
+    """When in the year a year's savings count for the present value."""
+
+    END = "end"  # WiBe 5.0: payments at the end of each year
+    START = "start"
 
 
 class ProposalState(enum.StrEnum):

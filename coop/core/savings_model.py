@@ -1,26 +1,31 @@
 """The savings model (Wirtschaftlichkeitsbetrachtung): one pure function over Decimal.
 
-For year t = 0 … horizon−1 and growth factor g = (1 + cost_growth_rate)^t (one-off costs and
-funding are not grown):
+For year t = 0 … horizon−1 and growth factor g = (1 + cost_growth_rate)^t (one-off costs,
+one-off revenue and funding are not grown):
 
     baseline_t    = Σ baseline lines × g
-    joint_t       = Σ shared lines × g + one_off_t − funding_t
-    cooperation_t = joint_t + Σ remaining lines × g
+    joint_t       = (Σ shared lines − Σ joint revenue lines) × g + one_off_t − one_off_revenue_t
+                    − funding_t
+    cooperation_t = joint_t + (Σ remaining lines − Σ partners' revenue lines) × g
     savings_t     = baseline_t − cooperation_t,   cumulative_t = Σ_{k ≤ t} savings_k
-    npv           = Σ savings_t / (1 + discount_rate)^t
+    npv           = Σ savings_t / (1 + discount_rate)^(t + 1)  at the end of each year (WiBe),
+                    Σ savings_t / (1 + discount_rate)^t        at its start
     break-even    = the first year from which the cumulative savings stay ≥ 0 to the end
-    savings rate  = 1 − (Σ shared + Σ remaining) / Σ baseline at year-0 prices
+    savings rate  = 1 − (Σ shared + Σ remaining − Σ revenue) / Σ baseline at year-0 prices
 
-Each partner bears a share of joint_t by the allocation key; its cooperation cost is that share
-plus its remaining lines. Amounts are exact Decimals; only the partners' shares of the joint cost
-are cents, so that they add up exactly to the joint cost (rounded half up), the rounding cent
-going to the largest share.
+Revenue lines are what the cooperation earns beyond today (fees, charges to third parties:
+NRW's "Ertragssteigerung"); a line without a partner belongs to the joint service. Each partner
+bears a share of joint_t by the allocation key, with the key's values of that year (the latest
+year's values given up to it, else the partner's own); its cooperation cost is that share plus
+its remaining lines less its revenue lines. Amounts are exact Decimals; only the partners' shares
+of the joint cost are cents, so that they add up exactly to the joint cost (rounded half up), the
+rounding cent going to the largest share.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from .money import to_cents
@@ -29,7 +34,8 @@ from .text import Text
 ZERO = Decimal("0")
 ONE = Decimal("1")
 
-CATEGORIES = ("staff", "material", "licences", "hardware", "services", "other")
+CATEGORIES = ("staff", "material", "licences", "hardware", "services", "fees", "other")
+DISCOUNT_TIMINGS = ("end", "start")  # when in the year the savings count; WiBe: at its end
 ALLOCATION_KEYS = ("equal", "population", "workstations", "cases", "fixed", "base_plus_variable")
 
 
@@ -78,6 +84,18 @@ class PartnerInput:
 
 
 @dataclass(frozen=True)
+class YearValues:
+    """A partner's values for the allocation key from `year` on (population at that year's
+    reference date, workstations, cases); what is not given stays as before."""
+
+    body_id: int
+    year: int
+    population: int | None = None
+    workstations: Decimal | None = None
+    cases: Decimal | None = None
+
+
+@dataclass(frozen=True)
 class ModelInput:
     first_year: int
     partners: Sequence[PartnerInput]
@@ -90,7 +108,12 @@ class ModelInput:
     shared: Sequence[Line] = ()
     remaining: Sequence[Line] = ()
     one_off: Sequence[tuple[int, Decimal]] = ()  # (calendar year, amount)
+    # yearly revenue beyond today's (fees, charges): the joint service's (no body) or a partner's
+    revenue: Sequence[Line] = ()
+    one_off_revenue: Sequence[tuple[int, Decimal]] = ()
     payments: Sequence[Payment] = ()
+    yearly_values: Sequence[YearValues] = ()
+    discount_timing: str = "end"
     funding: Sequence[tuple[int, Decimal]] = ()
     # Annual full cost of each pay grade (hourly rate × hours, to the cent).
     annual_costs: Mapping[str, Decimal] = field(default_factory=dict)
@@ -184,9 +207,28 @@ def _proportional(partners: Sequence[PartnerInput], values: list, key: str) -> d
     return {p.body_id: Decimal(v) / total for p, v in zip(partners, values, strict=True)}
 
 
-def shares(model: ModelInput) -> dict[int, Decimal]:
-    """Each partner's fraction of the joint cost by the allocation key."""
-    partners = list(model.partners)
+def partners_in(model: ModelInput, year: int | None) -> list[PartnerInput]:
+    """The partners with the key's values of `year`: for each value the latest yearly value up
+    to that year, else the partner's own (None: the partners' own values)."""
+    if year is None or not model.yearly_values:
+        return list(model.partners)
+    out = []
+    for p in model.partners:
+        values = {}
+        for yv in sorted(model.yearly_values, key=lambda x: x.year):
+            if yv.body_id != p.body_id or yv.year > year:
+                continue
+            for name in ("population", "workstations", "cases"):
+                if getattr(yv, name) is not None:
+                    values[name] = getattr(yv, name)
+        out.append(replace(p, **values) if values else p)
+    return out
+
+
+def shares(model: ModelInput, year: int | None = None) -> dict[int, Decimal]:
+    """Each partner's fraction of the joint cost by the allocation key (with the key's values of
+    `year` where yearly values are given)."""
+    partners = partners_in(model, year)
     if not partners:
         raise ModelError("partners", "no_partners")
     n = Decimal(len(partners))
@@ -248,21 +290,27 @@ def _payments_in(payments: Sequence[Payment], year: int | None, g: Decimal) -> d
     return out
 
 
-def compute(model: ModelInput) -> Result:
-    """The savings of the cooperation year by year, in total and for each partner."""
+def _validate(model: ModelInput, fractions: Mapping[int, Decimal]) -> None:
     if not 1 <= model.horizon_years <= 50:
         raise ModelError("horizon_years", "horizon_range")
     if model.discount_rate <= -1:
         raise ModelError("discount_rate", "discount_rate_range")
     if model.cost_growth_rate <= -1:
         raise ModelError("cost_growth_rate", "cost_growth_range")
-    costs = model.annual_costs
-    partner_ids = [p.body_id for p in model.partners]
-    fractions = shares(model)
+    if model.discount_timing not in DISCOUNT_TIMINGS:
+        raise ModelError("discount_timing", "unknown_discount_timing")
     for kind, lines in (("baseline", model.baseline), ("remaining", model.remaining)):
         for i, line in enumerate(lines):
             if line.body_id not in fractions:
                 raise ModelError(f"{kind}.{i}.body_id", "not_a_partner")
+    for i, line in enumerate(model.revenue):
+        if line.pay_grade:
+            raise ModelError(f"revenue.{i}.pay_grade", "revenue_is_an_amount")
+        if line.body_id is not None and line.body_id not in fractions:
+            raise ModelError(f"revenue.{i}.body_id", "not_a_partner")
+    for i, yv in enumerate(model.yearly_values):
+        if yv.body_id not in fractions:
+            raise ModelError(f"yearly_values.{i}.body_id", "not_a_partner")
     for i, pay in enumerate(model.payments):
         if pay.payer not in fractions or pay.payee not in fractions:
             raise ModelError(f"payments.{i}", "not_a_partner")
@@ -270,14 +318,34 @@ def compute(model: ModelInput) -> Result:
             raise ModelError(f"payments.{i}", "payment_to_itself")
         if pay.amount < 0:
             raise ModelError(f"payments.{i}.amount", "payment_negative")
+
+
+def compute(model: ModelInput) -> Result:
+    """The savings of the cooperation year by year, in total and for each partner."""
+    costs = model.annual_costs
+    partner_ids = [p.body_id for p in model.partners]
+    fractions = shares(model, model.first_year)
+    _validate(model, fractions)
+    years_shares = {
+        model.first_year + t: shares(model, model.first_year + t)
+        for t in range(model.horizon_years)
+    }
     baseline0 = _sum(model.baseline, costs, "baseline")
     shared0 = _sum(model.shared, costs, "shared")
     remaining0 = _sum(model.remaining, costs, "remaining")
+    joint_revenue0 = sum((ln.amount or ZERO for ln in model.revenue if ln.body_id is None), ZERO)
     partner_baseline0 = {b: _sum(model.baseline, costs, "baseline", b) for b in partner_ids}
     partner_remaining0 = {b: _sum(model.remaining, costs, "remaining", b) for b in partner_ids}
+    partner_revenue0 = {
+        b: sum((ln.amount or ZERO for ln in model.revenue if ln.body_id == b), ZERO)
+        for b in partner_ids
+    }
+    revenue0 = joint_revenue0 + sum(partner_revenue0.values(), ZERO)
     one_off, funding = _by_year(model.one_off), _by_year(model.funding)
+    one_off_revenue = _by_year(model.one_off_revenue)
     growth = ONE + model.cost_growth_rate
     discount = ONE + model.discount_rate
+    offset = 1 if model.discount_timing == "end" else 0
 
     years: list[YearResult] = []
     per_partner_baseline: dict[int, list[Decimal]] = {b: [] for b in partner_ids}
@@ -288,18 +356,25 @@ def compute(model: ModelInput) -> Result:
         year = model.first_year + t
         g = growth**t
         baseline = baseline0 * g
-        joint = shared0 * g + one_off.get(year, ZERO) - funding.get(year, ZERO)
-        cooperation = joint + remaining0 * g
+        joint = (
+            (shared0 - joint_revenue0) * g
+            + one_off.get(year, ZERO)
+            - one_off_revenue.get(year, ZERO)
+            - funding.get(year, ZERO)
+        )
+        cooperation = joint + (remaining0 - (revenue0 - joint_revenue0)) * g
         savings = baseline - cooperation
         cumulative += savings
-        npv += savings / discount**t
+        npv += savings / discount ** (t + offset)
         years.append(YearResult(year, baseline, joint, cooperation, savings, cumulative))
-        joint_parts = allocate(joint, fractions)
+        joint_parts = allocate(joint, years_shares[year])
         paid = _payments_in(model.payments, year, g)
         for b in partner_ids:
             per_partner_baseline[b].append(partner_baseline0[b] * g)
             per_partner_cooperation[b].append(
-                joint_parts[b] + partner_remaining0[b] * g + paid.get(b, ZERO)
+                joint_parts[b]
+                + (partner_remaining0[b] - partner_revenue0[b]) * g
+                + paid.get(b, ZERO)
             )
 
     break_even = None
@@ -307,7 +382,7 @@ def compute(model: ModelInput) -> Result:
         if all(y.cumulative >= 0 for y in years[i:]):
             break_even = years[i].year
             break
-    rate = ONE - (shared0 + remaining0) / baseline0 if baseline0 else None
+    rate = ONE - (shared0 + remaining0 - revenue0) / baseline0 if baseline0 else None
     paid0 = _payments_in(model.payments, None, ONE)
     partners = [
         PartnerResult(
@@ -317,7 +392,12 @@ def compute(model: ModelInput) -> Result:
             cooperation=per_partner_cooperation[b],
             savings_rate=(
                 ONE
-                - (fractions[b] * shared0 + partner_remaining0[b] + paid0.get(b, ZERO))
+                - (
+                    fractions[b] * (shared0 - joint_revenue0)
+                    + partner_remaining0[b]
+                    - partner_revenue0[b]
+                    + paid0.get(b, ZERO)
+                )
                 / partner_baseline0[b]
                 if partner_baseline0[b]
                 else None

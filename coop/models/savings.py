@@ -17,7 +17,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..core.enums import AllocationKey, CostCategory, CostEventKind, CostSection, EmploymentKind
+from ..core.enums import (
+    AllocationKey,
+    CostCategory,
+    CostEventKind,
+    CostSection,
+    DiscountTiming,
+    EmploymentKind,
+)
 from ..core.money import money
 from ..extensions import db
 from .base import AuditedMixin, TimestampMixin, VersionedMixin
@@ -29,7 +36,9 @@ Fraction = Numeric(9, 6, asdecimal=True)
 
 
 class CostRateTable(AuditedMixin, TimestampMixin, VersionedMixin, db.Model):
-    """Hourly full costs of a workplace by pay grade, with the hours of a working year."""
+    """Full costs of a workplace by pay grade, with the hours of a working year: the annual
+    figure as published (the source), the hourly rate derived from it, or, for a table that
+    publishes hourly rates only, the hourly rate."""
 
     __tablename__ = "cost_rate_tables"
 
@@ -56,6 +65,7 @@ class CostRate(AuditedMixin, db.Model):
     __table_args__ = (
         UniqueConstraint("table_id", "pay_grade", name="one_rate_per_grade"),
         CheckConstraint("hourly_rate > 0", name="hourly_rate_positive"),
+        CheckConstraint("annual_cost IS NULL OR annual_cost > 0", name="annual_cost_positive"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -65,6 +75,8 @@ class CostRate(AuditedMixin, db.Model):
     pay_grade: Mapped[str] = mapped_column(String(20))  # E9a, A11
     kind: Mapped[EmploymentKind] = mapped_column(enum_column(EmploymentKind))
     hourly_rate: Mapped[Decimal] = mapped_column(Numeric(8, 2, asdecimal=True))
+    # the published annual full cost; None where the table publishes hourly rates only
+    annual_cost: Mapped[Decimal | None] = mapped_column(Money)
 
     table: Mapped[CostRateTable] = relationship(back_populates="rates")
 
@@ -103,6 +115,9 @@ class CostModel(AuditedMixin, TimestampMixin, VersionedMixin, db.Model):
         ForeignKey("cost_rate_tables.id", ondelete="RESTRICT"), index=True
     )
     allocation_key: Mapped[AllocationKey] = mapped_column(enum_column(AllocationKey))
+    discount_timing: Mapped[DiscountTiming] = mapped_column(
+        enum_column(DiscountTiming, length=10), default=DiscountTiming.END, server_default="end"
+    )
     base_share: Mapped[Decimal | None] = mapped_column(Fraction)
     notes: Mapped[str | None] = mapped_column(Text)
     # The structural savings rate as computed when the estimate was last saved (the funding
@@ -117,6 +132,11 @@ class CostModel(AuditedMixin, TimestampMixin, VersionedMixin, db.Model):
     )
     partners: Mapped[list[CostModelPartner]] = relationship(
         back_populates="model", cascade="all, delete-orphan", order_by="CostModelPartner.id"
+    )
+    yearly_values: Mapped[list[CostPartnerYear]] = relationship(
+        back_populates="model",
+        cascade="all, delete-orphan",
+        order_by="(CostPartnerYear.year, CostPartnerYear.id)",
     )
     lines: Mapped[list[CostLine]] = relationship(
         back_populates="model", cascade="all, delete-orphan", order_by="CostLine.id"
@@ -231,6 +251,8 @@ __all__ = [
     "CostLine",
     "CostModel",
     "CostModelPartner",
+    "CostPartnerYear",
+    "CostPayment",
     "CostRate",
     "CostRateTable",
 ]
@@ -264,3 +286,34 @@ class CostPayment(AuditedMixin, db.Model):
     def audit_label(self) -> str:
         """What the change history calls a payment: its yearly amount."""
         return money(self.amount)
+
+
+class CostPartnerYear(AuditedMixin, db.Model):
+    """A partner's values for the allocation key from a year on: the population at that
+    year's reference date, workstations, cases (see coop.core.savings_model.YearValues)."""
+
+    __tablename__ = "cost_partner_years"
+    __audit_context__ = ("CostModel", "model_id")
+    __table_args__ = (
+        UniqueConstraint("model_id", "body_id", "year", name="one_row_per_partner_and_year"),
+        CheckConstraint("population IS NULL OR population >= 0", name="population_min"),
+        CheckConstraint("workstations IS NULL OR workstations >= 0", name="workstations_min"),
+        CheckConstraint("cases IS NULL OR cases >= 0", name="cases_min"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    model_id: Mapped[int] = mapped_column(
+        ForeignKey("cost_models.id", ondelete="CASCADE"), index=True
+    )
+    body_id: Mapped[int] = mapped_column(ForeignKey("bodies.id", ondelete="RESTRICT"))
+    year: Mapped[int] = mapped_column(Integer)
+    population: Mapped[int | None] = mapped_column(Integer)
+    workstations: Mapped[Decimal | None] = mapped_column(Numeric(12, 2, asdecimal=True))
+    cases: Mapped[Decimal | None] = mapped_column(Numeric(14, 2, asdecimal=True))
+
+    model: Mapped[CostModel] = relationship(back_populates="yearly_values")
+    body: Mapped[Body] = relationship()
+
+    def audit_label(self) -> str:
+        """What the change history calls a year's allocation values: partner and year."""
+        return f"{self.body.name if self.body else self.body_id}, {self.year}"

@@ -8,7 +8,7 @@ from decimal import Decimal
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 from ..commands import FTE, ID, MONEY
-from ..models import AllocationKey, CostCategory
+from ..models import AllocationKey, CostCategory, DiscountTiming
 
 
 class CostPartnerIn(BaseModel):
@@ -69,6 +69,29 @@ class PaymentIn(BaseModel):
     description: str | None = Field(None, max_length=300)
 
 
+class RevenueLineIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    body_id: StrictInt | None = Field(
+        None, **ID, description="The partner that earns it; empty: the joint service's"
+    )
+    category: CostCategory = CostCategory.FEES
+    amount: Decimal = Field(description="Per year, beyond today's revenue. " + MONEY)
+    description: str | None = Field(None, max_length=300)
+
+
+class YearValuesIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    body_id: StrictInt = Field(**ID)
+    year: StrictInt = Field(ge=1990, le=2100, description="From this year on")
+    population: StrictInt | None = Field(
+        None, ge=0, le=2**31 - 1, description="At the reference date of that year"
+    )
+    workstations: Decimal | None = None
+    cases: Decimal | None = None
+
+
 class CostModelIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -86,6 +109,11 @@ class CostModelIn(BaseModel):
     )
     allocation_key: AllocationKey
     base_share: Decimal | None = Field(None, description="For base_plus_variable: fraction")
+    discount_timing: DiscountTiming = Field(
+        DiscountTiming.END,
+        description="When a year's savings count for the present value: at the end of each "
+        "year (WiBe 5.0) or at its start",
+    )
     partners: list[CostPartnerIn] | None = Field(
         None, description="Default: every lead and partner", max_length=500
     )
@@ -93,6 +121,18 @@ class CostModelIn(BaseModel):
     shared: list[SharedLineIn] = Field(default_factory=list, max_length=500)
     remaining: list[PartnerLineIn] = Field(default_factory=list, max_length=500)
     one_off: list[OneOffIn] = Field(default_factory=list, max_length=500)
+    revenue: list[RevenueLineIn] = Field(
+        default_factory=list,
+        max_length=500,
+        description="Yearly revenue beyond today's (fees, charges to third parties)",
+    )
+    one_off_revenue: list[OneOffIn] = Field(default_factory=list, max_length=500)
+    yearly_values: list[YearValuesIn] = Field(
+        default_factory=list,
+        max_length=500,
+        description="The allocation key's values from a year on (population at each year's "
+        "reference date, workstations, cases); before the first, the partners' own",
+    )
     funding: list[FundingIn] = Field(
         default_factory=list, description="Empty: the tranches of the initiative's grants"
     )

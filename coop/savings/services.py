@@ -30,10 +30,12 @@ from ..models import (
     CostLine,
     CostModel,
     CostModelPartner,
+    CostPartnerYear,
     CostPayment,
     CostRate,
     CostRateTable,
     CostSection,
+    DiscountTiming,
     EmploymentKind,
     Grant,
     GrantStatus,
@@ -53,11 +55,13 @@ SCALARS = (
     "cost_rate_table_id",
     "allocation_key",
     "base_share",
+    "discount_timing",
     "notes",
 )
 SECTIONS = {"baseline": CostSection.BASELINE, "shared": CostSection.SHARED,
-            "remaining": CostSection.REMAINING}  # fmt: skip
-EVENTS = {"one_off": CostEventKind.ONE_OFF, "funding": CostEventKind.FUNDING}
+            "remaining": CostSection.REMAINING, "revenue": CostSection.REVENUE}  # fmt: skip
+EVENTS = {"one_off": CostEventKind.ONE_OFF, "funding": CostEventKind.FUNDING,
+          "one_off_revenue": CostEventKind.ONE_OFF_REVENUE}  # fmt: skip
 MAX_ROWS = 500
 
 
@@ -84,15 +88,18 @@ def default_table() -> CostRateTable | None:
     return db.session.scalar(select(CostRateTable).order_by(CostRateTable.id.desc()).limit(1))
 
 
+def _hours(table: CostRateTable, kind: EmploymentKind) -> int:
+    civil_servant = kind == EmploymentKind.CIVIL_SERVANT
+    return table.hours_civil_servant if civil_servant else table.hours_employee
+
+
 def annual_costs(table: CostRateTable) -> dict[str, Decimal]:
-    """Annual full cost of each pay grade: hourly rate × hours of the working year."""
+    """Annual full cost of each pay grade: the published annual figure, or, where the table
+    publishes hourly rates only, hourly rate × hours of the working year."""
     return {
-        r.pay_grade: m.annual_cost(
-            r.hourly_rate,
-            table.hours_civil_servant
-            if r.kind == EmploymentKind.CIVIL_SERVANT
-            else table.hours_employee,
-        )
+        r.pay_grade: r.annual_cost
+        if r.annual_cost is not None
+        else m.annual_cost(r.hourly_rate, _hours(table, r.kind))
         for r in table.rates
     }
 
@@ -165,6 +172,7 @@ def _options():
         selectinload(CostModel.lines).joinedload(CostLine.body),
         selectinload(CostModel.events),
         selectinload(CostModel.payments),
+        selectinload(CostModel.yearly_values),
         joinedload(CostModel.cost_rate_table).selectinload(CostRateTable.rates),
     )
 
@@ -257,7 +265,14 @@ def model_input(model: CostModel, funding_fallback=()) -> m.ModelInput:
         baseline=lines(CostSection.BASELINE),
         shared=lines(CostSection.SHARED),
         remaining=lines(CostSection.REMAINING),
+        revenue=lines(CostSection.REVENUE),
         one_off=events["one_off"],
+        one_off_revenue=events["one_off_revenue"],
+        yearly_values=[
+            m.YearValues(y.body_id, y.year, y.population, y.workstations, y.cases)
+            for y in model.yearly_values
+        ],
+        discount_timing=model.discount_timing.value,
         payments=[
             m.Payment(p.payer_id, p.payee_id, p.amount, p.first_year, p.last_year, bool(p.fixed))
             for p in model.payments
@@ -370,6 +385,8 @@ def _scalars(data: Mapping[str, Any], current: CostModel | None, errors: dict):
             out[key] = v.fraction(errors, key, value)
         elif key == "allocation_key":
             out[key] = v.choice(errors, key, value, AllocationKey)
+        elif key == "discount_timing":
+            out[key] = v.choice(errors, key, value or DiscountTiming.END.value, DiscountTiming)
         elif key == "cost_rate_table_id":
             out[key] = v.integer(errors, key, value, minimum=1)
     merged = {k: getattr(current, k) if current else None for k in SCALARS} | out
@@ -431,10 +448,14 @@ def _lines(section: str, rows: list, grades: set[str], partner_ids: set[int], er
             continue
         if _blank(row, ("pay_grade", "fte", "amount")):
             continue
-        category = v.choice(errors, f"{key}.category", row.get("category") or "other", CostCategory)
+        default = "fees" if section == "revenue" else "other"
+        category = v.choice(errors, f"{key}.category", row.get("category") or default, CostCategory)
         grade = v.text(row.get("pay_grade"))
         fte = _decimal(errors, f"{key}.fte", row.get("fte"), places=3)
         amount = v.amount(errors, f"{key}.amount", row.get("amount"))
+        if section == "revenue" and (grade is not None or fte is not None):
+            errors[f"{key}.amount"] = _("Revenue is an amount per year, not staff.")
+            grade = fte = None
         if grade is not None and grade not in grades:
             errors[f"{key}.pay_grade"] = _(
                 "Unknown pay grade %(grade)s; known: %(known)s.",
@@ -450,7 +471,12 @@ def _lines(section: str, rows: list, grades: set[str], partner_ids: set[int], er
         if grade is None and fte is None and amount is None and f"{key}.amount" not in errors:
             errors[f"{key}.amount"] = _("Enter an amount or a pay grade with FTE.")
         body_id = None
-        if section != "shared":
+        if section == "revenue":
+            # without a partner: the joint service's revenue, shared by the allocation key
+            body_id = v.integer(errors, f"{key}.body_id", row.get("body_id"), minimum=1)
+            if body_id is not None and body_id not in partner_ids:
+                errors[f"{key}.body_id"] = _("This body is not a partner of the initiative.")
+        elif section != "shared":
             body_id = v.integer(errors, f"{key}.body_id", row.get("body_id"), minimum=1)
             if body_id is None and f"{key}.body_id" not in errors:
                 errors[f"{key}.body_id"] = _("Choose the partner this line belongs to.")
@@ -536,6 +562,47 @@ def _payments(rows: list, partner_ids: set[int], errors) -> list:
     return out
 
 
+def _yearly_values(rows: list, partner_ids: set[int], errors) -> list:
+    out = []
+    seen = set()
+    for i, row in enumerate(rows):
+        key = f"yearly_values.{i}"
+        if not isinstance(row, Mapping):
+            errors[key] = _("Invalid value.")
+            continue
+        if _blank(row, ("year", "population", "workstations", "cases")):
+            continue
+        body_id = v.integer(errors, f"{key}.body_id", row.get("body_id"), minimum=1)
+        if body_id is None and f"{key}.body_id" not in errors:
+            errors[f"{key}.body_id"] = _("Choose a partner.")
+        elif body_id is not None and body_id not in partner_ids:
+            errors[f"{key}.body_id"] = _("This body is not a partner of the initiative.")
+        year = v.integer(errors, f"{key}.year", row.get("year"), minimum=1990)
+        if year is None and f"{key}.year" not in errors:
+            errors[f"{key}.year"] = _("Please enter a year.")
+        elif year is not None and year > 2100:
+            errors[f"{key}.year"] = _("Please enter a year between 1990 and 2100.")
+        if (body_id, year) in seen and body_id and year:
+            errors[f"{key}.year"] = _("This partner has values for this year already.")
+        seen.add((body_id, year))
+        population = v.integer(errors, f"{key}.population", row.get("population"), minimum=0)
+        values = {
+            "population": population,
+            "workstations": _decimal(
+                errors, f"{key}.workstations", row.get("workstations"), places=2
+            ),
+            "cases": _decimal(errors, f"{key}.cases", row.get("cases"), places=2),
+        }
+        if all(x is None for x in values.values()) and not any(
+            f"{key}.{name}" in errors for name in values
+        ):
+            errors[f"{key}.population"] = _(
+                "Enter the population, workstations or cases of this year."
+            )
+        out.append({"body_id": body_id, "year": year, **values})
+    return out
+
+
 def _partners(rows: list, participant_ids: set[int], errors) -> list:
     out = []
     seen = set()
@@ -572,7 +639,14 @@ def _deciding_ids(initiative: Initiative) -> list[int]:
 
 
 def _apply(
-    model: CostModel, values: dict, partners, lines, events, only_body: int | None, payments=None
+    model: CostModel,
+    values: dict,
+    partners,
+    lines,
+    events,
+    only_body: int | None,
+    payments=None,
+    yearly=None,
 ):
     for key, value in values.items():
         if getattr(model, key) != value:
@@ -608,6 +682,8 @@ def _apply(
         _replace(model.events, old, rows, CostEvent)
     if payments is not None:
         _replace(model.payments, list(model.payments), payments, CostPayment)
+    if yearly is not None:
+        _replace(model.yearly_values, list(model.yearly_values), yearly, CostPartnerYear)
 
 
 def _replace(collection: list, old: list, rows: list[dict], cls) -> None:
@@ -696,6 +772,8 @@ def save_model(
         events[kind] = _events(kind, rows, errors) if rows is not None else None
     payment_rows = None if only_body else _rows(data, "payments", errors)
     payments = None if payment_rows is None else _payments(payment_rows, partner_ids, errors)
+    yearly_rows = None if only_body else _rows(data, "yearly_values", errors)
+    yearly = None if yearly_rows is None else _yearly_values(yearly_rows, partner_ids, errors)
     if model is None and "name" not in values:
         values["name"] = schemas.DEFAULT_NAME
     name = values.get("name")
@@ -723,7 +801,7 @@ def save_model(
             ),
         )
         db.session.add(model)
-    _apply(model, values, partners, lines, events, only_body, payments)
+    _apply(model, values, partners, lines, events, only_body, payments, yearly)
     db.session.flush()
     # The model must compute (fixed shares add up, populations known …); else nothing is kept.
     model = load_model(model.id)
@@ -782,6 +860,11 @@ def copy_model(model: CostModel, name: str | None, *, actor: User | None) -> Cos
             last_year=p.last_year, fixed=p.fixed, description=p.description,
         )
         for p in model.payments
+    ]  # fmt: skip
+    copy.yearly_values = [
+        CostPartnerYear(body_id=y.body_id, year=y.year, population=y.population,
+                        workstations=y.workstations, cases=y.cases)
+        for y in model.yearly_values
     ]  # fmt: skip
     copy.events = [
         CostEvent(kind=e.kind, year=e.year, amount=e.amount, description=e.description)

@@ -51,8 +51,15 @@ def test_years_npv_break_even_and_rate_by_hand():
         (2027, D("157561.33"), D("103374.22"), D("105374.22"), D("52187.11"), D("94374.22")),
         (2028, D("157561.33"), D("103374.22"), D("105374.22"), D("52187.11"), D("146561.33")),
     ]
-    # 42.187,11 + 52.187,11 / 1,05 + 52.187,11 / 1,1025 = 42.187,11 + 49.702,0095 + 47.335,2472
-    assert m.to_cents(r.npv) == D("139224.37")
+    # WiBe: each year's savings count at its end, discounted by a whole year already:
+    # 42.187,11 / 1,05 + 52.187,11 / 1,1025 + 52.187,11 / 1,157625
+    # = 40.178,2000 + 47.335,2472 + 45.081,1878
+    assert m.to_cents(r.npv) == D("132594.63")
+    # at the start of each year: 42.187,11 + 52.187,11 / 1,05 + 52.187,11 / 1,1025
+    # = 42.187,11 + 49.702,0095 + 47.335,2472
+    start = m.compute(example(discount_timing="start"))
+    assert m.to_cents(start.npv) == D("139224.37")
+    assert start.years == r.years  # only the present value moves
     assert r.break_even_year == 2026
     # 1 − 105.374,22 / 157.561,33
     assert r.savings_rate.quantize(D("0.0001")) == D("0.3312")
@@ -228,3 +235,71 @@ def test_properties_hold(model):
         assert m.to_cents(shares_sum) == m.to_cents(y.joint)  # to the cent
     zero_rate = m.compute(m.ModelInput(**{**model.__dict__, "discount_rate": D(0)}))
     assert zero_rate.npv == sum((y.savings for y in zero_rate.years), D(0))
+
+
+def test_revenue_lines_and_one_off_revenue_by_hand():
+    """The joint service earns 6.000 € fees a year, partner B 1.000 €; a one-off 4.000 € from
+    selling old hardware in 2027."""
+    r = m.compute(
+        example(
+            revenue=[
+                m.Line("fees", amount=D("6000")),
+                m.Line("fees", amount=D("1000"), body_id=2),
+            ],
+            one_off_revenue=[(2027, D("4000"))],
+        )
+    )
+    # joint 2026: 113.374,22 − 6.000 = 107.374,22; 2027: 103.374,22 − 6.000 − 4.000 = 93.374,22
+    assert [y.joint for y in r.years] == [D("107374.22"), D("93374.22"), D("97374.22")]
+    # cooperation = joint + remaining 2.000 − B's 1.000
+    assert [y.cooperation for y in r.years] == [D("108374.22"), D("94374.22"), D("98374.22")]
+    # 1 − (103.374,22 + 2.000 − 7.000) / 157.561,33 = 1 − 98.374,22 / 157.561,33
+    assert r.savings_rate.quantize(D("0.0001")) == D("0.3756")
+    a, b = r.partners
+    # B: 25 % of 107.374,22 = 26.843,555 → 26.843,56 (A gives back the rounding cent) + 2.000
+    # − 1.000
+    assert b.cooperation[0] == D("27843.56")
+    # B's rate: 1 − (0,25 × 97.374,22 + 2.000 − 1.000) / 49.187,11
+    # = 1 − 25.343,555 / 49.187,11 = 0,484752…
+    assert b.savings_rate.quantize(D("0.000001")) == D("0.484752")
+    with pytest.raises(m.ModelError) as err:
+        m.compute(example(revenue=[m.Line("fees", pay_grade="E9a", fte=D("1"))]))
+    assert err.value.field == "revenue.0.pay_grade"
+
+
+def test_allocation_values_per_year_by_hand():
+    """A's population falls to 2.000 from 2027 (reference date of that year): the joint cost of
+    2027 is split 2.000 : 1.000."""
+    r = m.compute(example(yearly_values=[m.YearValues(1, 2027, population=2000)]))
+    a, b = r.partners
+    assert a.share == D("0.75")  # the first year's values
+    # 2027: joint 103.374,22 × 2/3 = 68.916,146… → 68.916,15; B 34.458,073… → 34.458,07
+    assert a.cooperation[1] == D("68916.15")
+    assert b.cooperation[1] == D("34458.07") + D("2000")
+    assert a.cooperation[1] + b.cooperation[1] == r.years[1].cooperation
+    # later values for a year before the first count from the first year on
+    early = m.compute(example(yearly_values=[m.YearValues(2, 2020, population=3000)]))
+    assert early.partners[0].share == D("0.5")
+    with pytest.raises(m.ModelError) as err:
+        m.compute(example(yearly_values=[m.YearValues(9, 2027, population=1)]))
+    assert err.value.field == "yearly_values.0.body_id"
+
+
+@given(
+    populations=st.lists(st.integers(1, 10**6), min_size=2, max_size=5),
+    later=st.lists(st.integers(1, 10**6), min_size=2, max_size=5),
+)
+@settings(max_examples=40, deadline=None)
+def test_yearly_values_still_split_the_joint_cost_exactly(populations, later):
+    n = min(len(populations), len(later))
+    model = m.ModelInput(
+        first_year=2026,
+        horizon_years=3,
+        allocation_key="population",
+        partners=[m.PartnerInput(i, population=populations[i]) for i in range(n)],
+        shared=[m.Line("other", amount=D("100000.01"))],
+        yearly_values=[m.YearValues(i, 2027, population=later[i]) for i in range(n)],
+    )
+    r = m.compute(model)
+    for t, year in enumerate(r.years):
+        assert sum((p.cooperation[t] for p in r.partners), D(0)) == year.cooperation
