@@ -535,8 +535,12 @@ def cost_model_out(model) -> dict:
                 if e.kind == "one_off"
             ],
             "revenue": [
-                {"body_id": ln.body_id, "category": ln.category, "amount": ln.amount,
-                 "description": ln.description}
+                {
+                    "body_id": ln.body_id,
+                    "category": ln.category,
+                    "amount": ln.amount,
+                    "description": ln.description,
+                }
                 for ln in model.lines
                 if ln.section == "revenue"
             ],
@@ -546,8 +550,13 @@ def cost_model_out(model) -> dict:
                 if e.kind == "one_off_revenue"
             ],
             "yearly_values": [
-                {"body_id": y.body_id, "year": y.year, "population": y.population,
-                 "workstations": y.workstations, "cases": y.cases}
+                {
+                    "body_id": y.body_id,
+                    "year": y.year,
+                    "population": y.population,
+                    "workstations": y.workstations,
+                    "cases": y.cases,
+                }
                 for y in model.yearly_values
             ],
             "funding": [

@@ -18,7 +18,7 @@ from wtforms import (
 
 from ..commands import text_input
 from ..forms import AMOUNT, number_text, percent_text
-from ..labels import ALLOCATION_KEY_LABELS, COST_CATEGORY_LABELS
+from ..labels import ALLOCATION_KEY_LABELS, COST_CATEGORY_LABELS, DISCOUNT_TIMING_LABELS
 from .schemas import CostRateTableIn, SharedLineIn
 
 NUMBER = {"inputmode": "decimal", "autocomplete": "off"}
@@ -39,6 +39,21 @@ class LineRow(Form):
     amount = StringField(_l("Amount per year (EUR)"), render_kw=AMOUNT)
     # not `description`: a FormField row has a `description` attribute of its own
     note = StringField(_l("Description"), render_kw=text_input(SharedLineIn, "description"))
+
+
+class RevenueRow(Form):
+    body_id = SelectField(_l("Partner"), choices=[], validate_choice=False)
+    category = SelectField(_l("Category"), choices=[], validate_choice=False)
+    amount = StringField(_l("Amount per year (EUR)"), render_kw=AMOUNT)
+    note = StringField(_l("Description"), render_kw=text_input(SharedLineIn, "description"))
+
+
+class YearValuesRow(Form):
+    body_id = SelectField(_l("Partner"), choices=[], validate_choice=False)
+    year = StringField(_l("From year"), render_kw={"inputmode": "numeric"})
+    population = StringField(_l("Population"), render_kw={"inputmode": "numeric"})
+    workstations = StringField(_l("Workstations"), render_kw=NUMBER)
+    cases = StringField(_l("Cases"), render_kw=NUMBER)
 
 
 class EventRow(Form):
@@ -72,7 +87,25 @@ class CostModelForm(FlaskForm):
     discount_rate = StringField(_l("Discount rate (%)"), render_kw=NUMBER)
     cost_growth_rate = StringField(_l("Cost growth per year (%)"), render_kw=NUMBER)
     cost_rate_table_id = SelectField(_l("Cost-rate table"), choices=[], validate_choice=False)
-    allocation_key = SelectField(_l("Allocation key"), choices=[], validate_choice=False)
+    allocation_key = SelectField(
+        _l("Allocation key"),
+        choices=[],
+        validate_choice=False,
+        description=_l(
+            "A population key is fair only where use follows population: courts have set "
+            "population keys aside where the partners' use differed. Where it does, split by "
+            "workstations or cases."
+        ),
+    )
+    discount_timing = SelectField(
+        _l("Discounting"),
+        choices=[],
+        validate_choice=False,
+        description=_l(
+            "When a year's savings count for the present value. WiBe 5.0 counts them at the "
+            "end of each year: the first year is already discounted by one year."
+        ),
+    )
     base_share = StringField(
         _l("Base share (%)"),
         description=_l("Only for the key base share plus population: the part split equally."),
@@ -83,19 +116,30 @@ class CostModelForm(FlaskForm):
     baseline = FieldList(FormField(LineRow), min_entries=0)
     shared = FieldList(FormField(LineRow), min_entries=0)
     remaining = FieldList(FormField(LineRow), min_entries=0)
+    revenue = FieldList(FormField(RevenueRow), min_entries=0)
     one_off = FieldList(FormField(EventRow), min_entries=0)
+    one_off_revenue = FieldList(FormField(EventRow), min_entries=0)
     funding = FieldList(FormField(EventRow), min_entries=0)
     payments = FieldList(FormField(PaymentRow), min_entries=0)
+    yearly_values = FieldList(FormField(YearValuesRow), min_entries=0)
     version = HiddenField()
 
     SECTIONS = ("baseline", "shared", "remaining")
-    EVENTS = ("one_off", "funding", "payments")
+    EVENTS = ("revenue", "one_off", "one_off_revenue", "funding", "payments", "yearly_values")
 
     def set_choices(self, tables, bodies, grades) -> None:
         """Fill the selects: cost-rate tables, allocation keys, partners and pay grades."""
         self.cost_rate_table_id.choices = [(str(t.id), t.name) for t in tables]
         self.allocation_key.choices = [(k.value, v) for k, v in ALLOCATION_KEY_LABELS.items()]
+        self.discount_timing.choices = [(k.value, v) for k, v in DISCOUNT_TIMING_LABELS.items()]
         body_options = [("", _l("– choose –")), *((str(b.id), b.name) for b in bodies)]
+        joint_options = [("", _l("Joint service")), *((str(b.id), b.name) for b in bodies)]
+        categories = [(k.value, v) for k, v in COST_CATEGORY_LABELS.items()]
+        for row in self.revenue:
+            row.body_id.choices = joint_options
+            row.category.choices = categories
+        for row in self.yearly_values:
+            row.body_id.choices = body_options
         grade_options = [("", _l("– amount –")), *((g, g) for g in grades)]
         for row in self.payments:
             row.payer_id.choices = body_options
@@ -103,7 +147,7 @@ class CostModelForm(FlaskForm):
         for section in self.SECTIONS:
             for row in self[section]:
                 row.body_id.choices = body_options
-                row.category.choices = [(k.value, v) for k, v in COST_CATEGORY_LABELS.items()]
+                row.category.choices = categories
                 row.pay_grade.choices = grade_options
 
     def add_blank_rows(self, n: int = 1, only: tuple[str, ...] | None = None) -> None:
@@ -141,6 +185,7 @@ class CostModelForm(FlaskForm):
         self.cost_growth_rate.data = percent_text(model.cost_growth_rate)
         self.cost_rate_table_id.data = str(model.cost_rate_table_id)
         self.allocation_key.data = model.allocation_key.value
+        self.discount_timing.data = model.discount_timing.value
         self.base_share.data = percent_text(model.base_share)
         self.notes.data = model.notes or ""
         self.version.data = str(model.version)
@@ -154,6 +199,16 @@ class CostModelForm(FlaskForm):
                 }
             )
         for ln in model.lines:
+            if ln.section.value == "revenue":
+                self.revenue.append_entry(
+                    {
+                        "body_id": str(ln.body_id or ""),
+                        "category": ln.category.value,
+                        "amount": number_text(ln.amount),
+                        "note": ln.description or "",
+                    }
+                )
+                continue
             self[ln.section.value].append_entry(
                 {
                     "body_id": str(ln.body_id or ""),
@@ -170,6 +225,16 @@ class CostModelForm(FlaskForm):
                     "year": str(e.year),
                     "amount": number_text(e.amount),
                     "note": e.description or "",
+                }
+            )
+        for y in model.yearly_values:
+            self.yearly_values.append_entry(
+                {
+                    "body_id": str(y.body_id),
+                    "year": str(y.year),
+                    "population": str(y.population) if y.population is not None else "",
+                    "workstations": number_text(y.workstations, 0) if y.workstations else "",
+                    "cases": number_text(y.cases, 0) if y.cases else "",
                 }
             )
         for p in model.payments:

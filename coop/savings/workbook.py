@@ -15,6 +15,7 @@ from ..labels import (
     COST_CATEGORY_LABELS,
     COST_EVENT_LABELS,
     COST_SECTION_LABELS,
+    DISCOUNT_TIMING_LABELS,
     label,
 )
 from . import services
@@ -34,6 +35,7 @@ def model_workbook(initiative, model, outcome) -> bytes:
         (_("First year"), model.first_year),
         (_("Horizon (years)"), model.horizon_years),
         (_("Discount rate"), model.discount_rate),
+        (_("Discounting"), str(label(DISCOUNT_TIMING_LABELS, model.discount_timing))),
         (_("Cost growth per year"), model.cost_growth_rate),
         (_("Cost-rate table"), model.cost_rate_table.name),
         (_("Allocation key"), str(label(ALLOCATION_KEY_LABELS, model.allocation_key))),
@@ -54,6 +56,12 @@ def model_workbook(initiative, model, outcome) -> bytes:
                 (p.fixed_share) if p.fixed_share is not None else None,
             ]
         )
+    if model.yearly_values:
+        ws.append([])
+        ws.append([_("Partner"), _("From year"), _("Population"), _("Workstations"), _("Cases")])
+        ws.cell(ws.max_row, 1).font = bold
+        for y in model.yearly_values:
+            ws.append([names.get(y.body_id, ""), y.year, y.population, y.workstations, y.cases])
     ws.append([])
     ws.append([_("Section"), _("Partner"), _("Category"), _("Pay grade"), _("FTE"),
                _("Amount per year (EUR)"), _("Per year"), _("Description")])  # fmt: skip

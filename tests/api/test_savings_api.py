@@ -183,3 +183,48 @@ def test_payments_between_partners_through_the_api_and_the_form(client, auth, se
     auth.login(seed.users["coordinator"].email)
     page = client.get(f"/initiatives/{ini.id}/savings/{r.json['id']}/edit").get_data(as_text=True)
     assert "Zahlungen zwischen Partnern" in page and 'value="10.000,00"' in page
+
+
+def test_revenue_yearly_values_and_discounting_through_the_api(client, seed, ini):
+    """Fees of 6.000 € a year for the joint service and a one-off 4.000 € in 2027; the
+    discounting convention is part of the estimate; values of later years are kept."""
+    b = seed.bodies
+    extra = {
+        "revenue": [{"amount": "6000", "description": "Gebühren Dritter"}],
+        "one_off_revenue": [{"year": 2027, "amount": "4000"}],
+        "yearly_values": [{"body_id": b["brakel"].id, "year": 2027, "population": 15900}],
+    }
+    r = put(client, seed, ini, payload(seed, **extra))
+    assert r.status_code == 201, r.json
+    assert r.json["discount_timing"] == "end"  # WiBe 5.0 by default
+    assert r.json["revenue"] == [
+        {"body_id": None, "category": "fees", "amount": "6000.00",
+         "description": "Gebühren Dritter"}
+    ]  # fmt: skip
+    assert r.json["yearly_values"][0]["population"] == 15900
+    s = client.get(f"/api/v1/initiatives/{ini.id}/savings", headers=h(seed)).json
+    # 2026: 108.374,22 − 6.000; 2027: 98.374,22 − 6.000 − 4.000
+    assert [y["cooperation"] for y in s["years"]] == ["102374.22", "88374.22", "92374.22"]
+    # 1 − (98.374,22 − 6.000) / 177.561,33
+    assert s["savings_rate"] == "0.4798"
+    # savings 75.187,11; 89.187,11; 85.187,11 at the end of each year, at 5 %:
+    # 71.606,7714 + 80.895,3379 + 73.587,8285 = 226.089,94
+    assert s["npv"] == "226089.94"
+    r = put(client, seed, ini, {**payload(seed, **extra), "discount_timing": "start",
+                                "version": r.json["version"]})  # fmt: skip
+    assert r.status_code == 200, r.json
+    s = client.get(f"/api/v1/initiatives/{ini.id}/savings", headers=h(seed)).json
+    # 75.187,11 + 84.940,1048 + 77.267,2200
+    assert s["npv"] == "237394.43"
+    for changes, field in (
+        ({"revenue": [{"amount": "1", "pay_grade": "E9a"}]}, "revenue.0.pay_grade"),
+        ({"revenue": [{"amount": "-1"}]}, "revenue.0.amount"),
+        ({"yearly_values": [{"body_id": b["helmstedt"].id, "year": 2027, "cases": "3"}]},
+         "yearly_values.0.body_id"),
+        ({"yearly_values": [{"body_id": b["brakel"].id, "year": 2027}]},
+         "yearly_values.0.population"),
+        ({"discount_timing": "mid"}, "discount_timing"),
+    ):  # fmt: skip
+        bad = put(client, seed, ini, payload(seed, **changes))
+        assert bad.status_code == 422, (changes, bad.json)
+        assert field in bad.json["error"]["fields"], (field, bad.json["error"]["fields"])

@@ -329,3 +329,65 @@ def test_admin_adds_next_years_rate_table(client, auth, seed):
     auth.logout()
     auth.login("coordinator@test.example")
     assert auth.post("/savings/rates/", {**data, "name": "X"}, "/savings/rates/").status_code == 403
+
+
+def test_revenue_yearly_values_and_discounting_through_the_form(client, auth, seed, ini):
+    """The treasurer enters fee income, a one-off sale, Brakel's population of later years and
+    the discounting convention; the page states the convention and the key's caveat."""
+    b = seed.bodies
+    with acting_as(None, "test"):
+        for key in ("hoexter", "brakel", "nieheim", "marienmuenster"):
+            b[key].population = b[key].population or 4800
+        db.session.commit()
+    auth.login("coordinator@test.example")
+    path = f"/initiatives/{ini.id}/savings/new"
+    page = client.get(path).get_data(as_text=True)
+    assert 'id="revenue-0-amount"' in page and 'id="yearly_values-0-population"' in page
+    assert "Bevölkerungsschlüssel" in page  # the key's caveat beside the choice
+    data = form_data(
+        seed,
+        allocation_key="population",
+        discount_timing="start",
+        **{
+            "partners-0-fixed_share": "", "partners-1-fixed_share": "",
+            "partners-2-fixed_share": "", "partners-3-fixed_share": "",
+            "revenue-0-body_id": "", "revenue-0-category": "fees",
+            "revenue-0-amount": "6.000", "revenue-0-note": "Gebühren Dritter",
+            "revenue-1-body_id": str(b["brakel"].id), "revenue-1-category": "other",
+            "revenue-1-amount": "1.000", "revenue-1-note": "",
+            "one_off_revenue-0-year": "2027", "one_off_revenue-0-amount": "4.000",
+            "one_off_revenue-0-note": "Verkauf Altgeräte",
+            "yearly_values-0-body_id": str(b["brakel"].id), "yearly_values-0-year": "2028",
+            "yearly_values-0-population": "15900", "yearly_values-0-workstations": "",
+            "yearly_values-0-cases": "",
+        },
+    )  # fmt: skip
+    r = auth.post(path, data, path)
+    assert r.status_code == 302, re.sub(r"<[^>]+>", " ", r.get_data(as_text=True))[:3000]
+    model = services.load_model(db.session.scalar(select(CostModel.id)))
+    assert model.discount_timing == "start"
+    revenue = [ln for ln in model.lines if ln.section == "revenue"]
+    assert [(ln.body_id, ln.amount) for ln in revenue] == [
+        (None, Decimal("6000.00")),
+        (b["brakel"].id, Decimal("1000.00")),
+    ]
+    assert [(e.kind, e.year, e.amount) for e in model.events if e.kind == "one_off_revenue"] == [
+        ("one_off_revenue", 2027, Decimal("4000.00"))
+    ]
+    assert [(y.body_id, y.year, y.population) for y in model.yearly_values] == [
+        (b["brakel"].id, 2028, 15900)
+    ]
+    page = client.get(r.headers["Location"]).get_data(as_text=True)
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page)).replace("\xa0", " ")
+    assert "zählt zu Beginn des Jahres" in text
+    assert "Bevölkerungsschlüssel" in text
+    # the form shows what is stored
+    edit = client.get(f"{path[:-4]}/{model.id}/edit").get_data(as_text=True)
+    assert 'value="15900"' in edit and 'value="6.000,00"' in edit
+    # bad input: a year's values without any value, and a revenue line with staff
+    bad = dict(data, name="Zweites")
+    bad |= {"yearly_values-0-population": "", "revenue-0-pay_grade": "E11"}
+    r = auth.post(path, bad, path)
+    assert r.status_code == 422
+    assert "yearly_values-0-population" in r.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(CostModel.id))) == 1
