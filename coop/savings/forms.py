@@ -269,9 +269,19 @@ class RateTableForm(FlaskForm):
     hours_civil_servant = StringField(
         _l("Hours a year, civil servants"), render_kw={"inputmode": "numeric"}
     )
+    values_are = SelectField(_l("The values are"), choices=[], default="annual")
     rates = TextAreaField(
-        _l("Hourly rates"),
-        description=_l("One pay grade per line: E9a; 63,02 (A grades count as civil servants)."),
+        _l("Values by pay grade"),
+        description=_l(
+            "One pay grade per line: E9a; 98.374,22 (A grades count as civil servants)."
+        ),
         render_kw={"rows": 14},
     )
     notes = TextAreaField(_l("Notes"), render_kw={"rows": 2})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.values_are.choices = [
+            ("annual", _l("Annual full costs as published (the hourly rate is derived)")),
+            ("hourly", _l("Hourly rates (the annual cost is derived)")),
+        ]

@@ -4,6 +4,7 @@ the form shows percentages and converts at its edge. Defaults live here and nowh
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
@@ -147,7 +148,8 @@ class CostModelIn(BaseModel):
 
 
 class CostRateTableIn(BaseModel):
-    """A new cost-rate table (admins): hourly rates of the pay grades, e.g. from the KGSt."""
+    """A new cost-rate table (admins): the pay grades' annual full costs as published (e.g.
+    by the KGSt) or their hourly rates."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -156,6 +158,12 @@ class CostRateTableIn(BaseModel):
     source: str | None = Field(None, max_length=500)
     hours_employee: StrictInt | None = Field(None, ge=1, le=2**31 - 1)
     hours_civil_servant: StrictInt | None = Field(None, ge=1, le=2**31 - 1)
+    values_are: Literal["annual", "hourly"] = Field(
+        "annual",
+        description="annual: the published annual full cost per grade (the hourly rate is "
+        "derived); hourly: hourly rates (the annual cost is derived)",
+    )
     rates: str | None = Field(
-        None, description="One pay grade per line: E9a; 63,02 (A grades are civil servants)"
+        None,
+        description="One pay grade per line: E9a; 98.374,22 (A grades are civil servants)",
     )

@@ -20,6 +20,7 @@ from .. import validation as v
 from ..auth import permissions
 from ..commands import fields_of, max_length
 from ..core import savings_model as m
+from ..core.money import to_cents
 from ..errors import PermissionDenied, ValidationError, check_version
 from ..extensions import db
 from ..models import (
@@ -107,8 +108,10 @@ def annual_costs(table: CostRateTable) -> dict[str, Decimal]:
 def create_rate_table(
     command: CostRateTableIn | Mapping[str, Any], *, actor: User | None
 ) -> CostRateTable:
-    """A new table (admins); `rates` is text, one line per grade: `E9a; 63,02` (A grades are
-    civil servants)."""
+    """A new table (admins); `rates` is text, one line per grade: `E9a; 98.374,22` (A grades
+    are civil servants). `values_are` "annual" (default): the published annual full cost, the
+    hourly rate derived from it (annual ÷ hours, to the cent); "hourly": hourly rates, the
+    annual cost derived as hourly rate × hours."""
     if actor is not None and not permissions.can_manage_rate_tables(actor):
         raise PermissionDenied(_("Your role does not allow this."))
     data = fields_of(command)
@@ -124,6 +127,10 @@ def create_rate_table(
     for key, value in (("hours_employee", hours_e), ("hours_civil_servant", hours_c)):
         if value is None and key not in errors:
             errors[key] = _("This field is required.")
+    annual = (data.get("values_are") or "annual") == "annual"
+    if data.get("values_are") not in (None, "", "annual", "hourly"):
+        errors["values_are"] = _("Please choose a value from the list.")
+    example = "E9a; 98.374,22" if annual else "E9a; 63,02"
     rates = []
     for n, raw in enumerate((v.text(data.get("rates")) or "").splitlines(), start=1):
         if not raw.strip():
@@ -132,7 +139,17 @@ def create_rate_table(
         value = v.decimal_number({}, "x", parts[1]) if len(parts) == 2 else None
         if len(parts) != 2 or not parts[0] or value is None or value <= 0:
             errors["rates"] = _(
-                "Line %(n)d: write the pay grade and the hourly rate, e.g. E9a; 63,02.", n=n
+                "Line %(n)d: write the pay grade and its value, e.g. %(example)s.",
+                n=n,
+                example=example,
+            )
+            break
+        if annual and value < 1000:
+            errors["rates"] = _(
+                "Line %(n)d: %(value)s looks like an hourly rate; enter the annual full cost "
+                "or choose hourly rates.",
+                n=n,
+                value=parts[1],
             )
             break
         kind = (
@@ -142,7 +159,7 @@ def create_rate_table(
         )
         rates.append((parts[0], kind, value.quantize(Decimal("0.01"))))
     if not rates and "rates" not in errors:
-        errors["rates"] = _("Enter at least one pay grade with its hourly rate.")
+        errors["rates"] = _("Enter at least one pay grade with its value.")
     if len({g for g, _k, _r in rates}) != len(rates):
         errors["rates"] = _("A pay grade appears twice.")
     if name and db.session.scalar(select(CostRateTable.id).where(CostRateTable.name == name)):
@@ -157,7 +174,15 @@ def create_rate_table(
         hours_civil_servant=hours_c,
         notes=v.text(data.get("notes")),
     )
-    table.rates = [CostRate(pay_grade=g, kind=k, hourly_rate=r) for g, k, r in rates]
+    table.rates = [
+        CostRate(
+            pay_grade=g,
+            kind=k,
+            hourly_rate=to_cents(r / _hours(table, k)) if annual else r,
+            annual_cost=r if annual else None,
+        )
+        for g, k, r in rates
+    ]
     db.session.add(table)
     db.session.flush()
     return table

@@ -312,11 +312,15 @@ def test_admin_adds_next_years_rate_table(client, auth, seed):
         "source": "KGSt-Bericht 2026",
         "hours_employee": "1561",
         "hours_civil_servant": "1602",
+        "values_are": "hourly",
         "rates": "E9a; 65,10\nA11; 86,00",
         "notes": "",
     }
     bad = auth.post("/savings/rates/", {**data, "rates": "E9a 65"}, "/savings/rates/")
     assert bad.status_code == 422 and "Zeile 1" in bad.get_data(as_text=True)
+    # the published annual figures are the default; an hourly rate there is caught
+    bad = auth.post("/savings/rates/", {**data, "values_are": "annual"}, "/savings/rates/")
+    assert bad.status_code == 422 and "Stundensatz" in bad.get_data(as_text=True)
     r = auth.post("/savings/rates/", data, "/savings/rates/")
     assert r.status_code == 302
     table = db.session.scalar(select(CostRateTable).where(CostRateTable.name == "KGSt 2026/27"))
@@ -391,3 +395,33 @@ def test_revenue_yearly_values_and_discounting_through_the_form(client, auth, se
     assert r.status_code == 422
     assert "yearly_values-0-population" in r.get_data(as_text=True)
     assert db.session.scalar(select(func.count(CostModel.id))) == 1
+
+
+def test_a_table_of_published_annual_figures_derives_the_hourly_rate(client, auth, seed):
+    """The annual figure is the source: a post costs exactly what the table publishes, the
+    hourly rate is derived (98.374,22 € ÷ 1.561 h = 63,0213… → 63,02 €)."""
+    auth.login("admin@test.example")
+    data = {
+        "name": "KGSt 2026/27 (Jahreswerte)",
+        "year": "2026/27",
+        "source": "KGSt-Bericht 2026",
+        "hours_employee": "1561",
+        "hours_civil_servant": "1602",
+        "values_are": "annual",
+        "rates": "E9a; 98.374,22\nA13; 169.892,10",
+        "notes": "",
+    }
+    r = auth.post("/savings/rates/", data, "/savings/rates/")
+    assert r.status_code == 302, r.get_data(as_text=True)[-3000:]
+    table = services.default_table()
+    assert services.annual_costs(table) == {
+        "A13": Decimal("169892.10"),
+        "E9a": Decimal("98374.22"),
+    }
+    # 169.892,10 ÷ 1.602 = 106,0500…
+    assert {r.pay_grade: r.hourly_rate for r in table.rates} == {
+        "A13": Decimal("106.05"),
+        "E9a": Decimal("63.02"),
+    }
+    page = client.get("/savings/rates/").get_data(as_text=True)
+    assert "abgeleitet" in page
