@@ -8,6 +8,7 @@ from babel.numbers import format_decimal
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
+from wtforms import FieldList
 
 from . import validation as v
 from .errors import ServiceError, ValidationError
@@ -69,17 +70,23 @@ def apply_errors(form: FlaskForm, exc: ServiceError) -> None:
 
 
 def row_errors(form: FlaskForm) -> list[tuple[str, str, str]]:
-    """(field id, label, message) of every error inside list rows, for the error summary."""
+    """(field id, label, message) of every error inside list rows (participants, tranches,
+    amount tiers, cost lines …), for the error summary."""
     out = []
-    for list_name in ("participants", "milestones", "tranches"):
-        rows = getattr(form, list_name, None)
-        if rows is None:
+    for rows in form:
+        if not isinstance(rows, FieldList):
             continue
         for i, entry in enumerate(rows.entries, start=1):
-            for sub in entry.form:
+            subs = entry.form if hasattr(entry, "form") else [entry]
+            for sub in subs:
                 for message in sub.errors:
                     out.append((sub.id, f"{sub.label.text} ({i})", message))
     return out
+
+
+def is_row_list(field) -> bool:
+    """Whether a form field is a list of rows (its errors are listed row by row)."""
+    return isinstance(field, FieldList)
 
 
 def form_version(form: FlaskForm) -> int | None:

@@ -15,7 +15,7 @@ from markupsafe import Markup
 from .. import messages as check_messages
 from ..auth import permissions
 from ..core import clock
-from ..forms import row_errors
+from ..forms import is_row_list, row_errors
 from ..funding.services import tranche_overdue
 from ..i18n import fmt_date, fmt_money, fmt_number, fmt_percent
 from ..initiatives.matrix import summary_line
@@ -272,6 +272,7 @@ def init_template_context(app: Flask) -> None:
         result_missing=resolution_result_missing,
         milestone_overdue=milestone_overdue,
         row_errors=row_errors,
+        is_row_list=is_row_list,
         audit_value=audit_value,
         audit_rows=audit_rows,
         votes_text=votes_text,

@@ -75,6 +75,22 @@ def test_programme_form_errors_at_the_field(client, auth, seed, change, field, m
     assert db.session.scalar(select(func.count(FundingProgram.id))) == 0
 
 
+def test_tier_errors_are_named_in_the_summary_with_their_row(client, auth, seed):
+    """Unordered tiers: the summary names the row and links to its field."""
+    auth.login("funding_officer@test.example")
+    tiers = {
+        "amount_tiers-0-min_partners": "3", "amount_tiers-0-amount": "75.000",
+        "amount_tiers-1-min_partners": "2", "amount_tiers-1-amount": "50.000",
+    }  # fmt: skip
+    form = program_form(base_amount="", base_partners="", min_partners="2", **tiers)
+    r = auth.post("/funding/programs/new", form, "/funding/programs/new")
+    assert r.status_code == 422
+    page = r.get_data(as_text=True)
+    assert 'href="#amount_tiers-1-min_partners"' in page
+    assert "(2): Die Stufen steigen" in page
+    assert db.session.scalar(select(func.count(FundingProgram.id))) == 0
+
+
 def grant_form(ini, nrw, **extra):
     data = {
         "initiative_id": str(ini.id),
