@@ -43,7 +43,7 @@ class LineRow(Form):
 
 class RevenueRow(Form):
     body_id = SelectField(_l("Partner"), choices=[], validate_choice=False)
-    category = SelectField(_l("Category"), choices=[], validate_choice=False)
+    category = SelectField(_l("Category"), choices=[], validate_choice=False, default="fees")
     amount = StringField(_l("Amount per year (EUR)"), render_kw=AMOUNT)
     note = StringField(_l("Description"), render_kw=text_input(SharedLineIn, "description"))
 
