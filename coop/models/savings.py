@@ -54,6 +54,18 @@ class CostRateTable(AuditedMixin, TimestampMixin, VersionedMixin, db.Model):
         back_populates="table", cascade="all, delete-orphan", order_by="CostRate.pay_grade"
     )
 
+    @property
+    def rates_in_order(self) -> list[CostRate]:
+        """The rates as the published tables list them: employees (E) before civil servants
+        (A), each by grade number (E9a, E9b … E15; A6 … A16)."""
+
+        def key(rate: CostRate):
+            grade = rate.pay_grade.strip().upper()
+            digits = "".join(ch for ch in grade[1:] if ch.isdigit())
+            return (0 if grade.startswith("E") else 1, int(digits or 0), grade)
+
+        return sorted(self.rates, key=key)
+
     def audit_label(self) -> str:
         """What the change history calls a cost-rate table: its name."""
         return self.name

@@ -425,3 +425,11 @@ def test_a_table_of_published_annual_figures_derives_the_hourly_rate(client, aut
     }
     page = client.get("/savings/rates/").get_data(as_text=True)
     assert "abgeleitet" in page
+
+
+def test_rate_tables_list_grades_in_their_published_order(client, auth, seed):
+    auth.login("admin@test.example")
+    page = client.get("/savings/rates/").get_data(as_text=True)
+    grades = re.findall(r'<th class="kern-table__cell" scope="row">([AE]\d+[a-c]?)</th>', page)
+    assert grades.index("E5") < grades.index("E9a") < grades.index("E13")
+    assert grades.index("E15") < grades.index("A9") < grades.index("A11") < grades.index("A13")
