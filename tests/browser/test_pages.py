@@ -367,6 +367,9 @@ def _savings(seed):
                 ],
                 "shared": [{"category": "staff", "pay_grade": "E11", "fte": "1.2"}],
                 "one_off": [{"year": 2026, "amount": "90000"}],
+                "revenue": [{"amount": "4000", "description": "Gebühren Dritter"}],
+                "one_off_revenue": [{"year": 2027, "amount": "2500"}],
+                "yearly_values": [{"body_id": b["brakel"].id, "year": 2028, "population": 15800}],
             },
             actor=None,
         )
