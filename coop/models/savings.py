@@ -159,6 +159,12 @@ class CostModel(AuditedMixin, TimestampMixin, VersionedMixin, db.Model):
         order_by="(CostEvent.year, CostEvent.id)",
     )
 
+    @property
+    def splits_by_population(self) -> bool:
+        """Whether the key splits by population (alone or beside a base share): the key whose
+        legal caveat the page shows."""
+        return self.allocation_key in (AllocationKey.POPULATION, AllocationKey.BASE_PLUS_VARIABLE)
+
     def audit_label(self) -> str:
         """What the change history calls a cost model: its scenario name."""
         return self.name
