@@ -10,12 +10,32 @@ BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = Path(os.environ.get("COOP_INSTANCE_DIR", BASE_DIR / "instance"))
 
 
+def env(name: str, default: str | None = None) -> str | None:
+    """A setting from the environment, or from the file `NAME_FILE` names (Docker and systemd
+    secrets: the value lives in a file readable by the service only, not in its environment)."""
+    path = os.environ.get(f"{name}_FILE")
+    if path:
+        try:
+            return Path(path).read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise ConfigError(f"{name}_FILE names {path!r}, which cannot be read: {exc}") from exc
+    return os.environ.get(name, default)
+
+
+def _flag(name: str, default: str = "0") -> bool:
+    return (env(name, default) or "").strip().lower() in ("1", "true", "yes", "on")
+
+
+class ConfigError(RuntimeError):
+    """The configuration cannot run (e.g. production without SECRET_KEY)."""
+
+
 def _sqlite_default() -> str:
     return f"sqlite:///{INSTANCE_DIR / 'coop.sqlite'}"
 
 
 def _database_url(default: str | None) -> str | None:
-    url = os.environ.get("DATABASE_URL", default)
+    url = env("DATABASE_URL", default)
     # Heroku-style URLs and plain postgresql:// both mean psycopg 3 for us.
     if url and url.startswith("postgres://"):
         url = "postgresql://" + url[len("postgres://") :]
@@ -28,7 +48,7 @@ class Config:
     """Settings shared by every environment."""
 
     ENV_NAME = "development"
-    SECRET_KEY = os.environ.get("SECRET_KEY")
+    SECRET_KEY = env("SECRET_KEY")
     SQLALCHEMY_DATABASE_URI = _database_url(_sqlite_default())
     # No ping before every checkout (a round trip per request); connections are recycled instead,
     # and a connection the server dropped fails one request, after which the pool is renewed.
@@ -53,7 +73,7 @@ class Config:
     MAIL_SERVER = os.environ.get("MAIL_SERVER")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", 25))
     MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
-    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_PASSWORD = env("MAIL_PASSWORD")
     MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "0") == "1"  # STARTTLS
     MAIL_USE_SSL = os.environ.get("MAIL_USE_SSL", "0") == "1"  # implicit TLS (port 465)
     MAIL_FROM = os.environ.get("MAIL_FROM", "coop <noreply@coop.example>")
@@ -80,12 +100,92 @@ class Config:
     # Whole answers of read-only pages kept per process for one data generation (bytes; 0: off).
     PAGE_CACHE_BYTES = int(os.environ.get("PAGE_CACHE_BYTES", 64 * 1024 * 1024))
 
+    # Sign-in. Local passwords can be switched off once single sign-on works; API tokens are
+    # not affected.
+    LOCAL_LOGIN = _flag("LOCAL_LOGIN", "1")
+    # Which directory or provider groups give which role, for which body (AGS), first match
+    # counts: "coop-admins=admin; kreis-hoexter-it=coordinator@05762000; ..." (README).
+    SSO_GROUP_ROLES = env("SSO_GROUP_ROLES", "")
+    # OpenID Connect (Keycloak, openDesk, any certified provider): on when OIDC_ISSUER is set.
+    OIDC_ISSUER = env("OIDC_ISSUER")
+    OIDC_CLIENT_ID = env("OIDC_CLIENT_ID")
+    OIDC_CLIENT_SECRET = env("OIDC_CLIENT_SECRET")
+    OIDC_SCOPE = env("OIDC_SCOPE", "openid email profile")
+    OIDC_GROUPS_CLAIM = env("OIDC_GROUPS_CLAIM", "groups")
+    # A claim holding the person's body as AGS, where the provider has one (else the rule's).
+    OIDC_BODY_CLAIM = env("OIDC_BODY_CLAIM")
+    OIDC_DISPLAY_NAME = env("OIDC_DISPLAY_NAME", "")
+    OIDC_TIMEOUT = float(env("OIDC_TIMEOUT", "10"))
+    # LDAP / Active Directory: on when LDAP_URL is set; ldaps://… or ldap://…, which always
+    # goes on with STARTTLS (passwords never cross the network in the clear).
+    LDAP_URL = env("LDAP_URL")
+    LDAP_CA_FILE = env("LDAP_CA_FILE")
+    LDAP_BIND_DN = env("LDAP_BIND_DN")
+    LDAP_BIND_PASSWORD = env("LDAP_BIND_PASSWORD")
+    LDAP_USER_BASE = env("LDAP_USER_BASE")
+    LDAP_USER_FILTER = env(
+        "LDAP_USER_FILTER", "(|(uid={login})(mail={login})(sAMAccountName={login}))"
+    )
+    LDAP_GROUP_BASE = env("LDAP_GROUP_BASE")
+    LDAP_GROUP_FILTER = env("LDAP_GROUP_FILTER", "(|(member={dn})(uniqueMember={dn}))")
+    LDAP_MAIL_ATTRIBUTE = env("LDAP_MAIL_ATTRIBUTE", "mail")
+    LDAP_NAME_ATTRIBUTE = env("LDAP_NAME_ATTRIBUTE", "displayName")
+    LDAP_TIMEOUT = float(env("LDAP_TIMEOUT", "5"))
+
+    # The operator: the legal pages (Impressum, privacy notice, accessibility statement).
+    OPERATOR_NAME = env("OPERATOR_NAME", "")
+    OPERATOR_ADDRESS = env("OPERATOR_ADDRESS", "")
+    OPERATOR_REPRESENTATIVE = env("OPERATOR_REPRESENTATIVE", "")
+    OPERATOR_EMAIL = env("OPERATOR_EMAIL", "")
+    OPERATOR_PHONE = env("OPERATOR_PHONE", "")
+    OPERATOR_SUPERVISORY_AUTHORITY = env("OPERATOR_SUPERVISORY_AUTHORITY", "")
+    OPERATOR_VAT_ID = env("OPERATOR_VAT_ID", "")
+    DATA_PROTECTION_OFFICER = env("DATA_PROTECTION_OFFICER", "")
+    DATA_PROTECTION_AUTHORITY = env(
+        "DATA_PROTECTION_AUTHORITY",
+        "Landesbeauftragte für Datenschutz und Informationsfreiheit Nordrhein-Westfalen, "
+        "Kavalleriestraße 2–4, 40213 Düsseldorf, poststelle@ldi.nrw.de",
+    )
+    # Where feedback on accessibility goes (defaults to OPERATOR_EMAIL).
+    ACCESSIBILITY_CONTACT_EMAIL = env("ACCESSIBILITY_CONTACT_EMAIL", "")
+    # The statement's date and the date of the last evaluation (ISO dates).
+    ACCESSIBILITY_STATEMENT_DATE = env("ACCESSIBILITY_STATEMENT_DATE", "2026-12-03")
+    ACCESSIBILITY_EVALUATED_ON = env("ACCESSIBILITY_EVALUATED_ON", "2026-12-03")
+    # The arbitration body (Schlichtungsstelle): the federal one by default; a Land's
+    # bodies name their own (in NRW the Ombudsstelle für barrierefreie Informationstechnik).
+    ACCESSIBILITY_ARBITRATION_NAME = env(
+        "ACCESSIBILITY_ARBITRATION_NAME",
+        "Schlichtungsstelle nach § 16 Behindertengleichstellungsgesetz (BGG) "
+        "beim Beauftragten der Bundesregierung für die Belange von Menschen mit Behinderungen",
+    )
+    ACCESSIBILITY_ARBITRATION_URL = env(
+        "ACCESSIBILITY_ARBITRATION_URL", "https://www.schlichtungsstelle-bgg.de"
+    )
+    # Audit entries older than this many days are removed by the daily job (0: kept for ever).
+    AUDIT_RETENTION_DAYS = int(env("AUDIT_RETENTION_DAYS", "0"))
+    # One JSON line per request on stdout (request id, user id, duration); on in production.
+    LOG_REQUESTS = _flag("LOG_REQUESTS", "0")
+
 
 class DevelopmentConfig(Config):
     """Local development: SQLite under instance/, a fixed development key if none is set."""
 
     DEBUG = False
     SECRET_KEY = os.environ.get("SECRET_KEY", "development-only-not-secret")
+    # The demo's operator, so that the legal pages show what they will hold; production
+    # refuses to start without its own (load_config).
+    OPERATOR_NAME = env("OPERATOR_NAME", "Kreis Höxter (Demonstrationsbetrieb)")
+    OPERATOR_ADDRESS = env("OPERATOR_ADDRESS", "Moltkestraße 12, 37671 Höxter")
+    OPERATOR_REPRESENTATIVE = env("OPERATOR_REPRESENTATIVE", "Der Landrat")
+    OPERATOR_EMAIL = env("OPERATOR_EMAIL", "coop@kreis-hoexter.example")
+    OPERATOR_PHONE = env("OPERATOR_PHONE", "05271 965-0")
+    OPERATOR_SUPERVISORY_AUTHORITY = env(
+        "OPERATOR_SUPERVISORY_AUTHORITY", "Bezirksregierung Detmold"
+    )
+    DATA_PROTECTION_OFFICER = env(
+        "DATA_PROTECTION_OFFICER",
+        "Behördliche Datenschutzbeauftragte, datenschutz@kreis-hoexter.example",
+    )
 
 
 class TestingConfig(Config):
@@ -95,6 +195,13 @@ class TestingConfig(Config):
     TESTING = True
     SECRET_KEY = "testing-only-not-secret"
     SQLALCHEMY_DATABASE_URI = _database_url("sqlite://")
+    OPERATOR_NAME = DevelopmentConfig.OPERATOR_NAME
+    OPERATOR_ADDRESS = DevelopmentConfig.OPERATOR_ADDRESS
+    OPERATOR_REPRESENTATIVE = DevelopmentConfig.OPERATOR_REPRESENTATIVE
+    OPERATOR_EMAIL = DevelopmentConfig.OPERATOR_EMAIL
+    OPERATOR_PHONE = DevelopmentConfig.OPERATOR_PHONE
+    OPERATOR_SUPERVISORY_AUTHORITY = DevelopmentConfig.OPERATOR_SUPERVISORY_AUTHORITY
+    DATA_PROTECTION_OFFICER = DevelopmentConfig.DATA_PROTECTION_OFFICER
     WTF_CSRF_ENABLED = True
     LOGIN_MAX_FAILURES = 3
     # Every test signs up and in several accounts: scrypt (0.1 s a hash) would be most of the
@@ -106,6 +213,7 @@ class ProductionConfig(Config):
     """Production: PostgreSQL from DATABASE_URL, a SECRET_KEY is mandatory, secure cookies."""
 
     ENV_NAME = "production"
+    LOG_REQUESTS = _flag("LOG_REQUESTS", "1")
     HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", 365 * 24 * 3600))
     SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "1") == "1"
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
@@ -118,16 +226,19 @@ CONFIGS = {
 }
 
 
-class ConfigError(RuntimeError):
-    """The configuration cannot run (e.g. production without SECRET_KEY)."""
-
-
 def load_config(name: str | None = None) -> type[Config]:
     """Return the configuration class for `name` (or COOP_ENV), checking what production needs."""
     name = name or os.environ.get("COOP_ENV", "development")
     if name not in CONFIGS:
         raise ConfigError(f"Unknown COOP_ENV {name!r}; use one of {', '.join(CONFIGS)}.")
     cls = CONFIGS[name]
-    if name == "production" and not os.environ.get("SECRET_KEY"):
-        raise ConfigError("SECRET_KEY must be set in production.")
+    if name == "production" and not env("SECRET_KEY"):
+        raise ConfigError("SECRET_KEY (or SECRET_KEY_FILE) must be set in production.")
+    if name == "production":
+        missing = [k for k in ("OPERATOR_NAME", "OPERATOR_ADDRESS", "OPERATOR_EMAIL") if not env(k)]
+        if missing:
+            raise ConfigError(
+                f"{', '.join(missing)} must be set in production: the Impressum, the privacy "
+                "notice and the accessibility statement are filled from them."
+            )
     return cls

@@ -2,13 +2,16 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, PasswordField
+from wtforms import HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired
 
 
 class LoginForm(FlaskForm):
-    email = EmailField(
-        _l("E-mail address"), validators=[DataRequired()], render_kw={"autocomplete": "username"}
+    # an e-mail address, or a directory's user name where LDAP is on (the view says which)
+    email = StringField(
+        _l("E-mail address"),
+        validators=[DataRequired()],
+        render_kw={"autocomplete": "username", "spellcheck": "false", "autocapitalize": "none"},
     )
     password = PasswordField(
         _l("Password"), validators=[DataRequired()], render_kw={"autocomplete": "current-password"}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import re
 import secrets
+from collections.abc import Callable
 from datetime import timedelta
 from urllib.parse import urlsplit
 
@@ -18,6 +19,10 @@ from ..extensions import db
 from ..models import ApiToken, IdempotencyKey, LoginThrottle, User, hash_token
 from ..models.base import utcnow
 from ..models.user import password_hash_method
+from . import external
+from .directory import DirectoryUnavailable
+from .external import ExternalIdentity
+from .mapping import GroupRule
 
 MIN_PASSWORD_LENGTH = 12
 
@@ -49,19 +54,43 @@ def _dummy_hash() -> str:
 
 
 def authenticate(
-    email: str, password: str, *, address: str, max_failures: int, lockout_minutes: int
+    email: str,
+    password: str,
+    *,
+    address: str,
+    max_failures: int,
+    lockout_minutes: int,
+    directory: Callable[[str, str], ExternalIdentity | None] | None = None,
+    rules: list[GroupRule] | None = None,
+    local: bool = True,
 ) -> LoginResult:
-    """Check a password. After `max_failures` wrong ones for one e-mail address from one
-    network address, that pair waits `lockout_minutes`, twice as long at each further lock
-    (at most a day). The same account from another address is not affected, so a stranger
+    """Check a password: against the directory first where one is configured (`directory`
+    checks it and says who the person is; `rules` give the role), then against the account's
+    own password where local passwords are on. After `max_failures` wrong ones for one login
+    from one network address, that pair waits `lockout_minutes`, twice as long at each further
+    lock (at most a day). The same account from another address is not affected, so a stranger
     cannot keep the owner out; the counters live in the database, for every app instance.
+
+    Raises SignInRefused when the directory knows the person but coop may not let them in;
+    a directory that cannot be reached leaves the local passwords (the administrators' way in)
+    and then says so (reason `unavailable`).
     """
     key = {"email": email.strip().lower()[:254], "address": (address or "unknown")[:64]}
     now = utcnow()
     throttle = db.session.scalar(select(LoginThrottle).filter_by(**key))
     if throttle is not None and throttle.locked_until and throttle.locked_until > now:
         return LoginResult(reason="locked", until=throttle.locked_until)
-    user = find_user_by_email(email)
+    unavailable = False
+    if directory is not None:
+        try:
+            identity = directory(email, password)
+        except DirectoryUnavailable:
+            identity, unavailable = None, True
+        if identity is not None:
+            user = external.sign_in(identity, rules or [])
+            db.session.execute(delete(LoginThrottle).filter_by(**key))
+            return LoginResult(user=user)
+    user = find_user_by_email(email) if local else None
     if user is None:
         # Spend the same time as a real check, so timing does not reveal which emails exist.
         User(password_hash=_dummy_hash()).check_password(password)
@@ -70,7 +99,10 @@ def authenticate(
         user.last_login_at = now
         db.session.flush()
         return LoginResult(user=user)
-    return _failed(key, now, max_failures, timedelta(minutes=lockout_minutes))
+    result = _failed(key, now, max_failures, timedelta(minutes=lockout_minutes))
+    if unavailable and result.reason == "invalid":
+        result.reason = "unavailable"
+    return result
 
 
 def _failed(key: dict, now, max_failures: int, lockout: timedelta) -> LoginResult:

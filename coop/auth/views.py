@@ -18,19 +18,36 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy.orm import joinedload
 
 from .. import audit
+from ..core.enums import AuthSource
 from ..errors import ValidationError
 from ..extensions import db, login_manager
 from ..forms import apply_errors
 from ..i18n import fmt_datetime
 from ..models import ApiToken, Body, User
-from . import services
+from . import directory, external, oidc, services
 from .forms import ChangePasswordForm, LoginForm
+from .mapping import MappingError, parse_rules
 
 bp = Blueprint("auth", __name__)
 
 
 def init_login(app: Flask) -> None:
-    """Set up Flask-Login: the sign-in page, its message, and how a session finds its person."""
+    """Set up Flask-Login: the sign-in page, its message, and how a session finds its person;
+    single sign-on where it is configured (the group rules are read here, so that a rule that
+    cannot be read stops the start, not a person's sign-in)."""
+    try:
+        app.extensions["coop_group_rules"] = parse_rules(app.config.get("SSO_GROUP_ROLES"))
+    except MappingError as exc:
+        from config import ConfigError
+
+        raise ConfigError(f"SSO_GROUP_ROLES: {exc}") from exc
+    if app.config.get("LDAP_URL") and not app.config.get("LDAP_URL", "").lower().startswith(
+        ("ldaps://", "ldap://")
+    ):
+        from config import ConfigError
+
+        raise ConfigError("LDAP_URL must start with ldaps:// or ldap:// (then with STARTTLS).")
+    oidc.init_oidc(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please sign in to see this page.")
     login_manager.login_message_category = "info"
@@ -61,27 +78,65 @@ def init_login(app: Flask) -> None:
         audit.set_actor(None, "system")
 
 
+def _rules():
+    return current_app.extensions["coop_group_rules"]
+
+
+def _password_sign_in() -> bool:
+    """Whether the page offers a password: local passwords or the directory's."""
+    return bool(current_app.config["LOCAL_LOGIN"] or current_app.config.get("LDAP_URL"))
+
+
+def _refused(exc: external.SignInRefused, source: str, login: str = ""):
+    """The page that says why single sign-on let the person in but coop does not."""
+    db.session.rollback()
+    current_app.logger.warning(
+        "sign-in refused (%s, %s): %s %s", source, exc.reason, login, request.remote_addr or ""
+    )
+    return render_template("auth/refused.html", message=exc.message), 403
+
+
+def _signed_in(user: User, next_target: str | None):
+    login_user(user)
+    # The language the person last chose, unless they just chose one on this page.
+    session.setdefault("lang", user.language)
+    audit.set_actor(user.id, user.email)
+    return redirect(services.safe_next(next_target) or url_for("main.index"))
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login():
-    """Sign in with e-mail and password; repeated failures lock the account for a while."""
+    """Sign in: through the identity provider, with the directory's password, or with the
+    account's own; repeated failures lock the login for a while."""
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
     form = LoginForm(next=request.args.get("next", ""))
-    if form.validate_on_submit():
-        result = services.authenticate(
-            form.email.data,
-            form.password.data,
-            address=request.remote_addr or "",
-            max_failures=current_app.config["LOGIN_MAX_FAILURES"],
-            lockout_minutes=current_app.config["LOGIN_LOCKOUT_MINUTES"],
-        )
+    settings = directory.settings()
+    if settings is not None:
+        form.email.label.text = _("User name or e-mail address")
+    if not _password_sign_in():
+        if request.method == "POST":
+            abort(405)
+        form = None
+    elif form.validate_on_submit():
+        try:
+            result = services.authenticate(
+                form.email.data,
+                form.password.data,
+                address=request.remote_addr or "",
+                max_failures=current_app.config["LOGIN_MAX_FAILURES"],
+                lockout_minutes=current_app.config["LOGIN_LOCKOUT_MINUTES"],
+                directory=(lambda login, pw: directory.check(login, pw, settings))
+                if settings
+                else None,
+                rules=_rules(),
+                local=current_app.config["LOCAL_LOGIN"],
+            )
+        except external.SignInRefused as exc:
+            return _refused(exc, "ldap", form.email.data)
         db.session.commit()
         if result.user:
-            login_user(result.user)
-            # The language the person last chose, unless they just chose one on this page.
-            session.setdefault("lang", result.user.language)
-            audit.set_actor(result.user.id, result.user.email)
-            return redirect(services.safe_next(form.next.data) or url_for("main.index"))
+            return _signed_in(result.user, form.next.data)
         if result.reason == "locked":
             form.form_errors.append(
                 _(
@@ -89,16 +144,94 @@ def login():
                     time=fmt_datetime(result.until),
                 )
             )
+        elif result.reason == "unavailable":
+            current_app.logger.warning("sign-in failed: directory unavailable")
+            form.form_errors.append(
+                _(
+                    "The directory service (LDAP) cannot be reached at the moment, so your "
+                    "password could not be checked. Please try again in a few minutes."
+                )
+            )
         else:
             form.form_errors.append(_("E-mail address or password is not correct."))
-    return render_template("auth/login.html", form=form), 200 if not form.errors else 422
+    status = 200 if form is None or not form.errors else 422
+    return render_template(
+        "auth/login.html",
+        form=form,
+        sso=oidc.enabled(),
+        sso_name=current_app.config.get("OIDC_DISPLAY_NAME") or "",
+    ), status
+
+
+@bp.route("/login/sso")
+def sso_start():
+    """Go to the identity provider to sign in (authorization code flow with PKCE)."""
+    if not oidc.enabled():
+        abort(404)
+    session["sso_next"] = services.safe_next(request.args.get("next")) or ""
+    try:
+        return oidc.client().authorize_redirect(url_for("auth.sso_callback", _external=True))
+    except Exception as exc:  # discovery failed: the provider is down or misconfigured
+        current_app.logger.warning("OIDC provider unavailable: %r", exc)
+        return render_template(
+            "auth/refused.html",
+            message=_(
+                "The sign-in service cannot be reached at the moment. "
+                "Please try again in a few minutes."
+            ),
+        ), 503
+
+
+@bp.route("/login/sso/callback")
+def sso_callback():
+    """Back from the identity provider: check its answer and the ID token, then sign in."""
+    if not oidc.enabled():
+        abort(404)
+    failed = _(
+        "Signing in through the sign-in service did not succeed: its answer could not be "
+        "verified. Please start again."
+    )
+    if request.args.get("error"):
+        current_app.logger.warning(
+            "OIDC provider answered with an error: %s", request.args.get("error")
+        )
+        return render_template("auth/refused.html", message=failed), 400
+    client = oidc.client()
+    try:
+        token = client.authorize_access_token()
+        claims = token.get("userinfo") or {}
+        userinfo = None
+        if current_app.config["OIDC_GROUPS_CLAIM"] not in claims:
+            userinfo = client.userinfo(token=token)
+        identity = oidc.identity_from(token, userinfo)
+        user = external.sign_in(identity, _rules())
+    except external.SignInRefused as exc:
+        return _refused(exc, "oidc")
+    except Exception as exc:  # wrong signature, audience, issuer, nonce, state; expired
+        db.session.rollback()
+        current_app.logger.warning("OIDC sign-in refused: %s: %s", type(exc).__name__, exc)
+        return render_template("auth/refused.html", message=failed), 400
+    db.session.commit()
+    session["oidc_id_token"] = token.get("id_token")
+    return _signed_in(user, session.pop("sso_next", ""))
 
 
 @bp.route("/logout", methods=["POST"])
 def logout():
-    """Sign out (POST with CSRF token, so no other site can sign people out)."""
+    """Sign out (POST with CSRF token, so no other site can sign people out); a person of
+    single sign-on is signed out at the provider too, which then sends them back here."""
+    id_token = session.pop("oidc_id_token", None)
+    through_provider = current_user.is_authenticated and current_user.auth_source == AuthSource.OIDC
     logout_user()
     flash(_("You have signed out."), "success")
+    if through_provider and oidc.enabled():
+        try:
+            target = oidc.logout_url(id_token, url_for("auth.login", _external=True))
+        except Exception as exc:  # the provider is down: signed out here at least
+            current_app.logger.warning("OIDC logout at the provider failed: %r", exc)
+            target = None
+        if target:
+            return redirect(target)
     return redirect(url_for("auth.login"))
 
 

@@ -19,6 +19,14 @@ class Role(enum.StrEnum):
     VIEWER = "viewer"
 
 
+class AuthSource(enum.StrEnum):
+    """Where an account signs in: its own password, the identity provider, the directory."""
+
+    LOCAL = "local"
+    OIDC = "oidc"
+    LDAP = "ldap"
+
+
 class AuditAction(enum.StrEnum):
     CREATE = "create"
     UPDATE = "update"

@@ -134,9 +134,16 @@ def init_error_handlers(app: Flask) -> None:
             return jsonify(error(_("An internal error occurred."))), 500
         return render_template("errors/500.html"), 500
 
+    # Signing out of single sign-on is a form whose answer leads to the provider: the one
+    # other host a form may end at.
+    from ..auth.oidc import provider_origin
+
+    origin = provider_origin(app)
+    csp = CSP.replace("form-action 'self'", f"form-action 'self' {origin}") if origin else CSP
+
     @app.after_request
     def security_headers(response):
-        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("Content-Security-Policy", csp)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")

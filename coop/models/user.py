@@ -11,7 +11,7 @@ from sqlalchemy import Boolean, ForeignKey, Integer, LargeBinary, String, Unique
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from ..core.enums import Role
+from ..core.enums import AuthSource, Role
 from ..extensions import db
 from .base import AuditedMixin, TimestampMixin, UtcDateTime, VersionedMixin, utcnow
 from .body import Body, enum_column
@@ -39,6 +39,14 @@ class User(AuditedMixin, UserMixin, TimestampMixin, VersionedMixin, db.Model):
     last_login_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     # SHA-256 of the secret in the person's calendar feed address (shown once, when made).
     calendar_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # Accounts of single sign-on: where they sign in and who they are there (the provider's
+    # issuer and subject, or the directory entry's DN); their role follows their groups.
+    auth_source: Mapped[AuthSource] = mapped_column(
+        enum_column(AuthSource, 10), default=AuthSource.LOCAL, server_default="local"
+    )
+    external_subject: Mapped[str | None] = mapped_column(String(500), unique=True)
+    # When the account was anonymised (Art. 17 DSGVO); its history keeps a pseudonym.
+    erased_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
     body: Mapped[Body | None] = relationship()
     tokens: Mapped[list[ApiToken]] = relationship(back_populates="user", order_by="ApiToken.id")
@@ -60,8 +68,16 @@ class User(AuditedMixin, UserMixin, TimestampMixin, VersionedMixin, db.Model):
         self.password_hash = generate_password_hash(password, method=password_hash_method())
 
     def check_password(self, password: str) -> bool:
-        """Whether `password` is the account's password."""
+        """Whether `password` is the account's password (never for an account without one:
+        single sign-on and anonymised accounts store "!")."""
+        if not self.password_hash or self.password_hash.startswith("!"):
+            return False
         return check_password_hash(self.password_hash, password)
+
+    @property
+    def has_password(self) -> bool:
+        """Whether the account signs in with a password of its own."""
+        return bool(self.password_hash) and not self.password_hash.startswith("!")
 
 
 def password_hash_method() -> str:
