@@ -61,6 +61,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     from .funding.views import bp as funding_bp
     from .initiatives.views import bp as initiatives_bp
     from .main import dossier  # noqa: F401  (adds the initiative page to the main blueprint)
+    from .main.operations import init_operations
     from .main.views import bp as main_bp
     from .oparl.mapping import bp as oparl_systems_bp
     from .oparl.pages import bp as proposals_bp
@@ -73,7 +74,8 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     from .search.views import bp as search_bp
     from .users.views import bp as users_bp
 
-    init_page_cache(app)  # first: a stored answer needs no user, locale or audit set-up
+    init_operations(app)  # first: request ids and timing, for cached answers too
+    init_page_cache(app)  # next: a stored answer needs no user, locale or audit set-up
     init_login(app)
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)

@@ -42,10 +42,3 @@ def set_language(code: str):
             current_user.language = code
             db.session.commit()
     return redirect(safe_next(request.form.get("next")) or url_for("main.index"))
-
-
-@bp.route("/healthz")
-def healthz():
-    """Liveness and database check for load balancers."""
-    db.session.execute(select(1))
-    return {"status": "ok"}
