@@ -37,9 +37,7 @@ def readyz():
 
     try:
         db.session.execute(select(1))
-        current = set(
-            MigrationContext.configure(db.session.connection()).get_current_heads()
-        )
+        current = set(MigrationContext.configure(db.session.connection()).get_current_heads())
     except Exception as exc:  # the database is down or refuses us
         db.session.rollback()
         current_app.logger.warning("readyz: database unavailable: %s", type(exc).__name__)
