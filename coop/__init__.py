@@ -61,6 +61,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     from .funding.views import bp as funding_bp
     from .initiatives.views import bp as initiatives_bp
     from .main import dossier  # noqa: F401  (adds the initiative page to the main blueprint)
+    from .main.legal import bp as legal_bp
     from .main.operations import init_operations
     from .main.views import bp as main_bp
     from .oparl.mapping import bp as oparl_systems_bp
@@ -78,6 +79,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     init_page_cache(app)  # next: a stored answer needs no user, locale or audit set-up
     init_login(app)
     app.register_blueprint(main_bp)
+    app.register_blueprint(legal_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(bodies_bp)
     app.register_blueprint(initiatives_bp)

@@ -205,13 +205,20 @@ def refresh_funding_checks() -> str:
 
 
 def forget_old_records() -> str:
-    """Failed sign-ins that no longer lock anyone, and API idempotency keys older than a day."""
+    """Failed sign-ins that no longer lock anyone, API idempotency keys older than a day, and
+    change history older than AUDIT_RETENTION_DAYS (where set)."""
     from .auth import services
+    from .users import privacy
 
     throttles = services.forget_old_throttles()
     keys = services.forget_old_idempotency_keys()
+    days = int(current_app.config.get("AUDIT_RETENTION_DAYS") or 0)
+    entries = privacy.prune_audit(days)
     db.session.commit()
-    return f"{throttles} old sign-in throttles and {keys} idempotency keys removed"
+    return (
+        f"{throttles} old sign-in throttles, {keys} idempotency keys and "
+        f"{entries} audit entries older than {days or 'unlimited'} days removed"
+    )
 
 
 # --- what the scheduler runs (by name, from its job store) --------------------------------------

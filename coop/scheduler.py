@@ -138,7 +138,7 @@ def run(app: Flask, *, run_now: bool = False, on_message: Callable[[str], None] 
                 0,
                 15,
                 "housekeeping",
-                "Forget old failed sign-ins and idempotency keys",
+                "Forget old failed sign-ins, idempotency keys and audit entries",
                 12,
             ),
         )

@@ -120,6 +120,11 @@ def can_view_audit(user) -> bool:
     return _is(user, Role.ADMIN, Role.COORDINATOR)
 
 
+def is_admin(user) -> bool:
+    """Admins only: data protection duties (export, anonymise) and the like."""
+    return _is(user, Role.ADMIN)
+
+
 def can_manage_users(user) -> bool:
     """Admins and coordinators manage accounts (coordinators those of their district)."""
     return _is(user, Role.ADMIN, Role.COORDINATOR)

@@ -3,6 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired
 
 from ..commands import text_input
 from ..labels import ROLE_LABELS
@@ -35,3 +36,12 @@ class UserForm(FlaskForm):
         self.body_id.choices = [("", _l("– none –"))] + [
             (str(b.id), f"{b.name} ({b.ags or b.ars or '–'})") for b in bodies
         ]
+
+
+class EraseForm(FlaskForm):
+    """Confirm that an account is to be anonymised."""
+
+    confirm = BooleanField(
+        _l("I have checked that this person's data may be erased (no retention duty applies)."),
+        validators=[DataRequired(_l("Please confirm."))],
+    )

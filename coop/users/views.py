@@ -1,18 +1,32 @@
 """Account administration for admins (everyone) and coordinators (their district)."""
 
-from flask import Blueprint, abort, render_template, request, url_for
+from datetime import date
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..audit import audit_entries
 from ..auth import permissions
+from ..errors import PermissionDenied
 from ..extensions import db
 from ..forms import form_version, save_form
 from ..models import User
 from ..pagecache import cacheable
 from ..pagination import paginate
-from . import services
-from .forms import UserForm
+from . import privacy, services
+from .forms import EraseForm, UserForm
 from .schemas import UserCommand
 
 bp = Blueprint("users", __name__, url_prefix="/users")
@@ -103,4 +117,51 @@ def edit(user_id: int):
         ), status
     return render_template(
         "users/form.html", form=form, user=user, audit=audit_entries("User", user.id)
+    )
+
+
+def _admin_only(user_id: int) -> User:
+    if not permissions.is_admin(current_user):
+        abort(403)
+    return get_user(user_id)
+
+
+@bp.route("/<int:user_id>/export")
+def export(user_id: int):
+    """Art. 15 DSGVO: everything stored about the account's person, as a JSON file."""
+    user = _admin_only(user_id)
+    current_app.logger.info(
+        "personal data of account %s exported by account %s", user.id, current_user.id
+    )
+    name = f"coop-auskunft-{date.today().isoformat()}.json"
+    return Response(
+        stream_with_context(privacy.export_person(user)),
+        mimetype="application/json",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@bp.route("/<int:user_id>/erase", methods=["GET", "POST"])
+def erase(user_id: int):
+    """Art. 17 DSGVO: anonymise the account; its history stays, under a pseudonym."""
+    user = _admin_only(user_id)
+    if user.erased_at is not None:
+        flash(_("This account has already been anonymised."), "info")
+        return redirect(url_for(".index"))
+    form = EraseForm()
+    if form.validate_on_submit():
+        try:
+            name = privacy.erase_user(user, actor=current_user)
+        except PermissionDenied as exc:
+            db.session.rollback()
+            form.form_errors.append(exc.message)
+        else:
+            db.session.commit()
+            flash(
+                _("The account has been anonymised; its history now names %(name)s.", name=name),
+                "success",
+            )
+            return redirect(url_for(".index"))
+    return render_template("users/erase.html", form=form, user=user), (
+        422 if request.method == "POST" else 200
     )
