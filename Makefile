@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 export FLASK_APP := wsgi
 
-.PHONY: run test install install-test assets translations migrate demo lint bench clean scheduler reminders
+.PHONY: run test install install-test assets translations migrate demo lint bench clean scheduler reminders sbom
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,7 +24,7 @@ install-test: $(VENV)/.installed-test assets translations
 
 # Front-end packages from npm (package.json, pinned in package-lock.json).
 node_modules/.installed: package.json package-lock.json
-	npm install --no-audit --no-fund --silent
+	npm install --no-audit --no-fund --silent $(NPM_FLAGS)
 	touch $@
 
 # KERN UX (CSS and fonts, EUPL-1.2) comes from npm and is served by us from static/vendor.
@@ -80,6 +80,17 @@ lint: install-test
 bench: install-test
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/sync.py
+
+# Software bill of materials (CycloneDX JSON): the Python packages of a production install
+# (coop with LDAP support, no test tools) and the npm packages whose files coop serves.
+sbom: install-test
+	rm -rf .venv-sbom && $(PYTHON) -m venv .venv-sbom
+	.venv-sbom/bin/pip install -q '.[ldap]'
+	$(BIN)/cyclonedx-py environment --pyproject pyproject.toml --of JSON \
+		-o sbom.python.cdx.json .venv-sbom/bin/python
+	npm sbom --sbom-format cyclonedx --omit dev > sbom.npm.cdx.json
+	rm -rf .venv-sbom build
+	@echo "SBOM: sbom.python.cdx.json, sbom.npm.cdx.json"
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor
