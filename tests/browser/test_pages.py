@@ -3,62 +3,15 @@ and nothing is requested from another host."""
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from sqlalchemy import text
-from werkzeug.serving import make_server
 
 from coop.audit import acting_as
 from coop.extensions import db
-from tests.factories import PASSWORD, make_seed
+from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.browser
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-
-
-@pytest.fixture
-def live(sqlite_app):
-    """The app served on a free port in a thread, with the seed data."""
-    with acting_as(None, "test seed"):
-        seed = make_seed()
-        db.session.commit()
-    server = make_server("127.0.0.1", 0, sqlite_app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}", seed
-    server.shutdown()
-
-
-@pytest.fixture
-def page(browser, live):
-    base, _seed = live
-    context = browser.new_context(base_url=base, locale="de-DE")
-    pg = context.new_page()
-    foreign: list[str] = []
-    pg.on(
-        "request",
-        lambda req: foreign.append(req.url) if not req.url.startswith((base, "data:")) else None,
-    )
-    # every console error (a CSP violation is one), script error and failed stylesheet, script
-    # or image fails the test; pages answering 404 or 422 on purpose are not errors
-    pg.problems = []
-
-    def console(message):
-        if message.type == "error" and not message.text.startswith("Failed to load resource"):
-            pg.problems.append(message.text)
-
-    def response(answer):
-        if answer.status >= 400 and answer.request.resource_type != "document":
-            pg.problems.append(f"{answer.status} {answer.url}")
-
-    pg.on("console", console)
-    pg.on("response", response)
-    pg.on("pageerror", lambda e: pg.problems.append(str(e)))
-    yield pg
-    context.close()
-    assert foreign == [], f"requests to other hosts: {foreign}"
-    assert pg.problems == [], f"console errors: {pg.problems}"
 
 
 def login(page, email):

@@ -31,8 +31,9 @@ def available() -> str | None:
 class OidcProvider:
     """oidc-provider on 127.0.0.1 with the client coop and the given accounts."""
 
-    def __init__(self, accounts: dict[str, dict]):
+    def __init__(self, accounts: dict[str, dict], app_url: str = APP_URL):
         self.accounts = accounts
+        self.app_url = app_url
         self.process: subprocess.Popen | None = None
         self.issuer = ""
 
@@ -41,8 +42,8 @@ class OidcProvider:
             "PATH": "/usr/local/bin:/usr/bin:/bin",
             "CLIENT_ID": CLIENT_ID,
             "CLIENT_SECRET": CLIENT_SECRET,
-            "REDIRECT_URIS": f"{APP_URL}/login/sso/callback",
-            "POST_LOGOUT_REDIRECT_URIS": f"{APP_URL}/login",
+            "REDIRECT_URIS": f"{self.app_url}/login/sso/callback",
+            "POST_LOGOUT_REDIRECT_URIS": f"{self.app_url}/login",
             "ACCOUNTS": json.dumps(self.accounts),
         }
         self.process = subprocess.Popen(
