@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 from .models import (
     AllocationKey,
     AuditAction,
+    AuthSource,
     BodyKind,
     ConditionStatus,
     CostCategory,
@@ -37,6 +38,12 @@ ROLE_LABELS = {
     Role.PARTNER_EDITOR: _l("Partner editor"),
     Role.FUNDING_OFFICER: _l("Funding officer"),
     Role.VIEWER: _l("Viewer"),
+}
+
+AUTH_SOURCE_LABELS = {
+    AuthSource.LOCAL: _l("Own password"),
+    AuthSource.OIDC: _l("Single sign-on (OpenID Connect)"),
+    AuthSource.LDAP: _l("Directory (LDAP / Active Directory)"),
 }
 
 AUDIT_ACTION_LABELS = {
@@ -359,6 +366,7 @@ COST_EVENT_LABELS = {
 AUDIT_ENUM_LABELS = {
     ("Body", "kind"): BODY_KIND_LABELS,
     ("User", "role"): ROLE_LABELS,
+    ("User", "auth_source"): AUTH_SOURCE_LABELS,
     ("Initiative", "service_area"): SERVICE_AREA_LABELS,
     ("Initiative", "phase"): PHASE_LABELS,
     ("Initiative", "legal_form"): LEGAL_FORM_LABELS,
@@ -429,6 +437,9 @@ MORE_FIELD_LABELS = {
     "grant_id": _l("Grant"),
     "keywords": _l("Keywords"),
     "calendar_token_hash": _l("Calendar address"),
+    "auth_source": _l("Sign-in"),
+    "erased_at": _l("Anonymised on"),
+    "language": _l("Language"),
     "consultation_id": _l("Consultation (OParl)"),
     "paper_id": _l("Paper (OParl)"),
     "matched_by": _l("Matched by"),

@@ -28,6 +28,7 @@ from ..labels import (
     AUDIT_FTE_FIELDS,
     AUDIT_MONEY_FIELDS,
     AUDIT_RATE_FIELDS,
+    AUTH_SOURCE_LABELS,
     BODY_FIELD_LABELS,
     BODY_KIND_LABELS,
     CONDITION_LABELS,
@@ -255,6 +256,7 @@ def init_template_context(app: Flask) -> None:
     app.jinja_env.globals.update(
         body_kind_label=lambda code: label(BODY_KIND_LABELS, code),
         role_label=lambda code: label(ROLE_LABELS, code),
+        auth_source_label=lambda code: label(AUTH_SOURCE_LABELS, code),
         audit_action_label=lambda code: label(AUDIT_ACTION_LABELS, code),
         field_labels={**BODY_FIELD_LABELS, **INITIATIVE_FIELD_LABELS},
         service_area_label=lambda code: label(SERVICE_AREA_LABELS, code),

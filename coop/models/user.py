@@ -22,6 +22,7 @@ class User(AuditedMixin, UserMixin, TimestampMixin, VersionedMixin, db.Model):
     __audit_exclude__ = (
         *AuditedMixin.__audit_exclude__,
         "last_login_at",
+        "external_subject",  # the provider's identifier: nothing a person reads
     )
     __audit_redact__ = ("password_hash", "calendar_token_hash")
 

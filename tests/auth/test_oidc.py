@@ -54,6 +54,11 @@ def test_first_sign_in_creates_the_account_with_the_mapped_role(sso_app, seed):
     assert _users() == before + 1
     start = client.get("/").get_data(as_text=True)
     assert "Anna Schulte" in start or "anna.schulte" in start
+    account = client.get("/account").get_data(as_text=True)
+    assert "Zentrale Anmeldung (OpenID Connect)" in account
+    assert "mit dem Konto Ihrer Verwaltung" in account and 'id="current_password"' not in account
+    listed = client.get("/users/").get_data(as_text=True)
+    assert "Zentrale Anmeldung (OpenID Connect)" in listed and "Eigenes Passwort" in listed
 
 
 def test_body_from_the_providers_claim(sso_app, seed):
