@@ -167,13 +167,10 @@ class Config:
     LOG_REQUESTS = _flag("LOG_REQUESTS", "0")
 
 
-class DevelopmentConfig(Config):
-    """Local development: SQLite under instance/, a fixed development key if none is set."""
+class DemoOperator:
+    """The demo's operator, so that the legal pages show what they will hold outside
+    production; production refuses to start without its own (load_config)."""
 
-    DEBUG = False
-    SECRET_KEY = os.environ.get("SECRET_KEY", "development-only-not-secret")
-    # The demo's operator, so that the legal pages show what they will hold; production
-    # refuses to start without its own (load_config).
     OPERATOR_NAME = env("OPERATOR_NAME", "Kreis Höxter (Demonstrationsbetrieb)")
     OPERATOR_ADDRESS = env("OPERATOR_ADDRESS", "Moltkestraße 12, 37671 Höxter")
     OPERATOR_REPRESENTATIVE = env("OPERATOR_REPRESENTATIVE", "Der Landrat")
@@ -188,20 +185,20 @@ class DevelopmentConfig(Config):
     )
 
 
-class TestingConfig(Config):
+class DevelopmentConfig(DemoOperator, Config):
+    """Local development: SQLite under instance/, a fixed development key if none is set."""
+
+    DEBUG = False
+    SECRET_KEY = os.environ.get("SECRET_KEY", "development-only-not-secret")
+
+
+class TestingConfig(DemoOperator, Config):
     """The test suite: the database comes from the fixture (TEST_DATABASE_URL or a temp SQLite)."""
 
     ENV_NAME = "testing"
     TESTING = True
     SECRET_KEY = "testing-only-not-secret"
     SQLALCHEMY_DATABASE_URI = _database_url("sqlite://")
-    OPERATOR_NAME = DevelopmentConfig.OPERATOR_NAME
-    OPERATOR_ADDRESS = DevelopmentConfig.OPERATOR_ADDRESS
-    OPERATOR_REPRESENTATIVE = DevelopmentConfig.OPERATOR_REPRESENTATIVE
-    OPERATOR_EMAIL = DevelopmentConfig.OPERATOR_EMAIL
-    OPERATOR_PHONE = DevelopmentConfig.OPERATOR_PHONE
-    OPERATOR_SUPERVISORY_AUTHORITY = DevelopmentConfig.OPERATOR_SUPERVISORY_AUTHORITY
-    DATA_PROTECTION_OFFICER = DevelopmentConfig.DATA_PROTECTION_OFFICER
     WTF_CSRF_ENABLED = True
     LOGIN_MAX_FAILURES = 3
     # Every test signs up and in several accounts: scrypt (0.1 s a hash) would be most of the

@@ -9,36 +9,6 @@ from coop import create_app
 from tests.conftest import FreshContextClient, _missing
 from tests.idp import oidc
 
-# Accounts of the provider: login -> claims (Keycloak puts groups as names or paths).
-OIDC_ACCOUNTS = {
-    "anna": {
-        "email": "anna.schulte@kreis-hoexter.de",
-        "email_verified": True,
-        "name": "Anna Schulte",
-        "groups": ["/kreis-hoexter/it-koordination"],
-    },
-    "ben": {
-        "email": "ben.koch@brakel.de",
-        "email_verified": True,
-        "name": "Ben Koch",
-        "groups": ["ikz-partner"],
-        "ags": "05762016",
-    },
-    "clara": {
-        "email": "clara@nieheim.de",
-        "email_verified": True,
-        "name": "Clara Vogt",
-        "groups": ["kantine"],
-    },
-    "dora": {"email": "dora@kreis-hoexter.de", "email_verified": True, "name": "Dora Lange"},
-}
-
-GROUP_ROLES = (
-    "/kreis-hoexter/it-koordination=coordinator@05762; "
-    "ikz-partner=partner_editor; "
-    "coop-foerderung=funding_officer"
-)
-
 
 @pytest.fixture(scope="session")
 def oidc_provider():
@@ -46,7 +16,7 @@ def oidc_provider():
     missing = oidc.available()
     if missing:
         _missing(missing)
-    provider = oidc.OidcProvider(OIDC_ACCOUNTS)
+    provider = oidc.OidcProvider(oidc.ACCOUNTS)
     provider.start()
     yield provider
     provider.stop()
@@ -58,13 +28,7 @@ def sso_app(app, oidc_provider):
     application = create_app(
         "testing",
         SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
-        OIDC_ISSUER=oidc_provider.issuer,
-        OIDC_CLIENT_ID=oidc.CLIENT_ID,
-        OIDC_CLIENT_SECRET=oidc.CLIENT_SECRET,
-        OIDC_SCOPE="openid email profile groups",
-        OIDC_BODY_CLAIM="ags",
-        OIDC_DISPLAY_NAME="Kreis-Login",
-        SSO_GROUP_ROLES=GROUP_ROLES,
+        **oidc.settings(oidc_provider.issuer),
     )
     application.test_client_class = FreshContextClient
     yield application

@@ -95,7 +95,7 @@ def _csrf(client) -> str:
     import re
 
     page = client.get("/account").get_data(as_text=True)
-    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
 
 
 def test_logout_ends_the_session_at_the_provider(sso_app, seed, oidc_provider):

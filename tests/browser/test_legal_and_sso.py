@@ -13,7 +13,6 @@ from werkzeug.serving import make_server
 from coop import create_app
 from coop.extensions import db
 from coop.models import Role, User
-from tests.auth.conftest import GROUP_ROLES, OIDC_ACCOUNTS
 from tests.browser.test_pages import assert_accessible, login
 from tests.conftest import _missing
 from tests.idp import oidc
@@ -97,18 +96,12 @@ def sso_live(sqlite_app, live):
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     base = f"http://127.0.0.1:{port}"
-    provider = oidc.OidcProvider(OIDC_ACCOUNTS, app_url=base)
+    provider = oidc.OidcProvider(oidc.ACCOUNTS, app_url=base)
     provider.start()
     app = create_app(
         "testing",
         SQLALCHEMY_DATABASE_URI=sqlite_app.config["SQLALCHEMY_DATABASE_URI"],
-        OIDC_ISSUER=provider.issuer,
-        OIDC_CLIENT_ID=oidc.CLIENT_ID,
-        OIDC_CLIENT_SECRET=oidc.CLIENT_SECRET,
-        OIDC_SCOPE="openid email profile groups",
-        OIDC_BODY_CLAIM="ags",
-        OIDC_DISPLAY_NAME="Kreis-Login",
-        SSO_GROUP_ROLES=GROUP_ROLES,
+        **oidc.settings(provider.issuer),
     )
     server = make_server("127.0.0.1", port, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -19,6 +19,50 @@ CLIENT_SECRET = "coop-test-client-secret-not-secret"
 APP_URL = "http://localhost"
 
 
+# Accounts of the provider: login -> claims (Keycloak puts groups as names or paths).
+ACCOUNTS = {
+    "anna": {
+        "email": "anna.schulte@kreis-hoexter.de",
+        "email_verified": True,
+        "name": "Anna Schulte",
+        "groups": ["/kreis-hoexter/it-koordination"],
+    },
+    "ben": {
+        "email": "ben.koch@brakel.de",
+        "email_verified": True,
+        "name": "Ben Koch",
+        "groups": ["ikz-partner"],
+        "ags": "05762016",
+    },
+    "clara": {
+        "email": "clara@nieheim.de",
+        "email_verified": True,
+        "name": "Clara Vogt",
+        "groups": ["kantine"],
+    },
+    "dora": {"email": "dora@kreis-hoexter.de", "email_verified": True, "name": "Dora Lange"},
+}
+
+GROUP_ROLES = (
+    "/kreis-hoexter/it-koordination=coordinator@05762; "
+    "ikz-partner=partner_editor; "
+    "coop-foerderung=funding_officer"
+)
+
+
+def settings(issuer: str) -> dict:
+    """coop's settings for the provider of the tests."""
+    return {
+        "OIDC_ISSUER": issuer,
+        "OIDC_CLIENT_ID": CLIENT_ID,
+        "OIDC_CLIENT_SECRET": CLIENT_SECRET,
+        "OIDC_SCOPE": "openid email profile groups",
+        "OIDC_BODY_CLAIM": "ags",
+        "OIDC_DISPLAY_NAME": "Kreis-Login",
+        "SSO_GROUP_ROLES": GROUP_ROLES,
+    }
+
+
 def available() -> str | None:
     """Why the provider cannot run here, or None."""
     if shutil.which("node") is None:
