@@ -140,6 +140,11 @@ def test_sign_in_through_the_provider_in_the_browser(browser, sso_live):
     page.on("console", console)
     page.goto("/login")
     assert_accessible(page, "login with single sign-on")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    for width in (390, 1280):
+        page.set_viewport_size({"width": width, "height": 800})
+        _fits(page)
+        page.screenshot(path=str(SHOTS / f"login-sso-{width}.png"), full_page=True)
     page.get_by_role("link", name="Mit Kreis-Login anmelden").click()
     page.wait_for_url(f"{provider.issuer}/**")
     _at_provider(page, "anna")
@@ -159,5 +164,6 @@ def test_sign_in_through_the_provider_in_the_browser(browser, sso_live):
     page.wait_for_url(f"{base}/login/sso/callback**")
     assert page.locator("h1").inner_text() == "Anmeldung nicht möglich"
     assert_accessible(page, "sign-in refused")
+    page.screenshot(path=str(SHOTS / "sso-refused-1280.png"), full_page=True)
     context.close()
     assert problems == [], problems
