@@ -1,13 +1,16 @@
-"""Start page and language switch."""
+"""Start page, the public entry to the towns, and the language switch."""
 
-from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, or_, select
 
 from ..auth.services import safe_next
 from ..extensions import csrf, db
-from ..models import Body, BodyKind
+from ..funding import services as funding
+from ..models import Body, Initiative, Participant
 from ..pagecache import cacheable
+from ..pagination import paginate
+from . import worklist
 
 bp = Blueprint("main", __name__)
 
@@ -15,17 +18,15 @@ bp = Blueprint("main", __name__)
 @bp.route("/")
 @cacheable
 def index():
-    """Start page: what coop is; signed in, the registry at a glance."""
-    counts = {}
-    district = None
+    """Start page: for the public, what coop is and the way to a town's initiatives and
+    savings; signed in, what is the person's to do, by role."""
+    sections = []
     if current_user.is_authenticated:
-        rows = db.session.execute(select(Body.kind, func.count()).group_by(Body.kind)).all()
-        counts = {kind: n for kind, n in rows}
-        if current_user.body is not None:
-            district = current_user.body.district
-    return render_template(
-        "main/index.html", counts=counts, kinds=list(BodyKind), district=district
-    )
+        # as the funding page does: stored checks whose inputs changed are computed first
+        if funding.refresh_checks():
+            db.session.commit()
+        sections = worklist.for_user(current_user)
+    return render_template("main/index.html", sections=sections)
 
 
 @bp.route("/language/<code>", methods=["POST"])
@@ -42,3 +43,35 @@ def set_language(code: str):
             current_user.language = code
             db.session.commit()
     return redirect(safe_next(request.form.get("next")) or url_for("main.index"))
+
+
+@bp.route("/kommunen")
+@cacheable
+def towns():
+    """For council members and citizens, without signing in: the bodies that take part in a
+    public initiative, found by name or AGS, each leading to its initiatives and its savings."""
+    q = (request.args.get("q") or "").strip()[:100]
+    page = paginate(
+        public_towns_query(q),
+        page=request.args.get("page", 1, type=int),
+        per_page=current_app.config["PAGE_SIZE"],
+    )
+    return render_template("main/towns.html", page=page, q=q)
+
+
+def public_towns_query(q: str = ""):
+    """Bodies that lead or take part in at least one public initiative, by name; `q` narrows
+    by a part of the name or the beginning of the AGS."""
+    public = select(Initiative.id).where(Initiative.public.is_(True))
+    stmt = select(Body).where(
+        or_(
+            exists().where(Participant.body_id == Body.id, Participant.initiative_id.in_(public)),
+            exists().where(Initiative.lead_body_id == Body.id, Initiative.public.is_(True)),
+        )
+    )
+    if q:
+        if q.isdigit():
+            stmt = stmt.where(Body.ags.startswith(q))
+        else:
+            stmt = stmt.where(func.lower(Body.name).contains(q.lower(), autoescape=True))
+    return stmt.order_by(func.lower(Body.name), Body.id)

@@ -1,0 +1,102 @@
+"""Each role's start page with the demo data, in a real Chromium: it shows that person's tasks,
+passes axe, reads at 1280 and 390 px; the public entry leads from the anonymous start page to
+Marienmünster's savings."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from coop import demo
+from coop.audit import acting_as
+from coop.extensions import db
+from tests.browser.test_pages import assert_accessible
+
+pytestmark = pytest.mark.browser
+SHOTS = Path(__file__).resolve().parents[2] / "instance" / "screenshots"
+
+# demo account -> what its start page must show
+EXPECTED = {
+    "koordination@kreis-hoexter.example": [
+        "Noch ausstehende Ratsbeschlüsse",
+        "Brakel",
+        "Antragsfristen in den nächsten 60 Tagen",
+    ],
+    "redaktion@brakel.example": ["Noch ausstehende Ratsbeschlüsse", "Digitalnetzwerk"],
+    "foerderung@coop.example": [
+        "Förderungen mit offenen Voraussetzungen (1)",
+        "Voraussetzungen offen",
+        "Fällige Mittelabrufe",
+    ],
+    "rat@marienmuenster.example": ["Vorhaben von Marienmünster"],
+    "admin@coop.example": ["Noch ausstehende Ratsbeschlüsse"],
+}
+
+
+@pytest.fixture
+def demo_live(sqlite_app):
+    with acting_as(None, "demo"):
+        demo.load()
+        db.session.commit()
+    server = make_server("127.0.0.1", 0, sqlite_app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+def _fits(page) -> None:
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= page.viewport_size["width"] + 1, f"{page.url}: {width} px wide"
+
+
+def test_each_roles_start_page_shows_its_tasks(browser, demo_live):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    for email, expected in EXPECTED.items():
+        context = browser.new_context(base_url=demo_live, locale="de-DE")
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("console", lambda m, e=errors: e.append(m.text) if m.type == "error" else None)
+        page.goto("/login")
+        page.fill("#email", email)
+        page.fill("#password", demo.DEMO_PASSWORD)
+        page.press("#password", "Enter")
+        page.wait_for_url(f"{demo_live}/")
+        assert page.locator("h1").inner_text() == "Ihre Aufgaben"
+        text = page.locator("main").inner_text()
+        for words in expected:
+            assert words in text, (email, words)
+        assert_accessible(page, f"start page of {email}")
+        name = email.split("@")[0]
+        for width in (1280, 390):
+            page.set_viewport_size({"width": width, "height": 900})
+            _fits(page)
+            page.screenshot(path=str(SHOTS / f"start-{name}-{width}.png"), full_page=True)
+        # every task links somewhere that answers
+        for href in page.locator(".coop-worklist a").evaluate_all("els => els.map(e => e.href)")[
+            :6
+        ]:
+            assert page.request.get(href).status == 200, href
+        context.close()
+        assert errors == [], (email, errors)
+
+
+def test_public_entry_leads_to_marienmuensters_savings(browser, demo_live):
+    context = browser.new_context(base_url=demo_live, locale="de-DE")
+    page = context.new_page()
+    page.goto("/")
+    assert_accessible(page, "anonymous start page")
+    page.fill("#town-q", "Marienmünster")
+    page.press("#town-q", "Enter")
+    page.wait_for_url("**/kommunen?q=**")
+    assert_accessible(page, "towns")
+    page.set_viewport_size({"width": 390, "height": 900})
+    _fits(page)
+    page.screenshot(path=str(SHOTS / "towns-390.png"), full_page=True)
+    page.get_by_role("link", name="Was Marienmünster spart").click()
+    page.wait_for_url("**/savings")
+    assert "Marienmünster" in page.locator("h1").inner_text()
+    context.close()
