@@ -101,7 +101,7 @@ def _clean(app) -> None:
                     "cost_model_partners, cost_models, "
                     "proposals, oparl_objects, oparl_syncs, "
                     "grant_documents, grant_tranches, grants, funding_programs, resolutions, "
-                    "documents, phase_changes, milestones, "
+                    "documents, phase_changes, milestones, nudges, "
                     "initiative_participants, initiatives, api_tokens, users, bodies "
                     "RESTART IDENTITY CASCADE"
                 )
@@ -137,6 +137,7 @@ def _clean(app) -> None:
                 "documents",
                 "phase_changes",
                 "milestones",
+                "nudges",
                 "initiative_participants",
                 "initiatives",
                 "api_tokens",

@@ -191,6 +191,14 @@ def district_takes_part(user, initiative) -> bool:
     return any(district_id in (b.district_id, b.id) for b in bodies)
 
 
+def can_nudge(user, initiative) -> bool:
+    """Who may remind a partner to decide: admins, the funding officers, and coordinators of
+    a district that takes part."""
+    if _is(user, Role.ADMIN, Role.FUNDING_OFFICER):
+        return True
+    return _is(user, Role.COORDINATOR) and district_takes_part(user, initiative)
+
+
 def can_edit_initiative(user, initiative) -> bool:
     """Admins, and coordinators of a district that takes part."""
     if _is(user, Role.ADMIN):

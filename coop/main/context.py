@@ -299,6 +299,7 @@ def init_template_context(app: Flask) -> None:
         state_name=lambda code: STATES.get(code or "", ""),
         states=STATES,
         can_manage_users=permissions.can_manage_users,
+        can_nudge=permissions.can_nudge,
         can_view_audit=permissions.can_view_audit,
     )
 

@@ -15,6 +15,7 @@ from ..funding import services as funding
 from ..initiatives import services as initiatives
 from ..initiatives.access import get_initiative
 from ..pagecache import cacheable
+from ..reminders import nudges
 from ..resolutions import services as resolutions
 from ..savings import services as savings
 from .views import bp
@@ -35,6 +36,7 @@ def initiative(initiative_id: int):
     if permissions.can_view_funding(current_user):
         grants = db.session.scalars(funding.grant_query(initiative_id=initiative.id)).unique().all()
     primary = savings.primary_models([initiative.id]).get(initiative.id)
+    may_nudge = permissions.can_nudge(current_user, initiative)
     return render_template(
         "initiatives/detail.html",
         savings=savings.results([primary])[primary.id] if primary else None,
@@ -48,6 +50,8 @@ def initiative(initiative_id: int):
         can_edit=permissions.can_edit_initiative(current_user, initiative),
         can_record=bool(recordable),
         recordable=recordable,
+        may_nudge=may_nudge,
+        nudge_log=nudges.log(initiative.id) if may_nudge else [],
         audit=audit_entries("Initiative", initiative.id)
         if permissions.can_view_audit(current_user)
         else None,

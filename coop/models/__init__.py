@@ -40,6 +40,7 @@ from .initiative import (
     Initiative,
     InitiativeDistrict,
     Milestone,
+    Nudge,
     Participant,
     PhaseChange,
 )
@@ -101,6 +102,7 @@ __all__ = [
     "LegalForm",
     "Milestone",
     "Outcome",
+    "Nudge",
     "Participant",
     "ParticipantRole",
     "Phase",

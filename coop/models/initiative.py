@@ -3,7 +3,7 @@ and the dated history of its phases."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import (
     JSON,
@@ -23,7 +23,14 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.enums import LegalForm, ParticipantRole, Phase, ServiceArea
 from ..extensions import db
-from .base import AuditedMixin, ExternalIdMixin, TimestampMixin, VersionedMixin
+from .base import (
+    AuditedMixin,
+    ExternalIdMixin,
+    TimestampMixin,
+    UtcDateTime,
+    VersionedMixin,
+    utcnow,
+)
 from .body import Body, enum_column
 
 # Roles whose council has to decide (the others are interested or have left).
@@ -212,3 +219,36 @@ __all__ = [
     "Participant",
     "PhaseChange",
 ]
+
+
+class Nudge(AuditedMixin, db.Model):
+    """A partner reminded, now and by hand, to decide on an initiative: who sent what to whom.
+
+    One per initiative, body and day (the database's rule, for every app instance), so that
+    nobody is nudged twice a day however many coordinators click."""
+
+    __tablename__ = "nudges"
+    __audit_context__ = ("Initiative", "initiative_id")
+    __audit_exclude__ = (*AuditedMixin.__audit_exclude__, "message")
+    __table_args__ = (
+        UniqueConstraint("initiative_id", "body_id", "sent_on", name="one_nudge_a_day"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    initiative_id: Mapped[int] = mapped_column(
+        ForeignKey("initiatives.id", ondelete="CASCADE"), index=True
+    )
+    body_id: Mapped[int] = mapped_column(ForeignKey("bodies.id", ondelete="CASCADE"))
+    sender_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    sender_name: Mapped[str] = mapped_column(String(254))
+    sent_on: Mapped[date] = mapped_column(Date)
+    sent_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    recipients: Mapped[list[str]] = mapped_column(JSON, default=list)
+    subject: Mapped[str] = mapped_column(String(300))
+    message: Mapped[str] = mapped_column(Text)
+
+    body: Mapped[Body] = relationship()
+
+    def audit_label(self) -> str:
+        """The change history names a nudge by its body."""
+        return self.body.name if self.body is not None else str(self.body_id)

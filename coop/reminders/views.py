@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import smtplib
+
 from flask import (
     Blueprint,
     Response,
@@ -19,12 +21,13 @@ from sqlalchemy import select
 
 from ..auth import permissions
 from ..auth.forms import ChangePasswordForm
+from ..auth.services import safe_next
 from ..cache import render_cached, request_key
 from ..core import clock
 from ..extensions import db
 from ..models import SchedulerRun
 from ..pagecache import cacheable
-from . import calendar, services
+from . import calendar, nudges, services
 
 bp = Blueprint("reminders", __name__)
 
@@ -108,3 +111,86 @@ def feed(secret: str):
             "Cache-Control": "private, max-age=900",
         },
     )
+
+
+# --- nudging a partner ------------------------------------------------------------------------
+
+
+@bp.route("/initiatives/<int:initiative_id>/nudge/<int:body_id>", methods=["GET", "POST"])
+@login_required
+def nudge(initiative_id: int, body_id: int):
+    """ "Partner erinnern": a prefilled message to the body's contact and editors, sent now."""
+    from ..core import funding_check as fc
+    from ..errors import ValidationError
+    from ..forms import apply_errors
+    from ..initiatives import services as initiatives
+    from ..models import Body
+    from .forms import NudgeForm
+    from .mail import MailNotConfigured
+
+    initiative = initiatives.load_initiative(initiative_id)
+    body = db.session.get(Body, body_id)
+    if initiative is None or body is None:
+        abort(404)
+    if body_id not in {p.body_id for p in initiative.deciding_participants}:
+        abort(404)
+    if not permissions.can_nudge(current_user, initiative):
+        abort(403)
+    back = safe_next(request.values.get("next")) or url_for(
+        "main.initiative", initiative_id=initiative.id
+    )
+    summary = initiatives.decision_summaries([initiative])[initiative.id]
+    missing = {m.body_id: m for m in fc.missing_resolutions(summary.partners, None)}
+    proposal = nudges.draft(
+        initiative, body, current_user, getattr(missing.get(body_id), "next_session", None)
+    )
+    form = NudgeForm()
+    if request.method == "GET":
+        form.subject.data, form.message.data = proposal.subject, proposal.message
+    status = 200
+    if form.validate_on_submit():
+        try:
+            sent = nudges.send(
+                initiative,
+                body,
+                sender=current_user,
+                subject=form.subject.data,
+                message=form.message.data,
+            )
+        except ValidationError as exc:
+            db.session.rollback()
+            apply_errors(form, exc)
+            status = 422
+        except (MailNotConfigured, OSError, smtplib.SMTPException) as exc:
+            db.session.rollback()
+            current_app.logger.error("nudge not sent: %r", exc)
+            form.form_errors.append(
+                _(
+                    "The message could not be sent: the mail server did not accept it. "
+                    "Nothing was logged; please try again later."
+                )
+            )
+            status = 502
+        else:
+            db.session.commit()
+            flash(
+                _(
+                    "%(name)s has been reminded (to %(to)s).",
+                    name=body.name,
+                    to=", ".join(sent.recipients),
+                ),
+                "success",
+            )
+            return redirect(back)
+    elif request.method == "POST":
+        status = 422
+    return render_template(
+        "reminders/nudge.html",
+        form=form,
+        initiative=initiative,
+        body=body,
+        recipients=proposal.recipients,
+        earlier=nudges.today_nudge(initiative, body),
+        decided=body_id not in missing,
+        back=back,
+    ), status

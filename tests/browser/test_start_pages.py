@@ -100,3 +100,24 @@ def test_public_entry_leads_to_marienmuensters_savings(browser, demo_live):
     page.wait_for_url("**/savings")
     assert "Marienmünster" in page.locator("h1").inner_text()
     context.close()
+
+
+def test_nudge_form_from_the_initiative_page(browser, demo_live):
+    context = browser.new_context(base_url=demo_live, locale="de-DE")
+    page = context.new_page()
+    page.goto("/login")
+    page.fill("#email", "koordination@kreis-hoexter.example")
+    page.fill("#password", demo.DEMO_PASSWORD)
+    page.press("#password", "Enter")
+    page.wait_for_url(f"{demo_live}/")
+    page.get_by_role("link", name="Digitalnetzwerk Kreis Höxter: Brakel, Nieheim").click()
+    page.locator("a", has_text="Partner erinnern").filter(has_text="Brakel").click()
+    page.wait_for_selector("#message")
+    assert page.locator("h1").inner_text() == "Brakel erinnern"
+    assert "Guten Tag" in page.input_value("#message")
+    assert_accessible(page, "nudge form")
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        _fits(page)
+        page.screenshot(path=str(SHOTS / f"nudge-{width}.png"), full_page=True)
+    context.close()

@@ -1,0 +1,178 @@
+"""Remind a partner, now and by hand, to decide on an initiative ("Partner erinnern").
+
+The message is proposed in German and can be edited; it goes through SMTP to the body's
+contact address and its editors in coop, and is logged on the initiative: who, when, to whom.
+A body is nudged about an initiative at most once a day: the row is claimed before the mail
+goes out (a unique key in the database, for every app instance) and given back if sending
+fails. Flushes, never commits.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from email_validator import EmailNotValidError, validate_email
+from flask import current_app, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
+
+from ..core import clock
+from ..errors import ValidationError
+from ..extensions import db
+from ..i18n import fmt_date
+from ..models import Body, Initiative, Nudge, Role, User
+from .mail import build_message, send_all
+
+MAX_MESSAGE = 5000
+_ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+@dataclass
+class Draft:
+    """What the form proposes: to whom, subject, message."""
+
+    recipients: list[str]
+    subject: str
+    message: str
+
+
+def recipients(body: Body) -> list[str]:
+    """The body's contact address(es) and the addresses of its active editors in coop."""
+    found: list[str] = []
+    for candidate in _ADDRESS.findall(body.contact or ""):
+        try:
+            found.append(validate_email(candidate, check_deliverability=False).normalized.lower())
+        except EmailNotValidError:
+            continue
+    editors = db.session.scalars(
+        select(User.email).where(
+            User.body_id == body.id,
+            User.role == Role.PARTNER_EDITOR,
+            User.active.is_(True),
+            User.erased_at.is_(None),
+        )
+    )
+    found.extend(e.lower() for e in editors)
+    return list(dict.fromkeys(found))
+
+
+def today_nudge(initiative: Initiative, body: Body) -> Nudge | None:
+    """The nudge already sent today to this body about this initiative, if any."""
+    return db.session.scalar(
+        select(Nudge).where(
+            Nudge.initiative_id == initiative.id,
+            Nudge.body_id == body.id,
+            Nudge.sent_on == clock.today(),
+        )
+    )
+
+
+def draft(initiative: Initiative, body: Body, sender: User, next_session=None) -> Draft:
+    """The proposed message, in German (the partners' language)."""
+    council = body.council_name or _("your council")
+    # the address people reach coop at (as in the daily reminders), not this request's host
+    link = current_app.config["PUBLIC_URL"].rstrip("/") + url_for(
+        "resolutions.create", initiative_id=initiative.id, body=body.id
+    )
+    lines = [
+        "Guten Tag,",
+        "",
+        f"für das Vorhaben „{initiative.title}“ fehlt in coop noch der Beschluss "
+        f"von {body.name} ({council}).",
+    ]
+    if next_session:
+        lines.append(f"Nach unserem Stand berät das Gremium am {fmt_date(next_session)} darüber.")
+    lines += [
+        "Bitte tragen Sie den Beschluss ein, sobald er gefasst ist, oder teilen Sie uns den "
+        "Sitzungstermin mit:",
+        link,
+        "",
+        "Mit freundlichen Grüßen",
+        sender.name or sender.email,
+    ]
+    if sender.body is not None:
+        lines.append(sender.body.name)
+    return Draft(
+        recipients=recipients(body),
+        subject=f"coop: Beschluss von {body.name} zu „{initiative.title}“",
+        message="\n".join(lines),
+    )
+
+
+def send(initiative: Initiative, body: Body, *, sender: User, subject: str, message: str) -> Nudge:
+    """Send the nudge and log it; ValidationError (by field) when it cannot go."""
+    subject = " ".join((subject or "").split())
+    message = (message or "").strip()
+    errors = {}
+    if not subject:
+        errors["subject"] = _("Please enter a subject.")
+    elif len(subject) > 300:
+        errors["subject"] = _("At most %(n)d characters.", n=300)
+    if not message:
+        errors["message"] = _("Please enter a message.")
+    elif len(message) > MAX_MESSAGE:
+        errors["message"] = _("At most %(n)d characters.", n=MAX_MESSAGE)
+    to = recipients(body)
+    if not to:
+        errors["recipients"] = _(
+            "%(name)s has no e-mail address in coop: enter one as the body's contact or "
+            "give the body a partner editor.",
+            name=body.name,
+        )
+    if errors:
+        raise ValidationError(_("Please correct the marked fields."), errors)
+    earlier = today_nudge(initiative, body)
+    if earlier is not None:
+        raise ValidationError(_already(earlier), {"recipients": _already(earlier)})
+    nudge = Nudge(
+        initiative_id=initiative.id,
+        body_id=body.id,
+        sender_id=sender.id,
+        sender_name=sender.name or sender.email,
+        sent_on=clock.today(),
+        recipients=to,
+        subject=subject,
+        message=message,
+    )
+    db.session.add(nudge)
+    try:
+        with db.session.begin_nested():  # claimed before the mail goes out
+            db.session.flush()
+    except IntegrityError:
+        if nudge in db.session:
+            db.session.expunge(nudge)
+        earlier = today_nudge(initiative, body)
+        text = _already(earlier) if earlier else _("This partner has been reminded today already.")
+        raise ValidationError(text, {"recipients": text}) from None
+    mail = build_message(", ".join(to), subject, message)
+    if sender.email and "@" in sender.email:
+        mail["Reply-To"] = sender.email
+    del mail["Auto-Submitted"]  # a person wrote it; an answer is welcome
+    send_all([mail])  # raises: the caller rolls the claim back
+    return nudge
+
+
+def _already(nudge: Nudge) -> str:
+    from ..i18n import fmt_datetime
+
+    return _(
+        "This partner was reminded today already (%(time)s by %(name)s); once a day is enough.",
+        time=fmt_datetime(nudge.sent_at),
+        name=nudge.sender_name,
+    )
+
+
+def log(initiative_id: int, limit: int = 20) -> list[Nudge]:
+    """The latest nudges of an initiative, newest first."""
+    return list(
+        db.session.scalars(
+            select(Nudge)
+            .where(Nudge.initiative_id == initiative_id)
+            .options(joinedload(Nudge.body))
+            .order_by(Nudge.sent_at.desc(), Nudge.id.desc())
+            .limit(limit)
+        )
+    )

@@ -1,0 +1,120 @@
+"""'Partner erinnern': a coordinator reminds Brakel to decide; the message goes through a real
+SMTP server to Brakel's contact and editors, is logged on the initiative (who, when, to whom)
+and in the change history; nobody is reminded twice a day; no mail server, no log."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import func, select
+
+from coop.audit import acting_as
+from coop.extensions import db
+from coop.models import AuditEntry, Nudge
+from tests import factories
+from tests.conftest import AuthActions
+
+
+def _network(seed):
+    with acting_as(None, "test"):
+        seed.bodies["brakel"].contact = "Bürgermeisteramt Brakel, ikz@brakel.example, 05272 360-0"
+        ini = factories.initiative(seed)
+        factories.resolution(ini, seed.bodies["hoexter"])
+        db.session.commit()
+    return ini
+
+
+def _form(client, path: str) -> tuple[str, str, str]:
+    page = client.get(path).get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    subject = re.search(r'id="subject"[^>]*value="([^"]*)"', page).group(1)
+    message = re.search(r'<textarea[^>]*id="message"[^>]*>\n?(.*?)</textarea>', page, re.S)
+    return token, subject, message.group(1)
+
+
+def test_coordinator_nudges_brakel(mail_app, smtp, seed):
+    ini = _network(seed)
+    brakel = seed.bodies["brakel"]
+    client = mail_app.test_client()
+    AuthActions(client).login("coordinator@test.example")
+    page = client.get(f"/initiatives/{ini.id}").get_data(as_text=True)
+    path = f"/initiatives/{ini.id}/nudge/{brakel.id}"
+    assert f'href="{path}"' in page and "Partner erinnern" in page
+    form = client.get(path).get_data(as_text=True)
+    assert "ikz@brakel.example" in form and "partner_editor@test.example" in form
+    token, subject, message = _form(client, path)
+    assert "Brakel" in subject and "Guten Tag" in message
+    sent = client.post(
+        path,
+        data={"csrf_token": token, "subject": subject, "message": message + "\nBitte bis Freitag."},
+    )
+    assert sent.status_code == 302
+    (mail,) = smtp.messages
+    assert set(mail["X-Rcpt"].split(",")) == {"ikz@brakel.example", "partner_editor@test.example"}
+    assert mail["Reply-To"] == "coordinator@test.example"
+    assert "Bitte bis Freitag." in mail.get_content() and "Digitalnetzwerk" in mail["Subject"]
+    nudge = db.session.scalar(select(Nudge))
+    assert nudge.body_id == brakel.id and nudge.sender_name
+    log = client.get(f"/initiatives/{ini.id}").get_data(as_text=True)
+    assert "Erinnerte Partner" in log and "hat Brakel erinnert" in log
+    assert db.session.scalar(
+        select(func.count()).where(
+            AuditEntry.entity_type == "Nudge", AuditEntry.context_id == ini.id
+        )
+    )
+
+    # the same day again: refused, no second mail
+    token, subject, message = _form(client, path)
+    again = client.post(path, data={"csrf_token": token, "subject": subject, "message": message})
+    assert again.status_code == 422
+    assert "heute schon erinnert" in again.get_data(as_text=True)
+    assert len(smtp.messages) == 1 and db.session.scalar(select(func.count(Nudge.id))) == 1
+
+
+def test_only_those_who_coordinate_may_nudge(mail_app, smtp, seed):
+    ini = _network(seed)
+    path = f"/initiatives/{ini.id}/nudge/{seed.bodies['brakel'].id}"
+    for email in ("viewer@test.example", "partner_editor@test.example"):
+        client = mail_app.test_client()
+        AuthActions(client).login(email)
+        assert client.get(path).status_code == 403
+        assert "Partner erinnern" not in client.get(f"/initiatives/{ini.id}").get_data(as_text=True)
+    client = mail_app.test_client()
+    AuthActions(client).login("funding_officer@test.example")
+    assert client.get(path).status_code == 200
+    assert (
+        client.get(f"/initiatives/{ini.id}/nudge/{seed.bodies['helmstedt'].id}").status_code == 404
+    )
+
+
+def test_an_empty_message_and_a_body_without_address(mail_app, smtp, seed):
+    ini = _network(seed)
+    client = mail_app.test_client()
+    AuthActions(client).login("coordinator@test.example")
+    path = f"/initiatives/{ini.id}/nudge/{seed.bodies['brakel'].id}"
+    token, subject, _message = _form(client, path)
+    empty = client.post(path, data={"csrf_token": token, "subject": subject, "message": " "})
+    assert empty.status_code == 422 and "Bitte geben Sie eine Nachricht ein." in empty.get_data(
+        as_text=True
+    )
+    nieheim = f"/initiatives/{ini.id}/nudge/{seed.bodies['nieheim'].id}"
+    page = client.get(nieheim).get_data(as_text=True)
+    assert "keine E-Mail-Adresse hinterlegt" in page
+    token, subject, message = _form(client, nieheim)
+    refused = client.post(
+        nieheim, data={"csrf_token": token, "subject": subject, "message": message}
+    )
+    assert refused.status_code == 422
+    assert smtp.messages == [] and db.session.scalar(select(func.count(Nudge.id))) == 0
+
+
+def test_no_mail_server_no_log(app, seed):
+    ini = _network(seed)
+    client = app.test_client()
+    AuthActions(client).login("coordinator@test.example")
+    path = f"/initiatives/{ini.id}/nudge/{seed.bodies['brakel'].id}"
+    token, subject, message = _form(client, path)
+    answer = client.post(path, data={"csrf_token": token, "subject": subject, "message": message})
+    assert answer.status_code == 502
+    assert "nicht gesendet werden" in answer.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(Nudge.id))) == 0
