@@ -17,6 +17,7 @@ from wtforms import (
 )
 
 from ..commands import text_input
+from ..core.enums import ParticipantRole
 from ..labels import INITIATIVE_FIELD_LABELS as L
 from ..labels import LEGAL_FORM_LABELS, PARTICIPANT_ROLE_LABELS, PHASE_LABELS, SERVICE_AREA_LABELS
 from .schemas import InitiativeCreate, MilestoneIn
@@ -84,9 +85,10 @@ class InitiativeForm(FlaskForm):
             row.role.choices = _options(PARTICIPANT_ROLE_LABELS)
 
     def add_blank_rows(self, participants: int = 0, milestones: int = 0) -> None:
-        """Add empty participant and milestone rows."""
+        """Add empty participant and milestone rows; a new participant is a partner (the
+        lead is one body, chosen above)."""
         for _ in range(participants):
-            self.participants.append_entry()
+            self.participants.append_entry({"role": ParticipantRole.PARTNER.value})
         for _ in range(milestones):
             self.milestones.append_entry()
 

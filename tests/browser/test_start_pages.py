@@ -71,6 +71,11 @@ def test_each_roles_start_page_shows_its_tasks(browser, demo_live):
             assert words in text, (email, words)
         assert_accessible(page, f"start page of {email}")
         name = email.split("@")[0]
+        page.set_viewport_size({"width": 1280, "height": 900})
+        tops = page.locator(".coop-nav__list > li").evaluate_all(
+            "els => els.map(e => e.getBoundingClientRect().top)"
+        )
+        assert len(set(tops)) == 1, f"the menu wraps at 1280 px for {email}"
         for width in (1280, 390):
             page.set_viewport_size({"width": width, "height": 900})
             _fits(page)
