@@ -185,6 +185,14 @@ MESSAGES: dict[str, str | tuple[str, str]] = {
         "The proof of use for “%(program)s” is due on %(date)s, in %(n)s day.",
         "The proof of use for “%(program)s” is due on %(date)s, in %(n)s days.",
     ),
+    "reminder.task.subject": N_("Task due on %(date)s: %(task)s – %(initiative)s"),
+    "reminder.task.text": N_(
+        "The resolution of %(body)s on “%(initiative)s” asks for “%(task)s” by %(date)s; it is not marked as done yet."
+    ),
+    "reminder.task.overdue.subject": N_("Task overdue since %(date)s: %(task)s – %(initiative)s"),
+    "reminder.task.overdue.text": N_(
+        "The resolution of %(body)s on “%(initiative)s” asked for “%(task)s” by %(date)s; it is not marked as done."
+    ),
     # the savings model (coop.core.savings_model)
     "savings.unknown_pay_grade": N_("Unknown pay grade %(pay_grade)s."),
     "savings.payment_to_itself": N_("A partner cannot pay itself."),

@@ -100,7 +100,8 @@ def _clean(app) -> None:
                     "cost_partner_years, cost_payments, cost_events, cost_lines, "
                     "cost_model_partners, cost_models, "
                     "proposals, oparl_objects, oparl_syncs, "
-                    "grant_documents, grant_tranches, grants, funding_programs, resolutions, "
+                    "grant_documents, grant_tranches, grants, funding_programs, "
+                    "resolution_tasks, resolutions, "
                     "documents, phase_changes, milestones, nudges, "
                     "initiative_participants, initiatives, api_tokens, users, bodies "
                     "RESTART IDENTITY CASCADE"
@@ -133,6 +134,7 @@ def _clean(app) -> None:
                 "grant_tranches",
                 "grants",
                 "funding_programs",
+                "resolution_tasks",
                 "resolutions",
                 "documents",
                 "phase_changes",

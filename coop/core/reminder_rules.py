@@ -19,6 +19,7 @@ SESSION_DAYS = 14
 DEADLINE_DAYS = 30
 TRANCHE_DAYS = 14
 PROOF_DAYS = 30
+TASK_DAYS = 7
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,19 @@ class TrancheFact:
     program: str
     due_on: date
     amount: object  # Decimal
+
+
+@dataclass(frozen=True)
+class TaskFact:
+    """An open task of a decided resolution (Beschlusskontrolle)."""
+
+    task_id: int
+    initiative_id: int
+    initiative: str
+    body_id: int
+    body: str
+    title: str
+    due_on: date
 
 
 @dataclass(frozen=True)
@@ -189,11 +203,32 @@ def _proof(g: GrantFact, today: date) -> Reminder | None:
     )
 
 
+def _task(t: TaskFact, today: date) -> Reminder | None:
+    """A task due within a week, and once more when it is overdue."""
+    params = {"date": t.due_on, "task": t.title, "body": t.body, "initiative": t.initiative}
+    if t.due_on < today:
+        key, kind, message = "task-overdue", "task_overdue", "reminder.task.overdue"
+    elif t.due_on <= today + timedelta(days=TASK_DAYS):
+        key, kind, message = "task", "task", "reminder.task"
+    else:
+        return None
+    return Reminder(
+        key=f"{key}:{t.task_id}:{t.due_on.isoformat()}",
+        kind=kind,
+        on=t.due_on,
+        initiative_id=t.initiative_id,
+        subject=Text(f"{message}.subject", params),
+        text=Text(f"{message}.text", params),
+        body_ids=(t.body_id,),
+    )
+
+
 def due_reminders(
     sessions: Iterable[SessionFact],
     grants: Iterable[GrantFact],
     tranches: Iterable[TrancheFact],
     today: date,
+    tasks: Iterable[TaskFact] = (),
 ) -> list[Reminder]:
     """Every reminder due on `today`, soonest first."""
     out: list[Reminder] = []
@@ -202,4 +237,5 @@ def due_reminders(
     for g in grants:
         out += [r for r in (_missing(g, today), _proof(g, today)) if r is not None]
     out += [r for r in (_tranche(t, today) for t in tranches) if r is not None]
+    out += [r for r in (_task(t, today) for t in tasks) if r is not None]
     return sorted(out, key=lambda r: (r.on, r.key))

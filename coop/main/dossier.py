@@ -17,6 +17,7 @@ from ..initiatives.access import get_initiative
 from ..pagecache import cacheable
 from ..reminders import nudges
 from ..resolutions import services as resolutions
+from ..resolutions import tasks
 from ..savings import services as savings
 from .views import bp
 
@@ -51,6 +52,7 @@ def initiative(initiative_id: int):
         can_record=bool(recordable),
         recordable=recordable,
         may_nudge=may_nudge,
+        open_tasks=tasks.open_tasks(initiative.id) if current_user.is_authenticated else [],
         nudge_log=nudges.log(initiative.id) if may_nudge else [],
         audit=audit_entries("Initiative", initiative.id)
         if permissions.can_view_audit(current_user)

@@ -321,6 +321,48 @@ def stale(user: User, today: date) -> Section:
     return section
 
 
+def tasks_due(user: User, today: date) -> Section:
+    """Open tasks of decided resolutions due within 14 days or overdue (Beschlusskontrolle)."""
+    from ..models import ResolutionTask
+
+    section = Section(
+        "tasks",
+        _("Tasks from resolutions due"),
+        _("No task from a resolution is due in the next 14 days."),
+    )
+    stmt = (
+        select(ResolutionTask)
+        .join(Resolution, Resolution.id == ResolutionTask.resolution_id)
+        .where(
+            ResolutionTask.done_on.is_(None),
+            ResolutionTask.due_on <= today + timedelta(days=SESSION_DAYS),
+            ResolutionTask.initiative_id.in_(_initiative_ids(user)),
+        )
+        .options(
+            joinedload(ResolutionTask.initiative),
+            joinedload(ResolutionTask.resolution).joinedload(Resolution.body),
+        )
+    )
+    if user.role == Role.PARTNER_EDITOR:
+        stmt = stmt.where(Resolution.body_id == user.body_id)
+    section.total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
+    for t in db.session.scalars(
+        stmt.order_by(ResolutionTask.due_on, ResolutionTask.id).limit(SHOWN)
+    ):
+        late = t.due_on < today
+        section.items.append(
+            Item(
+                _("%(title)s: %(task)s", title=t.initiative.title, task=t.title),
+                url_for("resolutions.detail", resolution_id=t.resolution_id) + "#tasks-heading",
+                (_("overdue since %(date)s") if late else _("due %(date)s"))
+                % {"date": _on(t.due_on)}
+                + f" · {t.resolution.body.name}",
+                urgent=late,
+            )
+        )
+    return section
+
+
 def _grants(user: User):
     stmt = select(Grant).where(Grant.status.in_(OPEN_GRANTS))
     scope = _scope(user)
@@ -456,7 +498,12 @@ def for_user(user: User, today: date | None = None) -> list[Section]:
             deadlines(user, today),
         ]
     if user.role == Role.PARTNER_EDITOR:
-        return [missing_councils(user, today), sessions(user, today), open_proposals(user)]
+        return [
+            missing_councils(user, today),
+            sessions(user, today),
+            tasks_due(user, today),
+            open_proposals(user),
+        ]
     if user.role == Role.VIEWER:
         return [town_initiatives(user)]
     # coordinators (their district) and admins (everything)
@@ -464,6 +511,7 @@ def for_user(user: User, today: date | None = None) -> list[Section]:
         missing_councils(user, today),
         sessions(user, today),
         overdue_milestones(user, today),
+        tasks_due(user, today),
         open_proposals(user),
         deadlines(user, today),
         stale(user, today),

@@ -45,7 +45,7 @@ from .initiative import (
     PhaseChange,
 )
 from .oparl import OParlObject, OParlSync, Proposal, PublishedMark, ResultReading
-from .resolution import Document, Resolution
+from .resolution import Document, Resolution, ResolutionTask
 from .savings import (
     CostEvent,
     CostLine,
@@ -108,6 +108,7 @@ __all__ = [
     "Phase",
     "PhaseChange",
     "Resolution",
+    "ResolutionTask",
     "ResolutionKind",
     "ServiceArea",
     "ApiToken",

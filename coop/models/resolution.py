@@ -92,3 +92,33 @@ class Resolution(AuditedMixin, ExternalIdMixin, TimestampMixin, VersionedMixin, 
         """What the change history calls a resolution: organ, paper number and session date."""
         parts = [self.organ, self.reference or "", str(self.session_date or "")]
         return " · ".join(p for p in parts if p)
+
+
+class ResolutionTask(AuditedMixin, TimestampMixin, db.Model):
+    """What a decided resolution requires to be done (Beschlusskontrolle): what, who, by when,
+    and when it was done."""
+
+    __tablename__ = "resolution_tasks"
+    __audit_context__ = ("Initiative", "initiative_id")
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    resolution_id: Mapped[int] = mapped_column(
+        ForeignKey("resolutions.id", ondelete="CASCADE"), index=True
+    )
+    # the resolution's initiative, kept here so that an initiative's or a district's open
+    # tasks are one indexed lookup
+    initiative_id: Mapped[int] = mapped_column(
+        ForeignKey("initiatives.id", ondelete="CASCADE"), index=True
+    )
+    title: Mapped[str] = mapped_column(String(300))
+    # who: an office or a person, as the council's resolution names them
+    responsible: Mapped[str | None] = mapped_column(String(200))
+    due_on: Mapped[date | None] = mapped_column(Date, index=True)
+    done_on: Mapped[date | None] = mapped_column(Date)
+
+    resolution: Mapped[Resolution] = relationship()
+    initiative: Mapped[Initiative] = relationship()
+
+    def audit_label(self) -> str:
+        """The change history names a task by what is to be done."""
+        return self.title

@@ -32,6 +32,7 @@ from ..models import (
     Participant,
     ReminderSent,
     Resolution,
+    ResolutionTask,
     Role,
     Tranche,
     TrancheState,
@@ -141,7 +142,29 @@ def gather(today: date) -> list[due.Reminder]:
             )
         )
     ]
-    return due.due_reminders(sessions, grant_facts, tranches, today)
+    tasks = [
+        due.TaskFact(
+            task_id=t.id,
+            initiative_id=t.initiative_id,
+            initiative=t.initiative.title,
+            body_id=t.resolution.body_id,
+            body=t.resolution.body.name,
+            title=t.title,
+            due_on=t.due_on,
+        )
+        for t in db.session.scalars(
+            select(ResolutionTask)
+            .where(
+                ResolutionTask.done_on.is_(None),
+                ResolutionTask.due_on <= today + timedelta(days=due.TASK_DAYS),
+            )
+            .options(
+                joinedload(ResolutionTask.initiative),
+                joinedload(ResolutionTask.resolution).joinedload(Resolution.body),
+            )
+        )
+    ]
+    return due.due_reminders(sessions, grant_facts, tranches, today, tasks)
 
 
 @dataclass

@@ -78,3 +78,15 @@ class ResolutionForm(FlaskForm):
     def values(self) -> dict:
         """The posted values as the service takes them."""
         return {name: self[name].data for name in FIELDS}
+
+
+class TaskForm(FlaskForm):
+    """A task of an adopted resolution (Beschlusskontrolle)."""
+
+    title = StringField(_l("What is to be done"), render_kw={"maxlength": 300})
+    responsible = StringField(
+        _l("Who"),
+        description=_l("An office or a person, as the resolution names them."),
+        render_kw={"maxlength": 200},
+    )
+    due_on = StringField(_l("Due on"), render_kw={"type": "date"})

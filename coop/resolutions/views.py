@@ -16,8 +16,8 @@ from ..initiatives import services as initiatives
 from ..initiatives.access import get_initiative
 from ..models import Body
 from ..pagecache import cacheable
-from . import documents, services
-from .forms import ResolutionForm
+from . import documents, services, tasks
+from .forms import ResolutionForm, TaskForm
 from .schemas import ResolutionCreate, ResolutionUpdate
 
 bp = Blueprint("resolutions", __name__)
@@ -121,22 +121,88 @@ def create(initiative_id: int):
 @bp.route("/resolutions/<int:resolution_id>")
 @cacheable
 def detail(resolution_id: int):
-    """One resolution with its Beratungsfolge and (for coordinators) its history."""
-    resolution = get_resolution(resolution_id)
+    """One resolution with its Beratungsfolge, its tasks and (for coordinators) its history."""
+    return _detail(get_resolution(resolution_id), TaskForm())
+
+
+def _detail(resolution, task_form: TaskForm, status: int = 200):
     sequence = [
         r
         for r in services.consultation_sequence(resolution)
         if permissions.can_view_resolution(current_user, r)
     ]
+    can_edit = permissions.can_edit_resolution(current_user, resolution)
     return render_template(
         "resolutions/detail.html",
         resolution=resolution,
         sequence=sequence,
-        can_edit=permissions.can_edit_resolution(current_user, resolution),
+        can_edit=can_edit,
+        tasks=tasks.tasks_of([resolution.id])[resolution.id]
+        if current_user.is_authenticated
+        else [],
+        task_form=task_form,
+        can_add_task=can_edit and tasks.may_have_tasks(resolution),
         audit=audit_entries("Resolution", resolution.id)
         if permissions.can_view_audit(current_user)
         else None,
-    )
+    ), status
+
+
+def _editable(resolution_id: int):
+    resolution = get_resolution(resolution_id)
+    if not permissions.can_edit_resolution(current_user, resolution):
+        abort(403)
+    return resolution
+
+
+@bp.route("/resolutions/<int:resolution_id>/tasks", methods=["POST"])
+@login_required
+def add_task(resolution_id: int):
+    """Add what an adopted resolution requires to be done (Beschlusskontrolle)."""
+    resolution = _editable(resolution_id)
+    form = TaskForm()
+    if form.validate_on_submit():
+        try:
+            tasks.add_task(resolution, form.data)
+        except ValidationError as exc:
+            db.session.rollback()
+            apply_errors(form, exc)
+            return _detail(get_resolution(resolution_id), form, 422)
+        db.session.commit()
+        flash(_("The task has been added."), "success")
+        return redirect(url_for(".detail", resolution_id=resolution_id) + "#tasks-heading")
+    return _detail(resolution, form, 422)
+
+
+def _task(resolution_id: int, task_id: int):
+    from ..models import ResolutionTask
+
+    resolution = _editable(resolution_id)
+    task = db.session.get(ResolutionTask, task_id)
+    if task is None or task.resolution_id != resolution.id:
+        abort(404)
+    return task
+
+
+@bp.route("/resolutions/<int:resolution_id>/tasks/<int:task_id>/done", methods=["POST"])
+@login_required
+def task_done(resolution_id: int, task_id: int):
+    """Mark a task done (today), or open again."""
+    task = _task(resolution_id, task_id)
+    tasks.mark_done(task, request.form.get("done") != "0")
+    db.session.commit()
+    return redirect(url_for(".detail", resolution_id=resolution_id) + "#tasks-heading")
+
+
+@bp.route("/resolutions/<int:resolution_id>/tasks/<int:task_id>/delete", methods=["POST"])
+@login_required
+def task_delete(resolution_id: int, task_id: int):
+    """Remove a task entered by mistake."""
+    task = _task(resolution_id, task_id)
+    tasks.delete_task(task)
+    db.session.commit()
+    flash(_("The task has been removed."), "success")
+    return redirect(url_for(".detail", resolution_id=resolution_id) + "#tasks-heading")
 
 
 @bp.route("/resolutions/<int:resolution_id>/edit", methods=["GET", "POST"])

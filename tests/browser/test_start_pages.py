@@ -126,3 +126,42 @@ def test_nudge_form_from_the_initiative_page(browser, demo_live):
         _fits(page)
         page.screenshot(path=str(SHOTS / f"nudge-{width}.png"), full_page=True)
     context.close()
+
+
+def test_tasks_of_a_resolution_by_keyboard(browser, demo_live):
+    from sqlalchemy import select
+
+    from coop.models import Body, Outcome, Resolution
+
+    resolution = db.session.scalar(
+        select(Resolution)
+        .join(Body, Body.id == Resolution.body_id)
+        .where(Resolution.outcome == Outcome.ADOPTED, Body.ags == "05762000")
+        .limit(1)
+    )
+    context = browser.new_context(base_url=demo_live, locale="de-DE")
+    page = context.new_page()
+    page.goto("/login")
+    page.fill("#email", "koordination@kreis-hoexter.example")
+    page.fill("#password", demo.DEMO_PASSWORD)
+    page.press("#password", "Enter")
+    page.wait_for_url(f"{demo_live}/")
+    page.goto(f"/resolutions/{resolution.id}")
+    page.focus("#title")
+    page.keyboard.type("Kooperationsvereinbarung unterzeichnen")
+    page.keyboard.press("Tab")
+    page.keyboard.type("Landrat")
+    page.fill("#due_on", "2027-01-15")
+    page.get_by_role("button", name="Aufgabe hinzufügen").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_selector("text=Die Aufgabe wurde hinzugefügt.")
+    assert (
+        "Kooperationsvereinbarung unterzeichnen"
+        in page.locator("#tasks-heading ~ div").first.inner_text()
+    )
+    assert_accessible(page, "resolution with tasks")
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        _fits(page)
+        page.screenshot(path=str(SHOTS / f"resolution-tasks-{width}.png"), full_page=True)
+    context.close()
