@@ -8,7 +8,7 @@ from datetime import date
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ..auth import permissions
 from ..errors import ServiceError, ValidationError
@@ -98,10 +98,25 @@ def index():
         initiative_id=initiative.id if initiative else "",
         propose=bool(initiative),
     )
-    return _render(f, page, errors, initiative, form)
+    return _render(f, page, errors, initiative, form, bodies_found=_bodies_named(f))
 
 
-def _render(f, page, errors: dict, initiative, form, status: int = 200):
+def _bodies_named(f) -> list[Body]:
+    """Bodies whose name holds the words, or whose AGS begins with them (a few, by name):
+    the header's one search box finds partners too."""
+    q = f.q.strip()
+    if not q or f.kind or f.body_id or len(q) > 100:
+        return []
+    if q.isdigit():
+        where = Body.ags.startswith(q)
+    else:
+        where = func.lower(Body.name).contains(q.lower(), autoescape=True)
+    return list(db.session.scalars(select(Body).where(where).order_by(Body.name, Body.id).limit(6)))
+
+
+def _render(
+    f, page, errors: dict, initiative, form, status: int = 200, bodies_found: list | None = None
+):
     bodies = _bodies()
     shown = {e.body_id for e in page.items if e.body_id} if page is not None else set()
     names = (
@@ -115,6 +130,7 @@ def _render(f, page, errors: dict, initiative, form, status: int = 200):
     )
     return render_template(
         "search/index.html",
+        bodies_found=bodies_found or [],
         f=f,
         args={k: v for k, v in request.args.items() if k != "page"},
         page=page,

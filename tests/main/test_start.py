@@ -127,3 +127,16 @@ def test_the_public_finds_its_town(client, seed):
     assert savings.status_code == 200 and "Marienmünster" in savings.get_data(as_text=True)
     nothing = client.get("/kommunen?q=Wolfsburg").get_data(as_text=True)
     assert "0 Körperschaften gefunden" in nothing
+
+
+def test_one_search_box_in_the_header_finds_partners_too(client, seed):
+    AuthActions(client).login("coordinator@test.example")
+    start = client.get("/").get_data(as_text=True)
+    assert 'id="site-q"' in start and 'action="/search/"' in start
+    found = client.get("/search/?q=Brak").get_data(as_text=True)
+    assert f'href="/bodies/{seed.bodies["brakel"].id}"' in found
+    by_key = client.get("/search/?q=05762").get_data(as_text=True)
+    assert "Marienmünster" in by_key and "Nieheim" in by_key
+    # no box for the public (the search needs an account)
+    client.post("/logout", data={"csrf_token": AuthActions(client).csrf("/account")})
+    assert 'id="site-q"' not in client.get("/").get_data(as_text=True)
