@@ -204,7 +204,7 @@ def test_my_town_and_the_public(client, auth, seed, ini):
     brakel = seed.bodies["brakel"]
     page = client.get(f"/bodies/{brakel.id}/savings").get_data(as_text=True)  # anonymous
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
-    assert "Was Brakel spart" in text and "In 1 Initiative spart Brakel" in text
+    assert "Was Brakel spart" in text and "In 1 Vorhaben spart Brakel" in text
     assert client.get(f"/bodies/{brakel.id}/savings?format=csv").status_code == 200
     assert client.get(f"/initiatives/{ini.id}/savings").status_code == 200
     with acting_as(None, "test"):
