@@ -203,6 +203,7 @@ def sessions(user: User, today: date) -> Section:
 
 
 def overdue_milestones(user: User, today: date) -> Section:
+    """Milestones of the person's initiatives whose due date has passed, not done."""
     section = Section(
         "milestones", _("Overdue milestones"), _("No milestone of your initiatives is overdue.")
     )
@@ -229,6 +230,7 @@ def overdue_milestones(user: User, today: date) -> Section:
 
 
 def open_proposals(user: User) -> Section:
+    """Resolutions read from the partners' council information systems, to confirm."""
     section = Section(
         "proposals",
         _("Proposed resolutions to confirm"),
@@ -372,6 +374,7 @@ def _grants(user: User):
 
 
 def open_conditions(user: User) -> Section:
+    """Open grants whose stored check has conditions that do not hold yet."""
     section = Section(
         "conditions",
         _("Grants with open conditions"),
@@ -402,6 +405,7 @@ def _n_conditions(n: int) -> str:
 
 
 def tranches(user: User, today: date) -> Section:
+    """Tranches still planned whose date is within 14 days or has passed."""
     section = Section(
         "tranches",
         _("Tranches due"),
@@ -438,6 +442,7 @@ def tranches(user: User, today: date) -> Section:
 
 
 def proofs_of_use(user: User, today: date) -> Section:
+    """Proofs of use not yet submitted, due within 30 days or overdue."""
     section = Section(
         "proofs",
         _("Proofs of use due"),
@@ -466,6 +471,7 @@ def proofs_of_use(user: User, today: date) -> Section:
 
 
 def town_initiatives(user: User) -> Section:
+    """The initiatives the person's own town or district takes part in."""
     body: Body | None = user.body
     section = Section(
         "town",

@@ -140,3 +140,16 @@ def test_one_search_box_in_the_header_finds_partners_too(client, seed):
     # no box for the public (the search needs an account)
     client.post("/logout", data={"csrf_token": AuthActions(client).csrf("/account")})
     assert 'id="site-q"' not in client.get("/").get_data(as_text=True)
+
+
+def test_breadcrumbs_say_where_a_page_sits(client, seed):
+    with acting_as(None, "test"):
+        ini = factories.initiative(seed)
+        resolution = factories.resolution(ini, seed.bodies["brakel"])
+        db.session.commit()
+    AuthActions(client).login("coordinator@test.example")
+    page = client.get(f"/resolutions/{resolution.id}").get_data(as_text=True)
+    trail = page.split('class="coop-breadcrumbs"', 1)[1].split("</nav>", 1)[0]
+    assert 'href="/">Start</a>' in trail and 'href="/initiatives/">Vorhaben</a>' in trail
+    assert f'href="/initiatives/{ini.id}">Digitalnetzwerk Kreis Höxter</a>' in trail
+    assert '<li aria-current="page">Brakel, Rat</li>' in trail
