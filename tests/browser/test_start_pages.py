@@ -165,3 +165,31 @@ def test_tasks_of_a_resolution_by_keyboard(browser, demo_live):
         _fits(page)
         page.screenshot(path=str(SHOTS / f"resolution-tasks-{width}.png"), full_page=True)
     context.close()
+
+
+def test_matrix_cells_open_the_resolution_form(browser, demo_live):
+    from sqlalchemy import select
+
+    from coop.models import Body
+
+    hoexter = db.session.scalar(select(Body).where(Body.ags == "05762000"))
+    context = browser.new_context(base_url=demo_live, locale="de-DE")
+    page = context.new_page()
+    page.goto("/login")
+    page.fill("#email", "koordination@kreis-hoexter.example")
+    page.fill("#password", demo.DEMO_PASSWORD)
+    page.press("#password", "Enter")
+    page.wait_for_url(f"{demo_live}/")
+    page.goto(f"/initiatives/matrix?district={hoexter.id}")
+    assert_accessible(page, "matrix with links in its cells")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.screenshot(path=str(SHOTS / "matrix-1280.png"), full_page=True)
+    wrap = page.locator(".coop-matrix-wrap").first
+    widths = wrap.evaluate("e => [e.scrollWidth, e.clientWidth]")
+    assert widths[0] <= widths[1] + 1, f"11 partners fit at 1280 px: {widths}"
+    cell = page.locator("a.coop-cell__link", has_text="kein Beschluss").first
+    cell.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/resolutions/new?body=*")
+    assert page.locator("h1").inner_text()
+    context.close()

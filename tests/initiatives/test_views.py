@@ -340,6 +340,22 @@ def test_matrix_cell_texts_and_summary_line(client, auth, seed, ini):
     assert one.count('<th class="kern-table__cell" scope="row">') == 4
 
 
+def test_matrix_cells_lead_to_the_resolution_form(client, auth, seed, ini):
+    b = seed.bodies
+    auth.login("coordinator@test.example")
+    page = client.get(f"/initiatives/matrix?district={b['hoexter'].id}").get_data(as_text=True)
+    form = f'href="/initiatives/{ini.id}/resolutions/new?body={b["brakel"].id}"'
+    assert form in page and "Beschluss von Brakel erfassen" in page
+    assert f"/initiatives/{ini.id}/nudge/{b['brakel'].id}" in page
+    # a viewer's cells lead to the initiative, not to a form
+    client.post("/logout", data={"csrf_token": auth.csrf("/account")})
+    auth.login("viewer@test.example")
+    page = client.get(f"/initiatives/matrix?district={b['hoexter'].id}").get_data(as_text=True)
+    assert (
+        "/resolutions/new" not in page and f'href="/initiatives/{ini.id}#partners-heading"' in page
+    )
+
+
 def test_matrix_pages_and_partner_filter(client, auth, seed, ini):
     b = seed.bodies
     with acting_as(None, "test"):
