@@ -3,7 +3,16 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 
 from ..commands import text_input
 from ..labels import INITIATIVE_FIELD_LABELS as L
@@ -90,3 +99,46 @@ class TaskForm(FlaskForm):
         render_kw={"maxlength": 200},
     )
     due_on = StringField(_l("Due on"), render_kw={"type": "date"})
+
+
+class SessionItem(Form):
+    """One agenda item of a session: an initiative, its outcome and votes."""
+
+    initiative_id = HiddenField()
+    include = BooleanField(_l("On the agenda"))
+    outcome = SelectField(L["outcome"], choices=[], validate_choice=False)
+    votes_yes = StringField(L["votes_yes"], render_kw=NUMBER)
+    votes_no = StringField(L["votes_no"], render_kw=NUMBER)
+    votes_abstain = StringField(L["votes_abstain"], render_kw=NUMBER)
+    reference = StringField(L["reference"], render_kw=text_input(ResolutionCreate, "reference"))
+    result_text = StringField(
+        L["result_text"], render_kw=text_input(ResolutionCreate, "result_text")
+    )
+
+
+class SessionForm(FlaskForm):
+    """One council session, many items: the session once, then each initiative's outcome."""
+
+    organ = StringField(
+        L["organ"],
+        description=_l("The council, or a committee by name, e.g. Rat, Hauptausschuss"),
+        render_kw=text_input(ResolutionCreate, "organ"),
+    )
+    authoritative = BooleanField(
+        _l("This organ decides (not only a recommendation of a committee)"), default=True
+    )
+    session_date = StringField(L["session_date"], render_kw={"type": "date"})
+    kind = SelectField(L["kind"], choices=[], validate_choice=False)
+    public = BooleanField(_l("Public session"), default=True)
+    items = FieldList(FormField(SessionItem), min_entries=0)
+
+    def set_choices(self) -> None:
+        """Kinds and outcomes, in words."""
+        self.kind.choices = [("", _l("– please choose –"))] + [
+            (k.value, v) for k, v in RESOLUTION_KIND_LABELS.items()
+        ]
+        outcomes = [("", _l("– please choose –"))] + [
+            (k.value, v) for k, v in OUTCOME_LABELS.items()
+        ]
+        for row in self.items:
+            row.outcome.choices = outcomes

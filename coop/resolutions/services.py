@@ -14,9 +14,18 @@ from .. import validation as v
 from ..auth import permissions
 from ..commands import fields_of, max_length
 from ..core import clock
-from ..errors import PermissionDenied, ValidationError, check_version
+from ..errors import PermissionDenied, ServiceError, ValidationError, check_version
 from ..extensions import db
-from ..models import Document, Initiative, Outcome, Participant, Resolution, ResolutionKind, User
+from ..models import (
+    Body,
+    Document,
+    Initiative,
+    Outcome,
+    Participant,
+    Resolution,
+    ResolutionKind,
+    User,
+)
 from .schemas import ResolutionCreate, ResolutionUpdate
 
 FIELDS = (
@@ -278,3 +287,38 @@ def scheduled_sessions(initiative_ids: list[int], since) -> list[Resolution]:
             .options(joinedload(Resolution.body))
         )
     )
+
+
+SESSION_COMMON = ("organ", "authoritative", "session_date", "kind", "public")
+SESSION_ITEM = ("outcome", "votes_yes", "votes_no", "votes_abstain", "reference", "result_text")
+
+
+def record_session(
+    body: Body, common: Mapping[str, Any], items: list[Mapping[str, Any]], *, actor: User | None
+) -> list[Resolution]:
+    """One council session, many agenda items: the organ, date, kind and publicity once, the
+    outcome and votes for each chosen initiative. All or nothing: an error in any row leaves
+    everything unrecorded (the caller rolls back); errors are keyed `items.N.field`."""
+    from ..initiatives.services import load_initiative
+
+    errors: dict[str, str] = {}
+    created: list[Resolution] = []
+    chosen = [(i, item) for i, item in enumerate(items) if item.get("include")]
+    if not chosen:
+        errors["items"] = _("Choose at least one initiative on the agenda.")
+    for i, item in chosen:
+        initiative = load_initiative(int(item.get("initiative_id") or 0))
+        if initiative is None:
+            errors[f"items.{i}.include"] = _("This initiative does not exist any more.")
+            continue
+        data = {k: common.get(k) for k in SESSION_COMMON}
+        data.update({k: item.get(k) for k in SESSION_ITEM})
+        data["body_id"] = body.id
+        try:
+            created.append(create_resolution(initiative, data, actor=actor))
+        except ServiceError as exc:
+            for key, message in (exc.fields or {"include": exc.message}).items():
+                errors[key if key in SESSION_COMMON else f"items.{i}.{key}"] = message
+    if errors:
+        raise ValidationError(_("Please correct the marked fields."), errors)
+    return created

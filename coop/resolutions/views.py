@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from ..audit import audit_entries
@@ -280,3 +281,91 @@ def document(resolution_id: int):
     if resolution.document is None:
         abort(404)
     return documents.send_document(resolution.document)
+
+
+# --- one council session, many items -----------------------------------------------------------
+
+SESSION_LIMIT = 60  # agenda rows offered at once
+
+
+def _session_initiatives(body: Body) -> list:
+    """The active initiatives the body decides on and the person may record for it."""
+    from sqlalchemy import select
+    from sqlalchemy.orm import joinedload, selectinload
+
+    from ..models import Initiative, Participant, Phase
+
+    rows = db.session.scalars(
+        select(Initiative)
+        .join(Participant, Participant.initiative_id == Initiative.id)
+        .where(
+            Participant.body_id == body.id,
+            Initiative.phase.notin_((Phase.CLOSED, Phase.CANCELLED)),
+        )
+        .options(
+            joinedload(Initiative.lead_body),
+            selectinload(Initiative.participants).joinedload(Participant.body),
+        )
+        .order_by(Initiative.title, Initiative.id)
+        .limit(SESSION_LIMIT)
+    ).unique()
+    return [
+        i
+        for i in rows
+        if body.id in {p.body_id for p in i.deciding_participants}
+        and permissions.can_record_resolution(current_user, i, body.id)
+    ]
+
+
+@bp.route("/bodies/<int:body_id>/session", methods=["GET", "POST"])
+@login_required
+def session_entry(body_id: int):
+    """Record a council session once, with the outcome and votes of every initiative on its
+    agenda, in one form; nothing is stored unless every chosen row is right."""
+    from .forms import SessionForm
+
+    body = db.session.get(Body, body_id)
+    if body is None:
+        abort(404)
+    offered = _session_initiatives(body)
+    if not offered:
+        abort(403)
+    titles = {str(i.id): i.title for i in offered}
+    decided = initiatives.decision_summaries(offered)
+    form = SessionForm()
+    if request.method == "GET":
+        form.organ.data = body.council_name or ""
+        for initiative in offered:
+            partner = next(p for p in decided[initiative.id].partners if p.body_id == body.id)
+            form.items.append_entry(
+                {
+                    "initiative_id": str(initiative.id),
+                    "include": partner.decision.status.value != "decided",
+                }
+            )
+    form.set_choices()
+    if form.validate_on_submit():
+        items = [
+            {name: row[name].data for name in ("initiative_id", "include", *services.SESSION_ITEM)}
+            for row in form.items
+        ]
+        common = {name: form[name].data for name in services.SESSION_COMMON}
+        try:
+            created = services.record_session(body, common, items, actor=current_user)
+        except ValidationError as exc:
+            db.session.rollback()
+            apply_errors(form, exc)
+        else:
+            db.session.commit()
+            flash(
+                ngettext(
+                    "%(num)d resolution of %(name)s recorded.",
+                    "%(num)d resolutions of %(name)s recorded.",
+                    len(created),
+                    name=body.name,
+                ),
+                "success",
+            )
+            return redirect(url_for("main.index"))
+    status = 422 if request.method == "POST" else 200
+    return render_template("resolutions/session.html", form=form, body=body, titles=titles), status

@@ -193,3 +193,26 @@ def test_matrix_cells_open_the_resolution_form(browser, demo_live):
     page.wait_for_url("**/resolutions/new?body=*")
     assert page.locator("h1").inner_text()
     context.close()
+
+
+def test_session_entry_passes_axe_and_reads(browser, demo_live):
+    context = browser.new_context(base_url=demo_live, locale="de-DE")
+    page = context.new_page()
+    page.goto("/login")
+    page.fill("#email", "redaktion@brakel.example")
+    page.fill("#password", demo.DEMO_PASSWORD)
+    page.press("#password", "Enter")
+    page.wait_for_url(f"{demo_live}/")
+    page.get_by_role(
+        "link", name="Sitzung von Brakel mit allen Tagesordnungspunkten erfassen"
+    ).click()
+    page.wait_for_selector("#organ")
+    assert_accessible(page, "session entry")
+    page.get_by_role("button", name="Sitzung erfassen").click()
+    page.wait_for_selector("#error-summary")
+    assert_accessible(page, "session entry with errors")
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        _fits(page)
+        page.screenshot(path=str(SHOTS / f"session-{width}.png"), full_page=True)
+    context.close()
