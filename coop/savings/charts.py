@@ -28,14 +28,28 @@ class Chart:
 
     @property
     def figure_json(self) -> str:
-        """The Plotly figure as JSON for the page's script (text escaped, no HTML in labels)."""
+        """The Plotly figure as JSON for the page's script (text escaped, no HTML in labels),
+        with the number formats of the page's language."""
+        from flask import has_request_context
+        from flask_babel import get_locale
+
+        english = has_request_context() and str(get_locale()) == "en"
+        several = len(self.traces) > 1
         layout = {
-            "margin": {"l": 20, "r": 20, "t": 20, "b": 20},
-            "height": 340,
+            # room above the plot for the legend and the marks' labels (break-even)
+            "margin": {
+                "l": 20,
+                "r": 20,
+                "t": 56 if several or self.layout.get("annotations") else 20,
+                "b": 48,
+            },
+            "height": 360,
             "font": {"family": "Fira Sans, Arial, sans-serif", "size": 13, "color": "#111"},
             # above the plot: below it, it would cover long (rotated) category labels
+            "showlegend": several,
             "legend": {"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
-            "separators": ",.",
+            # decimal mark and thousands separator: "1.234,5" in German, "1,234.5" in English
+            "separators": ".," if english else ",.",
             **self.layout,
         }
         for axis in ("xaxis", "yaxis"):  # room for the labels, however long
@@ -70,8 +84,29 @@ def _number(value):
 
 
 def bar(name: str, x: Sequence, y: Sequence, colour: str) -> dict:
-    """A bar trace."""
-    return {"type": "bar", "name": name, "x": list(x), "y": list(y), "marker": {"color": colour}}
+    """A bar trace (its bars and their text never cut off at the plot's edge)."""
+    return {
+        "type": "bar",
+        "name": name,
+        "x": list(x),
+        "y": list(y),
+        "marker": {"color": colour},
+        "cliponaxis": False,
+    }
+
+
+LABEL_MAX = 28  # characters of a category label in a chart; the table beside it has all
+
+
+def short(text: str, limit: int = LABEL_MAX) -> str:
+    """A long label shortened for the chart's axis, ending in "…"."""
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def year_axis() -> dict:
+    """Years as categories: each bar centred on its year, none cut at the ends."""
+    return {"type": "category", "title": {"text": ""}}
 
 
 def line(name: str, x: Sequence, y: Sequence, colour: str) -> dict:

@@ -12,7 +12,7 @@ from flask_babel import ngettext
 from ..core import savings_model as m
 from ..i18n import fmt_money, fmt_percent
 from ..labels import PHASE_LABELS, SERVICE_AREA_LABELS, label
-from .charts import BLUE, GREEN, GREY, ORANGE, RED, Chart, bar, euro_axis, line
+from .charts import BLUE, GREEN, GREY, ORANGE, RED, Chart, bar, euro_axis, line, short, year_axis
 
 ZERO = Decimal("0")
 cents = m.to_cents
@@ -57,7 +57,11 @@ def initiative_charts(result: m.Result, names: Mapping[int, str]) -> list[Chart]
             bar(_("Today"), years, baseline, GREY),
             bar(_("In cooperation"), years, cooperation, BLUE),
         ],
-        layout={"barmode": "group", "yaxis": euro_axis(_("Costs per year"))},
+        layout={
+            "barmode": "group",
+            "yaxis": euro_axis(_("Costs per year")),
+            "xaxis": year_axis(),
+        },
     )
     cumulative = [cents(y.cumulative) for y in result.years]
     shapes, notes = [], []
@@ -242,7 +246,13 @@ def dashboard_charts(initiatives, summaries, grants, totals, outcomes) -> list[C
         )
     else:
         shown = list(range(len(titles)))
-    pick = [titles[n] for n in shown]
+    # long titles shortened on the axis (the table beside the chart has them whole)
+    pick: list[str] = []
+    for n in shown:  # two titles alike in their beginning stay two bars
+        text, k = short(titles[n]), 2
+        while text in pick:
+            text, k = f"{short(titles[n], 24)} ({k})", k + 1
+        pick.append(text)
     decisions = Chart(
         id="decisions",
         title=_("Council decisions per initiative"),

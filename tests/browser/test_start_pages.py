@@ -216,3 +216,25 @@ def test_session_entry_passes_axe_and_reads(browser, demo_live):
         _fits(page)
         page.screenshot(path=str(SHOTS / f"session-{width}.png"), full_page=True)
     context.close()
+
+
+def test_savings_charts_show_legend_and_break_even(browser, demo_live):
+    from sqlalchemy import select
+
+    from coop.models import Initiative
+
+    ini = db.session.scalar(
+        select(Initiative).where(Initiative.title == "Digitalnetzwerk Kreis Höxter")
+    )
+    context = browser.new_context(base_url=demo_live, locale="de-DE")
+    page = context.new_page()
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"/initiatives/{ini.id}/savings")
+    page.wait_for_selector("#costs-plot .legend", timeout=10000)
+    assert page.locator("#costs-plot .legend .traces").count() == 2
+    if page.locator("#cumulative-plot").count():
+        page.wait_for_selector("#cumulative-plot .annotation-text")
+    page.screenshot(path=str(SHOTS / "savings-charts-1280.png"), full_page=True)
+    for chart in ("costs", "cumulative", "partners"):
+        page.locator(f"#{chart}-plot").screenshot(path=str(SHOTS / f"chart-{chart}.png"))
+    context.close()
