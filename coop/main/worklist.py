@@ -20,8 +20,9 @@ from ..auth import permissions
 from ..core import clock
 from ..core import funding_check as fc
 from ..extensions import db
-from ..i18n import fmt_date
+from ..i18n import fmt_date, fmt_money
 from ..initiatives import services as initiatives
+from ..labels import PHASE_LABELS
 from ..models import (
     Body,
     Grant,
@@ -112,6 +113,12 @@ def _on(day: date | None) -> str:
     return fmt_date(day) if day else ""
 
 
+def _first(section: Section, stmt, *order) -> list:
+    """Count what `stmt` selects into the section; its first SHOWN rows in `order`."""
+    section.total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
+    return list(db.session.scalars(stmt.order_by(*order).limit(SHOWN)))
+
+
 def missing_councils(user: User, today: date) -> Section:
     """Initiatives whose partners' councils have not all decided, with the next session."""
     section = Section(
@@ -184,8 +191,7 @@ def sessions(user: User, today: date) -> Section:
     )
     if user.role == Role.PARTNER_EDITOR:
         stmt = stmt.where(Resolution.body_id == user.body_id)
-    section.total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
-    for r in db.session.scalars(stmt.order_by(Resolution.session_date, Resolution.id).limit(SHOWN)):
+    for r in _first(section, stmt, Resolution.session_date, Resolution.id):
         section.items.append(
             Item(
                 _(
@@ -216,8 +222,7 @@ def overdue_milestones(user: User, today: date) -> Section:
         )
         .options(joinedload(Milestone.initiative))
     )
-    section.total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
-    for m in db.session.scalars(stmt.order_by(Milestone.due_on, Milestone.id).limit(SHOWN)):
+    for m in _first(section, stmt, Milestone.due_on, Milestone.id):
         section.items.append(
             Item(
                 _("%(title)s: %(milestone)s", title=m.initiative.title, milestone=m.title),
@@ -246,8 +251,7 @@ def open_proposals(user: User) -> Section:
     )
     if user.role == Role.PARTNER_EDITOR:
         stmt = stmt.where(Proposal.body_id == user.body_id)
-    section.total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
-    for p in db.session.scalars(stmt.order_by(Proposal.session_date, Proposal.id).limit(SHOWN)):
+    for p in _first(section, stmt, Proposal.session_date, Proposal.id):
         section.items.append(
             Item(
                 _("%(body)s: %(title)s", body=p.body.name, title=p.initiative.title),
@@ -279,10 +283,7 @@ def deadlines(user: User, today: date) -> Section:
         )
         .options(joinedload(Grant.initiative), joinedload(Grant.program))
     )
-    section.total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
-    for g in db.session.scalars(
-        stmt.order_by(FundingProgram.application_until, Grant.id).limit(SHOWN)
-    ):
+    for g in _first(section, stmt, FundingProgram.application_until, Grant.id):
         section.items.append(
             Item(
                 _("%(title)s: %(program)s", title=g.initiative.title, program=g.program.name),
@@ -311,8 +312,7 @@ def stale(user: User, today: date) -> Section:
         Initiative.modified_at < since,
         ~recent,
     )
-    section.total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
-    for i in db.session.scalars(stmt.order_by(Initiative.modified_at, Initiative.id).limit(SHOWN)):
+    for i in _first(section, stmt, Initiative.modified_at, Initiative.id):
         section.items.append(
             Item(
                 i.title,
@@ -347,10 +347,7 @@ def tasks_due(user: User, today: date) -> Section:
     )
     if user.role == Role.PARTNER_EDITOR:
         stmt = stmt.where(Resolution.body_id == user.body_id)
-    section.total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
-    for t in db.session.scalars(
-        stmt.order_by(ResolutionTask.due_on, ResolutionTask.id).limit(SHOWN)
-    ):
+    for t in _first(section, stmt, ResolutionTask.due_on, ResolutionTask.id):
         late = t.due_on < today
         section.items.append(
             Item(
@@ -385,8 +382,7 @@ def open_conditions(user: User) -> Section:
         .where(Grant.open_conditions > 0)
         .options(joinedload(Grant.initiative), joinedload(Grant.program))
     )
-    section.total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
-    for g in db.session.scalars(stmt.order_by(Grant.open_conditions.desc(), Grant.id).limit(SHOWN)):
+    for g in _first(section, stmt, Grant.open_conditions.desc(), Grant.id):
         section.items.append(
             Item(
                 _("%(title)s: %(program)s", title=g.initiative.title, program=g.program.name),
@@ -421,10 +417,7 @@ def tranches(user: User, today: date) -> Section:
         )
         .options(joinedload(Tranche.grant).joinedload(Grant.initiative))
     )
-    section.total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
-    from ..i18n import fmt_money
-
-    for t in db.session.scalars(stmt.order_by(Tranche.due_on, Tranche.id).limit(SHOWN)):
+    for t in _first(section, stmt, Tranche.due_on, Tranche.id):
         section.items.append(
             Item(
                 _(
@@ -456,8 +449,7 @@ def proofs_of_use(user: User, today: date) -> Section:
         )
         .options(joinedload(Grant.initiative), joinedload(Grant.program))
     )
-    section.total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
-    for g in db.session.scalars(stmt.order_by(Grant.proof_of_use_due, Grant.id).limit(SHOWN)):
+    for g in _first(section, stmt, Grant.proof_of_use_due, Grant.id):
         section.items.append(
             Item(
                 _("%(title)s: %(program)s", title=g.initiative.title, program=g.program.name),
@@ -479,10 +471,7 @@ def town_initiatives(user: User) -> Section:
         _("Your body takes part in no initiative yet."),
     )
     stmt = select(Initiative).where(Initiative.id.in_(_initiative_ids(user)))
-    section.total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
-    from ..labels import PHASE_LABELS
-
-    for i in db.session.scalars(stmt.order_by(Initiative.title, Initiative.id).limit(SHOWN)):
+    for i in _first(section, stmt, Initiative.title, Initiative.id):
         section.items.append(
             Item(
                 i.title, url_for("main.initiative", initiative_id=i.id), str(PHASE_LABELS[i.phase])

@@ -48,6 +48,18 @@ def demo_live(sqlite_app):
     server.shutdown()
 
 
+def _signed_in(browser, base: str, email: str):
+    """A new browser context signed in as a demo account, on its start page."""
+    context = browser.new_context(base_url=base, locale="de-DE")
+    page = context.new_page()
+    page.goto("/login")
+    page.fill("#email", email)
+    page.fill("#password", demo.DEMO_PASSWORD)
+    page.press("#password", "Enter")
+    page.wait_for_url(f"{base}/")
+    return context, page
+
+
 def _fits(page) -> None:
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= page.viewport_size["width"] + 1, f"{page.url}: {width} px wide"
@@ -108,13 +120,7 @@ def test_public_entry_leads_to_marienmuensters_savings(browser, demo_live):
 
 
 def test_nudge_form_from_the_initiative_page(browser, demo_live):
-    context = browser.new_context(base_url=demo_live, locale="de-DE")
-    page = context.new_page()
-    page.goto("/login")
-    page.fill("#email", "koordination@kreis-hoexter.example")
-    page.fill("#password", demo.DEMO_PASSWORD)
-    page.press("#password", "Enter")
-    page.wait_for_url(f"{demo_live}/")
+    context, page = _signed_in(browser, demo_live, "koordination@kreis-hoexter.example")
     page.get_by_role("link", name="Digitalnetzwerk Kreis Höxter: Brakel, Nieheim").click()
     page.locator("a", has_text="Partner erinnern").filter(has_text="Brakel").click()
     page.wait_for_selector("#message")
@@ -139,13 +145,7 @@ def test_tasks_of_a_resolution_by_keyboard(browser, demo_live):
         .where(Resolution.outcome == Outcome.ADOPTED, Body.ags == "05762000")
         .limit(1)
     )
-    context = browser.new_context(base_url=demo_live, locale="de-DE")
-    page = context.new_page()
-    page.goto("/login")
-    page.fill("#email", "koordination@kreis-hoexter.example")
-    page.fill("#password", demo.DEMO_PASSWORD)
-    page.press("#password", "Enter")
-    page.wait_for_url(f"{demo_live}/")
+    context, page = _signed_in(browser, demo_live, "koordination@kreis-hoexter.example")
     page.goto(f"/resolutions/{resolution.id}")
     page.focus("#title")
     page.keyboard.type("Kooperationsvereinbarung unterzeichnen")
@@ -173,13 +173,7 @@ def test_matrix_cells_open_the_resolution_form(browser, demo_live):
     from coop.models import Body
 
     hoexter = db.session.scalar(select(Body).where(Body.ags == "05762000"))
-    context = browser.new_context(base_url=demo_live, locale="de-DE")
-    page = context.new_page()
-    page.goto("/login")
-    page.fill("#email", "koordination@kreis-hoexter.example")
-    page.fill("#password", demo.DEMO_PASSWORD)
-    page.press("#password", "Enter")
-    page.wait_for_url(f"{demo_live}/")
+    context, page = _signed_in(browser, demo_live, "koordination@kreis-hoexter.example")
     page.goto(f"/initiatives/matrix?district={hoexter.id}")
     assert_accessible(page, "matrix with links in its cells")
     page.set_viewport_size({"width": 1280, "height": 900})
@@ -196,13 +190,7 @@ def test_matrix_cells_open_the_resolution_form(browser, demo_live):
 
 
 def test_session_entry_passes_axe_and_reads(browser, demo_live):
-    context = browser.new_context(base_url=demo_live, locale="de-DE")
-    page = context.new_page()
-    page.goto("/login")
-    page.fill("#email", "redaktion@brakel.example")
-    page.fill("#password", demo.DEMO_PASSWORD)
-    page.press("#password", "Enter")
-    page.wait_for_url(f"{demo_live}/")
+    context, page = _signed_in(browser, demo_live, "redaktion@brakel.example")
     page.get_by_role(
         "link", name="Sitzung von Brakel mit allen Tagesordnungspunkten erfassen"
     ).click()
