@@ -152,6 +152,8 @@ def login():
                     "password could not be checked. Please try again in a few minutes."
                 )
             )
+        elif settings is not None:
+            form.form_errors.append(_("User name, e-mail address or password is not correct."))
         else:
             form.form_errors.append(_("E-mail address or password is not correct."))
     status = 200 if form is None or not form.errors else 422

@@ -62,7 +62,9 @@ def test_later_sign_in_follows_the_directory(ldap_app, seed):
 def test_wrong_password_and_empty_password(ldap_app, seed):
     _client, answer = _login(ldap_app, "bmeier", "falsch")
     assert answer.status_code == 422
-    assert "E-Mail-Adresse oder Passwort ist nicht richtig" in answer.get_data(as_text=True)
+    assert "Benutzername, E-Mail-Adresse oder Passwort ist nicht richtig" in answer.get_data(
+        as_text=True
+    )
     # an empty password would be an anonymous bind, which a directory accepts
     client = ldap_app.test_client()
     auth = AuthActions(client)
