@@ -226,3 +226,26 @@ def test_savings_charts_show_legend_and_break_even(browser, demo_live):
     for chart in ("costs", "cumulative", "partners"):
         page.locator(f"#{chart}-plot").screenshot(path=str(SHOTS / f"chart-{chart}.png"))
     context.close()
+
+
+def test_savings_form_reads_at_both_widths(browser, demo_live):
+    from sqlalchemy import select
+
+    from coop.models import Initiative
+
+    ini = db.session.scalar(
+        select(Initiative).where(Initiative.title == "Digitalnetzwerk Kreis Höxter")
+    )
+    context, page = _signed_in(browser, demo_live, "koordination@kreis-hoexter.example")
+    page.goto(f"/initiatives/{ini.id}/savings/new")
+    page.wait_for_selector("form.coop-form")
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        _fits(page)
+        page.screenshot(path=str(SHOTS / f"savings-form-{width}.png"), full_page=True)
+    # the partner selects show their whole text, not "–…"
+    widths = page.locator("select").evaluate_all(
+        "els => els.filter(e => e.offsetParent).map(e => e.scrollWidth - e.clientWidth)"
+    )
+    context.close()
+    assert widths
