@@ -24,7 +24,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from ..i18n import fmt_date
+from ..i18n import fmt_date, fmt_money
 from ..initiatives.matrix import summary_line
 from .data import DistrictData
 
@@ -105,9 +105,62 @@ def _table(rows: list[list], widths: list[float]) -> Table:
     return table
 
 
+CHART_BARS = 25  # initiatives in the PDF's chart; the table lists all
+
+
+def _decisions_chart(data: DistrictData, width: float, font: str):
+    """Councils decided and open per initiative, as stacked horizontal bars (ReportLab's own
+    drawing, so the PDF needs no browser), with a legend; long titles shortened."""
+    from reportlab.graphics.charts.barcharts import HorizontalBarChart
+    from reportlab.graphics.charts.legends import Legend
+    from reportlab.graphics.shapes import Drawing
+
+    from ..savings.charts import short
+
+    sections = sorted(
+        data.sections,
+        key=lambda s: (-(s.summary.total - s.summary.decided), s.initiative.title.lower()),
+    )[:CHART_BARS]
+    sections.reverse()  # the most open at the top
+    height = 14 * len(sections) + 40
+    drawing = Drawing(width, height)
+    chart = HorizontalBarChart()
+    chart.x, chart.y = 150, 10
+    chart.width, chart.height = width - 170, height - 40
+    chart.data = [
+        [s.summary.decided for s in sections],
+        [s.summary.total - s.summary.decided for s in sections],
+    ]
+    chart.categoryAxis.categoryNames = [short(s.initiative.title, 34) for s in sections]
+    chart.categoryAxis.labels.fontName = font
+    chart.categoryAxis.labels.fontSize = 7
+    chart.valueAxis.labels.fontName = font
+    chart.valueAxis.labels.fontSize = 7
+    chart.valueAxis.valueMin = 0
+    chart.categoryAxis.style = "stacked"
+    chart.bars[0].fillColor = colors.HexColor("#2e7d32")
+    chart.bars[1].fillColor = colors.HexColor("#b71c1c")
+    drawing.add(chart)
+    legend = Legend()
+    legend.x, legend.y = 150, height - 8
+    legend.fontName, legend.fontSize = font, 8
+    legend.alignment = "right"
+    legend.columnMaximum = 1
+    legend.colorNamePairs = [
+        (colors.HexColor("#2e7d32"), _("Decided")),
+        (colors.HexColor("#b71c1c"), _("Open")),
+    ]
+    drawing.add(legend)
+    return drawing
+
+
 def build(district_name: str | None, data: DistrictData, today: date, lang: str) -> bytes:
-    """The report as PDF bytes."""
+    """The report as PDF bytes: the operator, the state of every initiative with the savings
+    in total, a chart of the councils' decisions, the next dates."""
+    from flask import current_app
+
     st = _styles()
+    operator = current_app.config.get("OPERATOR_NAME") or ""
 
     def p(text: str, style: str = "cell") -> Paragraph:
         return Paragraph(escape(str(text)), st[style])
@@ -118,6 +171,8 @@ def build(district_name: str | None, data: DistrictData, today: date, lang: str)
         _("As of %(date)s", date=fmt_date(today)),
         ngettext("%(num)d initiative", "%(num)d initiatives", len(data.sections)),
     ]
+    if operator:
+        meta.insert(0, operator)
     story: list = [p(title, "title"), p(" · ".join(meta), "meta")]
     width = A4[0] - 32 * mm
     if not data.sections:
@@ -142,6 +197,34 @@ def build(district_name: str | None, data: DistrictData, today: date, lang: str)
                 [name, p(summary_line(s.summary)), p(s.funding_line()), p(s.savings_line())]
             )
         story.append(_table(rows, [width * f for f in (0.3, 0.25, 0.25, 0.2)]))
+        estimated = [s for s in data.sections if s.outcome and s.outcome.result]
+        if estimated:
+            total = sum((s.outcome.result.total_savings for s in estimated), 0)
+            story.append(Spacer(1, 2 * mm))
+            story.append(
+                p(
+                    ngettext(
+                        "Savings of the %(num)d initiative with an estimate, in total: %(total)s.",
+                        "Savings of the %(num)d initiatives with an estimate, in total: %(total)s.",
+                        len(estimated),
+                        total=fmt_money(total),
+                    ),
+                    "text",
+                )
+            )
+        story.append(p(_("Council decisions per initiative"), "h2"))
+        story.append(_decisions_chart(data, width, _fonts()[0]))
+        if len(data.sections) > CHART_BARS:
+            story.append(
+                p(
+                    _(
+                        "The chart shows the %(n)d initiatives with the most open decisions; "
+                        "the table lists all.",
+                        n=CHART_BARS,
+                    ),
+                    "text",
+                )
+            )
         story.append(p(_("Next dates"), "h2"))
         upcoming, total = data.upcoming()
         if total > len(upcoming):
@@ -164,7 +247,7 @@ def build(district_name: str | None, data: DistrictData, today: date, lang: str)
         topMargin=18 * mm,
         bottomMargin=20 * mm,
         title=f"{title} – {district_name}" if district_name else title,
-        author="coop",
+        author=operator or "coop",
         lang=lang,
     )
     doc.build(story, canvasmaker=_numbered(_("Page")))

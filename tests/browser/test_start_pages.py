@@ -249,3 +249,17 @@ def test_savings_form_reads_at_both_widths(browser, demo_live):
     )
     context.close()
     assert widths
+
+
+def test_report_pdf_with_the_decisions_chart(browser, demo_live):
+    from sqlalchemy import select
+
+    from coop.models import Body
+
+    hoexter = db.session.scalar(select(Body).where(Body.ags == "05762000"))
+    context, page = _signed_in(browser, demo_live, "koordination@kreis-hoexter.example")
+    answer = page.request.get(f"/report.pdf?district={hoexter.id}")
+    assert answer.status == 200 and answer.body().startswith(b"%PDF-")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    (SHOTS / "report.pdf").write_bytes(answer.body())
+    context.close()

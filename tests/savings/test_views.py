@@ -233,6 +233,10 @@ def test_dashboard_and_report(client, auth, seed, ini):
     assert (
         "Digitalnetzwerk Kreis Höxter" in text and "Bericht für die Bürgermeisterkonferenz" in text
     )
+    # the operator, the savings in total, and the decisions drawn with their legend
+    assert "Kreis Höxter (Demonstrationsbetrieb)" in text
+    assert "Einsparungen des 1 Vorhabens mit Schätzung, zusammen:" in text
+    assert "Ratsbeschlüsse je Vorhaben" in text and "Beschlossen" in text and "Offen" in text
 
 
 def test_report_pdf_prints_text_as_text_and_numbers_its_pages(client, auth, seed):
