@@ -199,6 +199,17 @@ def can_nudge(user, initiative) -> bool:
     return _is(user, Role.COORDINATOR) and district_takes_part(user, initiative)
 
 
+def can_record_session(user, body) -> bool:
+    """Who is offered to record a council session of `body` with all its items: admins,
+    coordinators of its district, and its own partner editors (the page itself then offers
+    only the initiatives they may record for)."""
+    if _is(user, Role.ADMIN):
+        return True
+    if _is(user, Role.COORDINATOR):
+        return in_scope(user, body)
+    return _is(user, Role.PARTNER_EDITOR) and user.body_id == body.id
+
+
 def can_edit_initiative(user, initiative) -> bool:
     """Admins, and coordinators of a district that takes part."""
     if _is(user, Role.ADMIN):

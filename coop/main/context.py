@@ -300,6 +300,8 @@ def init_template_context(app: Flask) -> None:
         states=STATES,
         can_manage_users=permissions.can_manage_users,
         can_nudge=permissions.can_nudge,
+        can_record_session=permissions.can_record_session,
+        is_admin=permissions.is_admin,
         recordable_body_ids=permissions.recordable_body_ids,
         can_view_audit=permissions.can_view_audit,
     )

@@ -152,6 +152,10 @@ def test_sign_in_through_the_provider_in_the_browser(browser, sso_live):
     assert "Anna Schulte" in page.content() or "anna.schulte" in page.content()
     anna = db.session.query(User).filter_by(email="anna.schulte@kreis-hoexter.de").one()
     assert anna.role == Role.COORDINATOR
+    page.goto("/account")
+    assert "Zentrale Anmeldung (OpenID Connect)" in page.content()
+    assert_accessible(page, "account of single sign-on")
+    page.screenshot(path=str(SHOTS / "account-sso-1280.png"), full_page=True)
     # signing out ends the session at the provider, which sends the person back
     page.get_by_role("button", name="Abmelden").click()
     page.wait_for_url(f"{provider.issuer}/**")

@@ -122,6 +122,13 @@ def test_public_entry_leads_to_marienmuensters_savings(browser, demo_live):
 def test_nudge_form_from_the_initiative_page(browser, demo_live):
     context, page = _signed_in(browser, demo_live, "koordination@kreis-hoexter.example")
     page.get_by_role("link", name="Digitalnetzwerk Kreis Höxter: Brakel, Nieheim").click()
+    page.wait_for_selector("#partners-heading")
+    assert page.get_by_text("Änderungsverlauf anzeigen").count() == 1  # collapsed
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        _fits(page)
+        page.screenshot(path=str(SHOTS / f"initiative-{width}.png"), full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
     page.locator("a", has_text="Partner erinnern").filter(has_text="Brakel").click()
     page.wait_for_selector("#message")
     assert page.locator("h1").inner_text() == "Brakel erinnern"
