@@ -327,6 +327,16 @@ SORTS = {
 }
 
 
+def named(q: str):
+    """A filter on bodies whose name holds `q` or whose AGS begins with it (any case; % and _
+    are literal): the registry's search, the public list of towns and the header search."""
+    q = q.strip()
+    return or_(
+        func.lower(Body.name).contains(q.lower(), autoescape=True),
+        Body.ags.startswith(q, autoescape=True),
+    )
+
+
 def body_query(
     *,
     q: str | None = None,
@@ -339,12 +349,10 @@ def body_query(
     """The select statement for a filtered, sorted list of bodies (parent and district eager)."""
     stmt = select(Body).options(joinedload(Body.parent), joinedload(Body.district))
     if q:
-        like = f"%{q.strip().lower()}%"
         stmt = stmt.where(
             or_(
-                func.lower(Body.name).like(like),
-                Body.ags.like(f"{q.strip()}%"),
-                func.lower(Body.council_name).like(like),
+                named(q),
+                func.lower(Body.council_name).contains(q.strip().lower(), autoescape=True),
             )
         )
     if kind:

@@ -5,6 +5,7 @@ from flask_login import current_user
 from sqlalchemy import exists, func, or_, select
 
 from ..auth.services import safe_next
+from ..bodies import services as bodies
 from ..extensions import csrf, db
 from ..funding import services as funding
 from ..models import Body, Initiative, Participant
@@ -70,8 +71,5 @@ def public_towns_query(q: str = ""):
         )
     )
     if q:
-        if q.isdigit():
-            stmt = stmt.where(Body.ags.startswith(q))
-        else:
-            stmt = stmt.where(func.lower(Body.name).contains(q.lower(), autoescape=True))
+        stmt = stmt.where(bodies.named(q))
     return stmt.order_by(func.lower(Body.name), Body.id)

@@ -8,9 +8,10 @@ from datetime import date
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from ..auth import permissions
+from ..bodies import services as body_services
 from ..errors import ServiceError, ValidationError
 from ..extensions import db
 from ..forms import apply_errors
@@ -107,11 +108,11 @@ def _bodies_named(f) -> list[Body]:
     q = f.q.strip()
     if not q or f.kind or f.body_id or len(q) > 100:
         return []
-    if q.isdigit():
-        where = Body.ags.startswith(q)
-    else:
-        where = func.lower(Body.name).contains(q.lower(), autoescape=True)
-    return list(db.session.scalars(select(Body).where(where).order_by(Body.name, Body.id).limit(6)))
+    return list(
+        db.session.scalars(
+            select(Body).where(body_services.named(q)).order_by(Body.name, Body.id).limit(6)
+        )
+    )
 
 
 def _render(
