@@ -8,7 +8,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from .. import validation as v
 from ..auth import permissions
@@ -22,6 +22,7 @@ from ..models import (
     Initiative,
     Outcome,
     Participant,
+    Phase,
     Resolution,
     ResolutionKind,
     User,
@@ -322,3 +323,31 @@ def record_session(
     if errors:
         raise ValidationError(_("Please correct the marked fields."), errors)
     return created
+
+
+SESSION_LIMIT = 60  # agenda rows offered at once
+
+
+def session_initiatives(body: Body, actor: User) -> list[Initiative]:
+    """The active initiatives on which `body` decides and `actor` may record its resolutions,
+    by title (at most SESSION_LIMIT)."""
+    rows = db.session.scalars(
+        select(Initiative)
+        .join(Participant, Participant.initiative_id == Initiative.id)
+        .where(
+            Participant.body_id == body.id,
+            Initiative.phase.notin_((Phase.CLOSED, Phase.CANCELLED)),
+        )
+        .options(
+            joinedload(Initiative.lead_body),
+            selectinload(Initiative.participants).joinedload(Participant.body),
+        )
+        .order_by(Initiative.title, Initiative.id)
+        .limit(SESSION_LIMIT)
+    ).unique()
+    return [
+        i
+        for i in rows
+        if body.id in {p.body_id for p in i.deciding_participants}
+        and permissions.can_record_resolution(actor, i, body.id)
+    ]

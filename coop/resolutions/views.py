@@ -285,37 +285,6 @@ def document(resolution_id: int):
 
 # --- one council session, many items -----------------------------------------------------------
 
-SESSION_LIMIT = 60  # agenda rows offered at once
-
-
-def _session_initiatives(body: Body) -> list:
-    """The active initiatives the body decides on and the person may record for it."""
-    from sqlalchemy import select
-    from sqlalchemy.orm import joinedload, selectinload
-
-    from ..models import Initiative, Participant, Phase
-
-    rows = db.session.scalars(
-        select(Initiative)
-        .join(Participant, Participant.initiative_id == Initiative.id)
-        .where(
-            Participant.body_id == body.id,
-            Initiative.phase.notin_((Phase.CLOSED, Phase.CANCELLED)),
-        )
-        .options(
-            joinedload(Initiative.lead_body),
-            selectinload(Initiative.participants).joinedload(Participant.body),
-        )
-        .order_by(Initiative.title, Initiative.id)
-        .limit(SESSION_LIMIT)
-    ).unique()
-    return [
-        i
-        for i in rows
-        if body.id in {p.body_id for p in i.deciding_participants}
-        and permissions.can_record_resolution(current_user, i, body.id)
-    ]
-
 
 @bp.route("/bodies/<int:body_id>/session", methods=["GET", "POST"])
 @login_required
@@ -327,7 +296,7 @@ def session_entry(body_id: int):
     body = db.session.get(Body, body_id)
     if body is None:
         abort(404)
-    offered = _session_initiatives(body)
+    offered = services.session_initiatives(body, current_user)
     if not offered:
         abort(403)
     titles = {str(i.id): i.title for i in offered}
