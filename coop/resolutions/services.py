@@ -325,12 +325,16 @@ def record_session(
     return created
 
 
-SESSION_LIMIT = 60  # agenda rows offered at once
+SESSION_CANDIDATES = 120  # initiatives read to choose the agenda from
+SESSION_ROWS = 25  # agenda rows offered at once: the undecided first
 
 
-def session_initiatives(body: Body, actor: User) -> list[Initiative]:
+def session_initiatives(body: Body, actor: User) -> list[tuple[Initiative, bool]]:
     """The active initiatives on which `body` decides and `actor` may record its resolutions,
-    by title (at most SESSION_LIMIT)."""
+    as (initiative, still undecided) pairs: the undecided first, then by title; at most
+    SESSION_ROWS (a council's agenda holds a few IKZ items, not every initiative)."""
+    from ..initiatives.services import decision_summaries
+
     rows = db.session.scalars(
         select(Initiative)
         .join(Participant, Participant.initiative_id == Initiative.id)
@@ -343,11 +347,21 @@ def session_initiatives(body: Body, actor: User) -> list[Initiative]:
             selectinload(Initiative.participants).joinedload(Participant.body),
         )
         .order_by(Initiative.title, Initiative.id)
-        .limit(SESSION_LIMIT)
+        .limit(SESSION_CANDIDATES)
     ).unique()
-    return [
+    offered = [
         i
         for i in rows
         if body.id in {p.body_id for p in i.deciding_participants}
         and permissions.can_record_resolution(actor, i, body.id)
     ]
+    summaries = decision_summaries(offered)
+    pending = {
+        i.id: any(
+            p.body_id == body.id and p.decision.status.value != "decided"
+            for p in summaries[i.id].partners
+        )
+        for i in offered
+    }
+    offered.sort(key=lambda i: (not pending[i.id], i.title.lower()))
+    return [(i, pending[i.id]) for i in offered[:SESSION_ROWS]]

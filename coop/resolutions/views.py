@@ -299,19 +299,12 @@ def session_entry(body_id: int):
     offered = services.session_initiatives(body, current_user)
     if not offered:
         abort(403)
-    titles = {str(i.id): i.title for i in offered}
-    decided = initiatives.decision_summaries(offered)
+    titles = {str(i.id): i.title for i, _pending in offered}
     form = SessionForm()
     if request.method == "GET":
         form.organ.data = body.council_name or ""
-        for initiative in offered:
-            partner = next(p for p in decided[initiative.id].partners if p.body_id == body.id)
-            form.items.append_entry(
-                {
-                    "initiative_id": str(initiative.id),
-                    "include": partner.decision.status.value != "decided",
-                }
-            )
+        for initiative, pending in offered:
+            form.items.append_entry({"initiative_id": str(initiative.id), "include": pending})
     form.set_choices()
     if form.validate_on_submit():
         items = [
