@@ -17,6 +17,7 @@ from ..core import clock
 from ..errors import PermissionDenied, ServiceError, ValidationError, check_version
 from ..extensions import db
 from ..models import (
+    DECIDING_ROLES,
     Body,
     Document,
     Initiative,
@@ -325,7 +326,7 @@ def record_session(
     return created
 
 
-SESSION_CANDIDATES = 120  # initiatives read to choose the agenda from
+SESSION_CANDIDATES = 40  # initiatives read (with their partners) to choose the agenda from
 SESSION_ROWS = 25  # agenda rows offered at once: the undecided first
 
 
@@ -340,13 +341,11 @@ def session_initiatives(body: Body, actor: User) -> list[tuple[Initiative, bool]
         .join(Participant, Participant.initiative_id == Initiative.id)
         .where(
             Participant.body_id == body.id,
+            Participant.role.in_(DECIDING_ROLES),
             Initiative.phase.notin_((Phase.CLOSED, Phase.CANCELLED)),
         )
-        .options(
-            joinedload(Initiative.lead_body),
-            selectinload(Initiative.participants).joinedload(Participant.body),
-        )
-        .order_by(Initiative.title, Initiative.id)
+        .options(selectinload(Initiative.participants).joinedload(Participant.body))
+        .order_by(Initiative.modified_at.desc(), Initiative.id)
         .limit(SESSION_CANDIDATES)
     ).unique()
     offered = [
