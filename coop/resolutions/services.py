@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from .. import validation as v
@@ -21,11 +21,13 @@ from ..models import (
     Body,
     Document,
     Initiative,
+    InitiativeDistrict,
     Outcome,
     Participant,
     Phase,
     Resolution,
     ResolutionKind,
+    Role,
     User,
 )
 from .schemas import ResolutionCreate, ResolutionUpdate
@@ -330,6 +332,24 @@ SESSION_CANDIDATES = 40  # initiatives read (with their partners) to choose the 
 SESSION_ROWS = 25  # agenda rows offered at once: the undecided first
 
 
+def _recordable_scope(actor: User) -> list:
+    """Conditions in the query for the initiatives `actor` may record on at all, so that the
+    limit counts only those (the exact check follows per initiative)."""
+    if permissions.is_admin(actor):
+        return []
+    district_id = (
+        permissions.coordinator_district_id(actor) if actor.role == Role.COORDINATOR else None
+    )
+    if district_id is not None:
+        return [
+            exists().where(
+                InitiativeDistrict.initiative_id == Initiative.id,
+                InitiativeDistrict.district_id == district_id,
+            )
+        ]
+    return []
+
+
 def session_initiatives(body: Body, actor: User) -> list[tuple[Initiative, bool]]:
     """The active initiatives on which `body` decides and `actor` may record its resolutions,
     as (initiative, still undecided) pairs: the undecided first, then by title; at most
@@ -344,6 +364,7 @@ def session_initiatives(body: Body, actor: User) -> list[tuple[Initiative, bool]
             Participant.role.in_(DECIDING_ROLES),
             Initiative.phase.notin_((Phase.CLOSED, Phase.CANCELLED)),
         )
+        .where(*_recordable_scope(actor))
         .options(selectinload(Initiative.participants).joinedload(Participant.body))
         .order_by(Initiative.modified_at.desc(), Initiative.id)
         .limit(SESSION_CANDIDATES)
