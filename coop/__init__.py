@@ -59,6 +59,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     from .auth.views import init_login
     from .bodies.views import bp as bodies_bp
     from .funding.views import bp as funding_bp
+    from .imports.views import bp as imports_bp
     from .initiatives.views import bp as initiatives_bp
     from .main import dossier  # noqa: F401  (adds the initiative page to the main blueprint)
     from .main.legal import bp as legal_bp
@@ -83,6 +84,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     app.register_blueprint(auth_bp)
     app.register_blueprint(bodies_bp)
     app.register_blueprint(initiatives_bp)
+    app.register_blueprint(imports_bp)
     app.register_blueprint(resolutions_bp)
     app.register_blueprint(funding_bp)
     app.register_blueprint(reminders_bp)

@@ -457,3 +457,12 @@ AUDIT_FIELD_LABELS = {
 }
 # Numbers with a unit in the change history.
 AUDIT_FTE_FIELDS = {("CostLine", "fte")}
+
+# The states of an import job (coop/models/imports.py), as people read them.
+IMPORT_STATE_LABELS = {
+    "checking": _l("being checked"),
+    "checked": _l("checked, nothing stored yet"),
+    "storing": _l("being stored"),
+    "stored": _l("stored"),
+    "failed": _l("failed"),
+}

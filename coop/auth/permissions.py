@@ -210,6 +210,14 @@ def can_record_session(user, body) -> bool:
     return _is(user, Role.PARTNER_EDITOR) and user.body_id == body.id
 
 
+def can_import(user, kind: str) -> bool:
+    """Importing a matrix: initiatives as those who register them; resolutions also partner
+    editors (the import then takes only their own body's cells)."""
+    if kind == "initiatives":
+        return can_create_initiative(user)
+    return _is(user, Role.ADMIN, Role.COORDINATOR, Role.PARTNER_EDITOR)
+
+
 def can_edit_initiative(user, initiative) -> bool:
     """Admins, and coordinators of a district that takes part."""
     if _is(user, Role.ADMIN):

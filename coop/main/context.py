@@ -301,6 +301,7 @@ def init_template_context(app: Flask) -> None:
         can_manage_users=permissions.can_manage_users,
         can_nudge=permissions.can_nudge,
         can_record_session=permissions.can_record_session,
+        can_import=permissions.can_import,
         is_admin=permissions.is_admin,
         recordable_body_ids=permissions.recordable_body_ids,
         can_view_audit=permissions.can_view_audit,

@@ -35,6 +35,7 @@ from .funding import (
     SchedulerRun,
     Tranche,
 )
+from .imports import ImportJob
 from .initiative import (
     DECIDING_ROLES,
     Initiative,
@@ -61,6 +62,7 @@ from .user import ApiToken, IdempotencyKey, LoginThrottle, User, hash_token
 
 __all__ = [
     "CachedResult",
+    "ImportJob",
     "DataGeneration",
     "OParlObject",
     "OParlSync",

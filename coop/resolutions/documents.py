@@ -95,13 +95,17 @@ def send_document(document):
     return response
 
 
-# Forms and API routes that take a paper: room for the file and the other fields; every other
-# request keeps MAX_CONTENT_LENGTH (JSON bodies: 1 MiB).
+# Forms and API routes that take a paper or a spreadsheet: room for the file and the other
+# fields; every other request keeps MAX_CONTENT_LENGTH (JSON bodies: 1 MiB).
 UPLOAD_ENDPOINTS = {
     "resolutions.create",
     "resolutions.edit",
     "funding.document_add",
     "api.put_document",
+    # spreadsheets to import (16 MB at most, checked there)
+    "imports.upload",
+    "api.import_resolutions",
+    "api.import_initiatives",
 }
 UPLOAD_LIMIT = MAX_PDF_BYTES + 1024 * 1024
 

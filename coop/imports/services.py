@@ -1,0 +1,219 @@
+"""Import jobs: an uploaded file is checked (preview), and the rows the person confirms are
+stored. A small file is worked through in the request; a large one (more than
+IMPORT_INLINE_ROWS rows) in a background thread of the instance that received it, which writes
+its progress to the job record, so that every instance can show it.
+
+This module commits, like `coop.jobs`: a background job's progress and each stored batch must
+be visible to the other instances while the job runs. Nothing is stored before the person
+confirms; confirming claims the job in one UPDATE, so a double click or a second instance
+cannot store it twice."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import asdict
+from datetime import timedelta
+
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import delete, select, update
+
+from ..audit import acting_as
+from ..auth import permissions
+from ..errors import PermissionDenied
+from ..extensions import db
+from ..models import Body, ImportJob, Role, User
+from ..models.base import utcnow
+from . import plan as planning
+from .reading import UnreadableFile, read_table
+
+log = logging.getLogger("coop.imports")
+
+BATCH = 200  # rows stored per transaction
+STALE_AFTER = timedelta(minutes=10)  # a running job without progress for this long has died
+KEEP = timedelta(days=14)  # finished jobs (and their files) are removed after this
+
+
+def districts_for(actor: User) -> list[Body]:
+    """The districts whose matrix `actor` may import: a coordinator's or an editor's own,
+    every district for an administrator."""
+    from ..bodies import services as bodies
+
+    if actor.role == Role.ADMIN:
+        return bodies.districts()
+    own = permissions.coordinator_district_id(actor)
+    body = db.session.get(Body, own) if own else None
+    return [body] if body is not None else []
+
+
+def start(
+    kind: str, district: Body, actor: User, file_name: str, data: bytes, locale: str
+) -> ImportJob:
+    """Keep the file as a job and check it: at once when small, else in the background.
+    UnreadableFile when it is no table (then nothing is kept)."""
+    if kind not in planning.KINDS:
+        raise ValueError(kind)
+    allowed = {d.id for d in districts_for(actor)}
+    if not permissions.can_import(actor, kind) or district.id not in allowed:
+        raise PermissionDenied(_("Your role does not allow this."))
+    table = read_table(file_name, data)
+    job = ImportJob(
+        kind=kind,
+        district_id=district.id,
+        user_id=actor.id,
+        file_name=file_name[:255],
+        content=data,
+        state="checking",
+        total=len(table.rows),
+        result={"locale": locale},
+    )
+    db.session.add(job)
+    db.session.commit()
+    if job.total <= current_app.config.get("IMPORT_INLINE_ROWS", 500):
+        _check(job, table)
+    else:
+        _background(job.id, "check")
+    return job
+
+
+def _locale(job: ImportJob) -> str:
+    return (job.result or {}).get("locale") or "de"
+
+
+def _check(job: ImportJob, table=None) -> None:
+    with force_locale(_locale(job)):
+        if table is None:
+            table = read_table(job.file_name, job.content)
+        actor = job.user
+
+        def progress(done: int) -> None:
+            job.done = done
+            job.updated_at = utcnow()
+            db.session.commit()
+
+        result = planning.plan(job.kind, table, job.district, actor, progress)
+    job.result = {"locale": _locale(job), **result.as_dict()}
+    job.done = job.total
+    job.state = "checked"
+    job.updated_at = utcnow()
+    db.session.commit()
+
+
+def confirm(job: ImportJob, actor: User) -> bool:
+    """Store the valid rows of a checked job, once: False when it was already claimed."""
+    if job.user_id != actor.id:
+        raise PermissionDenied(_("Your role does not allow this."))
+    claimed = db.session.execute(
+        update(ImportJob)
+        .where(ImportJob.id == job.id, ImportJob.state == "checked")
+        .values(state="storing", done=0, updated_at=utcnow())
+    ).rowcount
+    db.session.commit()
+    if not claimed:
+        return False
+    db.session.refresh(job)
+    if job.valid_rows_count() <= current_app.config.get("IMPORT_INLINE_ROWS", 500):
+        _store(job)
+    else:
+        _background(job.id, "store")
+    return True
+
+
+def _store(job: ImportJob) -> None:
+    actions = list(job.result.get("actions", []))
+    rows = sorted({a["row"] for a in actions})
+    stored: list[dict] = []
+    problems: list[dict] = []
+    actor = job.user
+    with (
+        force_locale(_locale(job)),
+        acting_as(actor.id if actor else None, f"{actor.email if actor else 'system'} (Import)"),
+    ):
+        for start in range(0, len(rows), BATCH):
+            batch = set(rows[start : start + BATCH])
+            done, failed = planning.apply([a for a in actions if a["row"] in batch], actor)
+            stored.extend(done)
+            problems.extend(asdict(p) for p in failed)
+            job.done = min(len(rows), start + BATCH)
+            job.updated_at = utcnow()
+            # Each batch is kept with its progress: a job that dies keeps what it stored, and
+            # importing the file again finds those rows unchanged.
+            db.session.commit()
+    result = dict(job.result)
+    result["stored_rows"] = len({a["row"] for a in stored})
+    result["stored_actions"] = len(stored)
+    result["store_problems"] = problems
+    job.result = result
+    job.state = "stored"
+    job.updated_at = utcnow()
+    db.session.commit()
+
+
+def _background(job_id: int, phase: str) -> None:
+    app = current_app._get_current_object()
+
+    def run() -> None:
+        with app.app_context():
+            db.session().expire_on_commit = False  # thousands of rows, committed as they go
+            job = db.session.get(ImportJob, job_id)
+            try:
+                _check(job) if phase == "check" else _store(job)
+            except Exception:
+                log.exception("import job %s failed", job_id)
+                db.session.rollback()
+                db.session.execute(
+                    update(ImportJob)
+                    .where(ImportJob.id == job_id)
+                    .values(state="failed", updated_at=utcnow())
+                )
+                db.session.commit()
+            finally:
+                db.session.remove()
+
+    threading.Thread(target=run, name=f"import-{job_id}", daemon=True).start()
+
+
+def stalled(job: ImportJob) -> bool:
+    """Running, but without progress for STALE_AFTER: its process has ended."""
+    return job.state in ("checking", "storing") and utcnow() - job.updated_at > STALE_AFTER
+
+
+def load(job_id: int, actor: User) -> ImportJob | None:
+    """The person's own job (an import is nobody else's business), or None."""
+    job = db.session.get(ImportJob, job_id)
+    if job is None or job.user_id != actor.id:
+        return None
+    return job
+
+
+def recent(actor: User, limit: int = 10) -> list[ImportJob]:
+    """The person's latest imports, newest first."""
+    return list(
+        db.session.scalars(
+            select(ImportJob)
+            .where(ImportJob.user_id == actor.id)
+            .order_by(ImportJob.created_at.desc(), ImportJob.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def purge() -> int:
+    """Remove jobs (and their files) older than KEEP."""
+    return db.session.execute(
+        delete(ImportJob).where(ImportJob.created_at < utcnow() - KEEP)
+    ).rowcount
+
+
+__all__ = [
+    "UnreadableFile",
+    "confirm",
+    "districts_for",
+    "load",
+    "purge",
+    "recent",
+    "stalled",
+    "start",
+]

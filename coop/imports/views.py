@@ -1,0 +1,126 @@
+"""Import pages: upload, preview (with progress for large files), confirm, result."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from ..auth import permissions
+from ..errors import PermissionDenied
+from ..extensions import db
+from ..labels import IMPORT_STATE_LABELS
+from ..models import Body
+from . import services
+from .forms import ImportForm
+from .reading import UnreadableFile
+
+bp = Blueprint("imports", __name__, url_prefix="/import")
+
+TITLES = {
+    "resolutions": _l("Import decisions"),
+    "initiatives": _l("Import initiatives"),
+}
+SHOWN = 500  # problems and actions listed on the preview; the rest are counted
+
+
+@bp.route("/<any(resolutions, initiatives):kind>", methods=["GET", "POST"])
+@login_required
+def upload(kind: str):
+    """Choose the district and the file; the file is checked and the preview follows."""
+    if not permissions.can_import(current_user, kind):
+        abort(403)
+    districts = services.districts_for(current_user)
+    if not districts:
+        abort(403)
+    form = ImportForm()
+    form.district_id.choices = [(d.id, d.name) for d in districts]
+    if request.method == "GET" and request.args.get("district", type=int):
+        form.district_id.data = request.args.get("district", type=int)
+    if form.validate_on_submit():
+        upload = form.file.data
+        data = upload.read() if upload else b""
+        if not data:
+            form.file.errors.append(_("Please choose a file."))
+        else:
+            district = db.session.get(Body, form.district_id.data)
+            try:
+                job = services.start(
+                    kind,
+                    district,
+                    current_user,
+                    upload.filename or "import",
+                    data,
+                    str(get_locale() or "de"),
+                )
+            except UnreadableFile as exc:
+                form.file.errors.append(str(exc))
+            except PermissionDenied:
+                abort(403)
+            else:
+                return redirect(url_for("imports.job", job_id=job.id))
+    return render_template(
+        "imports/upload.html",
+        form=form,
+        kind=kind,
+        title=str(TITLES[kind]),
+        recent=services.recent(current_user),
+        states=IMPORT_STATE_LABELS,
+    )
+
+
+def _own(job_id: int):
+    job = services.load(job_id, current_user)
+    if job is None:
+        abort(404)
+    return job
+
+
+@bp.route("/jobs/<int:job_id>")
+@login_required
+def job(job_id: int):
+    """The preview of a checked file, the progress of a running job, or what was stored."""
+    job = _own(job_id)
+    result = job.result or {}
+    return render_template(
+        "imports/job.html",
+        job=job,
+        title=str(TITLES[job.kind]),
+        stalled=services.stalled(job),
+        problems=result.get("problems", [])[:SHOWN],
+        actions=result.get("actions", [])[:SHOWN],
+        store_problems=result.get("store_problems", [])[:SHOWN],
+        shown=SHOWN,
+        states=IMPORT_STATE_LABELS,
+    )
+
+
+@bp.route("/jobs/<int:job_id>.json")
+@login_required
+def progress(job_id: int):
+    """How far a running job is, for the preview page to follow."""
+    job = _own(job_id)
+    return jsonify(state=job.state, done=job.done, total=job.total, stalled=services.stalled(job))
+
+
+@bp.route("/jobs/<int:job_id>/confirm", methods=["POST"])
+@login_required
+def confirm(job_id: int):
+    """Store the valid rows of the preview (once, however often this is sent)."""
+    job = _own(job_id)
+    services.confirm(job, current_user)
+    return redirect(url_for("imports.job", job_id=job.id))
+
+
+@bp.route("/jobs/<int:job_id>/discard", methods=["POST"])
+@login_required
+def discard(job_id: int):
+    """Throw a checked file away without storing anything."""
+    job = _own(job_id)
+    kind = job.kind
+    if job.state in ("checked", "stored", "failed") or services.stalled(job):
+        db.session.delete(job)
+        db.session.commit()
+    return redirect(url_for("imports.upload", kind=kind))
