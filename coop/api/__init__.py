@@ -8,6 +8,7 @@ from . import (  # noqa: E402,F401  (routes)
     auth,
     bodies,
     funding,
+    imports,
     initiatives,
     openapi,
     proposals,

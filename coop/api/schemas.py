@@ -723,3 +723,59 @@ class SavedSearchOut(BaseModel):
 
 class SavedSearchList(BaseModel):
     items: list[SavedSearchOut]
+
+
+# --- imports --------------------------------------------------------------------------------
+
+
+class ImportQuery(Query):
+    district_id: int = Field(
+        ..., description="The district whose decision matrix this is", **POSITIVE_ID
+    )
+    dry_run: bool = Field(False, description="Only check the file and say what would be stored")
+    filename: str | None = Field(
+        None, description="The file's name (its ending tells CSV from XLSX)", max_length=255
+    )
+
+
+class ImportProblem(BaseModel):
+    row: int = Field(description="Row of the file; the heading is row 1")
+    column: str = Field(description="The column's heading; empty for the whole row")
+    message: str
+
+
+class ImportChange(BaseModel):
+    row: int
+    change: str = Field(description="What is (or was) stored, in words")
+
+
+class ImportOut(BaseModel):
+    id: int
+    kind: Literal["resolutions", "initiatives"]
+    state: Literal["checking", "checked", "storing", "stored", "failed"]
+    dry_run: bool
+    total: int = Field(description="Data rows of the file")
+    done: int = Field(description="Rows worked through so far")
+    valid_rows: int | None = Field(None, description="Rows that can be stored")
+    unchanged: int | None = Field(None, description="Rows that ask for nothing new")
+    stored_rows: int | None = Field(None, description="Rows stored")
+    problems: list[ImportProblem] = Field(default_factory=list)
+    changes: list[ImportChange] = Field(default_factory=list)
+
+
+def import_out(job) -> dict:
+    """An import job as the API shows it."""
+    r = job.result or {}
+    return ImportOut(
+        id=job.id,
+        kind=job.kind,
+        state=job.state,
+        dry_run=bool(r.get("dry_run")),
+        total=job.total,
+        done=job.done,
+        valid_rows=r.get("valid_rows"),
+        unchanged=r.get("unchanged"),
+        stored_rows=r.get("stored_rows"),
+        problems=[*r.get("problems", []), *r.get("store_problems", [])],
+        changes=[{"row": a["row"], "change": a["what"]} for a in r.get("actions", [])],
+    ).model_dump()

@@ -377,8 +377,8 @@ def _resolution_row(
                         n,
                         heading,
                         _(
-                            "An import does not delete decisions; change or delete the resolution on "
-                            "the initiative's page."
+                            "An import does not delete decisions; change or delete the "
+                            "resolution on the initiative's page."
                         ),
                     )
                 )
@@ -630,8 +630,8 @@ def plan(
                     n,
                     table.header[title_col],
                     _(
-                        "Several initiatives of %(district)s have this title; record this one on its "
-                        "page.",
+                        "Several initiatives of %(district)s have this title; record this "
+                        "one on its page.",
                         district=district.name,
                     ),
                 )
@@ -644,8 +644,8 @@ def plan(
                         n,
                         table.header[title_col],
                         _(
-                            "%(district)s has no initiative of this title; import it as an initiative "
-                            "first.",
+                            "%(district)s has no initiative of this title; import it as an "
+                            "initiative first.",
                             district=district.name,
                         ),
                     )

@@ -49,9 +49,17 @@ def districts_for(actor: User) -> list[Body]:
 
 
 def start(
-    kind: str, district: Body, actor: User, file_name: str, data: bytes, locale: str
+    kind: str,
+    district: Body,
+    actor: User,
+    file_name: str,
+    data: bytes,
+    locale: str,
+    *,
+    store: bool = False,
 ) -> ImportJob:
-    """Keep the file as a job and check it: at once when small, else in the background.
+    """Keep the file as a job and check it: at once when small, else in the background;
+    `store` (the API without dry run) then stores the valid rows without a preview.
     UnreadableFile when it is no table (then nothing is kept)."""
     if kind not in planning.KINDS:
         raise ValueError(kind)
@@ -67,7 +75,7 @@ def start(
         content=data,
         state="checking",
         total=len(table.rows),
-        result={"locale": locale},
+        result={"locale": locale, "dry_run": not store, "store": store},
     )
     db.session.add(job)
     db.session.commit()
@@ -94,14 +102,17 @@ def _check(job: ImportJob, table=None) -> None:
             db.session.commit()
 
         result = planning.plan(job.kind, table, job.district, actor, progress)
-    job.result = {"locale": _locale(job), **result.as_dict()}
+    store = bool((job.result or {}).get("store"))
+    job.result = {"locale": _locale(job), "dry_run": not store, "store": store, **result.as_dict()}
     job.done = job.total
     job.state = "checked"
     job.updated_at = utcnow()
     db.session.commit()
+    if store and job.user is not None:
+        confirm(job, job.user, inline=True)
 
 
-def confirm(job: ImportJob, actor: User) -> bool:
+def confirm(job: ImportJob, actor: User, *, inline: bool = False) -> bool:
     """Store the valid rows of a checked job, once: False when it was already claimed."""
     if job.user_id != actor.id:
         raise PermissionDenied(_("Your role does not allow this."))
@@ -114,7 +125,7 @@ def confirm(job: ImportJob, actor: User) -> bool:
     if not claimed:
         return False
     db.session.refresh(job)
-    if job.valid_rows_count() <= current_app.config.get("IMPORT_INLINE_ROWS", 500):
+    if inline or job.valid_rows_count() <= current_app.config.get("IMPORT_INLINE_ROWS", 500):
         _store(job)
     else:
         _background(job.id, "store")
