@@ -80,3 +80,24 @@ def page(browser, live):
     context.close()
     assert foreign == [], f"requests to other hosts: {foreign}"
     assert pg.problems == [], f"console errors: {pg.problems}"
+
+
+@pytest.fixture
+def demo_live(sqlite_app):
+    """The demo data served on a free port (SQLite), for the pages as people see them."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    from coop import demo
+    from coop.audit import acting_as
+    from coop.extensions import db
+
+    with acting_as(None, "demo"):
+        demo.load()
+        db.session.commit()
+    server = make_server("127.0.0.1", 0, sqlite_app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()

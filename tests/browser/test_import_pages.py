@@ -10,7 +10,7 @@ import io
 import pytest
 
 from tests.browser.test_pages import assert_accessible
-from tests.browser.test_start_pages import SHOTS, _fits, _signed_in, demo_live  # noqa: F401
+from tests.browser.test_start_pages import SHOTS, _fits, _signed_in
 
 pytestmark = pytest.mark.browser
 

@@ -4,14 +4,11 @@ Marienmünster's savings."""
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
 from coop import demo
-from coop.audit import acting_as
 from coop.extensions import db
 from tests.browser.test_pages import assert_accessible
 
@@ -34,18 +31,6 @@ EXPECTED = {
     "rat@marienmuenster.example": ["Vorhaben von Marienmünster"],
     "admin@coop.example": ["Noch ausstehende Ratsbeschlüsse"],
 }
-
-
-@pytest.fixture
-def demo_live(sqlite_app):
-    with acting_as(None, "demo"):
-        demo.load()
-        db.session.commit()
-    server = make_server("127.0.0.1", 0, sqlite_app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
 
 
 def _signed_in(browser, base: str, email: str):
