@@ -200,3 +200,24 @@ def test_only_importers_reach_it_and_only_their_own_jobs(client, seed):
     auth.login("partner_editor@test.example")
     assert client.get("/import/initiatives").status_code == 403
     assert client.get(job_path).status_code == 404
+
+
+def test_import_files_are_forgotten_after_two_weeks(app, seed):
+    from datetime import timedelta
+
+    from coop import jobs
+    from coop.models.base import utcnow
+
+    for age in (1, 15):
+        db.session.add(
+            ImportJob(
+                kind="resolutions",
+                district_id=seed.bodies["hoexter"].id,
+                file_name="x.csv",
+                content=b"x",
+                created_at=utcnow() - timedelta(days=age),
+            )
+        )
+    db.session.commit()
+    assert "1 import files" in jobs.forget_old_records()
+    assert db.session.scalar(select(func.count()).select_from(ImportJob)) == 1
