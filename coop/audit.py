@@ -27,6 +27,11 @@ def set_actor(user_id: int | None, label: str) -> contextvars.Token:
     return _actor.set((user_id, label))
 
 
+def current_actor() -> tuple[int | None, str]:
+    """Who acts now: (user id or None, label)."""
+    return _actor.get()
+
+
 @contextmanager
 def acting_as(user_id: int | None, label: str):
     """Run a block of changes in the name of an actor (CLI commands, jobs, tests)."""

@@ -36,6 +36,7 @@ _IGNORED = {
     "api_tokens",
     "login_throttles",
     "idempotency_keys",
+    "import_jobs",  # an import's progress (what it stores bumps the generation itself)
 }
 _BUMPED = "coop_generation_bumped"
 

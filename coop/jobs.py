@@ -17,6 +17,7 @@ from flask import Flask, current_app
 from sqlalchemy import select, text
 
 from .audit import acting_as
+from .core import clock
 from .extensions import db
 from .models import Body, OParlSync, SchedulerRun
 from .models.base import utcnow
@@ -88,6 +89,48 @@ def send_reminders(today=None, *, dry_run: bool = False):
             db.session.commit()
             raise
     return summary
+
+
+def send_digests(today=None) -> str:
+    """Each person's digest of what happened on what they follow, daily or on Mondays. What
+    a digest tells of is claimed (committed) before it leaves, so no instance sends it twice;
+    a failed send gives the claim back."""
+    from sqlalchemy import update
+
+    from .models import User
+    from .reminders import digest, mail, notifications
+
+    today = today or clock.today()
+    sent = 0
+    for user in digest.recipients(today):
+        items = notifications.feed(user, after=user.digest_activity_id, limit=digest.ITEMS)
+        if not items:
+            continue
+        before, last = user.digest_activity_id, items[0].id
+        claimed = db.session.execute(
+            update(User)
+            .where(User.id == user.id, User.digest_activity_id == before)
+            .values(digest_activity_id=last)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        db.session.commit()
+        if not claimed:
+            continue
+        subject, text, html = digest.compose(user, items)
+        message = mail.build_message(user.email, subject, text)
+        message.add_alternative(html, subtype="html")
+        try:
+            sent += mail.send_all([message])
+        except Exception:
+            db.session.execute(
+                update(User)
+                .where(User.id == user.id, User.digest_activity_id == last)
+                .values(digest_activity_id=before)
+                .execution_options(synchronize_session=False)
+            )
+            db.session.commit()
+            raise
+    return f"{sent} digests sent"
 
 
 # --- OParl ------------------------------------------------------------------------------------
@@ -263,3 +306,8 @@ def saved_search_alerts() -> None:
 def housekeeping() -> None:
     """Nightly: forget old failed sign-ins and idempotency keys."""
     _scheduled("housekeeping", forget_old_records)
+
+
+def digests() -> None:
+    """Every morning: the e-mail digests of those who chose them."""
+    _scheduled("digests", send_digests, "scheduler")

@@ -133,6 +133,7 @@ def run(app: Flask, *, run_now: bool = False, on_message: Callable[[str], None] 
                 6,
             ),
             ("funding_checks", 0, 5, "funding-checks", "Daily funding checks", 12),
+            ("digests", hour, 30, "digests", "E-mail digests of notifications", 6),
             (
                 "housekeeping",
                 0,

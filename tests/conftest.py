@@ -101,7 +101,7 @@ def _clean(app) -> None:
                     "cost_model_partners, cost_models, "
                     "proposals, oparl_objects, oparl_syncs, "
                     "grant_documents, grant_tranches, grants, funding_programs, "
-                    "import_jobs, resolution_tasks, resolutions, "
+                    "activities, follows, import_jobs, resolution_tasks, resolutions, "
                     "documents, phase_changes, milestones, nudges, "
                     "initiative_participants, initiatives, api_tokens, users, bodies "
                     "RESTART IDENTITY CASCADE"
@@ -134,6 +134,8 @@ def _clean(app) -> None:
                 "grant_tranches",
                 "grants",
                 "funding_programs",
+                "activities",
+                "follows",
                 "import_jobs",
                 "resolution_tasks",
                 "resolutions",

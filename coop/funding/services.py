@@ -14,6 +14,7 @@ from flask_babel import ngettext
 from sqlalchemy import bindparam, exists, func, or_, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
+from .. import activity
 from .. import validation as v
 from ..auth import permissions
 from ..commands import fields_of, max_length
@@ -647,14 +648,16 @@ def refresh_checks(on: date | None = None, batch: int = 500) -> int:
     done, after = 0, 0
     while True:
         rows = db.session.execute(
-            select(Grant.id, Grant.check_generation)
+            select(Grant.id, Grant.check_generation, Grant.open_conditions)
             .where(or_(Grant.checked_on.is_(None), Grant.checked_on < today), Grant.id > after)
             .order_by(Grant.id)
             .limit(batch)
         ).all()
         if not rows:
             return done
-        generation = dict(rows)
+        generation = {r[0]: r[1] for r in rows}
+        # a grant checked before with open conditions: fewer now is news for its followers
+        before = {r[0]: r[2] for r in rows if r[2]}
         grants = list(
             db.session.scalars(
                 select(Grant).where(Grant.id.in_(generation)).options(*_grant_options())
@@ -674,6 +677,16 @@ def refresh_checks(on: date | None = None, batch: int = 500) -> int:
                 for g in grants
             ],
         )
+        for g in grants:
+            still_open = len(checks[g.id].open_conditions)
+            if g.id in before and still_open < before[g.id]:
+                activity.record(
+                    "conditions",
+                    grant_id=g.id,
+                    initiative_id=g.initiative_id,
+                    by_system=True,
+                    open=still_open,
+                )
         done += len(rows)
         after = rows[-1][0]
 

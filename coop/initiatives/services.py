@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from .. import activity
 from .. import validation as v
 from ..auth import permissions
 from ..commands import fields_of, max_length
@@ -328,6 +329,8 @@ def _save(
             PhaseChange(phase=initiative.phase, changed_on=phase_since or clock.today())
         )
     db.session.flush()
+    if not is_new and initiative.phase != old_phase:
+        activity.record("phase", initiative_id=initiative.id, phase=initiative.phase.value)
     refresh_districts([initiative.id])
     return initiative
 

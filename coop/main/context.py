@@ -249,6 +249,28 @@ def _static_text(root: str, name: str) -> Markup:
     return Markup((Path(root) / name).read_text("utf-8"))
 
 
+def _unread() -> int:
+    """The signed-in person's unseen notifications, for the header (one query)."""
+    from flask_login import current_user
+
+    from ..reminders import notifications
+
+    if not current_user.is_authenticated:
+        return 0
+    return notifications.unread_count(current_user)
+
+
+def _following(*, initiative_id: int | None = None, grant_id: int | None = None) -> bool:
+    """Whether the signed-in person follows this initiative or grant (one query)."""
+    from flask_login import current_user
+
+    from ..reminders import notifications
+
+    if not current_user.is_authenticated:
+        return False
+    return notifications.is_following(current_user, initiative_id=initiative_id, grant_id=grant_id)
+
+
 def init_template_context(app: Flask) -> None:
     """What every template may use: labels, permission questions, formatting helpers."""
     # a stylesheet's text, for a PDF (WeasyPrint fetches nothing) from the file the page links
@@ -302,6 +324,8 @@ def init_template_context(app: Flask) -> None:
         can_nudge=permissions.can_nudge,
         can_record_session=permissions.can_record_session,
         can_import=permissions.can_import,
+        unread_notifications=_unread,
+        is_following=_following,
         is_admin=permissions.is_admin,
         recordable_body_ids=permissions.recordable_body_ids,
         can_view_audit=permissions.can_view_audit,

@@ -24,6 +24,7 @@ from ..core.enums import (
     ServiceArea,
     TrancheState,
 )
+from .activity import ACTIVITY_KINDS, Activity, Follow
 from .audit import AuditEntry
 from .body import Body
 from .cache import CachedResult, DataGeneration
@@ -61,6 +62,9 @@ from .search import SavedSearch, SearchEntry
 from .user import ApiToken, IdempotencyKey, LoginThrottle, User, hash_token
 
 __all__ = [
+    "ACTIVITY_KINDS",
+    "Activity",
+    "Follow",
     "CachedResult",
     "ImportJob",
     "DataGeneration",

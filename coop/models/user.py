@@ -7,7 +7,7 @@ import secrets
 from datetime import datetime, timedelta
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, ForeignKey, Integer, LargeBinary, String, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Integer, LargeBinary, String, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -23,6 +23,8 @@ class User(AuditedMixin, UserMixin, TimestampMixin, VersionedMixin, db.Model):
         *AuditedMixin.__audit_exclude__,
         "last_login_at",
         "external_subject",  # the provider's identifier: nothing a person reads
+        "seen_activity_id",  # moves on whenever the person reads their notifications
+        "digest_activity_id",
     )
     __audit_redact__ = ("password_hash", "calendar_token_hash")
 
@@ -48,6 +50,13 @@ class User(AuditedMixin, UserMixin, TimestampMixin, VersionedMixin, db.Model):
     external_subject: Mapped[str | None] = mapped_column(String(500), unique=True)
     # When the account was anonymised (Art. 17 DSGVO); its history keeps a pseudonym.
     erased_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # What the person wants by e-mail: the automatic reminders (or not), and a digest of what
+    # happened on what they follow: "off", "daily" or "weekly" (Mondays).
+    reminders_by_mail: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    digest: Mapped[str] = mapped_column(String(10), default="off", server_default="off")
+    # The last activity the person saw in coop, and the last one a digest told them of.
+    seen_activity_id: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    digest_activity_id: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     body: Mapped[Body | None] = relationship()
     tokens: Mapped[list[ApiToken]] = relationship(back_populates="user", order_by="ApiToken.id")

@@ -20,6 +20,7 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from .. import activity
 from ..core import clock
 from ..extensions import db
 from ..models import (
@@ -414,6 +415,16 @@ def _propose(context: _Context, paper: dict, ini: Initiative, how: str) -> int:
             db.session.add(proposal)
             context.known[cid] = proposal
             new += 1
+            body = db.session.get(Body, context.body_id)  # once a sync: the identity map
+            outcome = values.get("outcome")
+            activity.record(
+                "proposal",
+                initiative_id=ini.id,
+                body=body.name if body else None,
+                organ=values.get("organ"),
+                reference=values.get("reference"),
+                outcome=outcome.value if outcome else None,
+            )
         elif proposal.state == ProposalState.OPEN:
             for key, value in values.items():
                 if getattr(proposal, key) != value:

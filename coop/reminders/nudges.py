@@ -53,6 +53,7 @@ def recipients(body: Body) -> list[str]:
             User.role == Role.PARTNER_EDITOR,
             User.active.is_(True),
             User.erased_at.is_(None),
+            User.reminders_by_mail.is_(True),  # who opted out of reminders is not nudged
         )
     )
     found.extend(e.lower() for e in editors)

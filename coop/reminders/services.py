@@ -179,6 +179,7 @@ def _people() -> list[User]:
             select(User)
             .where(
                 User.active.is_(True),
+                User.reminders_by_mail.is_(True),  # who opted out gets none
                 User.role.in_([Role.COORDINATOR, Role.PARTNER_EDITOR, Role.FUNDING_OFFICER]),
             )
             .options(joinedload(User.body))

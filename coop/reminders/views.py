@@ -27,7 +27,7 @@ from ..core import clock
 from ..extensions import db
 from ..models import SchedulerRun
 from ..pagecache import cacheable
-from . import calendar, nudges, services
+from . import calendar, notifications, nudges, services
 
 bp = Blueprint("reminders", __name__)
 
@@ -194,3 +194,90 @@ def nudge(initiative_id: int, body_id: int):
         decided=body_id not in missing,
         back=back,
     ), status
+
+
+# --- follow and notify ------------------------------------------------------------------------
+
+
+@bp.route("/notifications", methods=["GET", "POST"])
+@login_required
+def notifications_page():
+    """The person's notifications (newest first, the unseen marked), what they follow, and
+    their choice of e-mails; opening the page marks the notifications seen."""
+    from .forms import PreferencesForm
+
+    user = current_user._get_current_object()
+    form = PreferencesForm(obj=user)
+    if form.validate_on_submit():
+        notifications.set_preferences(
+            user, digest=form.digest.data, reminders_by_mail=form.reminders_by_mail.data
+        )
+        db.session.commit()
+        flash(_("Your choice of e-mails is saved."), "success")
+        return redirect(url_for(".notifications_page"))
+    seen = user.seen_activity_id
+    items = notifications.feed(user)
+    page = render_template(
+        "reminders/notifications.html",
+        items=[(a, a.id > seen) for a in items],
+        describe=notifications.describe,
+        subject=notifications.subject,
+        following=notifications.following(user),
+        form=form,
+    )
+    if items:
+        notifications.mark_seen(user, items[0].id)
+        db.session.commit()
+    return page
+
+
+def _back(default: str):
+    return redirect(safe_next(request.form.get("next")) or default)
+
+
+@bp.route("/initiatives/<int:initiative_id>/follow", methods=["POST"])
+@login_required
+def follow_initiative(initiative_id: int):
+    """Follow an initiative, or stop (`stop` in the form)."""
+    from ..initiatives.access import get_initiative
+
+    initiative = get_initiative(initiative_id)
+    user = current_user._get_current_object()
+    if request.form.get("stop"):
+        notifications.unfollow(user, initiative_id=initiative.id)
+        flash(_("You no longer follow “%(title)s”.", title=initiative.title), "success")
+    else:
+        notifications.follow(user, initiative=initiative)
+        flash(
+            _(
+                "You follow “%(title)s”: its news appear under “Notifications”.",
+                title=initiative.title,
+            ),
+            "success",
+        )
+    db.session.commit()
+    return _back(url_for("main.initiative", initiative_id=initiative.id))
+
+
+@bp.route("/grants/<int:grant_id>/follow", methods=["POST"])
+@login_required
+def follow_grant(grant_id: int):
+    """Follow a grant, or stop (`stop` in the form)."""
+    from ..models import Grant
+
+    grant = db.session.get(Grant, grant_id)
+    if grant is None or not permissions.can_view_funding(current_user):
+        abort(404)
+    user = current_user._get_current_object()
+    name = notifications.grant_name(grant)
+    if request.form.get("stop"):
+        notifications.unfollow(user, grant_id=grant.id)
+        flash(_("You no longer follow “%(title)s”.", title=name), "success")
+    else:
+        notifications.follow(user, grant=grant)
+        flash(
+            _("You follow “%(title)s”: its news appear under “Notifications”.", title=name),
+            "success",
+        )
+    db.session.commit()
+    return _back(url_for("funding.grant_detail", grant_id=grant.id))

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import exists, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from .. import activity
 from .. import validation as v
 from ..auth import permissions
 from ..commands import fields_of, max_length
@@ -167,6 +168,19 @@ def check_resolution(
     return errors
 
 
+def _tell_followers(resolution: Resolution) -> None:
+    """A decision recorded (or its result entered): news for whoever follows the initiative."""
+    body = resolution.body or db.session.get(Body, resolution.body_id)
+    activity.record(
+        "resolution",
+        initiative_id=resolution.initiative_id,
+        body=body.name if body else None,
+        organ=resolution.organ,
+        outcome=resolution.outcome.value,
+        session_date=resolution.session_date.isoformat(),
+    )
+
+
 def create_resolution(
     initiative: Initiative,
     command: ResolutionCreate | Mapping[str, Any],
@@ -185,6 +199,7 @@ def create_resolution(
     resolution = Resolution(initiative=initiative, document=document, **values)
     db.session.add(resolution)
     db.session.flush()
+    _tell_followers(resolution)
     return resolution
 
 
@@ -207,9 +222,12 @@ def update_resolution(
         _check_body(resolution.initiative, values, actor, errors)
     if errors:
         raise ValidationError(_("Please correct the marked fields."), errors)
+    outcome_before = resolution.outcome
     for key, value in values.items():
         if getattr(resolution, key) != value:
             setattr(resolution, key, value)
+    if resolution.outcome != outcome_before:
+        _tell_followers(resolution)
     old = resolution.document
     if document is not None or remove_document:
         resolution.document = document

@@ -1,0 +1,219 @@
+"""Follow and notify: people follow initiatives and grants; what happens on them (a resolution
+recorded, a new phase, a proposal from a council information system, conditions met) becomes
+their notifications in coop and, as each chooses, a daily or weekly e-mail digest.
+
+Activities are stored once (coop/activity.py); a person's news are those of what they follow,
+after they began following, not of their own doing, newer than the last one they saw. Each
+read is one query whatever the number of people or activities."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from sqlalchemy import exists, func, or_, select, update
+from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
+
+from ..cache import touch
+from ..extensions import db
+from ..i18n import fmt_date
+from ..labels import OUTCOME_LABELS, PHASE_LABELS
+from ..models import Activity, Follow, Grant, Initiative, Outcome, Phase, User
+
+FEED = 50  # notifications listed at once
+CAP = 99  # the header counts up to this ("99+")
+DIGEST_CHOICES = ("off", "daily", "weekly")
+
+
+def _news(user_id: int):
+    return select(Activity).where(
+        exists().where(
+            Follow.user_id == user_id,
+            Activity.id > Follow.since_id,
+            or_(
+                Follow.initiative_id == Activity.initiative_id, Follow.grant_id == Activity.grant_id
+            ),
+        ),
+        or_(Activity.actor_id.is_(None), Activity.actor_id != user_id),
+    )
+
+
+def unread_count(user: User) -> int:
+    """How many notifications the person has not seen (at most CAP + 1)."""
+    newer = (
+        _news(user.id)
+        .with_only_columns(Activity.id)
+        .where(Activity.id > user.seen_activity_id)
+        .limit(CAP + 1)
+        .subquery()
+    )
+    return db.session.scalar(select(func.count()).select_from(newer)) or 0
+
+
+def feed(user: User, *, after: int = 0, limit: int = FEED) -> list[Activity]:
+    """The person's latest notifications, newest first (only those after `after`)."""
+    return list(
+        db.session.scalars(
+            _news(user.id)
+            .where(Activity.id > after)
+            .options(
+                joinedload(Activity.initiative),
+                joinedload(Activity.grant).joinedload(Grant.program),
+                joinedload(Activity.grant).joinedload(Grant.initiative),
+            )
+            .order_by(Activity.id.desc())
+            .limit(limit)
+        ).unique()
+    )
+
+
+def mark_seen(user: User, last_id: int) -> None:
+    """Everything up to `last_id` seen. One UPDATE, outside the account's version and history:
+    reading is not a change of the account."""
+    if last_id > user.seen_activity_id:
+        db.session.execute(
+            update(User)
+            .where(User.id == user.id, User.seen_activity_id < last_id)
+            .values(seen_activity_id=last_id)
+            .execution_options(synchronize_session=False)
+        )
+        # the header's count changes: pages kept for this reader must not be sent again
+        touch(db.session)
+        set_committed_value(user, "seen_activity_id", last_id)
+
+
+def _latest_id() -> int:
+    return db.session.scalar(select(func.max(Activity.id))) or 0
+
+
+def is_following(user: User, *, initiative_id: int | None = None, grant_id: int | None = None):
+    """Whether the person follows this initiative or grant."""
+    column, value = (
+        (Follow.initiative_id, initiative_id) if initiative_id else (Follow.grant_id, grant_id)
+    )
+    return bool(
+        db.session.scalar(select(exists().where(Follow.user_id == user.id, column == value)))
+    )
+
+
+def follow(user: User, *, initiative: Initiative | None = None, grant: Grant | None = None):
+    """Follow from now on (nothing happens if already followed)."""
+    if is_following(
+        user,
+        initiative_id=initiative.id if initiative else None,
+        grant_id=grant.id if grant else None,
+    ):
+        return
+    latest = _latest_id()
+    if not db.session.scalar(select(exists().where(Follow.user_id == user.id))):
+        mark_seen(user, latest)  # the first follow: nothing before it is news
+    db.session.add(
+        Follow(
+            user_id=user.id,
+            initiative_id=initiative.id if initiative else None,
+            grant_id=grant.id if grant else None,
+            initiative=initiative,
+            grant=grant,
+            since_id=latest,
+        )
+    )
+    db.session.flush()
+
+
+def unfollow(user: User, *, initiative_id: int | None = None, grant_id: int | None = None):
+    """Stop following (nothing happens if not followed)."""
+    column, value = (
+        (Follow.initiative_id, initiative_id) if initiative_id else (Follow.grant_id, grant_id)
+    )
+    for row in db.session.scalars(select(Follow).where(Follow.user_id == user.id, column == value)):
+        db.session.delete(row)
+    db.session.flush()
+
+
+def following(user: User) -> list[Follow]:
+    """What the person follows, initiatives first, by title."""
+    rows = db.session.scalars(
+        select(Follow)
+        .where(Follow.user_id == user.id)
+        .options(
+            joinedload(Follow.initiative),
+            joinedload(Follow.grant).joinedload(Grant.program),
+            joinedload(Follow.grant).joinedload(Grant.initiative),
+        )
+    ).unique()
+    return sorted(rows, key=lambda f: (f.initiative is None, subject(f).lower()))
+
+
+def grant_name(grant: Grant) -> str:
+    """A grant as people name it: its programme and its initiative."""
+    return f"{grant.program.name}: {grant.initiative.title}"
+
+
+def subject(thing) -> str:
+    """The name of what an activity or a follow is about."""
+    if getattr(thing, "grant", None) is not None:
+        return grant_name(thing.grant)
+    return thing.initiative.title if thing.initiative is not None else ""
+
+
+def describe(a: Activity) -> str:
+    """The notification as a sentence in the page's (or e-mail's) language."""
+    p = a.params or {}
+    if a.kind == "resolution":
+        outcome = OUTCOME_LABELS.get(_member(Outcome, p.get("outcome")), "")
+        return _(
+            "%(body)s, %(organ)s: %(outcome)s (session of %(date)s)",
+            body=p.get("body", ""),
+            organ=p.get("organ", ""),
+            outcome=outcome,
+            date=fmt_date(_day(p.get("session_date"))),
+        )
+    if a.kind == "phase":
+        return _(
+            "Now in the phase “%(phase)s”",
+            phase=PHASE_LABELS.get(_member(Phase, p.get("phase")), ""),
+        )
+    if a.kind == "proposal":
+        text = _(
+            "Proposal from the council information system of %(body)s: %(organ)s",
+            body=p.get("body", ""),
+            organ=p.get("organ", ""),
+        )
+        if p.get("outcome"):
+            text += ", " + str(OUTCOME_LABELS.get(_member(Outcome, p["outcome"]), ""))
+        return text
+    if a.kind == "conditions":
+        n = int(p.get("open", 0))
+        if n == 0:
+            return _("All funding conditions are met")
+        return ngettext(
+            "A funding condition is met; %(num)d is still open",
+            "A funding condition is met; %(num)d are still open",
+            n,
+        )
+    return ""
+
+
+def _member(enum_cls, code):
+    try:
+        return enum_cls(code)
+    except ValueError:
+        return None
+
+
+def _day(text: str | None) -> date | None:
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+def set_preferences(user: User, *, digest: str, reminders_by_mail: bool) -> None:
+    """The person's choice of e-mails (a change of the account, in its history)."""
+    if digest not in DIGEST_CHOICES:
+        raise ValueError(digest)
+    user.digest = digest
+    user.reminders_by_mail = reminders_by_mail
+    db.session.flush()
