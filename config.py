@@ -140,6 +140,8 @@ class Config:
     OPERATOR_PHONE = env("OPERATOR_PHONE", "")
     OPERATOR_SUPERVISORY_AUTHORITY = env("OPERATOR_SUPERVISORY_AUTHORITY", "")
     OPERATOR_VAT_ID = env("OPERATOR_VAT_ID", "")
+    # The operator's logo (a PNG or JPEG file) at the head of the report PDF.
+    OPERATOR_LOGO = env("OPERATOR_LOGO", "")
     DATA_PROTECTION_OFFICER = env("DATA_PROTECTION_OFFICER", "")
     DATA_PROTECTION_AUTHORITY = env(
         "DATA_PROTECTION_AUTHORITY",
@@ -167,11 +169,15 @@ class Config:
     LOG_REQUESTS = _flag("LOG_REQUESTS", "0")
 
 
+LOGO_TYPES = (".png", ".jpg", ".jpeg")
+
+
 class DemoOperator:
     """The demo's operator, so that the legal pages show what they will hold outside
     production; production refuses to start without its own (load_config)."""
 
     OPERATOR_NAME = env("OPERATOR_NAME", "Kreis Höxter (Demonstrationsbetrieb)")
+    OPERATOR_LOGO = env("OPERATOR_LOGO", str(BASE_DIR / "static/img/demo-operator-logo.png"))
     OPERATOR_ADDRESS = env("OPERATOR_ADDRESS", "Moltkestraße 12, 37671 Höxter")
     OPERATOR_REPRESENTATIVE = env("OPERATOR_REPRESENTATIVE", "Der Landrat")
     OPERATOR_EMAIL = env("OPERATOR_EMAIL", "coop@kreis-hoexter.example")
@@ -238,4 +244,7 @@ def load_config(name: str | None = None) -> type[Config]:
                 f"{', '.join(missing)} must be set in production: the Impressum, the privacy "
                 "notice and the accessibility statement are filled from them."
             )
+        logo = env("OPERATOR_LOGO")
+        if logo and not (Path(logo).is_file() and Path(logo).suffix.lower() in LOGO_TYPES):
+            raise ConfigError(f"OPERATOR_LOGO {logo!r} is not a PNG or JPEG file.")
     return cls

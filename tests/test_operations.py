@@ -107,3 +107,9 @@ def test_production_needs_the_operator(monkeypatch):
     monkeypatch.setenv("OPERATOR_ADDRESS", "Moltkestraße 12, 37671 Höxter")
     monkeypatch.setenv("OPERATOR_EMAIL", "coop@kreis-hoexter.de")
     assert config.load_config("production").ENV_NAME == "production"
+    # a logo that is no PNG or JPEG file stops the start; a real one is taken
+    monkeypatch.setenv("OPERATOR_LOGO", "/nowhere/logo.png")
+    with pytest.raises(config.ConfigError, match="OPERATOR_LOGO"):
+        config.load_config("production")
+    monkeypatch.setenv("OPERATOR_LOGO", str(config.BASE_DIR / "static/img/demo-operator-logo.png"))
+    assert config.load_config("production").ENV_NAME == "production"

@@ -423,7 +423,7 @@ def _propose(context: _Context, paper: dict, ini: Initiative, how: str) -> int:
                 body=body.name if body else None,
                 organ=values.get("organ"),
                 reference=values.get("reference"),
-                outcome=outcome.value if outcome else None,
+                outcome=getattr(outcome, "value", outcome),
             )
         elif proposal.state == ProposalState.OPEN:
             for key, value in values.items():

@@ -8,6 +8,7 @@ engine took seven. Every text is escaped: a title such as "<b>" or "=1+1" is pri
 from __future__ import annotations
 
 import io
+import logging
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -154,6 +155,30 @@ def _decisions_chart(data: DistrictData, width: float, font: str):
     return drawing
 
 
+log = logging.getLogger("coop.reports")
+LOGO_HEIGHT = 14 * mm
+LOGO_MAX_WIDTH = 60 * mm
+
+
+def _logo(path: str | None) -> list:
+    """The operator's logo, right-aligned above the title, 14 mm high (at most 60 mm wide); none
+    if it is not set or cannot be read (the report is not held up by a missing file)."""
+    if not path:
+        return []
+    from reportlab.lib.utils import ImageReader
+    from reportlab.platypus import Image
+
+    try:
+        width, height = ImageReader(path).getSize()
+    except Exception:  # a missing or broken file: reportlab raises several kinds
+        log.warning("OPERATOR_LOGO %r cannot be read; the report goes without it", path)
+        return []
+    w = min(LOGO_MAX_WIDTH, LOGO_HEIGHT * width / height)
+    image = Image(path, width=w, height=w * height / width)
+    image.hAlign = "RIGHT"
+    return [image]
+
+
 def build(district_name: str | None, data: DistrictData, today: date, lang: str) -> bytes:
     """The report as PDF bytes: the operator, the state of every initiative with the savings
     in total, a chart of the councils' decisions, the next dates."""
@@ -173,7 +198,8 @@ def build(district_name: str | None, data: DistrictData, today: date, lang: str)
     ]
     if operator:
         meta.insert(0, operator)
-    story: list = [p(title, "title"), p(" · ".join(meta), "meta")]
+    story: list = [*_logo(current_app.config.get("OPERATOR_LOGO")), p(title, "title")]
+    story.append(p(" · ".join(meta), "meta"))
     width = A4[0] - 32 * mm
     if not data.sections:
         story.append(p(_("No initiatives."), "text"))

@@ -237,9 +237,13 @@ def test_dashboard_and_report(client, auth, seed, ini):
     assert "Kreis Höxter (Demonstrationsbetrieb)" in text
     assert "Einsparungen des 1 Vorhabens mit Schätzung, zusammen:" in text
     assert "Ratsbeschlüsse je Vorhaben" in text and "Beschlossen" in text and "Offen" in text
+    # the operator's logo at the head of the first page
+    first = PdfReader(io.BytesIO(pdf.data)).pages[0]
+    assert [image.image.size for image in first.images][:1] == [(160, 64)]
 
 
-def test_report_pdf_prints_text_as_text_and_numbers_its_pages(client, auth, seed):
+def test_report_pdf_prints_text_as_text_and_numbers_its_pages(app, client, auth, seed):
+    app.config["OPERATOR_LOGO"] = "/nowhere/logo.png"  # a missing logo does not stop the report
     with acting_as(None, "test"):
         odd = factories.initiative(seed, title="<b>Fett</b> & =SUMME(A1)")
         db.session.commit()
