@@ -212,6 +212,8 @@ def endpoints(i: dict) -> list[Endpoint]:
         E("report of the district", f"/report/?district={d}", "page", "session"),
         E("report PDF of the district", f"/report.pdf?district={d}", "file", "session"),
         E("reminders", "/reminders/", "page", "session"),
+        E("notifications", "/notifications", "page", "session"),
+        E("import form", "/import/resolutions", "page", "session"),
         E("proposals", "/proposals/", "page", "session"),
         E("accounts", "/users/", "page", "session"),
         E("cost-rate tables", "/savings/rates/", "page", "session"),

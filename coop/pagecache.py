@@ -67,6 +67,13 @@ def cacheable(view: Callable) -> Callable:
     return view
 
 
+def uncached(view: Callable) -> Callable:
+    """Mark a GET view of a read blueprint whose answer changes without the data generation
+    moving (an import job's progress): it is never answered from the cache."""
+    view.page_cacheable = False
+    return view
+
+
 @dataclass(frozen=True)
 class Stored:
     status: int
@@ -178,7 +185,7 @@ def _cacheable_request() -> bool:
     if request.method != "GET" or "coop_pages" not in current_app.extensions:
         return False
     view = current_app.view_functions.get(request.endpoint or "")
-    return getattr(view, "page_cacheable", False) or request.blueprint in READ_BLUEPRINTS
+    return getattr(view, "page_cacheable", request.blueprint in READ_BLUEPRINTS)
 
 
 def lookup(current: int | None = None) -> Response | None:

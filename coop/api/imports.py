@@ -11,6 +11,7 @@ from ..extensions import db
 from ..imports import services
 from ..imports.reading import UnreadableFile
 from ..models import Body
+from ..pagecache import uncached
 from . import bp
 from .auth import ApiAbort, found, parse_query
 from .schemas import ImportOut, ImportQuery, import_out
@@ -98,6 +99,7 @@ def import_initiatives():
 
 @bp.get("/imports/<int:job_id>")
 @reading("getImport", "An import and how far it is", ImportOut, "The import")
+@uncached
 def get_import(job_id: int):
     """An import of yours: its state, progress, problems and changes."""
     return import_out(

@@ -193,7 +193,8 @@ def stalled(job: ImportJob) -> bool:
 
 def load(job_id: int, actor: User) -> ImportJob | None:
     """The person's own job (an import is nobody else's business), or None."""
-    job = db.session.get(ImportJob, job_id)
+    # read afresh: a background job (possibly of another instance) moves it on meanwhile
+    job = db.session.get(ImportJob, job_id, populate_existing=True)
     if job is None or job.user_id != actor.id:
         return None
     return job
