@@ -17,6 +17,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import exists, func, or_, select
 
+from .. import validation as v
 from ..auth import permissions
 from ..commands import max_length
 from ..core import clock
@@ -77,7 +78,6 @@ DATE_TOKEN = re.compile(
     r"\d{1,2}\.\d{1,2}\.\d{2,4}|\d{4}-\d{1,2}-\d{1,2}|\d{1,2}/\d{1,2}/\d{2,4}"
     r"|[A-Za-z]{3,9}\.? \d{1,2}, \d{4}|\d{1,2}\. ?[A-Za-zä]{3,9}\.? \d{4}"
 )
-GERMAN_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
 SYMBOLS = "".join(DECISION_STATUS_SYMBOLS.values()) + "✓✗×"
 CHUNK = 500  # titles per query when looking initiatives up
 
@@ -156,15 +156,11 @@ def _fixed_headings() -> dict[str, str]:
 
 def parse_day(text: str) -> date | None:
     """A date as our exports write it: 12.03.2026 (German), Mar 12, 2026 (English) or ISO."""
-    text = text.strip()
+    day = v.parse_date({}, "day", text)  # the forms' rule: German or ISO
+    if day is not None:
+        return day
     try:
-        m = GERMAN_DATE.fullmatch(text)
-        if m:
-            d, mo, y = (int(g) for g in m.groups())
-            return date(y, mo, d)
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-            return date.fromisoformat(text)
-        return datetime.strptime(text.replace(".", ""), "%b %d, %Y").date()
+        return datetime.strptime(text.strip().replace(".", ""), "%b %d, %Y").date()
     except ValueError:
         return None
 
