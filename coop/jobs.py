@@ -249,21 +249,24 @@ def refresh_funding_checks() -> str:
 
 def forget_old_records() -> str:
     """Failed sign-ins that no longer lock anyone, API idempotency keys older than a day,
-    uploaded import files older than two weeks, and change history older than
-    AUDIT_RETENTION_DAYS (where set)."""
+    uploaded import files older than two weeks, notifications older than a year, and change
+    history older than AUDIT_RETENTION_DAYS (where set)."""
     from .auth import services
     from .imports import services as imports
+    from .reminders import notifications
     from .users import privacy
 
     throttles = services.forget_old_throttles()
     keys = services.forget_old_idempotency_keys()
     files = imports.purge()
+    old_news = notifications.forget_old_activities()
     days = int(current_app.config.get("AUDIT_RETENTION_DAYS") or 0)
     entries = privacy.prune_audit(days)
     db.session.commit()
     return (
-        f"{throttles} old sign-in throttles, {keys} idempotency keys, {files} import files and "
-        f"{entries} audit entries older than {days or 'unlimited'} days removed"
+        f"{throttles} old sign-in throttles, {keys} idempotency keys, {files} import files, "
+        f"{old_news} old notifications and {entries} audit entries older than "
+        f"{days or 'unlimited'} days removed"
     )
 
 

@@ -25,6 +25,7 @@ from ..models import Activity, Follow, Grant, Initiative, Outcome, Phase, User
 FEED = 50  # notifications listed at once
 CAP = 99  # the header counts up to this ("99+")
 DIGEST_CHOICES = ("off", "daily", "weekly")
+KEEP_DAYS = 365  # activities older than this are no news any more and are removed
 
 
 def _news(user_id: int):
@@ -217,3 +218,16 @@ def set_preferences(user: User, *, digest: str, reminders_by_mail: bool) -> None
     user.digest = digest
     user.reminders_by_mail = reminders_by_mail
     db.session.flush()
+
+
+def forget_old_activities(days: int = KEEP_DAYS) -> int:
+    """Remove activities older than `days` (the nightly housekeeping)."""
+    from datetime import timedelta
+
+    from sqlalchemy import delete
+
+    from ..models.base import utcnow
+
+    return db.session.execute(
+        delete(Activity).where(Activity.at < utcnow() - timedelta(days=days))
+    ).rowcount

@@ -167,3 +167,17 @@ def test_the_header_count_costs_one_query_whatever_the_activities(client, seed, 
         db.session.add(Activity(kind="phase", initiative_id=ini.id, params={"phase": "idea"}))
     db.session.commit()
     assert notifications.unread_count(viewer) == notifications.CAP + 1
+
+
+def test_notifications_older_than_a_year_are_forgotten(app, seed, ini):
+    from datetime import timedelta
+
+    from coop.models.base import utcnow
+
+    for age in (10, 400):
+        db.session.add(
+            Activity(kind="phase", initiative_id=ini.id, at=utcnow() - timedelta(days=age))
+        )
+    db.session.commit()
+    assert "1 old notifications" in jobs.forget_old_records()
+    assert db.session.scalar(select(func.count()).select_from(Activity)) == 1
