@@ -17,7 +17,7 @@ from sqlalchemy import delete, func, or_, select, update
 from ..audit import _plain
 from ..errors import PermissionDenied
 from ..extensions import db
-from ..models import ApiToken, AuditEntry, LoginThrottle, User
+from ..models import ApiToken, AuditEntry, Follow, LoginThrottle, User
 from ..models.base import utcnow
 from ..models.funding import ReminderSent
 from ..models.search import SavedSearch
@@ -36,6 +36,8 @@ _ACCOUNT_FIELDS = (
     "created_at",
     "modified_at",
     "erased_at",
+    "reminders_by_mail",
+    "digest",
 )
 
 
@@ -71,6 +73,18 @@ def export_person(user: User) -> Iterator[str]:
                 "revoked_at": _plain(t.revoked_at),
             }
             for t in tokens
+        ]
+    )
+    follows = db.session.scalars(select(Follow).filter_by(user_id=user.id).order_by(Follow.id))
+    yield ', "follows": ' + dump(
+        [
+            {
+                "initiative_id": f.initiative_id,
+                "grant_id": f.grant_id,
+                "label": f.audit_label(),
+                "since": _plain(f.created_at),
+            }
+            for f in follows
         ]
     )
     searches = db.session.scalars(select(SavedSearch).filter_by(user_id=user.id))
@@ -130,7 +144,7 @@ def export_person(user: User) -> Iterator[str]:
 
 def erase_user(user: User, *, actor: User) -> str:
     """Anonymise the account (Art. 17 DSGVO): no name, address, password, sign-in link,
-    tokens, saved searches or reminders remain; the change history keeps every entry, the
+    tokens, saved searches, follows or reminders remain; the change history keeps every entry, the
     person named by a pseudonym. Returns the pseudonym."""
     if user.id == actor.id:
         raise PermissionDenied(_("You cannot erase your own account."))
@@ -139,6 +153,7 @@ def erase_user(user: User, *, actor: User) -> str:
     code = name.rsplit(" ", 1)[-1]
     db.session.execute(delete(ApiToken).where(ApiToken.user_id == user.id))
     db.session.execute(delete(SavedSearch).where(SavedSearch.user_id == user.id))
+    db.session.execute(delete(Follow).where(Follow.user_id == user.id))
     db.session.execute(delete(ReminderSent).where(ReminderSent.user_id == user.id))
     db.session.execute(delete(LoginThrottle).where(func.lower(LoginThrottle.email) == old_email))
     user.email = f"erased-{code}@invalid"
@@ -147,6 +162,7 @@ def erase_user(user: User, *, actor: User) -> str:
     user.external_subject = None
     user.calendar_token_hash = None
     user.active = False
+    user.digest = "off"
     user.erased_at = utcnow()
     db.session.flush()  # writes the audit entry of this change, which is rewritten below too
     db.session.execute(

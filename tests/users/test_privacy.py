@@ -38,7 +38,14 @@ def test_export_holds_everything_about_the_person(client, seed, ini):
     token = db.session.scalar(select(ApiToken).filter_by(user_id=editor.id))
     assert token.token_hash not in text and editor.password_hash not in text
     assert any(e["record"] == "User" for e in data["changes_to_account"])
-    assert set(data) >= {"saved_searches", "reminders_sent", "failed_sign_ins", "changes_made"}
+    assert set(data) >= {
+        "saved_searches",
+        "follows",
+        "reminders_sent",
+        "failed_sign_ins",
+        "changes_made",
+    }
+    assert data["account"]["digest"] == "off" and data["account"]["reminders_by_mail"] is True
 
 
 def test_only_admins_export_and_erase(client, seed):
