@@ -12,7 +12,7 @@ from datetime import date
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import exists, func, or_, select, update
+from sqlalchemy import exists, func, or_, select, union, update
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -28,25 +28,36 @@ DIGEST_CHOICES = ("off", "daily", "weekly")
 KEEP_DAYS = 365  # activities older than this are no news any more and are removed
 
 
-def _news(user_id: int):
-    return select(Activity).where(
-        exists().where(
-            Follow.user_id == user_id,
-            Activity.id > Follow.since_id,
-            or_(
-                Follow.initiative_id == Activity.initiative_id, Follow.grant_id == Activity.grant_id
-            ),
-        ),
-        or_(Activity.actor_id.is_(None), Activity.actor_id != user_id),
+def _news_ids(user_id: int, after: int = 0):
+    """The ids of the person's news: driven from what they follow (a few rows) through the
+    indexes (initiative_id, id) and (grant_id, id), never a scan of all activities."""
+    by_initiative = (
+        select(Activity.id)
+        .join(Follow, Follow.initiative_id == Activity.initiative_id)
+        .where(Follow.user_id == user_id, Activity.id > Follow.since_id, Activity.id > after)
+    )
+    by_grant = (
+        select(Activity.id)
+        .join(Follow, Follow.grant_id == Activity.grant_id)
+        .where(Follow.user_id == user_id, Activity.id > Follow.since_id, Activity.id > after)
+    )
+    return union(by_initiative, by_grant).subquery()
+
+
+def _news(user_id: int, after: int = 0):
+    ids = _news_ids(user_id, after)
+    return (
+        select(Activity)
+        .join(ids, ids.c.id == Activity.id)  # from the few ids to the rows, by primary key
+        .where(or_(Activity.actor_id.is_(None), Activity.actor_id != user_id))
     )
 
 
 def unread_count(user: User) -> int:
     """How many notifications the person has not seen (at most CAP + 1)."""
     newer = (
-        _news(user.id)
+        _news(user.id, user.seen_activity_id)
         .with_only_columns(Activity.id)
-        .where(Activity.id > user.seen_activity_id)
         .limit(CAP + 1)
         .subquery()
     )
@@ -57,8 +68,7 @@ def feed(user: User, *, after: int = 0, limit: int = FEED) -> list[Activity]:
     """The person's latest notifications, newest first (only those after `after`)."""
     return list(
         db.session.scalars(
-            _news(user.id)
-            .where(Activity.id > after)
+            _news(user.id, after)
             .options(
                 joinedload(Activity.initiative),
                 joinedload(Activity.grant).joinedload(Grant.program),
