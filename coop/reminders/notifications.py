@@ -4,7 +4,8 @@ their notifications in coop and, as each chooses, a daily or weekly e-mail diges
 
 Activities are stored once (coop/activity.py); a person's news are those of what they follow,
 after they began following, not of their own doing, newer than the last one they saw. Each
-read is one query whatever the number of people or activities."""
+read is two indexed queries (what they follow, then its activities), or one for a person who
+follows nothing, whatever the number of people or activities."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from datetime import date
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import exists, func, or_, select, union, update
+from sqlalchemy import and_, exists, func, or_, select, update
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -28,48 +29,52 @@ DIGEST_CHOICES = ("off", "daily", "weekly")
 KEEP_DAYS = 365  # activities older than this are no news any more and are removed
 
 
-def _news_ids(user_id: int, after: int = 0):
-    """The ids of the person's news: driven from what they follow (a few rows) through the
-    indexes (initiative_id, id) and (grant_id, id), never a scan of all activities."""
-    by_initiative = (
-        select(Activity.id)
-        .join(Follow, Follow.initiative_id == Activity.initiative_id)
-        .where(Follow.user_id == user_id, Activity.id > Follow.since_id, Activity.id > after)
-    )
-    by_grant = (
-        select(Activity.id)
-        .join(Follow, Follow.grant_id == Activity.grant_id)
-        .where(Follow.user_id == user_id, Activity.id > Follow.since_id, Activity.id > after)
-    )
-    return union(by_initiative, by_grant).subquery()
+MAX_FOLLOWS = 500  # what one person follows, at most, for their news
 
 
 def _news(user_id: int, after: int = 0):
-    ids = _news_ids(user_id, after)
-    return (
-        select(Activity)
-        .join(ids, ids.c.id == Activity.id)  # from the few ids to the rows, by primary key
-        .where(or_(Activity.actor_id.is_(None), Activity.actor_id != user_id))
+    """The select of the person's news after `after`, or None when they follow nothing.
+
+    What they follow is read first (a few rows by the index on user_id); the activities are
+    then found through the indexes (initiative_id, id) and (grant_id, id), one range per
+    follow, so the cost does not grow with the number of activities."""
+    follows = db.session.execute(
+        select(Follow.initiative_id, Follow.grant_id, Follow.since_id)
+        .where(Follow.user_id == user_id)
+        .order_by(Follow.id)
+        .limit(MAX_FOLLOWS)
+    ).all()
+    ranges = [
+        and_(
+            Activity.initiative_id == ini if ini else Activity.grant_id == grant,
+            Activity.id > max(since, after),
+        )
+        for ini, grant, since in follows
+    ]
+    if not ranges:
+        return None
+    return select(Activity).where(
+        or_(*ranges), or_(Activity.actor_id.is_(None), Activity.actor_id != user_id)
     )
 
 
 def unread_count(user: User) -> int:
     """How many notifications the person has not seen (at most CAP + 1)."""
-    newer = (
-        _news(user.id, user.seen_activity_id)
-        .with_only_columns(Activity.id)
-        .limit(CAP + 1)
-        .subquery()
-    )
+    news = _news(user.id, user.seen_activity_id)
+    if news is None:
+        return 0
+    newer = news.with_only_columns(Activity.id).limit(CAP + 1).subquery()
     return db.session.scalar(select(func.count()).select_from(newer)) or 0
 
 
 def feed(user: User, *, after: int = 0, limit: int = FEED) -> list[Activity]:
     """The person's latest notifications, newest first (only those after `after`)."""
+    news = _news(user.id, after)
+    if news is None:
+        return []
     return list(
         db.session.scalars(
-            _news(user.id, after)
-            .options(
+            news.options(
                 joinedload(Activity.initiative),
                 joinedload(Activity.grant).joinedload(Grant.program),
                 joinedload(Activity.grant).joinedload(Grant.initiative),

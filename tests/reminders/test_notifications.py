@@ -154,8 +154,27 @@ def test_who_opted_out_of_reminders_gets_none(mail_app, smtp, seed, situation): 
     assert smtp.to("coordinator@test.example")
 
 
-def test_the_header_count_costs_one_query_whatever_the_activities(client, seed, ini):
+def _queries(action) -> int:
+    from sqlalchemy import event
+
+    n = 0
+
+    def count(*_a, **_k):
+        nonlocal n
+        n += 1
+
+    engine = db.engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        action()
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    return n
+
+
+def test_the_header_count_is_two_queries_whatever_the_activities(client, seed, ini):
     viewer = _user("viewer@test.example")
+    assert _queries(lambda: notifications.unread_count(viewer)) == 1  # follows nothing
     notifications.follow(viewer, initiative=ini)
     db.session.commit()
     with acting_as(None, "test"):
@@ -163,10 +182,12 @@ def test_the_header_count_costs_one_query_whatever_the_activities(client, seed, 
             db.session.add(Activity(kind="phase", initiative_id=ini.id, params={"phase": "idea"}))
         db.session.commit()
     assert notifications.unread_count(viewer) == 30
+    assert _queries(lambda: notifications.unread_count(viewer)) == 2
     for _n in range(80):
         db.session.add(Activity(kind="phase", initiative_id=ini.id, params={"phase": "idea"}))
     db.session.commit()
     assert notifications.unread_count(viewer) == notifications.CAP + 1
+    assert _queries(lambda: notifications.unread_count(viewer)) == 2
 
 
 def test_notifications_older_than_a_year_are_forgotten(app, seed, ini):
