@@ -140,6 +140,8 @@ class Config:
     OPERATOR_PHONE = env("OPERATOR_PHONE", "")
     OPERATOR_SUPERVISORY_AUTHORITY = env("OPERATOR_SUPERVISORY_AUTHORITY", "")
     OPERATOR_VAT_ID = env("OPERATOR_VAT_ID", "")
+    # Imports of more rows than this run as a background job with progress.
+    IMPORT_INLINE_ROWS = int(os.environ.get("IMPORT_INLINE_ROWS", 500))
     # The operator's logo (a PNG or JPEG file) at the head of the report PDF.
     OPERATOR_LOGO = env("OPERATOR_LOGO", "")
     DATA_PROTECTION_OFFICER = env("DATA_PROTECTION_OFFICER", "")
