@@ -149,8 +149,6 @@ def _fixed_headings() -> dict[str, str]:
         for locale in ("de", "en"):
             with force_locale(locale):
                 out[_norm(_(msgid))] = key
-    out[_norm("Initiative")] = "initiative"
-    out[_norm("Räte entschieden")] = "decided"
     return out
 
 
@@ -388,38 +386,30 @@ def _resolution_row(
         what = _(
             "%(body)s: %(status)s", body=body.name, status=_status_words(cell.status, cell.day)
         )
+        data = {
+            "body_id": body.id,
+            "organ": _organ(body),
+            "kind": "basic_decision",
+            "session_date": cell.day.isoformat(),
+            "outcome": outcome.value,
+            "public": True,
+            "authoritative": True,
+        }
+        # the same checks whether the result completes a scheduled session or is new
+        errors = resolutions.check_resolution(ini, data, actor=ctx.actor)
         if (
             decision is not None
             and decision.status == DecisionStatus.SCHEDULED
             and decision.session_date == cell.day
             and decision.resolution_id
         ):
-            data = {"outcome": outcome.value}
-            errors = resolutions.check_resolution(
-                ini,
-                {
-                    "body_id": body.id,
-                    "organ": "–",
-                    "kind": "basic_decision",
-                    "session_date": cell.day,
-                    "outcome": outcome.value,
-                },
-                actor=ctx.actor,
-            )
             action = Action(
-                n, what, "update_resolution", {"resolution_id": decision.resolution_id, **data}
+                n,
+                what,
+                "update_resolution",
+                {"resolution_id": decision.resolution_id, "outcome": outcome.value},
             )
         else:
-            data = {
-                "body_id": body.id,
-                "organ": _organ(body),
-                "kind": "basic_decision",
-                "session_date": cell.day.isoformat(),
-                "outcome": outcome.value,
-                "public": True,
-                "authoritative": True,
-            }
-            errors = resolutions.check_resolution(ini, data, actor=ctx.actor)
             action = Action(n, what, "create_resolution", {"initiative_id": ini.id, **data})
         if errors:
             for message in dict.fromkeys(errors.values()):
@@ -534,11 +524,11 @@ def _initiative_row(
         return []
     actor = ctx.actor
     if actor is not None and actor.role != Role.ADMIN:
+        # the rule of create_initiative, checked here so that the preview names it
         own = permissions.coordinator_district_id(actor)
+        taking_part = {p["body_id"] for p in participants}
         if not any(
-            b.id == own or b.district_id == own
-            for b in (ctx.bodies[c] for c in ctx.bodies)
-            if any(p["body_id"] == b.id for p in participants)
+            own in (b.id, b.district_id) for b in ctx.bodies.values() if b.id in taking_part
         ):
             plan.problems.append(
                 Problem(n, "", _("Choose a body of your district as lead or participant."))
@@ -585,18 +575,18 @@ def plan(
         summaries = initiatives.decision_summaries(unique, clock.today())
     title_col = ctx.fixed.get("initiative")
     seen: dict[str, int] = {}
+    formulas: dict[int, list[int]] = {}
+    for row, col in sorted(table.formulas):
+        formulas.setdefault(row, []).append(col)
     for i, (n, cells) in enumerate(table.rows):
         if progress is not None and i and i % 500 == 0:
             progress(i)
         before = len(result.problems)
-        for row, col in sorted(table.formulas):
-            if row == n:
-                heading = table.header[col] if col < len(table.header) else str(col + 1)
-                result.problems.append(
-                    Problem(
-                        n, heading, _("The cell holds a formula; please enter its value instead.")
-                    )
-                )
+        for col in formulas.get(n, ()):
+            heading = table.header[col] if col < len(table.header) else str(col + 1)
+            result.problems.append(
+                Problem(n, heading, _("The cell holds a formula; please enter its value instead."))
+            )
         if title_col is None:
             continue
         title = re.sub(r"\s+", " ", cells[title_col]).strip()
@@ -658,7 +648,8 @@ def plan(
             result.unchanged += 1
     if any(p.row == 1 for p in result.problems):
         result.actions = []
-    result.actions = [a for a in result.actions if a.row not in result.rows_with_errors]
+    rejected = result.rows_with_errors  # a set, built once
+    result.actions = [a for a in result.actions if a.row not in rejected]
     return result
 
 
