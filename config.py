@@ -5,6 +5,7 @@ Select with COOP_ENV (development, testing, production); `create_app()` defaults
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = Path(os.environ.get("COOP_INSTANCE_DIR", BASE_DIR / "instance"))
@@ -78,8 +79,12 @@ class Config:
     MAIL_USE_SSL = os.environ.get("MAIL_USE_SSL", "0") == "1"  # implicit TLS (port 465)
     MAIL_FROM = os.environ.get("MAIL_FROM", "coop <noreply@coop.example>")
     MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT", 30))
-    # The address people reach coop at, for links in e-mails and calendar feeds.
+    # The address people reach coop at (scheme, host, any path prefix), required in production:
+    # every absolute link (e-mails, calendar feeds, OParl ids and pages) is built from it, and
+    # requests for another host are refused (400), besides the loopback names and ALLOWED_HOSTS.
     PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000")
+    # Further host names requests may be addressed to (comma or space separated).
+    ALLOWED_HOSTS = os.environ.get("ALLOWED_HOSTS", "")
     # Default discount rate of savings estimates (a fraction) and where it comes from.
     SAVINGS_DISCOUNT_RATE = os.environ.get("SAVINGS_DISCOUNT_RATE", "0.009")
     SAVINGS_DISCOUNT_SOURCE = os.environ.get(
@@ -245,6 +250,13 @@ def load_config(name: str | None = None) -> type[Config]:
             raise ConfigError(
                 f"{', '.join(missing)} must be set in production: the Impressum, the privacy "
                 "notice and the accessibility statement are filled from them."
+            )
+        public = urlsplit(os.environ.get("PUBLIC_URL", ""))
+        if public.scheme not in ("http", "https") or not public.hostname:
+            raise ConfigError(
+                "PUBLIC_URL must be set in production to the address people reach coop at "
+                "(https://coop.kreis.example): links and OParl ids are built from it, and "
+                "requests for other hosts are refused."
             )
         logo = env("OPERATOR_LOGO")
         if logo and not (Path(logo).is_file() and Path(logo).suffix.lower() in LOGO_TYPES):

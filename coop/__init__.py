@@ -31,6 +31,12 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     )
     app.config.from_object(load_config(config_name))
     app.config.update(overrides)
+    if "TRUSTED_HOSTS" not in overrides:  # a request for another host gets 400
+        from .links import trusted_hosts
+
+        app.config["TRUSTED_HOSTS"] = trusted_hosts(
+            app.config["PUBLIC_URL"], app.config.get("ALLOWED_HOSTS", "")
+        )
     app.url_map.converters["int"] = IdConverter
 
     from . import (

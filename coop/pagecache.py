@@ -7,11 +7,11 @@ generation on the same day, sends the same bytes again without loading the user 
 the view. Every write anywhere, through any instance, bumps the generation in its own
 transaction, so no answer outlives the data it shows; nothing is shared between processes.
 
-"The same request for the same reader" is: method GET, path and query, language, and the
-reader: the signed-in account with its session (its CSRF secret, the identifier Flask-Login
-binds the session to), an API token, or an anonymous visitor without a session. An answer
-is kept only if rendering it left the session untouched (no new CSRF secret, no flashed
-message shown, no sign-in), set no cookie and was a complete 200.
+"The same request for the same reader" is: method GET, scheme, host, path and query,
+language, and the reader: the signed-in account with its session (its CSRF secret, the
+identifier Flask-Login binds the session to), an API token, or an anonymous visitor without
+a session. An answer is kept only if rendering it left the session untouched (no new CSRF
+secret, no flashed message shown, no sign-in), set no cookie and was a complete 200.
 """
 
 from __future__ import annotations
@@ -158,7 +158,12 @@ def _key() -> str | None:
     if reader is None:
         return None
     query = request.query_string.decode("latin-1")
-    return "\x1f".join((request.path, query, str(get_locale()), clock.today().isoformat(), reader))
+    # The host and scheme too: links are built from PUBLIC_URL, but nothing the client names
+    # may ever reach another client's answer.
+    where = f"{request.scheme}://{request.host}"
+    return "\x1f".join(
+        (where, request.path, query, str(get_locale()), clock.today().isoformat(), reader)
+    )
 
 
 def _token_hash() -> str:

@@ -26,7 +26,12 @@ FORWARDED = {
 
 
 def test_behind_one_trusted_proxy(sqlite_app):
-    app = _app(sqlite_app, TRUSTED_PROXIES=1, HSTS_SECONDS=31536000)
+    app = _app(
+        sqlite_app,
+        TRUSTED_PROXIES=1,
+        HSTS_SECONDS=31536000,
+        PUBLIC_URL="https://coop.kreis-hoexter.de",
+    )
     _echo(app)
     client = app.test_client()
     seen = client.get("/_echo", headers=FORWARDED, environ_base={"REMOTE_ADDR": "10.0.0.2"}).json

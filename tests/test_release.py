@@ -38,6 +38,8 @@ def test_compose_describes_the_release():
             "service_completed_successfully"
         )
         assert services[name]["environment"]["SECRET_KEY_FILE"].startswith("/run/secrets/")
+    # published on this machine only: the trusted proxy is the one way in
+    assert services["web"]["ports"] == ["${COOP_PUBLISH:-127.0.0.1:8000}:8000"]
     containerfile = (ROOT / "Containerfile").read_text()
     assert "deploy/install.sh" in containerfile and "USER coop" in containerfile
 
@@ -95,6 +97,7 @@ def test_install_and_run_as_compose_does(release_dir, database, tmp_path):
         "OPERATOR_NAME": "Kreis Höxter",
         "OPERATOR_ADDRESS": "Moltkestraße 12, 37671 Höxter",
         "OPERATOR_EMAIL": "coop@kreis-hoexter.example",
+        "PUBLIC_URL": "https://coop.kreis-hoexter.example",
         "COOP_BIND": f"127.0.0.1:{port}",
         "WEB_CONCURRENCY": "2",
         "SCHEDULER_LOCK_POLL_SECONDS": "0.5",

@@ -1,11 +1,11 @@
 """Error pages in the site's look, JSON errors under /api/, and security headers."""
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, Response, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
 from ..extensions import db
 
@@ -66,6 +66,8 @@ def init_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
+        if isinstance(exc, SecurityError):  # a host we do not serve: no page to link from
+            return Response("400 Bad Request: unknown host\n", status=400, mimetype="text/plain")
         if exc.code == 413:
             return too_large()
         title, message = _explained(exc)

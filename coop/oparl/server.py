@@ -16,12 +16,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from flask import g, url_for
+from flask import g
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..labels import OUTCOME_LABELS, label
+from ..links import external_url
 from ..models import Body, Initiative, Participant, PublishedMark, Resolution
 from .marks import meeting_key, org_key, paper_key
 
@@ -61,9 +62,9 @@ _PATHS = {
 def _u(endpoint: str, **values) -> str:
     path = _PATHS.get(endpoint)
     if path is None:
-        return url_for(endpoint, _external=True, **values)
-    if "coop_oparl_base" not in g:
-        g.coop_oparl_base = url_for("oparl.system", _external=True)[: -len("system")]
+        return external_url(endpoint, **values)
+    if "coop_oparl_base" not in g:  # from PUBLIC_URL, never from the request's Host
+        g.coop_oparl_base = external_url("oparl.system")[: -len("system")]
     return g.coop_oparl_base + path.format(**values)
 
 

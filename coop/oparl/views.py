@@ -8,11 +8,12 @@ from __future__ import annotations
 import hashlib
 from datetime import UTC, datetime
 
-from flask import Blueprint, abort, jsonify, request, url_for
+from flask import Blueprint, abort, jsonify, request
 from sqlalchemy import case, func, select
 
 from ..cache import cached
 from ..extensions import db
+from ..links import external_url
 from ..models import Body, PublishedMark, Resolution
 from . import server as s
 
@@ -76,17 +77,15 @@ def _links(endpoint: str, values: dict, page: int, pages: int, after: int | None
     page knows it, so a client walking the whole list never makes the database skip rows."""
     carried = {k: request.args[k] for k in (*FILTERS, "omit_internal") if request.args.get(k)}
     links = {
-        "first": url_for(endpoint, _external=True, **values, **carried),
-        "last": url_for(endpoint, _external=True, **values, **carried, page=pages),
-        "self": url_for(endpoint, _external=True, **values, **carried, page=page),
+        "first": external_url(endpoint, **values, **carried),
+        "last": external_url(endpoint, **values, **carried, page=pages),
+        "self": external_url(endpoint, **values, **carried, page=page),
     }
     if page < pages:
         cursor = {"after": after} if after else {}
-        links["next"] = url_for(
-            endpoint, _external=True, **values, **carried, page=page + 1, **cursor
-        )
+        links["next"] = external_url(endpoint, **values, **carried, page=page + 1, **cursor)
     if page > 1:
-        links["prev"] = url_for(endpoint, _external=True, **values, **carried, page=page - 1)
+        links["prev"] = external_url(endpoint, **values, **carried, page=page - 1)
     return links
 
 

@@ -13,7 +13,6 @@ import re
 from dataclasses import dataclass
 
 from email_validator import EmailNotValidError, validate_email
-from flask import current_app, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -23,6 +22,7 @@ from ..core import clock
 from ..errors import ValidationError
 from ..extensions import db
 from ..i18n import fmt_date
+from ..links import external_url
 from ..models import Body, Initiative, Nudge, Role, User
 from .mail import build_message, send_all
 
@@ -75,9 +75,7 @@ def draft(initiative: Initiative, body: Body, sender: User, next_session=None) -
     """The proposed message, in German (the partners' language)."""
     council = body.council_name or _("your council")
     # the address people reach coop at (as in the daily reminders), not this request's host
-    link = current_app.config["PUBLIC_URL"].rstrip("/") + url_for(
-        "resolutions.create", initiative_id=initiative.id, body=body.id
-    )
+    link = external_url("resolutions.create", initiative_id=initiative.id, body=body.id)
     lines = [
         "Guten Tag,",
         "",

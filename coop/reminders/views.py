@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import smtplib
+from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -19,12 +20,14 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from .. import links
 from ..auth import permissions
 from ..auth.forms import ChangePasswordForm
 from ..auth.services import safe_next
 from ..cache import render_cached, request_key
 from ..core import clock
 from ..extensions import db
+from ..links import external_url
 from ..models import SchedulerRun
 from ..pagecache import cacheable
 from . import calendar, notifications, nudges, services
@@ -82,7 +85,7 @@ def calendar_create():
     the app's CSRFProtect, as every form)."""
     secret = calendar.issue_token(current_user)
     db.session.commit()
-    url = request.url_root.rstrip("/") + f"/calendar/{secret}.ics"
+    url = external_url("reminders.feed", secret=secret)
     return _account(url)
 
 
@@ -102,7 +105,7 @@ def feed(secret: str):
     user = calendar.user_for_token(secret)
     if user is None:
         abort(404)
-    body = calendar.build_feed(user, clock.today(), request.host.split(":")[0])
+    body = calendar.build_feed(user, clock.today(), urlsplit(links.base()).hostname or "coop")
     return Response(
         body,
         mimetype="text/calendar",

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from ..errors import ValidationError
 from ..extensions import db
+from ..links import external_url
 from ..messages import N_
 from ..models import (
     Body,
@@ -397,8 +398,8 @@ def entry_link(entry: SearchEntry) -> str | None:
     if entry.kind == "paper":
         return entry.url
     if entry.kind == "initiative":
-        return url_for("main.initiative", initiative_id=entry.ref_id, _external=True)
-    return url_for("resolutions.detail", resolution_id=entry.ref_id, _external=True)
+        return external_url("main.initiative", initiative_id=entry.ref_id)
+    return external_url("resolutions.detail", resolution_id=entry.ref_id)
 
 
 def compose_alert(saved: SavedSearch, matches: list[SearchEntry]) -> tuple[str, str]:
