@@ -9,9 +9,14 @@ transaction, so no answer outlives the data it shows; nothing is shared between 
 
 "The same request for the same reader" is: method GET, scheme, host, path and query,
 language, and the reader: the signed-in account with its session (its CSRF secret, the
-identifier Flask-Login binds the session to), an API token, or an anonymous visitor without
-a session. An answer is kept only if rendering it left the session untouched (no new CSRF
-secret, no flashed message shown, no sign-in), set no cookie and was a complete 200.
+identifier Flask-Login binds the session to, the account's session epoch), an API token, or
+an anonymous visitor without a session. A signed-in session is answered from here only while
+it is good: the checks of coop/auth/sessions.py that need no database (lifetime, idle time,
+address), and, in the same one query as the generation, the account's current epoch and
+whether this session was signed out; a session that fails goes on to the view, which ends
+it. An answer is kept only if rendering it left the session untouched (no new CSRF secret,
+no flashed message shown, no sign-in, no last use written), set no cookie and was a
+complete 200.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from .cache import read_committed
 from .core import clock
 from .models import ApiToken, DataGeneration, User, hash_token
 from .models.base import utcnow
+from .models.user import EndedSession, session_account
 
 # Blueprints whose every GET is a pure read of the data (the API, OParl).
 READ_BLUEPRINTS = {"api", "oparl"}
@@ -48,6 +54,19 @@ _TOKEN = (
         ApiToken.revoked_at.is_(None),
         User.active.is_(True),
     )
+)
+# For a signed-in session: the generation, the account's session epoch (None when switched
+# off) and whether this session was signed out, in one statement.
+_SESSION = select(
+    select(DataGeneration.value)
+    .where(DataGeneration.id == 1)
+    .scalar_subquery()
+    .label("generation"),
+    select(User.session_epoch)
+    .where(User.id == bindparam("user"), User.active.is_(True))
+    .scalar_subquery()
+    .label("epoch"),
+    select(EndedSession.sid).where(EndedSession.sid == bindparam("sid")).exists().label("ended"),
 )
 # Headers a stored answer keeps; the others (cookies, Vary from the session) are per request.
 _KEPT = (
@@ -131,12 +150,14 @@ class Answers:
             self.generation = -1
 
 
-def _reader() -> str | None:
-    """Who reads, as far as the answer can differ; None when the answer must not be reused."""
+def _reader() -> tuple[str, tuple[int, int, str] | None] | None:
+    """Who reads, as far as the answer can differ, and for a signed-in session its account,
+    epoch and session id (for the database to confirm); None when the answer must not be
+    reused."""
     if "Authorization" in request.headers:
         if g.get("api_user") is None and not g.get("api_user_id_checked"):
             return None
-        return "token:" + _token_hash()
+        return "token:" + _token_hash(), None
     if "_flashes" in session:
         return None
     remember = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
@@ -146,24 +167,31 @@ def _reader() -> str | None:
     if user_id is not None:
         manager = current_app.login_manager
         if session.get("_id") != manager._session_identifier_generator():
-            return None  # Flask-Login's session protection decides
-        return f"user:{user_id}:{session.get('_id')}:{session.get('csrf_token', '')}"
-    return f"anonymous:{session.get('csrf_token', '')}"
+            return None  # the session's own checks decide (coop/auth/sessions.py)
+        usable = current_app.extensions.get("coop_session_cacheable")
+        account = session_account(user_id)
+        if usable is None or account is None or not usable():
+            return None
+        reader = f"user:{user_id}:{session.get('_id')}:{session.get('csrf_token', '')}"
+        return reader, (*account, session["_sid"])
+    return f"anonymous:{session.get('csrf_token', '')}", None
 
 
-def _key() -> str | None:
+def _key() -> tuple[str, tuple[int, int, str] | None] | None:
     from flask_babel import get_locale
 
-    reader = _reader()
-    if reader is None:
+    found = _reader()
+    if found is None:
         return None
+    reader, signed_in = found
     query = request.query_string.decode("latin-1")
     # The host and scheme too: links are built from PUBLIC_URL, but nothing the client names
     # may ever reach another client's answer.
     where = f"{request.scheme}://{request.host}"
-    return "\x1f".join(
+    key = "\x1f".join(
         (where, request.path, query, str(get_locale()), clock.today().isoformat(), reader)
     )
+    return key, signed_in
 
 
 def _token_hash() -> str:
@@ -198,10 +226,17 @@ def lookup(current: int | None = None) -> Response | None:
     `current`: the data generation if the caller has read it already."""
     if not _cacheable_request() or g.get("coop_page") is not None:
         return None  # not cacheable, or already looked up in this request
-    key = _key()
-    if key is None:
+    found = _key()
+    if found is None:
         return None
-    if current is None:
+    key, signed_in = found
+    if signed_in is not None:
+        user_id, epoch, sid = signed_in
+        row = read_committed(_SESSION, {"user": user_id, "sid": sid})
+        if row is None or row.epoch != epoch or row.ended:
+            return None  # an ended session: the view's sign-in check answers
+        current = row.generation or 0
+    elif current is None:
         row = read_committed(_GENERATION)
         current = row.value if row else 0
     g.coop_page = (current, key)

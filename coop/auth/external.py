@@ -3,6 +3,14 @@
 The provider or the directory says who the person is and which groups they are in; the
 operator's rules (`mapping`) turn the groups into a role and a body. The first sign-in creates
 the account, every later one brings its role, body and name up to date. Flushes, never commits.
+
+An account that exists in coop with the person's e-mail address (made by an administrator
+before single sign-on) becomes the person's at their first sign-in: its role and body follow
+the groups from then on, and its own password goes, so that the provider or directory alone
+decides who gets in (the new password hash also ends the account's earlier sessions). An
+administrator's account is never taken over this way unless the operator allows it
+(SSO_LINK_EXISTING_ADMINS): whoever controls that address at the provider would otherwise
+get, or take away, coop's highest role.
 """
 
 from __future__ import annotations
@@ -53,9 +61,12 @@ def _body(ags: str | None) -> Body | None:
     return db.session.scalar(select(Body).where(Body.ags == ags))
 
 
-def sign_in(identity: ExternalIdentity, rules: list[GroupRule]) -> User:
+def sign_in(
+    identity: ExternalIdentity, rules: list[GroupRule], *, link_admins: bool = False
+) -> User:
     """The account of `identity`, created or brought up to date; refuses (SignInRefused) a
-    person in no mapped group, a body that coop does not know, an account switched off."""
+    person in no mapped group, a body that coop does not know, an account switched off, and
+    an administrator's own account with the same e-mail address (unless `link_admins`)."""
     rule = match_rule(rules, identity.groups)
     if rule is None:
         raise SignInRefused(
@@ -98,6 +109,15 @@ def sign_in(identity: ExternalIdentity, rules: list[GroupRule]) -> User:
                 "email_taken",
                 _("Another account of single sign-on already uses your e-mail address."),
             )
+        if user is not None and user.role == Role.ADMIN and not link_admins:
+            raise SignInRefused(
+                "existing_admin",
+                _(
+                    "An administrator's account with your e-mail address already exists in "
+                    "coop. It is not linked to single sign-on automatically: please ask an "
+                    "administrator."
+                ),
+            )
     if user is None:
         if email is None:
             raise SignInRefused(
@@ -107,6 +127,8 @@ def sign_in(identity: ExternalIdentity, rules: list[GroupRule]) -> User:
         db.session.add(user)
     elif not user.active:
         raise SignInRefused("inactive", _("Your account in coop is switched off."))
+    if user.external_subject is None:
+        user.password_hash = NO_PASSWORD  # linked: from now on the provider or directory decides
     user.auth_source = identity.source
     user.external_subject = identity.subject
     user.role = rule.role

@@ -18,7 +18,7 @@ from ..errors import ValidationError
 from ..extensions import db
 from ..models import ApiToken, IdempotencyKey, LoginThrottle, User, hash_token
 from ..models.base import utcnow
-from ..models.user import password_hash_method
+from ..models.user import EndedSession, password_hash_method
 from . import external
 from .directory import DirectoryUnavailable
 from .external import ExternalIdentity
@@ -28,10 +28,13 @@ MIN_PASSWORD_LENGTH = 12
 
 
 class LoginResult:
-    """Outcome of a sign-in attempt: the user, or why not (`invalid`, `locked`)."""
+    """Outcome of a sign-in attempt: the user and how they proved who they are (`password`,
+    `ldap`), or why not (`invalid`, `locked`, `unavailable`)."""
 
-    def __init__(self, user: User | None = None, reason: str | None = None, until=None):
-        self.user, self.reason, self.until = user, reason, until
+    def __init__(
+        self, user: User | None = None, reason: str | None = None, until=None, method=None
+    ):
+        self.user, self.reason, self.until, self.method = user, reason, until, method
 
 
 def find_user_by_email(email: str) -> User | None:
@@ -63,6 +66,7 @@ def authenticate(
     directory: Callable[[str, str], ExternalIdentity | None] | None = None,
     rules: list[GroupRule] | None = None,
     local: bool = True,
+    link_admins: bool = False,
 ) -> LoginResult:
     """Check a password: against the directory first where one is configured (`directory`
     checks it and says who the person is; `rules` give the role), then against the account's
@@ -71,7 +75,8 @@ def authenticate(
     lock (at most a day). The same account from another address is not affected, so a stranger
     cannot keep the owner out; the counters live in the database, for every app instance.
 
-    Raises SignInRefused when the directory knows the person but coop may not let them in;
+    Raises SignInRefused when the directory knows the person but coop may not let them in
+    (`link_admins`: see `external.sign_in`);
     a directory that cannot be reached leaves the local passwords (the administrators' way in)
     and then says so (reason `unavailable`).
     """
@@ -87,9 +92,9 @@ def authenticate(
         except DirectoryUnavailable:
             identity, unavailable = None, True
         if identity is not None:
-            user = external.sign_in(identity, rules or [])
+            user = external.sign_in(identity, rules or [], link_admins=link_admins)
             db.session.execute(delete(LoginThrottle).filter_by(**key))
-            return LoginResult(user=user)
+            return LoginResult(user=user, method="ldap")
     user = find_user_by_email(email) if local else None
     if user is None:
         # Spend the same time as a real check, so timing does not reveal which emails exist.
@@ -98,7 +103,7 @@ def authenticate(
         db.session.execute(delete(LoginThrottle).filter_by(**key))
         user.last_login_at = now
         db.session.flush()
-        return LoginResult(user=user)
+        return LoginResult(user=user, method="password")
     result = _failed(key, now, max_failures, timedelta(minutes=lockout_minutes))
     if unavailable and result.reason == "invalid":
         result.reason = "unavailable"
@@ -151,6 +156,29 @@ def forget_old_idempotency_keys(hours: int = 24) -> int:
         delete(IdempotencyKey).where(IdempotencyKey.created_at < utcnow() - timedelta(hours=hours))
     )
     return result.rowcount or 0
+
+
+def end_session(sid: str | None, *, keep_for: timedelta) -> None:
+    """Record a signed-out session (its random id), so a saved copy of its cookie is refused
+    on every instance; records older than `keep_for` (the sessions' lifetime, after which
+    the session is refused anyway) go. Plain statements: nobody reads this data, so it must
+    not move the data generation of the page cache."""
+    table = EndedSession.__table__
+    now = utcnow()
+    db.session.execute(delete(table).where(table.c.ended_at < now - keep_for))
+    if not sid:
+        return
+    if db.session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    db.session.execute(insert(table).values(sid=sid, ended_at=now).on_conflict_do_nothing())
+
+
+def end_all_sessions(user: User) -> None:
+    """End every session of `user`, on every device and instance (the session epoch moves)."""
+    user.end_sessions()
+    db.session.flush()
 
 
 def safe_next(target: str | None) -> str | None:
@@ -211,7 +239,8 @@ def password_problem(
 
 
 def change_password(user: User, current: str, new: str, confirm: str) -> None:
-    """A user changes their own password after proving the current one."""
+    """A user changes their own password after proving the current one (the account's
+    sessions end with it: the view keeps the one that made the change)."""
     errors = {}
     if not user.check_password(current or ""):
         errors["current_password"] = _("The current password is not correct.")

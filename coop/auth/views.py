@@ -14,8 +14,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required, login_user, logout_user
-from sqlalchemy.orm import joinedload
+from flask_login import current_user, login_required, logout_user
 
 from .. import audit
 from ..core.enums import AuthSource
@@ -23,8 +22,8 @@ from ..errors import ValidationError
 from ..extensions import db, login_manager
 from ..forms import apply_errors
 from ..i18n import fmt_datetime
-from ..models import ApiToken, Body, User
-from . import directory, external, oidc, services
+from ..models import ApiToken, User
+from . import directory, external, oidc, services, sessions
 from .forms import ChangePasswordForm, LoginForm
 from .mapping import MappingError, parse_rules
 
@@ -51,17 +50,14 @@ def init_login(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please sign in to see this page.")
     login_manager.login_message_category = "info"
+    login_manager.localize_callback = sessions.sign_in_message
+    # Sessions are permanent (their lifetime applies), for which Flask-Login's "strong" mode
+    # only marks them not fresh: the binding to address and browser is checked by
+    # sessions.load_user, with an identifier that trusts no client header.
     login_manager.session_protection = "strong"
-
-    @login_manager.user_loader
-    def load_user(user_id: str):
-        # with the person's body and its district: the menu, the start page and the
-        # permission checks read them, which would be two more queries per page
-        return db.session.get(
-            User,
-            int(user_id),
-            options=[joinedload(User.body).joinedload(Body.district)],
-        )
+    login_manager._session_identifier_generator = sessions.identifier
+    login_manager.user_loader(sessions.load_user)
+    app.extensions["coop_session_cacheable"] = sessions.cacheable
 
     @app.before_request
     def name_the_actor():
@@ -96,8 +92,8 @@ def _refused(exc: external.SignInRefused, source: str, login: str = ""):
     return render_template("auth/refused.html", message=exc.message), 403
 
 
-def _signed_in(user: User, next_target: str | None):
-    login_user(user)
+def _signed_in(user: User, next_target: str | None, method: str):
+    sessions.start(user, method)
     # The language the person last chose, unless they just chose one on this page.
     session.setdefault("lang", user.language)
     audit.set_actor(user.id, user.email)
@@ -131,12 +127,13 @@ def login():
                 else None,
                 rules=_rules(),
                 local=current_app.config["LOCAL_LOGIN"],
+                link_admins=current_app.config["SSO_LINK_EXISTING_ADMINS"],
             )
         except external.SignInRefused as exc:
             return _refused(exc, "ldap", form.email.data)
         db.session.commit()
         if result.user:
-            return _signed_in(result.user, form.next.data)
+            return _signed_in(result.user, form.next.data, result.method)
         if result.reason == "locked":
             form.form_errors.append(
                 _(
@@ -206,7 +203,9 @@ def sso_callback():
         if current_app.config["OIDC_GROUPS_CLAIM"] not in claims:
             userinfo = client.userinfo(token=token)
         identity = oidc.identity_from(token, userinfo)
-        user = external.sign_in(identity, _rules())
+        user = external.sign_in(
+            identity, _rules(), link_admins=current_app.config["SSO_LINK_EXISTING_ADMINS"]
+        )
     except external.SignInRefused as exc:
         return _refused(exc, "oidc")
     except Exception as exc:  # wrong signature, audience, issuer, nonce, state; expired
@@ -215,17 +214,37 @@ def sso_callback():
         return render_template("auth/refused.html", message=failed), 400
     db.session.commit()
     session["oidc_id_token"] = token.get("id_token")
-    return _signed_in(user, session.pop("sso_next", ""))
+    return _signed_in(user, session.pop("sso_next", ""), "oidc")
 
 
 @bp.route("/logout", methods=["POST"])
 def logout():
-    """Sign out (POST with CSRF token, so no other site can sign people out); a person of
-    single sign-on is signed out at the provider too, which then sends them back here."""
+    """Sign out (POST with CSRF token, so no other site can sign people out): this session
+    ends for good, a saved copy of its cookie included; a person of single sign-on is signed
+    out at the provider too, which then sends them back here."""
+    return _sign_out(everywhere=False)
+
+
+@bp.route("/logout/everywhere", methods=["POST"])
+def logout_everywhere():
+    """Sign out on all devices: every session of the account ends, this one included."""
+    return _sign_out(everywhere=True)
+
+
+def _sign_out(everywhere: bool):
     id_token = session.pop("oidc_id_token", None)
     through_provider = current_user.is_authenticated and current_user.auth_source == AuthSource.OIDC
+    if current_user.is_authenticated:
+        if everywhere:
+            services.end_all_sessions(current_user)
+        services.end_session(session.get("_sid"), keep_for=current_app.permanent_session_lifetime)
+        db.session.commit()
     logout_user()
-    flash(_("You have signed out."), "success")
+    sessions.forget()
+    if everywhere:
+        flash(_("You have signed out on all devices."), "success")
+    else:
+        flash(_("You have signed out."), "success")
     if through_provider and oidc.enabled():
         try:
             target = oidc.logout_url(id_token, url_for("auth.login", _external=True))
@@ -258,7 +277,11 @@ def change_password():
                 form.confirm_password.data,
             )
             db.session.commit()
-            flash(_("Your password has been changed."), "success")
+            sessions.keep(current_user)  # the account's other sessions have ended
+            flash(
+                _("Your password has been changed. You have been signed out on other devices."),
+                "success",
+            )
             return redirect(url_for("auth.account"))
         except ValidationError as exc:
             db.session.rollback()

@@ -7,7 +7,17 @@ import secrets
 from datetime import datetime, timedelta
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, ForeignKey, Integer, LargeBinary, String, UniqueConstraint, true
+from sqlalchemy import (
+    Boolean,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    UniqueConstraint,
+    event,
+    inspect,
+    true,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -25,6 +35,7 @@ class User(AuditedMixin, UserMixin, TimestampMixin, VersionedMixin, db.Model):
         "external_subject",  # the provider's identifier: nothing a person reads
         "seen_activity_id",  # moves on whenever the person reads their notifications
         "digest_activity_id",
+        "session_epoch",  # moves with what is audited itself (password, role, active)
     )
     __audit_redact__ = ("password_hash", "calendar_token_hash")
 
@@ -57,6 +68,9 @@ class User(AuditedMixin, UserMixin, TimestampMixin, VersionedMixin, db.Model):
     # The last activity the person saw in coop, and the last one a digest told them of.
     seen_activity_id: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     digest_activity_id: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Every session carries the epoch it was signed in at (`get_id`); moving it on ends all the
+    # account's sessions, on every instance (coop/auth/sessions.py).
+    session_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     body: Mapped[Body | None] = relationship()
     tokens: Mapped[list[ApiToken]] = relationship(back_populates="user", order_by="ApiToken.id")
@@ -67,6 +81,16 @@ class User(AuditedMixin, UserMixin, TimestampMixin, VersionedMixin, db.Model):
     def audit_label(self) -> str:
         """What the change history calls an account: its e-mail address."""
         return self.email
+
+    def get_id(self) -> str:
+        """What a session carries to find its person again (Flask-Login): the id and the
+        session epoch, so a session of an earlier epoch finds no one."""
+        return f"{self.id}:{self.session_epoch or 0}"
+
+    def end_sessions(self) -> None:
+        """End every session of the account at the next flush (an atomic increment, so two
+        instances ending them at once both count)."""
+        self.session_epoch = User.session_epoch + 1
 
     @property
     def is_active(self) -> bool:  # Flask-Login asks this
@@ -88,6 +112,38 @@ class User(AuditedMixin, UserMixin, TimestampMixin, VersionedMixin, db.Model):
     def has_password(self) -> bool:
         """Whether the account signs in with a password of its own."""
         return bool(self.password_hash) and not self.password_hash.startswith("!")
+
+
+# What no session may outlive: a new password (own change, an administrator's reset, an
+# anonymisation), another role, the account switched off or on.
+SESSION_BOUND = ("password_hash", "role", "active")
+
+
+@event.listens_for(User, "before_update")
+def _end_sessions_on_change(_mapper, _connection, user: User) -> None:
+    state = inspect(user)
+    if any(state.attrs[name].history.has_changes() for name in SESSION_BOUND):
+        user.end_sessions()
+
+
+def session_account(value: object) -> tuple[int, int] | None:
+    """The account id and session epoch of what a session carries (`User.get_id`), or None
+    for anything else (a session of an older release)."""
+    user_id, sep, epoch = str(value).partition(":")
+    if not sep or not user_id.isdigit() or not epoch.isdigit():
+        return None
+    return int(user_id), int(epoch)
+
+
+class EndedSession(db.Model):
+    """A session that was signed out: its random id, so that a saved copy of its cookie is
+    refused while the person's other sessions go on. Kept for PERMANENT_SESSION_LIFETIME,
+    after which the session would be refused anyway."""
+
+    __tablename__ = "ended_sessions"
+
+    sid: Mapped[str] = mapped_column(String(64), primary_key=True)
+    ended_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, index=True)
 
 
 def password_hash_method() -> str:

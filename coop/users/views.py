@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..audit import audit_entries
-from ..auth import permissions
+from ..auth import permissions, sessions
 from ..errors import PermissionDenied
 from ..extensions import db
 from ..forms import form_version, save_form
@@ -89,7 +89,8 @@ def create():
 
 @bp.route("/<int:user_id>/edit", methods=["GET", "POST"])
 def edit(user_id: int):
-    """Change an account: role, body, active, a new password."""
+    """Change an account: role, body, active, a new password (a new password, another role
+    or switching the account off ends its sessions)."""
     user = get_user(user_id)
     if request.method == "GET":
         form = UserForm(obj=user, role=user.role.value, body_id=str(user.body_id or ""))
@@ -110,6 +111,8 @@ def edit(user_id: int):
             then=lambda changed: url_for(".index"),
         )
         if saved:
+            if user.id == current_user.id:
+                sessions.keep(current_user)  # a new own password ends the other sessions only
             return saved
         user = db.session.get(User, user_id)
         return render_template(
