@@ -16,10 +16,10 @@ from __future__ import annotations
 from ..models import Body, BodyKind, Role, User
 
 # What a partner editor may change on its own body; official keys and hierarchy stay with the
-# coordinators, who answer for the registry.
-PARTNER_EDITABLE_FIELDS = frozenset(
-    {"population", "council_name", "website", "contact", "oparl_url"}
-)
+# coordinators, who answer for the registry. So does the address of the council information
+# system: coop's server reads it (and every viewer finds what it read), so it is set by those
+# who answer for the district (can_set_oparl_url).
+PARTNER_EDITABLE_FIELDS = frozenset({"population", "council_name", "website", "contact"})
 ALL_BODY_FIELDS = frozenset(
     {
         "name",
@@ -95,6 +95,16 @@ def can_map_system(user, body: Body) -> bool:
     if body.kind != BodyKind.DISTRICT:
         return False
     return _is(user, Role.ADMIN) or (_is(user, Role.COORDINATOR) and in_scope(user, body))
+
+
+def can_set_oparl_url(user, body: Body | None) -> bool:
+    """Admins and the coordinators of the body's district (for a new body: those who may
+    create it) set the address of a body's council information system; partner editors not."""
+    if _is(user, Role.ADMIN):
+        return True
+    if not _is(user, Role.COORDINATOR):
+        return False
+    return can_create_body(user) if body is None else in_scope(user, body)
 
 
 def editable_body_fields(user, body: Body | None) -> frozenset[str]:

@@ -210,10 +210,13 @@ def _check_fields(actor: User | None, body: Body | None, keys) -> None:
     allowed = permissions.editable_body_fields(actor, body)
     forbidden = sorted(set(keys) - allowed)
     if forbidden:
-        raise PermissionDenied(
-            _("You may not change these fields."),
-            {key: _("You may not change this field.") for key in forbidden},
-        )
+        fields = {key: _("You may not change this field.") for key in forbidden}
+        if "oparl_url" in fields:  # coop's server reads it: see permissions.can_set_oparl_url
+            fields["oparl_url"] = _(
+                "Only the coordinating district or an administrator can set the council "
+                "information system address."
+            )
+        raise PermissionDenied(_("You may not change these fields."), fields)
 
 
 def create_body(command: BodyCreate | Mapping[str, Any], *, actor: User | None) -> Body:

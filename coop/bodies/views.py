@@ -146,6 +146,11 @@ def edit(body_id: int):
     else:
         form = BodyForm()
     form.set_choices([p for p in _parent_candidates() if p.id != body.id])
+    if "oparl_url" not in allowed:  # shown, disabled: say who sets it
+        form.oparl_url.description = _(
+            "Only the coordinating district or an administrator can set the council "
+            "information system address."
+        )
     if form.validate_on_submit():
         saved, status = save_form(
             form,

@@ -9,8 +9,9 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-import requests
 from flask_babel import gettext as _
+
+from ..outgoing import DeadlineExceeded, OutgoingClient, OutgoingError, client_from_config
 
 OPARL_TYPES = (
     "System",
@@ -26,6 +27,7 @@ OPARL_TYPES = (
     "Membership",
     "LegislativeTerm",
 )
+HEADERS = {"User-Agent": "coop OParl client", "Accept": "application/json"}
 LIST_FIELDS = {  # fields that hold lists of objects or URLs
     "consultation",
     "agendaItem",
@@ -55,18 +57,40 @@ class FetchError(Exception):
 
 @dataclass
 class Fetcher:
-    timeout: float = 10.0
+    """Reads OParl pages through coop's one outgoing client (coop/outgoing.py: only public
+    addresses unless the operator allows a host, a byte cap and a deadline per request).
+
+    `timeout` is the deadline of one request in seconds (None: OUTGOING_TIMEOUT); `budget`,
+    if set, bounds all requests of this fetcher together (a page people wait for)."""
+
+    timeout: float | None = None
     retries: int = 3
     backoff: float = 0.5
     max_pages: int = 10000
-    session: requests.Session | None = None
+    client: OutgoingClient | None = None
     sleep: Callable[[float], None] = time.sleep
+    budget: float | None = None
 
     def __post_init__(self):
-        if self.session is None:
-            self.session = requests.Session()
-            self.session.headers["User-Agent"] = "coop OParl client"
-            self.session.headers["Accept"] = "application/json"
+        if self.client is None:
+            self.client = client_from_config(headers=HEADERS)
+        self._ends = None if self.budget is None else time.monotonic() + self.budget
+
+    def _deadline(self, url: str) -> float | None:
+        """The seconds this request may take: its own deadline, within what is left of the
+        budget."""
+        if self._ends is None:
+            return self.timeout
+        left = self._ends - time.monotonic()
+        if left <= 0:
+            raise FetchError(
+                _(
+                    "%(url)s: reading the system took longer than %(seconds)s s.",
+                    url=url,
+                    seconds=f"{self.budget:g}",
+                )
+            )
+        return left if self.timeout is None else min(self.timeout, left)
 
     def get(self, url: str, params: dict | None = None) -> dict:
         """One JSON object; retries 5xx answers and timeouts with growing pauses."""
@@ -75,19 +99,19 @@ class Fetcher:
             if attempt:
                 self.sleep(self.backoff * 2 ** (attempt - 1))
             try:
-                r = self.session.get(url, params=params, timeout=self.timeout)
-            except requests.Timeout:
-                last = _("no answer within %(seconds)s s", seconds=f"{self.timeout:g}")
+                r = self.client.get(url, params=params, deadline=self._deadline(url))
+            except DeadlineExceeded as exc:
+                last = _("no answer within %(seconds)s s", seconds=f"{exc.seconds:g}")
                 continue
-            except requests.RequestException as exc:
-                raise FetchError(
-                    _("%(url)s cannot be reached (%(error)s).", url=url, error=type(exc).__name__)
-                ) from None
-            if r.status_code >= 500:
-                last = _("server error %(status)d", status=r.status_code)
+            except OutgoingError as exc:
+                # refused, unreachable, too large, too many redirects: the same again would
+                # fail the same way; the message does not tell internal services apart
+                raise FetchError(exc.user_message) from None
+            if r.status >= 500:
+                last = _("server error %(status)d", status=r.status)
                 continue
-            if r.status_code != 200:
-                raise FetchError(_("%(url)s answers %(status)d.", url=url, status=r.status_code))
+            if r.status != 200:
+                raise FetchError(_("%(url)s answers %(status)d.", url=url, status=r.status))
             try:
                 data = r.json()
             except ValueError:

@@ -3,7 +3,16 @@ partners."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -12,7 +21,7 @@ from ..errors import ServiceError
 from ..extensions import db
 from ..models import Body
 from . import systems
-from .client import FetchError
+from .client import Fetcher, FetchError
 
 bp = Blueprint("oparl_systems", __name__, url_prefix="/bodies")
 
@@ -30,18 +39,26 @@ def _district(body_id: int) -> Body:
 @login_required
 def system(body_id: int):
     """List the bodies of an OParl system, suggest the partner each is (by AGS, else by name)
-    and, once a person confirms, let each partner read its own body of the system."""
+    and, once a person confirms, let each partner read its own body of the system.
+
+    Only a POST reads the system (CSRFProtect has checked its token): a link or an image
+    cannot make coop fetch an address. The GET shows the form, filled with the district's
+    address or `?url=`; "read" lists the bodies, "save" reads them again and saves the mapping.
+    """
     district = _district(body_id)
     url = (request.values.get("url") or district.oparl_url or "").strip()[:500]
     remote, error, errors = [], None, {}
     choice: dict[str, int | None] = {}
-    if url:
-        try:
-            remote = systems.remote_bodies(url)
-        except FetchError as exc:
-            error = str(exc)
+    if request.method == "POST":
+        if not url:
+            error = _("Please enter a web address starting with https:// or http://.")
+        else:
+            try:
+                remote = systems.remote_bodies(url, _fetcher())
+            except FetchError as exc:
+                error = str(exc)
     bodies = systems.candidates(district)
-    if request.method == "POST" and remote:  # CSRFProtect has checked the token
+    if request.method == "POST" and remote and request.form.get("action") != "read":
         for i, r in enumerate(remote):
             raw = request.form.get(f"map-{i}", "")
             choice[r.url] = int(raw) if raw.isdigit() else None
@@ -73,4 +90,10 @@ def system(body_id: int):
         choice={r.url: choice.get(r.url) or current.get(r.url) for r in remote},
         error=error,
         errors=errors,
-    ), (422 if errors else 200)
+    ), (422 if errors or error else 200)
+
+
+def _fetcher() -> Fetcher:
+    """A person waits for this page: one retry, and all requests together within one
+    request's deadline (OUTGOING_TIMEOUT), well before the web worker's time-out."""
+    return Fetcher(retries=1, budget=current_app.config.get("OUTGOING_TIMEOUT", 30))

@@ -469,7 +469,11 @@ def test_mapping_a_systems_bodies_passes_axe_and_works_by_keyboard(page, live):
         page.keyboard.press("Enter")
         page.wait_for_url(f"**/bodies/{district}")
         assert "2 Partner lesen jetzt ihre Körperschaft des Systems" in page.inner_text("main")
+        # a link with ?url= only fills the form; the button reads
         page.goto(f"/bodies/{district}/oparl-system?url={system.url('/notoparl')}")
+        assert page.input_value("#url") == system.url("/notoparl")
+        page.click("button:has-text('Körperschaften lesen')")
+        page.wait_for_selector("#url-error")
         assert_accessible(page, "an address that is no system")
     finally:
         server.shutdown()
