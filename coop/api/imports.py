@@ -1,15 +1,17 @@
 """/api/v1/{resolutions,initiatives}/import: a decision matrix (CSV or XLSX, the columns of the
-export) checked and, unless `dry_run`, stored; large files as a job to follow."""
+export) checked and, unless `dry_run`, stored; large files as a job to follow. A file of more
+than 8 MB is refused (413), one that cannot be read or is over a reading limit with 422."""
 
 from flask import g, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..auth import permissions
 from ..errors import PermissionDenied
 from ..extensions import db
 from ..imports import services
-from ..imports.reading import UnreadableFile
+from ..imports.reading import UnreadableFile, too_large
 from ..models import Body
 from ..pagecache import uncached
 from . import bp
@@ -36,8 +38,11 @@ def _import(kind: str):
             _("Please correct the marked fields."),
             {"district_id": _("You cannot import into this district.")},
         )
-    upload = request.files.get("file")
-    data = upload.read() if upload else request.get_data()
+    try:
+        upload = request.files.get("file")
+        data = upload.read() if upload else request.get_data()
+    except RequestEntityTooLarge as exc:
+        raise ApiAbort(413, too_large(explained=True), {"file": too_large()}) from exc
     name = args.filename or (upload.filename if upload else None)
     if not name:
         name = "import.xlsx" if data[:4] == b"PK\x03\x04" else "import.csv"
@@ -56,8 +61,16 @@ def _import(kind: str):
     except PermissionDenied as exc:
         raise ApiAbort(403, exc.message) from exc
     if job.state in ("checking", "storing"):
-        return import_out(job), 202, {"Location": f"/api/v1/imports/{job.id}"}
-    return import_out(job), 200, {"Location": f"/api/v1/imports/{job.id}"}
+        return _out(job), 202, {"Location": f"/api/v1/imports/{job.id}"}
+    return _out(job), 200, {"Location": f"/api/v1/imports/{job.id}"}
+
+
+def _out(job) -> dict:
+    """The job as the API shows it, its problems as kept (at most SHOWN of each phase, then a
+    line counting the rest)."""
+    out = import_out(job)
+    out["problems"] = services.problems(job) + services.problems(job, "store_problems")
+    return out
 
 
 ANSWERS = {
@@ -102,6 +115,6 @@ def import_initiatives():
 @uncached
 def get_import(job_id: int):
     """An import of yours: its state, progress, problems and changes."""
-    return import_out(
+    return _out(
         found(services.load(job_id, g.api_user), _("There is no import with id %(id)d.", id=job_id))
     )

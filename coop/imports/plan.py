@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 
-from flask_babel import force_locale
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from sqlalchemy import exists, func, or_, select
 
@@ -23,7 +23,7 @@ from ..commands import max_length
 from ..core import clock
 from ..errors import ServiceError
 from ..extensions import db
-from ..i18n import fmt_date
+from ..i18n import fmt_date, fmt_number
 from ..initiatives import services as initiatives
 from ..initiatives.schemas import InitiativeCreate
 from ..labels import (
@@ -80,13 +80,26 @@ DATE_TOKEN = re.compile(
 )
 SYMBOLS = "".join(DECISION_STATUS_SYMBOLS.values()) + "✓✗×"
 CHUNK = 500  # titles per query when looking initiatives up
+# Problems a job keeps (and the pages and the API show); the rest are counted. A file of
+# 20,000 rows can have millions, and each answer about the job would carry them all.
+SHOWN = 500
+QUOTED = 80  # characters of a cell a message quotes
+
+
+def quote(text: str) -> str:
+    """A cell's text as a message quotes it: at most QUOTED characters, cut with "…"."""
+    text = (text or "").strip()
+    return text if len(text) <= QUOTED else text[:QUOTED].rstrip() + "…"
 
 
 @dataclass
 class Problem:
     row: int  # as the spreadsheet numbers it: the heading is row 1
-    column: str  # the column's heading; empty for the whole row
+    column: str  # the column's heading (quoted); empty for the whole row
     message: str
+
+    def __post_init__(self):
+        self.column = quote(self.column)
 
 
 @dataclass
@@ -116,15 +129,45 @@ class Plan:
         return len({a.row for a in self.actions})
 
     def as_dict(self) -> dict:
-        """JSON for the job record and the API."""
+        """JSON for the job record and the API: the first SHOWN problems and their count."""
         return {
             "kind": self.kind,
             "total": self.total,
             "valid_rows": self.valid_rows,
             "unchanged": self.unchanged,
-            "problems": [asdict(p) for p in self.problems],
+            **kept(self.problems, "problems"),
             "actions": [asdict(a) for a in self.actions],
         }
+
+
+def kept(problems: list[Problem], key: str) -> dict:
+    """What a job stores of `problems` under `key`: the first SHOWN, how many there are and
+    the row of the first one left out (problems come row by row)."""
+    out: dict = {key: [asdict(p) for p in problems[:SHOWN]], f"{key}_total": len(problems)}
+    if len(problems) > SHOWN:
+        out[f"{key}_more_from"] = problems[SHOWN].row
+    return out
+
+
+def listed(result: dict, key: str = "problems") -> list[dict]:
+    """The problems a job kept under `key`, and when it found more a last line "… and 1.234
+    more problems from this row on" (at the row of the first one left out)."""
+    shown = list(result.get(key) or [])
+    more = int(result.get(f"{key}_total") or len(shown)) - len(shown)
+    if more > 0:
+        shown.append(
+            {
+                "row": int(result.get(f"{key}_more_from") or 0),
+                "column": "",
+                "message": ngettext(
+                    "… and %(count)s more problem from this row on",
+                    "… and %(count)s more problems from this row on",
+                    more,
+                    count=fmt_number(more),
+                ),
+            }
+        )
+    return shown
 
 
 def _norm(text: str) -> str:
@@ -202,7 +245,7 @@ def read_cell(raw: str, roles: dict, statuses: dict) -> CellReading:
                 "“%(text)s” is neither a decision nor a role. Write, for example, "
                 "“beschlossen (12.03.2026)”, “abgelehnt (12.03.2026)”, “vertagt (12.03.2026)”, "
                 "“terminiert (12.03.2026)” or “Partner”.",
-                text=raw.strip(),
+                text=quote(raw),
             )
         )
     if status == DecisionStatus.NONE:
@@ -214,7 +257,7 @@ def read_cell(raw: str, roles: dict, statuses: dict) -> CellReading:
         return CellReading(
             problem=_(
                 "“%(text)s” is not a date in the form 12.03.2026 (day.month.year).",
-                text=day_text,
+                text=quote(day_text),
             )
         )
     return CellReading(status=status, day=day)
@@ -305,7 +348,7 @@ class _Context:
                             "Several bodies of %(district)s are called "
                             "“%(name)s”; this column cannot be assigned.",
                             district=self.district.name,
-                            name=heading,
+                            name=quote(heading),
                         ),
                     )
                 )
@@ -440,7 +483,7 @@ def _choice(ctx: _Context, plan: Plan, n: int, cells: list[str], key: str, words
             Problem(
                 n,
                 ctx.table.header[col],
-                _("“%(text)s” is not one of: %(allowed)s.", text=raw, allowed=allowed),
+                _("“%(text)s” is not one of: %(allowed)s.", text=quote(raw), allowed=allowed),
             )
         )
         return None, False

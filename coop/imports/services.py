@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import asdict
 from datetime import timedelta
 
 from flask import current_app
@@ -136,7 +135,7 @@ def _store(job: ImportJob) -> None:
     actions = list(job.result.get("actions", []))
     rows = sorted({a["row"] for a in actions})
     stored: list[dict] = []
-    problems: list[dict] = []
+    problems: list[planning.Problem] = []
     actor = job.user
     with (
         force_locale(_locale(job)),
@@ -146,7 +145,7 @@ def _store(job: ImportJob) -> None:
             batch = set(rows[start : start + BATCH])
             done, failed = planning.apply([a for a in actions if a["row"] in batch], actor)
             stored.extend(done)
-            problems.extend(asdict(p) for p in failed)
+            problems.extend(failed)
             job.done = min(len(rows), start + BATCH)
             job.updated_at = utcnow()
             # Each batch is kept with its progress: a job that dies keeps what it stored, and
@@ -155,7 +154,7 @@ def _store(job: ImportJob) -> None:
     result = dict(job.result)
     result["stored_rows"] = len({a["row"] for a in stored})
     result["stored_actions"] = len(stored)
-    result["store_problems"] = problems
+    result.update(planning.kept(problems, "store_problems"))
     job.result = result
     job.state = "stored"
     job.updated_at = utcnow()
@@ -184,6 +183,12 @@ def _background(job_id: int, phase: str) -> None:
                 db.session.remove()
 
     threading.Thread(target=run, name=f"import-{job_id}", daemon=True).start()
+
+
+def problems(job: ImportJob, key: str = "problems") -> list[dict]:
+    """The problems the job kept under `key` ("problems" of the check, "store_problems" of
+    storing), with a last line counting those left out."""
+    return planning.listed(job.result or {}, key)
 
 
 def stalled(job: ImportJob) -> bool:
@@ -224,6 +229,7 @@ __all__ = [
     "confirm",
     "districts_for",
     "load",
+    "problems",
     "purge",
     "recent",
     "stalled",

@@ -7,6 +7,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..auth import permissions
 from ..errors import PermissionDenied
@@ -15,7 +16,8 @@ from ..labels import IMPORT_STATE_LABELS
 from ..models import Body
 from . import services
 from .forms import ImportForm
-from .reading import UnreadableFile
+from .plan import SHOWN
+from .reading import UnreadableFile, too_large
 
 bp = Blueprint("imports", __name__, url_prefix="/import")
 
@@ -23,7 +25,6 @@ TITLES = {
     "resolutions": _l("Import decisions"),
     "initiatives": _l("Import initiatives"),
 }
-SHOWN = 500  # problems and actions listed on the preview; the rest are counted
 
 
 @bp.route("/<any(resolutions, initiatives):kind>", methods=["GET", "POST"])
@@ -71,6 +72,14 @@ def upload(kind: str):
     )
 
 
+@bp.errorhandler(RequestEntityTooLarge)
+def _too_large(_exc):
+    """A file over the import's limit: said with the limit, before anything was read."""
+    return render_template(
+        "errors/generic.html", title=_("File too large"), message=too_large(explained=True)
+    ), 413
+
+
 def _own(job_id: int):
     job = services.load(job_id, current_user)
     if job is None:
@@ -89,9 +98,9 @@ def job(job_id: int):
         job=job,
         title=str(TITLES[job.kind]),
         stalled=services.stalled(job),
-        problems=result.get("problems", [])[:SHOWN],
+        problems=services.problems(job),
         actions=result.get("actions", [])[:SHOWN],
-        store_problems=result.get("store_problems", [])[:SHOWN],
+        store_problems=services.problems(job, "store_problems"),
         shown=SHOWN,
         states=IMPORT_STATE_LABELS,
     )

@@ -19,7 +19,8 @@ class ImportJob(db.Model):
     """One uploaded file and what became of it.
 
     `state`: checking → checked → storing → stored; or failed. The file stays until the job is
-    removed; `result` holds the counts, the problems by row and column, and what was stored."""
+    removed; `result` holds the counts, the problems by row and column (the first 500 of the
+    check and of storing, with their totals: coop.imports.plan.kept), and what was stored."""
 
     __tablename__ = "import_jobs"
 

@@ -95,26 +95,31 @@ def send_document(document):
     return response
 
 
-# Forms and API routes that take a paper or a spreadsheet: room for the file and the other
-# fields; every other request keeps MAX_CONTENT_LENGTH (JSON bodies: 1 MiB).
+# Forms and API routes that take a paper: room for the file and the other fields; every other
+# request keeps MAX_CONTENT_LENGTH (JSON bodies: 1 MiB).
 UPLOAD_ENDPOINTS = {
     "resolutions.create",
     "resolutions.edit",
     "funding.document_add",
     "api.put_document",
-    # spreadsheets to import (16 MB at most, checked there)
-    "imports.upload",
-    "api.import_resolutions",
-    "api.import_initiatives",
 }
 UPLOAD_LIMIT = MAX_PDF_BYTES + 1024 * 1024
+# A spreadsheet to import: a matrix of 20,000 rows (the most an import takes) is about 5 MB as
+# CSV and less as XLSX. What a file may unpack to and cost to read is limited where it is read
+# (coop.imports.sheet); this keeps a worker from receiving more than an import can use.
+MAX_SPREADSHEET_BYTES = 8 * 1024 * 1024
+SPREADSHEET_ENDPOINTS = {"imports.upload", "api.import_resolutions", "api.import_initiatives"}
+SPREADSHEET_LIMIT = MAX_SPREADSHEET_BYTES + 64 * 1024  # and the form's other fields
 
 
 def init_uploads(app) -> None:
-    """Before an upload route reads the body: refuse one larger than its limit with a clear 413."""
+    """Before an upload route reads the body: refuse one larger than its limit with a clear 413
+    (the import's page and its API, for a file sent as the body, name their own limit)."""
     from flask import request
 
     @app.before_request
     def _room_for_papers():
         if request.endpoint in UPLOAD_ENDPOINTS:
             request.max_content_length = UPLOAD_LIMIT
+        elif request.endpoint in SPREADSHEET_ENDPOINTS:
+            request.max_content_length = SPREADSHEET_LIMIT
