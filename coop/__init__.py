@@ -68,6 +68,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     from .imports.views import bp as imports_bp
     from .initiatives.views import bp as initiatives_bp
     from .main import dossier  # noqa: F401  (adds the initiative page to the main blueprint)
+    from .main.errors import init_input_guard
     from .main.legal import bp as legal_bp
     from .main.operations import init_operations
     from .main.views import bp as main_bp
@@ -83,6 +84,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     from .users.views import bp as users_bp
 
     init_operations(app)  # first: request ids and timing, for cached answers too
+    init_input_guard(app)  # then: no NUL byte reaches a view, the cache or the database
     init_page_cache(app)  # next: a stored answer needs no user, locale or audit set-up
     init_login(app)
     app.register_blueprint(main_bp)

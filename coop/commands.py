@@ -10,11 +10,24 @@ import typing
 from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
+from typing import Annotated
 
 from flask_babel import gettext as _
 from pydantic import BaseModel
 
 from . import validation as v
+
+
+class _Multiline:
+    """Marks a text whose line breaks are kept (a description, notes, a resolution's text)."""
+
+    def __repr__(self) -> str:
+        return "multiline"
+
+
+MULTILINE = _Multiline()
+# A text field of several lines; every other text of a command is one line.
+Paragraphs = Annotated[str, MULTILINE]
 
 MONEY = 'Euros as a decimal string with at most two decimals, e.g. "490000.00"'
 RATE = 'A fraction as a decimal string, e.g. "0.90" for 90 %'
@@ -116,13 +129,53 @@ def bind(model: type[BaseModel], raw: Mapping, *, prefix: str = "") -> tuple[Bas
     return model.model_construct(_fields_set=set(values), **values), errors
 
 
+def _multiline(annotation) -> bool:
+    if annotation is MULTILINE:
+        return True
+    return any(_multiline(a) for a in typing.get_args(annotation) if a is not str)
+
+
+def _row_model(annotation) -> type[BaseModel] | None:
+    kind = _plain(annotation)
+    if typing.get_origin(kind) is list:
+        (item,) = typing.get_args(kind) or (None,)
+        if isinstance(item, type) and issubclass(item, BaseModel):
+            return item
+    return None
+
+
+def _cleaned(value, *, multiline: bool, model: type[BaseModel] | None = None):
+    """Every text in a value cleaned of control characters (`validation.clean`)."""
+    if isinstance(value, str):
+        return v.clean(value, multiline=multiline)
+    if isinstance(value, Mapping):
+        return {k: _cleaned_field(model, k, x, multiline) for k, x in value.items()}
+    if isinstance(value, list):
+        return [_cleaned(x, multiline=multiline, model=model) for x in value]
+    return value
+
+
+def _cleaned_field(model, name, value, multiline: bool):
+    if "password" in name:
+        return value  # taken as typed: the sign-in compares it unchanged
+    field = model.model_fields.get(name) if model is not None else None
+    if field is None:
+        return _cleaned(value, multiline=multiline)
+    return _cleaned(
+        value, multiline=_multiline(field.annotation), model=_row_model(field.annotation)
+    )
+
+
 def fields_of(command: BaseModel | Mapping, *, leave_out: tuple[str, ...] = ()) -> dict:
-    """The fields a command carries (only those given), as the services work with them; a
-    mapping of them (the demo, the tests) is taken as it is."""
+    """The fields a command carries (only those given), as the services work with them, every
+    text cleaned of control characters: one-line texts lose line breaks and tabs too, fields
+    typed `Paragraphs` keep them. A mapping of them (the demo, the tests) is taken as it is,
+    its texts cleaned but their lines kept."""
     if isinstance(command, BaseModel):
         data = command.model_dump(exclude_unset=True, warnings=False)
+        data = {k: _cleaned_field(type(command), k, x, False) for k, x in data.items()}
     else:
-        data = dict(command)
+        data = {k: _cleaned(x, multiline=True) for k, x in dict(command).items()}
     for name in leave_out:
         data.pop(name, None)
     return data

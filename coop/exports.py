@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from openpyxl.cell import Cell, WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 NUMBER = re.compile(r"^[+-]?\d[\d.,]*$")
@@ -59,6 +60,8 @@ def xlsx_row(sheet, values: Iterable, font=None) -> list:
         if not isinstance(value, str) and font is None:
             out.append(value)
             continue
+        if isinstance(value, str):  # XLSX has no room for control characters
+            value = ILLEGAL_CHARACTERS_RE.sub("", value)
         cell = make(sheet, value=value)
         if isinstance(value, str):
             cell.data_type = "s"
@@ -66,6 +69,18 @@ def xlsx_row(sheet, values: Iterable, font=None) -> list:
             cell.font = font
         out.append(cell)
     return out
+
+
+def texts_only(sheet):
+    """The sheet, its `append` taking texts without control characters (XLSX has no room for
+    them; openpyxl refuses them), for workbooks built in memory."""
+    append = sheet.append
+
+    def clean_append(values) -> None:
+        append([ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in values])
+
+    sheet.append = clean_append
+    return sheet
 
 
 def no_formulas(workbook) -> None:

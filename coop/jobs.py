@@ -30,6 +30,22 @@ REMINDERS = "daily-reminders"
 _app: Flask | None = None
 
 
+class PartlyFailed(Exception):
+    """Some items of a job failed; every other item was done. The message says what was done
+    and names each item that failed, with its error (kept in the run's summary)."""
+
+
+def _finish(summary: str, failed: list[str]) -> str:
+    if failed:
+        shown = "; ".join(failed[:20]) + ("; …" if len(failed) > 20 else "")
+        raise PartlyFailed(f"{summary}; {len(failed)} failed: {shown}")
+    return summary
+
+
+def _why(exc: Exception) -> str:
+    return f"{type(exc).__name__}: {exc}"[:200]
+
+
 def bind(app: Flask) -> None:
     """Run the scheduled jobs in `app` (the scheduler calls them outside any app context)."""
     global _app
@@ -73,6 +89,7 @@ def send_reminders(today=None, *, dry_run: bool = False):
     summary, deliveries = reminders.due_deliveries(today)
     if dry_run:
         return summary
+    failed: list[str] = []
     for delivery in deliveries:
         try:
             reminders.claim(delivery)
@@ -81,13 +98,16 @@ def send_reminders(today=None, *, dry_run: bool = False):
             db.session.rollback()
             summary.already_claimed += 1
             continue
-        subject, text = reminders.compose(delivery)
         try:
+            subject, text = reminders.compose(delivery)
             summary.sent += mail.send_all([mail.build_message(delivery.user.email, subject, text)])
-        except Exception:
+        except Exception as exc:  # this person's e-mail; the others still go
+            log.exception("reminder to user %s not sent", delivery.user.id)
+            db.session.rollback()
             reminders.release(delivery)
             db.session.commit()
-            raise
+            failed.append(f"{delivery.user.email} ({_why(exc)})")
+    _finish(str(summary), failed)
     return summary
 
 
@@ -102,6 +122,7 @@ def send_digests(today=None) -> str:
 
     today = today or clock.today()
     sent = 0
+    failed: list[str] = []
     for user in digest.recipients(today):
         items = notifications.feed(user, after=user.digest_activity_id, limit=digest.ITEMS)
         if not items:
@@ -116,12 +137,14 @@ def send_digests(today=None) -> str:
         db.session.commit()
         if not claimed:
             continue
-        subject, text, html = digest.compose(user, items)
-        message = mail.build_message(user.email, subject, text)
-        message.add_alternative(html, subtype="html")
         try:
+            subject, text, html = digest.compose(user, items)
+            message = mail.build_message(user.email, subject, text)
+            message.add_alternative(html, subtype="html")
             sent += mail.send_all([message])
-        except Exception:
+        except Exception as exc:  # this person's digest; the others still go
+            log.exception("digest to user %s not sent", user.id)
+            db.session.rollback()
             db.session.execute(
                 update(User)
                 .where(User.id == user.id, User.digest_activity_id == last)
@@ -129,8 +152,8 @@ def send_digests(today=None) -> str:
                 .execution_options(synchronize_session=False)
             )
             db.session.commit()
-            raise
-    return f"{sent} digests sent"
+            failed.append(f"{user.email} ({_why(exc)})")
+    return _finish(f"{sent} digests sent", failed)
 
 
 # --- OParl ------------------------------------------------------------------------------------
@@ -181,57 +204,85 @@ def notify_saved_searches() -> str:
     """Tell each saved search's owner of the papers and records that match since they last
     heard, and propose new papers to the initiative a search names. A search is marked as
     told before its e-mail leaves (committed): a crash loses at most one e-mail, never sends
-    one twice, and another instance never takes the same search."""
+    one twice, and another instance never takes the same search. A search that fails is named
+    in the run's summary; the others are still told."""
+    from .models import SavedSearch
+
+    until = utcnow()
+    told = proposed = 0
+    failed: list[str] = []
+    ids = list(db.session.scalars(select(SavedSearch.id).order_by(SavedSearch.id)))
+    for saved_id in ids:
+        try:
+            done = _tell_saved_search(saved_id, until)
+        except Exception as exc:  # this search; the others are still told
+            log.exception("saved search %s not told", saved_id)
+            db.session.rollback()
+            failed.append(f"saved search {saved_id} ({_why(exc)})")
+            continue
+        if done is not None:
+            told += done[0]
+            proposed += done[1]
+    return _finish(f"{told} searches told of new matches, {proposed} proposals", failed)
+
+
+def _tell_saved_search(saved_id: int, until) -> tuple[int, int] | None:
+    """Tell one saved search's owner of its new matches: (e-mails sent, proposals made), or
+    None when another instance has it or it is told already."""
     from .models import OParlObject, SavedSearch
     from .oparl import sync
     from .reminders.mail import build_message, send_all
     from .search import services as search
 
-    until = utcnow()
-    told = proposed = 0
-    ids = list(db.session.scalars(select(SavedSearch.id).order_by(SavedSearch.id)))
-    for saved_id in ids:
-        saved = db.session.scalar(
-            select(SavedSearch)
-            .where(SavedSearch.id == saved_id, SavedSearch.notified_until < until)
-            .with_for_update(skip_locked=True)
-        )
-        if saved is None:
-            continue
-        matches = search.new_matches(saved, until)
-        saved.notified_until = until
-        if matches and saved.initiative is not None:
-            papers = [m for m in matches if m.kind == "paper"]
-            rows = db.session.scalars(
-                select(OParlObject).where(OParlObject.id.in_([m.ref_id for m in papers]))
-            ).all()
-            for body_id in {r.body_id for r in rows}:
-                proposed += sync.propose_papers(
-                    body_id,
-                    [r for r in rows if r.body_id == body_id],
-                    saved.initiative,
-                    f"„{saved.name}“",
-                )
-        message = None
-        if matches:
-            subject, text_ = search.compose_alert(saved, matches)
-            message = build_message(saved.user.email, subject, text_)
-        db.session.commit()
-        if message is not None:
-            send_all([message])
-            told += 1
-    return f"{told} searches told of new matches, {proposed} proposals"
+    proposed = 0
+    saved = db.session.scalar(
+        select(SavedSearch)
+        .where(SavedSearch.id == saved_id, SavedSearch.notified_until < until)
+        .with_for_update(skip_locked=True)
+    )
+    if saved is None:
+        return None
+    matches = search.new_matches(saved, until)
+    saved.notified_until = until
+    if matches and saved.initiative is not None:
+        papers = [m for m in matches if m.kind == "paper"]
+        rows = db.session.scalars(
+            select(OParlObject).where(OParlObject.id.in_([m.ref_id for m in papers]))
+        ).all()
+        for body_id in {r.body_id for r in rows}:
+            proposed += sync.propose_papers(
+                body_id,
+                [r for r in rows if r.body_id == body_id],
+                saved.initiative,
+                f"„{saved.name}“",
+            )
+    message = None
+    if matches:
+        subject, text_ = search.compose_alert(saved, matches)
+        message = build_message(saved.user.email, subject, text_)
+    db.session.commit()
+    if message is not None:
+        send_all([message])
+        return 1, proposed
+    return 0, proposed
 
 
 def sync_all_bodies() -> str:
     """Every body with an OParl URL, one after the other; one line of summary each."""
     from .oparl import sync
 
-    lines = []
+    lines, failed = [], []
     for body in sync.bodies_to_sync():
-        run, summary = sync_body(body)
-        lines.append(f"{body.name}: {'ok' if run.ok else 'failed'}, {summary}")
-    return "; ".join(lines) or "no body with an OParl URL"
+        name = body.name
+        try:
+            run, summary = sync_body(body)
+        except Exception as exc:  # this body; the others are still read
+            log.exception("sync of body %s failed", body.id)
+            db.session.rollback()
+            failed.append(f"{name} ({_why(exc)})")
+            continue
+        lines.append(f"{name}: {'ok' if run.ok else 'failed'}, {summary}")
+    return _finish("; ".join(lines) or "no body with an OParl URL", failed)
 
 
 # --- funding and housekeeping -----------------------------------------------------------------
@@ -248,15 +299,17 @@ def refresh_funding_checks() -> str:
 
 
 def forget_old_records() -> str:
-    """Failed sign-ins that no longer lock anyone, API idempotency keys older than a day,
-    uploaded import files older than two weeks, notifications older than a year, and change
-    history older than AUDIT_RETENTION_DAYS (where set)."""
+    """Failed sign-ins that no longer lock anyone and rate-limit counts older than a day, API
+    idempotency keys older than a day, uploaded import files older than two weeks,
+    notifications older than a year, and change history older than AUDIT_RETENTION_DAYS
+    (where set)."""
+    from . import ratelimit
     from .auth import services
     from .imports import services as imports
     from .reminders import notifications
     from .users import privacy
 
-    throttles = services.forget_old_throttles()
+    throttles = services.forget_old_throttles() + ratelimit.forget_old()
     keys = services.forget_old_idempotency_keys()
     files = imports.purge()
     old_news = notifications.forget_old_activities()

@@ -22,14 +22,40 @@ POINT_PLAIN_RE = re.compile(r"^\d+(\.\d+)?$")
 ENGLISH_GROUPED_RE = re.compile(r"^\d{1,3}(,\d{3})+\.\d+$")
 
 
-def text(value: Any) -> str | None:
-    """Stripped text, None when empty."""
+# Characters no person types: C0 and C1 controls (NUL included; tab and line feed are kept
+# where a text has lines), lone surrogates and the non-characters U+FFFE/U+FFFF. PostgreSQL
+# refuses NUL, XLSX most of them, and a line break in a name would reach an e-mail header.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+_BREAKS = re.compile("\r\n|[\r\x0b\x0c\x85\u2028\u2029]")
+_LINE_SPACE = re.compile("[\n\t]+")
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def clean(value: str, *, multiline: bool = True) -> str:
+    """A text without control characters: line breaks of every kind become a line feed (or,
+    in a one-line text, a space, as do tabs); the other controls are removed."""
+    value = _CONTROL.sub("", _BREAKS.sub("\n", value))
+    return value if multiline else _LINE_SPACE.sub(" ", value)
+
+
+def has_nul(value: str) -> bool:
+    """Whether a text holds NUL or a lone surrogate (which no database takes)."""
+    return _UNSTORABLE.search(value) is not None
+
+
+def text(value: Any, *, multiline: bool = True) -> str | None:
+    """Stripped text without control characters, None when empty."""
     if value is None:
         return None
     if not isinstance(value, str):
         value = str(value)
-    value = value.strip()
+    value = clean(value, multiline=multiline).strip()
     return value or None
+
+
+def line(value: Any) -> str | None:
+    """A one-line text (a name, a title): stripped, line breaks and tabs as spaces."""
+    return text(value, multiline=False)
 
 
 def limited_text(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
+from ..commands import Paragraphs
 from ..core.attributes import BODY_ATTRIBUTES
 from ..models import BodyKind
 
@@ -20,11 +21,12 @@ class BodyFields(BaseModel):
     state: str | None = Field(None, description="Two-digit key of the federal state, e.g. 05")
     council_name: str | None = Field(None, max_length=200)
     website: str | None = Field(None, max_length=300)
-    contact: str | None = Field(None, max_length=2000)
+    contact: Paragraphs | None = Field(None, max_length=2000)
     oparl_url: str | None = Field(
         None,
         max_length=500,
-        description="OParl System or Body URL of its council information system",
+        description="OParl System or Body URL of its council information system; set by "
+        "admins and the coordinators of the district only (coop reads it)",
     )
     attributes: list[str] | None = Field(
         None,

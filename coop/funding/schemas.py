@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
-from ..commands import ID, MONEY, RATE
+from ..commands import ID, MONEY, RATE, Paragraphs
 from ..models import GrantStatus, TrancheState
 
 # the programme's fields that are amounts, and those that are rates (fractions inside, percent
@@ -50,7 +50,7 @@ class FundingProgramFields(BaseModel):
     requires_all_council_resolutions: bool | None = None
     application_from: date | None = None
     application_until: date | None = None
-    notes: str | None = Field(None, max_length=20000)
+    notes: Paragraphs | None = Field(None, max_length=20000)
     amount_tiers: list[AmountTier] | None = Field(
         None,
         description="Amount by number of partners, in ascending order; the highest tier that "
@@ -133,11 +133,11 @@ class GrantFields(BaseModel):
     period_end: date | None = None
     proof_of_use_due: date | None = None
     proof_of_use_submitted: date | None = None
-    notes: str | None = Field(None, max_length=20000)
-    justification: str | None = Field(
+    notes: Paragraphs | None = Field(None, max_length=20000)
+    justification: Paragraphs | None = Field(
         None, max_length=5000, description="Why fewer partners than the programme's usual number"
     )
-    service_improvement: str | None = Field(
+    service_improvement: Paragraphs | None = Field(
         None, max_length=5000, description="A documented service improvement instead of savings"
     )
     confirm_improvement: bool | None = Field(

@@ -8,6 +8,7 @@ from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
+from ..commands import Paragraphs
 from ..models import LegalForm, ParticipantRole, Phase, ServiceArea
 
 
@@ -37,7 +38,7 @@ class MilestoneIn(BaseModel):
 class InitiativeFields(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    description: str | None = Field(None, max_length=20000)
+    description: Paragraphs | None = Field(None, max_length=20000)
     legal_form: LegalForm | None = None
     lead_body_id: StrictInt | None = Field(None, ge=1, le=2**31 - 1)
     start_date: date | None = None

@@ -2,12 +2,15 @@
 
 from flask import Flask, Response, jsonify, render_template, request
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, SecurityError
 
 from ..extensions import db
+from ..i18n import fmt_number
+from ..validation import has_nul
 
 # Everything is served by us: no CDN, no third-party requests (see TOOLCHAIN.md).
 CSP = (
@@ -61,6 +64,47 @@ def _explained(exc: HTTPException) -> tuple[str, str]:
     return _("Not possible"), _("The request could not be carried out.")
 
 
+def _nul_field() -> str | None:
+    """The first field of the request holding NUL or a lone surrogate (no database stores
+    them, no person types them), or None."""
+    for key, value in request.args.items(multi=True):
+        if has_nul(key) or has_nul(value):
+            return key
+    if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        for key, value in request.form.items(multi=True):
+            if has_nul(key) or has_nul(value):
+                return key
+    if request.is_json:
+        stack = [("", request.get_json(silent=True))]
+        while stack:
+            key, value = stack.pop()
+            if isinstance(value, str) and has_nul(value):
+                return key or "body"
+            if isinstance(value, dict):
+                stack += [(f"{key}.{k}" if key else str(k), x) for k, x in value.items()]
+                if any(has_nul(str(k)) for k in value):
+                    return key or "body"
+            elif isinstance(value, list):
+                stack += [(f"{key}.{i}" if key else str(i), x) for i, x in enumerate(value)]
+    return None
+
+
+def init_input_guard(app: Flask) -> None:
+    """Refuse a request whose query, form or JSON holds a NUL character (or a lone
+    surrogate) with a message naming the field; other control characters are cleaned where
+    texts enter (the command models, `coop.validation`)."""
+
+    @app.before_request
+    def _refuse_nul():
+        field = _nul_field()
+        if field is None:
+            return None
+        message = _("The input contains a control character (NUL) that cannot be stored.")
+        if _wants_json():
+            return api_error(422, message, {field: message})
+        return render_template("errors/generic.html", title=_("Bad request"), message=message), 400
+
+
 def init_error_handlers(app: Flask) -> None:
     """Error pages in the page's language, and the API's JSON errors under /api/."""
 
@@ -82,9 +126,22 @@ def init_error_handlers(app: Flask) -> None:
         return render_template("errors/generic.html", title=title, message=message), exc.code
 
     def too_large():
-        from ..resolutions.documents import UPLOAD_ENDPOINTS
+        from ..resolutions.documents import (
+            MAX_SPREADSHEET_BYTES,
+            SPREADSHEET_ENDPOINTS,
+            UPLOAD_ENDPOINTS,
+        )
 
-        if request.endpoint in UPLOAD_ENDPOINTS:
+        if request.endpoint in SPREADSHEET_ENDPOINTS:
+            mb = MAX_SPREADSHEET_BYTES // 2**20
+            message = ngettext(
+                "The file is larger than %(count)s MB.",
+                "The file is larger than %(count)s MB.",
+                mb,
+                count=fmt_number(mb),
+            )
+            fields = {"file": message}
+        elif request.endpoint in UPLOAD_ENDPOINTS:
             message = _(
                 "The file is larger than 20 MB. Go back: what you entered is still in the "
                 "form; choose a smaller file (for example the paper without its annexes)."

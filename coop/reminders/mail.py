@@ -10,6 +10,8 @@ from email.utils import formatdate, make_msgid
 
 from flask import current_app
 
+from ..validation import line
+
 
 class MailNotConfigured(RuntimeError):
     """MAIL_SERVER is not set: reminders can be previewed but not sent."""
@@ -20,8 +22,10 @@ def build_message(to: str, subject: str, text: str) -> EmailMessage:
     config = current_app.config
     msg = EmailMessage()
     msg["From"] = config["MAIL_FROM"]
-    msg["To"] = to
-    msg["Subject"] = subject
+    # headers from cleaned values only: a line break in a name (a saved search's, a
+    # council's) would otherwise stop the message, or add a header of its own
+    msg["To"] = line(to) or ""
+    msg["Subject"] = line(subject) or "coop"
     msg["Date"] = formatdate(localtime=True)
     msg["Message-ID"] = make_msgid(domain=config["MAIL_FROM"].rpartition("@")[2] or None)
     msg["Auto-Submitted"] = "auto-generated"  # RFC 3834: no out-of-office replies, please

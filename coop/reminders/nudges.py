@@ -27,37 +27,49 @@ from ..models import Body, Initiative, Nudge, Role, User
 from .mail import build_message, send_all
 
 MAX_MESSAGE = 5000
+# A nudge goes to at most this many addresses (the partner's editors first, then the
+# addresses in its contact field, which its own editor controls); the others are named.
+MAX_RECIPIENTS = 5
 _ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 
 @dataclass
 class Draft:
-    """What the form proposes: to whom, subject, message."""
+    """What the form proposes: to whom, subject, message; `left_out`: further addresses
+    beyond MAX_RECIPIENTS, named but not written to."""
 
     recipients: list[str]
     subject: str
     message: str
+    left_out: list[str]
 
 
-def recipients(body: Body) -> list[str]:
-    """The body's contact address(es) and the addresses of its active editors in coop."""
-    found: list[str] = []
-    for candidate in _ADDRESS.findall(body.contact or ""):
-        try:
-            found.append(validate_email(candidate, check_deliverability=False).normalized.lower())
-        except EmailNotValidError:
-            continue
+def addresses(body: Body) -> list[str]:
+    """Every address a nudge to the body could go to: its active editors in coop (who did
+    not opt out of reminders), then the addresses in its contact field."""
     editors = db.session.scalars(
-        select(User.email).where(
+        select(User.email)
+        .where(
             User.body_id == body.id,
             User.role == Role.PARTNER_EDITOR,
             User.active.is_(True),
             User.erased_at.is_(None),
             User.reminders_by_mail.is_(True),  # who opted out of reminders is not nudged
         )
+        .order_by(User.id)
     )
-    found.extend(e.lower() for e in editors)
+    found = [e.lower() for e in editors]
+    for candidate in _ADDRESS.findall(body.contact or ""):
+        try:
+            found.append(validate_email(candidate, check_deliverability=False).normalized.lower())
+        except EmailNotValidError:
+            continue
     return list(dict.fromkeys(found))
+
+
+def recipients(body: Body) -> list[str]:
+    """The addresses a nudge to the body goes to: at most MAX_RECIPIENTS of `addresses`."""
+    return addresses(body)[:MAX_RECIPIENTS]
 
 
 def today_nudge(initiative: Initiative, body: Body) -> Nudge | None:
@@ -94,15 +106,20 @@ def draft(initiative: Initiative, body: Body, sender: User, next_session=None) -
     ]
     if sender.body is not None:
         lines.append(sender.body.name)
+    every = addresses(body)
     return Draft(
-        recipients=recipients(body),
+        recipients=every[:MAX_RECIPIENTS],
+        left_out=every[MAX_RECIPIENTS:],
         subject=f"coop: Beschluss von {body.name} zu „{initiative.title}“",
         message="\n".join(lines),
     )
 
 
-def send(initiative: Initiative, body: Body, *, sender: User, subject: str, message: str) -> Nudge:
-    """Send the nudge and log it; ValidationError (by field) when it cannot go."""
+def claim(initiative: Initiative, body: Body, *, sender: User, subject: str, message: str) -> Nudge:
+    """Check and log the nudge (flushes); ValidationError (by field) when it cannot go. The
+    caller commits the claim before `deliver` sends it, so that of several people pressing
+    the button at once one sends and the others are told it went (the unique key of a body's
+    nudge a day refuses their claims)."""
     subject = " ".join((subject or "").split())
     message = (message or "").strip()
     errors = {}
@@ -144,14 +161,33 @@ def send(initiative: Initiative, body: Body, *, sender: User, subject: str, mess
         if nudge in db.session:
             db.session.expunge(nudge)
         earlier = today_nudge(initiative, body)
-        text = _already(earlier) if earlier else _("This partner has been reminded today already.")
-        raise ValidationError(text, {"recipients": text}) from None
-    mail = build_message(", ".join(to), subject, message)
+        raise already(initiative, body) from None
+    return nudge
+
+
+def already(initiative: Initiative, body: Body) -> ValidationError:
+    """The error of a nudge that someone else sent (or is sending) today."""
+    earlier = today_nudge(initiative, body)
+    text = _already(earlier) if earlier else _("This partner has been reminded today already.")
+    return ValidationError(text, {"recipients": text})
+
+
+def deliver(nudge: Nudge, sender: User) -> None:
+    """Send a claimed nudge; raises when the mail server refuses it (the caller then gives
+    the claim back with `release`)."""
+    mail = build_message(", ".join(nudge.recipients), nudge.subject, nudge.message)
     if sender.email and "@" in sender.email:
         mail["Reply-To"] = sender.email
     del mail["Auto-Submitted"]  # a person wrote it; an answer is welcome
-    send_all([mail])  # raises: the caller rolls the claim back
-    return nudge
+    send_all([mail])
+
+
+def release(nudge_id: int) -> None:
+    """Give back the claim of a nudge that could not be sent (flushes)."""
+    nudge = db.session.get(Nudge, nudge_id)
+    if nudge is not None:
+        db.session.delete(nudge)
+        db.session.flush()
 
 
 def _already(nudge: Nudge) -> str:

@@ -19,6 +19,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from .. import links
 from ..auth import permissions
@@ -151,15 +152,36 @@ def nudge(initiative_id: int, body_id: int):
     if request.method == "GET":
         form.subject.data, form.message.data = proposal.subject, proposal.message
     status = 200
+    not_sent = _(
+        "The message could not be sent: the mail server did not accept it. "
+        "Nothing was logged; please try again later."
+    )
     if form.validate_on_submit():
+        claimed = None
         try:
-            sent = nudges.send(
-                initiative,
-                body,
-                sender=current_user,
-                subject=form.subject.data,
-                message=form.message.data,
-            )
+            if not current_app.config.get("MAIL_SERVER"):
+                raise MailNotConfigured("MAIL_SERVER is not set")
+            try:  # the claim, committed before the mail leaves: a click at once is refused
+                sent = nudges.claim(
+                    initiative,
+                    body,
+                    sender=current_user,
+                    subject=form.subject.data,
+                    message=form.message.data,
+                )
+                db.session.commit()
+            except (IntegrityError, OperationalError) as exc:
+                # another request's claim won (SQLite: it held the write lock)
+                db.session.rollback()
+                refusal = nudges.already(initiative, body)
+                if (
+                    isinstance(exc, OperationalError)
+                    and nudges.today_nudge(initiative, body) is None
+                ):
+                    raise
+                raise refusal from None
+            claimed = sent.id
+            nudges.deliver(sent, current_user)
         except ValidationError as exc:
             db.session.rollback()
             apply_errors(form, exc)
@@ -167,15 +189,12 @@ def nudge(initiative_id: int, body_id: int):
         except (MailNotConfigured, OSError, smtplib.SMTPException) as exc:
             db.session.rollback()
             current_app.logger.error("nudge not sent: %r", exc)
-            form.form_errors.append(
-                _(
-                    "The message could not be sent: the mail server did not accept it. "
-                    "Nothing was logged; please try again later."
-                )
-            )
+            if claimed is not None:
+                nudges.release(claimed)
+                db.session.commit()
+            form.form_errors.append(not_sent)
             status = 502
         else:
-            db.session.commit()
             flash(
                 _(
                     "%(name)s has been reminded (to %(to)s).",
@@ -193,6 +212,8 @@ def nudge(initiative_id: int, body_id: int):
         initiative=initiative,
         body=body,
         recipients=proposal.recipients,
+        left_out=proposal.left_out,
+        max_recipients=nudges.MAX_RECIPIENTS,
         earlier=nudges.today_nudge(initiative, body),
         decided=body_id not in missing,
         back=back,

@@ -7,6 +7,7 @@ from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
+from ..commands import Paragraphs
 from ..models import Outcome, ResolutionKind
 
 
@@ -21,7 +22,7 @@ class ResolutionFields(BaseModel):
     votes_no: StrictInt | None = Field(None, ge=0, le=100000)
     votes_abstain: StrictInt | None = Field(None, ge=0, le=100000)
     result_text: str | None = Field(None, max_length=500, description='e.g. "einstimmig"')
-    resolution_text: str | None = Field(None, max_length=50000)
+    resolution_text: Paragraphs | None = Field(None, max_length=50000)
     source_url: str | None = Field(None, max_length=500)
 
 

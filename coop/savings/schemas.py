@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
-from ..commands import FTE, ID, MONEY
+from ..commands import FTE, ID, MONEY, Paragraphs
 from ..models import AllocationKey, CostCategory, DiscountTiming
 
 
@@ -99,7 +99,7 @@ class CostModelIn(BaseModel):
     name: str | None = Field(
         None, max_length=200, description=f"Name of the scenario; default {DEFAULT_NAME!r}"
     )
-    notes: str | None = Field(None, max_length=20000)
+    notes: Paragraphs | None = Field(None, max_length=20000)
     first_year: StrictInt = Field(ge=1990, le=2100)
     horizon_years: StrictInt = Field(DEFAULT_HORIZON_YEARS, ge=-(2**31), le=2**31 - 1)
     discount_rate: Decimal | None = Field(None, description="Fraction; default from config")
@@ -163,7 +163,7 @@ class CostRateTableIn(BaseModel):
         description="annual: the published annual full cost per grade (the hourly rate is "
         "derived); hourly: hourly rates (the annual cost is derived)",
     )
-    rates: str | None = Field(
+    rates: Paragraphs | None = Field(
         None,
         description="One pay grade per line: E9a; 98.374,22 (A grades are civil servants)",
     )

@@ -9,7 +9,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from ..core import savings_model as m
-from ..exports import no_formulas
+from ..exports import no_formulas, texts_only
 from ..labels import (
     ALLOCATION_KEY_LABELS,
     COST_CATEGORY_LABELS,
@@ -27,7 +27,7 @@ def model_workbook(initiative, model, outcome) -> bytes:
     wb = Workbook()
     bold = Font(bold=True)
     names = {p.body_id: p.body.name for p in initiative.participants}
-    ws = wb.active
+    ws = texts_only(wb.active)
     ws.title = _("Inputs")
     rows = [
         (_("Initiative"), initiative.title),
@@ -98,7 +98,7 @@ def model_workbook(initiative, model, outcome) -> bytes:
             )  # fmt: skip
     if outcome is not None and outcome.result is not None:
         r = outcome.result
-        res = wb.create_sheet(_("Result"))
+        res = texts_only(wb.create_sheet(_("Result")))
         res.append([_("Year"), _("Today"), _("Joint service"), _("In cooperation"),
                     _("Savings"), _("Cumulative")])  # fmt: skip
         for y in r.years:
@@ -113,7 +113,7 @@ def model_workbook(initiative, model, outcome) -> bytes:
         res.append([_("Net present value"), (m.to_cents(r.npv))])
         res.append([_("Break-even year"), r.break_even_year])
         res.append([_("Savings rate"), r.savings_rate])
-        part = wb.create_sheet(_("Partners"))
+        part = texts_only(wb.create_sheet(_("Partners")))
         part.append(partner_columns())
         for p in r.partners:
             part.append(

@@ -37,6 +37,7 @@ from ..models import (
 from ..models.base import utcnow
 from ..oparl import sync
 from ..reminders.services import language
+from ..validation import line
 
 KINDS = ("paper", "initiative", "resolution")
 _BATCH = 500
@@ -284,6 +285,7 @@ def check_filters(f: Filters) -> None:
 
 def save_search(user: User, name: str, f: Filters, initiative_id: int | None = None) -> SavedSearch:
     """Keep a search for its owner; from now on they hear of each new match."""
+    name = line(name) or ""  # it heads e-mails: one line, no control characters
     errors = {}
     if not name.strip():
         errors["name"] = _("Give the search a name.")

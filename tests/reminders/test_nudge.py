@@ -118,3 +118,78 @@ def test_no_mail_server_no_log(app, seed):
     assert answer.status_code == 502
     assert "nicht gesendet werden" in answer.get_data(as_text=True)
     assert db.session.scalar(select(func.count(Nudge.id))) == 0
+
+
+def test_a_nudge_goes_to_five_addresses_and_names_the_others(mail_app, smtp, seed):
+    """Security issue, finding 7: a partner editor controls the contact field; a nudge went
+    to every address in it (62 in the probe)."""
+    ini = _network(seed)
+    brakel = seed.bodies["brakel"]
+    with acting_as(None, "test"):
+        brakel.contact = ", ".join(f"person{i}@brakel.example" for i in range(62))
+        db.session.commit()
+    client = mail_app.test_client()
+    AuthActions(client).login("coordinator@test.example")
+    path = f"/initiatives/{ini.id}/nudge/{brakel.id}"
+    form = client.get(path).get_data(as_text=True)
+    assert "person61@brakel.example" in form and "höchstens 5 Adressen" in form
+    token, subject, message = _form(client, path)
+    sent = client.post(path, data={"csrf_token": token, "subject": subject, "message": message})
+    assert sent.status_code == 302
+    (mail,) = smtp.messages
+    rcpt = mail["X-Rcpt"].split(",")
+    # the editor in coop first, then the contact field's first addresses
+    assert rcpt == ["partner_editor@test.example"] + [f"person{i}@brakel.example" for i in range(4)]
+
+
+def test_four_nudges_at_once_send_one_mail(mail_app, smtp, seed):
+    """Security issue, finding 7: four simultaneous nudges gave one mail and three 500s. The
+    first request is held at the mail server while three more arrive: they are told the
+    partner is being reminded, and only one mail leaves."""
+    import threading
+
+    ini = _network(seed)
+    path = f"/initiatives/{ini.id}/nudge/{seed.bodies['brakel'].id}"
+    release = threading.Event()
+    arrived = threading.Event()
+    original = type(smtp).handle_DATA
+
+    async def held(self, server, session, envelope):
+        arrived.set()
+        release.wait(30)  # until the three other clicks have had their answer
+        return await original(self, server, session, envelope)
+
+    type(smtp).handle_DATA = held
+    try:
+        clients = []
+        for _ in range(4):
+            c = mail_app.test_client()
+            AuthActions(c).login("coordinator@test.example")
+            clients.append((c, _form(c, path)))
+        answers = {}
+
+        def first():
+            c, (token, subject, message) = clients[0]
+            with mail_app.app_context():
+                answers["first"] = c.post(
+                    path, data={"csrf_token": token, "subject": subject, "message": message}
+                )
+
+        thread = threading.Thread(target=first)
+        thread.start()
+        assert arrived.wait(30)
+        others = []
+        for c, (token, subject, message) in clients[1:]:
+            others.append(
+                c.post(path, data={"csrf_token": token, "subject": subject, "message": message})
+            )
+        release.set()
+        thread.join(30)
+    finally:
+        type(smtp).handle_DATA = original
+        release.set()
+    assert answers["first"].status_code == 302
+    for answer in others:
+        assert answer.status_code == 422
+        assert "heute schon erinnert" in answer.get_data(as_text=True)
+    assert len(smtp.messages) == 1 and db.session.scalar(select(func.count(Nudge.id))) == 1
