@@ -4,6 +4,7 @@ Select with COOP_ENV (development, testing, production); `create_app()` defaults
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -69,6 +70,10 @@ class Config:
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", 1024 * 1024))
     LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", 5))
     LOGIN_LOCKOUT_MINUTES = int(os.environ.get("LOGIN_LOCKOUT_MINUTES", 15))
+    # A session ends this many hours after signing in, and after this many minutes unused
+    # (coop/auth/sessions.py); signing out ends it for good, on every instance.
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=float(env("SESSION_LIFETIME_HOURS", "12")))
+    SESSION_IDLE_MINUTES = float(env("SESSION_IDLE_MINUTES", "60"))
     PAGE_SIZE = 25
     # E-mail for reminders. Without MAIL_SERVER reminders can be previewed, not sent.
     MAIL_SERVER = os.environ.get("MAIL_SERVER")
@@ -111,6 +116,9 @@ class Config:
     # Which directory or provider groups give which role, for which body (AGS), first match
     # counts: "coop-admins=admin; kreis-hoexter-it=coordinator@05762000; ..." (README).
     SSO_GROUP_ROLES = env("SSO_GROUP_ROLES", "")
+    # Whether single sign-on may take over an existing local administrator's account with the
+    # same e-mail address (its role then follows the groups); off: that sign-in is refused.
+    SSO_LINK_EXISTING_ADMINS = _flag("SSO_LINK_EXISTING_ADMINS", "0")
     # OpenID Connect (Keycloak, openDesk, any certified provider): on when OIDC_ISSUER is set.
     OIDC_ISSUER = env("OIDC_ISSUER")
     OIDC_CLIENT_ID = env("OIDC_CLIENT_ID")
@@ -147,6 +155,10 @@ class Config:
     OPERATOR_VAT_ID = env("OPERATOR_VAT_ID", "")
     # Imports of more rows than this run as a background job with progress.
     IMPORT_INLINE_ROWS = int(os.environ.get("IMPORT_INLINE_ROWS", 500))
+    # An import file is read in a child process with at most this much time (seconds, wall
+    # clock; then it is killed) and memory (MiB of address space beyond the interpreter's own).
+    IMPORT_PARSE_SECONDS = int(os.environ.get("IMPORT_PARSE_SECONDS", 20))
+    IMPORT_PARSE_MEMORY_MB = int(os.environ.get("IMPORT_PARSE_MEMORY_MB", 512))
     # The operator's logo (a PNG or JPEG file) at the head of the report PDF.
     OPERATOR_LOGO = env("OPERATOR_LOGO", "")
     DATA_PROTECTION_OFFICER = env("DATA_PROTECTION_OFFICER", "")
@@ -155,6 +167,10 @@ class Config:
         "Landesbeauftragte für Datenschutz und Informationsfreiheit Nordrhein-Westfalen, "
         "Kavalleriestraße 2–4, 40213 Düsseldorf, poststelle@ldi.nrw.de",
     )
+    # The accessibility feedback form (open to everyone) sends at most this many messages an
+    # hour from one address, and at most FEEDBACK_ALL_PER_HOUR from everyone together.
+    FEEDBACK_PER_HOUR = int(os.environ.get("FEEDBACK_PER_HOUR", 5))
+    FEEDBACK_ALL_PER_HOUR = int(os.environ.get("FEEDBACK_ALL_PER_HOUR", 60))
     # Where feedback on accessibility goes (defaults to OPERATOR_EMAIL).
     ACCESSIBILITY_CONTACT_EMAIL = env("ACCESSIBILITY_CONTACT_EMAIL", "")
     # The statement's date and the date of the last evaluation (ISO dates).
@@ -174,6 +190,13 @@ class Config:
     AUDIT_RETENTION_DAYS = int(env("AUDIT_RETENTION_DAYS", "0"))
     # One JSON line per request on stdout (request id, user id, duration); on in production.
     LOG_REQUESTS = _flag("LOG_REQUESTS", "0")
+    # Requests to council information systems (coop/outgoing.py): only public addresses, except
+    # the host names listed here ("ris.intern.kreis.example, 10.1.2.3"; commas or spaces);
+    # at most this many bytes an answer, seconds a request (redirects included), redirects.
+    OUTGOING_ALLOWED_HOSTS = env("OUTGOING_ALLOWED_HOSTS", "")
+    OUTGOING_MAX_BYTES = int(env("OUTGOING_MAX_BYTES", str(20 * 1024 * 1024)))
+    OUTGOING_TIMEOUT = float(env("OUTGOING_TIMEOUT", "30"))
+    OUTGOING_MAX_REDIRECTS = int(env("OUTGOING_MAX_REDIRECTS", "5"))
 
 
 LOGO_TYPES = (".png", ".jpg", ".jpeg")
@@ -217,6 +240,8 @@ class TestingConfig(DemoOperator, Config):
     # Every test signs up and in several accounts: scrypt (0.1 s a hash) would be most of the
     # suite's time. Only here; the app otherwise uses Werkzeug's scrypt.
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
+    # The fake council information systems of the tests run on this machine.
+    OUTGOING_ALLOWED_HOSTS = "127.0.0.1, localhost"
 
 
 class ProductionConfig(Config):

@@ -35,6 +35,7 @@ _IGNORED = {
     "data_generation",
     "api_tokens",
     "login_throttles",
+    "rate_limits",
     "idempotency_keys",
     "import_jobs",  # an import's progress (what it stores bumps the generation itself)
 }

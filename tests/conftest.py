@@ -94,7 +94,8 @@ def _clean(app) -> None:
             db.session.execute(
                 text(
                     "TRUNCATE cached_results, initiative_districts, audit_entries, reminders_sent, "
-                    "login_throttles, idempotency_keys, result_readings, oparl_published_marks, "
+                    "login_throttles, rate_limits, idempotency_keys, result_readings, "
+                    "oparl_published_marks, "
                     "search_entries, saved_searches, "
                     "scheduler_runs, apscheduler_jobs, "
                     "cost_partner_years, cost_payments, cost_events, cost_lines, "
@@ -114,6 +115,7 @@ def _clean(app) -> None:
                 "audit_entries",
                 "idempotency_keys",
                 "login_throttles",
+                "rate_limits",
                 "result_readings",
                 "oparl_published_marks",
                 "search_entries",

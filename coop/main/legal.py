@@ -96,20 +96,54 @@ def accessibility():
     form = FeedbackForm()
     status = 200
     if request.method == "POST":
+        status = 422
         if form.validate_on_submit():
-            if _send_feedback(form):
+            status = _submit(form)
+            if status == 302:
                 flash(_("Thank you. Your message has been sent to the operator."), "success")
                 return redirect(url_for("legal.accessibility") + "#feedback")
-            form.form_errors.append(
-                _(
-                    "Your message could not be sent just now. Please write to %(email)s.",
-                    email=_context()["contact_email"],
-                )
-            )
-        status = 422
     return render_template(
         f"legal/accessibility.{_language()}.html", form=form, **_context()
     ), status
+
+
+def _submit(form: FeedbackForm) -> int:
+    """Send a checked message within the limits: 302 when it went, else the status of the
+    page that says why (429: too many, 422: the mail server did not take it)."""
+    email = _context()["contact_email"]
+    if not _within_limits():
+        form.form_errors.append(
+            _(
+                "Many messages have been sent from here in the last hour. Please try again "
+                "later or write to %(email)s.",
+                email=email,
+            )
+        )
+        return 429
+    if not _send_feedback(form):
+        form.form_errors.append(
+            _("Your message could not be sent just now. Please write to %(email)s.", email=email)
+        )
+        return 422
+    return 302
+
+
+def _within_limits() -> bool:
+    """Count this message against the limit of its address and, within that, against the
+    overall one (committed, a refused message too); False when one is exceeded. One address
+    beyond its own limit does not use up everyone's."""
+    from datetime import timedelta
+
+    from .. import ratelimit
+    from ..extensions import db
+
+    config = current_app.config
+    hour = timedelta(hours=1)
+    allowed = ratelimit.hit(
+        f"feedback:{request.remote_addr}", config["FEEDBACK_PER_HOUR"], hour
+    ) and ratelimit.hit("feedback", config["FEEDBACK_ALL_PER_HOUR"], hour)
+    db.session.commit()
+    return allowed
 
 
 def _send_feedback(form: FeedbackForm) -> bool:

@@ -47,6 +47,7 @@ from .initiative import (
     PhaseChange,
 )
 from .oparl import OParlObject, OParlSync, Proposal, PublishedMark, ResultReading
+from .ratelimit import RateLimit
 from .resolution import Document, Resolution, ResolutionTask
 from .savings import (
     CostEvent,
@@ -62,6 +63,7 @@ from .search import SavedSearch, SearchEntry
 from .user import ApiToken, IdempotencyKey, LoginThrottle, User, hash_token
 
 __all__ = [
+    "RateLimit",
     "ACTIVITY_KINDS",
     "Activity",
     "Follow",

@@ -111,3 +111,33 @@ def test_feedback_when_mail_is_down_says_where_to_write(sqlite_app):
     answer = _feedback(client, message="Kontrast zu gering")
     assert answer.status_code == 422
     assert sqlite_app.config["OPERATOR_EMAIL"] in answer.get_data(as_text=True)
+
+
+def test_feedback_is_limited_per_address_and_overall(mail_app, smtp):
+    """Security issue, finding 7: the form sent 40 mails in 0.9 s from one session. The
+    limits hold across instances (counted in the database)."""
+    from coop import create_app
+
+    mail_app.config.update(FEEDBACK_PER_HOUR=3, FEEDBACK_ALL_PER_HOUR=5)
+    client = mail_app.test_client()
+    answers = [_feedback(client, message=f"Barriere {i}") for i in range(5)]
+    assert [a.status_code for a in answers] == [302, 302, 302, 429, 429]
+    assert "in der letzten Stunde" in answers[-1].get_data(as_text=True)
+    # another instance on the same database, another address: the overall limit is shared
+    other = create_app(
+        "testing",
+        SQLALCHEMY_DATABASE_URI=mail_app.config["SQLALCHEMY_DATABASE_URI"],
+        MAIL_SERVER="127.0.0.1",
+        MAIL_PORT=mail_app.config["MAIL_PORT"],
+        FEEDBACK_PER_HOUR=3,
+        FEEDBACK_ALL_PER_HOUR=5,
+    )
+    other.test_client_class = type(client)
+    elsewhere = other.test_client()
+    elsewhere.environ_base["REMOTE_ADDR"] = "192.0.2.9"
+    assert [_feedback(elsewhere, message=f"B {i}").status_code for i in range(3)] == [
+        302,
+        302,
+        429,
+    ]
+    assert len(smtp.messages) == 5
