@@ -99,6 +99,7 @@ def test_production_needs_the_operator(monkeypatch):
     import config
 
     monkeypatch.setenv("SECRET_KEY", "x" * 32)
+    monkeypatch.setenv("PUBLIC_URL", "https://coop.kreis-hoexter.de")
     for name in ("OPERATOR_NAME", "OPERATOR_ADDRESS", "OPERATOR_EMAIL"):
         monkeypatch.delenv(name, raising=False)
     with pytest.raises(config.ConfigError, match="OPERATOR_NAME"):

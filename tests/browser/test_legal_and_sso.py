@@ -157,7 +157,7 @@ def test_sign_in_through_the_provider_in_the_browser(browser, sso_live):
     assert_accessible(page, "account of single sign-on")
     page.screenshot(path=str(SHOTS / "account-sso-1280.png"), full_page=True)
     # signing out ends the session at the provider, which sends the person back
-    page.get_by_role("button", name="Abmelden").click()
+    page.get_by_role("button", name="Abmelden", exact=True).click()
     page.wait_for_url(f"{provider.issuer}/**")
     page.click("button[type=submit]")  # the provider's own "sign out?" question
     page.wait_for_url(f"{base}/login**")
