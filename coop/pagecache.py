@@ -230,6 +230,8 @@ def lookup(current: int | None = None) -> Response | None:
     if found is None:
         return None
     key, signed_in = found
+    # what the session holds now, but for its last use (which answering may renew)
+    g.coop_session_before = _session_state()
     if signed_in is not None:
         user_id, epoch, sid = signed_in
         row = read_committed(_SESSION, {"user": user_id, "sid": sid})
@@ -245,8 +247,19 @@ def lookup(current: int | None = None) -> Response | None:
     if found is None:
         return None
     g.coop_page = None  # already stored
+    if signed_in is not None:
+        current_app.extensions["coop_session_seen"]()  # the cookie goes with this answer
     response = Response(found.body, status=found.status, headers=list(found.headers))
     return response.make_conditional(request)
+
+
+# What a session may change while its answer is still kept: its last use (written once a
+# minute; the cookie of a stored answer is never stored with it).
+_SESSION_NOTES = ("_seen",)
+
+
+def _session_state() -> dict:
+    return {k: v for k, v in session.items() if k not in _SESSION_NOTES}
 
 
 def store(response: Response) -> Response:
@@ -260,7 +273,7 @@ def store(response: Response) -> Response:
         or response.is_streamed
         or response.direct_passthrough
         or "Set-Cookie" in response.headers
-        or session.modified
+        or (session.modified and _session_state() != g.get("coop_session_before"))
     ):
         return response
     generation, key = pending

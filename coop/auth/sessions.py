@@ -100,10 +100,17 @@ def problem(now: float | None = None) -> str | None:
 
 def cacheable() -> bool:
     """For the page cache, before the account is read: the session passes every check the
-    cookie allows, and answering will not write its last use (which changes the cookie). The
-    cache then compares the epoch and the ended sessions itself, in its one query."""
-    now = time.time()
-    return problem(now) is None and now - (_number("_seen") or 0) < SEEN_PRECISION
+    cookie allows. The cache then compares the epoch and the ended sessions itself, in its one
+    query, and calls `seen` when it answers."""
+    return problem() is None
+
+
+def seen() -> None:
+    """Note the session's last use (at most once a SEEN_PRECISION): the answer then carries
+    the renewed cookie, whether the view ran or the page cache answered."""
+    now = int(time.time())
+    if now - (_number("_seen") or 0) >= SEEN_PRECISION:
+        session["_seen"] = now
 
 
 def load_user(value: str) -> User | None:
@@ -129,9 +136,7 @@ def load_user(value: str) -> User | None:
         forget()
         g.coop_session_ended = True
         return None
-    now = int(time.time())
-    if now - session["_seen"] >= SEEN_PRECISION:
-        session["_seen"] = now
+    seen()
     return user
 
 
