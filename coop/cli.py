@@ -319,6 +319,60 @@ def bench_seed(scale: str):
         click.echo(line)
 
 
+integrity_cli = AppGroup(
+    "db-integrity", help="Every reference names a record that exists (SQLite did not check)."
+)
+
+
+def _enforcement(connection) -> None:
+    from . import integrity
+
+    enforced = integrity.foreign_keys_enforced(connection)
+    if enforced is not None:
+        click.echo(
+            f"SQLite enforces foreign keys on this connection: {'yes' if enforced else 'NO'}"
+        )
+
+
+@integrity_cli.command("check")
+def integrity_check():
+    """List the rows that name a record which is gone and what `repair` would do with them;
+    exit with 1 if there are any. Changes nothing."""
+    from . import integrity
+
+    with db.engine.connect() as connection:
+        _enforcement(connection)
+        found = integrity.check(connection)
+        left = integrity.foreign_key_violations(connection)
+    for finding in found:
+        click.echo(f"  {finding}")
+    if left and not found:  # keys the check cannot follow (to a table that is gone)
+        click.echo(f"  {integrity.describe(integrity.violation_counts(left))}")
+    if found or left:
+        click.echo("Broken references; `flask db-integrity repair` repairs them.")
+        raise SystemExit(1)
+    click.echo("No broken references.")
+
+
+@integrity_cli.command("repair")
+def integrity_repair():
+    """Repair the rows that name a record which is gone: delete those that belong to it or
+    cannot be without it (with their own parts), clear optional references; print each."""
+    from . import integrity
+
+    with db.engine.connect() as connection:
+        try:
+            done = integrity.repair_database(connection)
+        except integrity.IntegrityProblem as exc:
+            raise click.ClickException(f"Nothing repaired: {exc}") from None
+        _enforcement(connection)
+    for finding in done:
+        click.echo(f"  {finding}")
+    click.echo(
+        f"Repaired {len(done)} kind(s) of broken reference." if done else "No broken references."
+    )
+
+
 def init_cli(app: Flask) -> None:
     """Register the `flask` command groups."""
     groups = (
@@ -331,6 +385,7 @@ def init_cli(app: Flask) -> None:
         bench_cli,
         funding_cli,
         search_cli,
+        integrity_cli,
     )
     for group in (*groups, run_scheduler):
         app.cli.add_command(group)

@@ -4,6 +4,8 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
+from coop import integrity
+
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
 config = context.config
@@ -105,10 +107,28 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
-        context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
+        # Batch mode rebuilds a SQLite table (copy, drop, rename); with foreign keys on, the
+        # drop would delete the rows that name the table (ON DELETE CASCADE) or fail. So they
+        # are off while migrations run, and SQLite's own check afterwards must find no broken
+        # reference the migrations made; on again before the connection goes back to the pool.
+        with integrity.sqlite_foreign_keys_off(connection):
+            before = integrity.violation_counts(integrity.foreign_key_violations(connection))
+            if before:
+                logger.warning(
+                    "The database names records that are gone: %s. `flask db-integrity "
+                    "repair` repairs them (so does the upgrade past revision 7d2e5b1c4a90).",
+                    integrity.describe(before),
+                )
+            connection.commit()  # Alembic's transaction starts on a connection without one
+            context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
 
-        with context.begin_transaction():
-            context.run_migrations()
+            with context.begin_transaction():
+                context.run_migrations()
+                after = integrity.violation_counts(integrity.foreign_key_violations(connection))
+                if after - before:
+                    raise integrity.IntegrityProblem(
+                        "The migrations broke foreign keys: " + integrity.describe(after - before)
+                    )
 
 
 if context.is_offline_mode():

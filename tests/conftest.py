@@ -153,6 +153,9 @@ def _clean(app) -> None:
                 db.session.execute(text(f"DELETE FROM {table}"))
             db.session.execute(text("UPDATE bodies SET parent_id = NULL, district_id = NULL"))
             db.session.execute(text("DELETE FROM bodies"))
+            # ids start again at 1, as RESTART IDENTITY does on PostgreSQL (AUTOINCREMENT keeps
+            # the largest id given out per table here; a table's own rows still count)
+            db.session.execute(text("DELETE FROM sqlite_sequence"))
         # rate tables added by tests go; the one the migration ships stays
         db.session.execute(
             text(
