@@ -151,7 +151,7 @@ def update_grant(grant_id: int):
 @bp.delete("/grants/<int:grant_id>")
 @deleting("deleteGrant", "Delete a grant")
 def delete_grant(grant_id: int):
-    """Delete a grant with its tranches."""
+    """Delete a grant with its tranches, papers and follows."""
     grant = _grant(grant_id)
     _forbid_unless(permissions.can_delete_grant(g.api_user, grant))
     services.delete_grant(grant, actor=g.api_user, expected_version=expected_version(None))

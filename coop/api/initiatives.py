@@ -88,7 +88,8 @@ def update_initiative(initiative_id: int):
 @bp.delete("/initiatives/<int:initiative_id>")
 @deleting("deleteInitiative", "Delete an initiative")
 def delete_initiative(initiative_id: int):
-    """Delete an initiative with its participants, milestones and resolutions."""
+    """Delete an initiative with everything recorded on it (the rule: coop.models.Initiative);
+    409 while a grant of it has been applied for or granted."""
     initiative = _get(initiative_id)
     if not permissions.can_delete_initiative(g.api_user, initiative):
         raise ApiAbort(403, _("Your role does not allow this."))

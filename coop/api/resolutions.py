@@ -93,7 +93,7 @@ def update_resolution(resolution_id: int):
 @bp.delete("/resolutions/<int:resolution_id>")
 @deleting("deleteResolution", "Delete a resolution")
 def delete_resolution(resolution_id: int):
-    """Delete a resolution (and its paper)."""
+    """Delete a resolution with its paper and tasks; a proposal confirmed into it is unlinked."""
     resolution = _get(resolution_id)
     if not permissions.can_edit_resolution(g.api_user, resolution):
         raise ApiAbort(403, _("Your role does not allow this."))

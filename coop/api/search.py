@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from ..auth import permissions
 from ..errors import ValidationError
 from ..extensions import db
-from ..models import Initiative, SavedSearch
+from ..models import Initiative
 from ..search import services
 from . import bp
 from .auth import ApiAbort, found, page_of, parse_json, parse_query
@@ -105,10 +105,10 @@ def create_saved_search():
 @deleting("deleteSavedSearch", "Forget a saved search")
 def delete_saved_search(saved_id: int):
     """Forget one of your saved searches."""
-    saved = db.session.get(SavedSearch, saved_id)
-    if saved is not None and saved.user_id != g.api_user.id:
-        saved = None  # another person's search does not exist for you
-    saved = found(saved, _("There is no saved search with id %(id)d.", id=saved_id))
-    db.session.delete(saved)
+    saved = found(
+        services.own_saved_search(g.api_user, saved_id),
+        _("There is no saved search with id %(id)d.", id=saved_id),
+    )
+    services.delete_saved_search(saved)
     db.session.commit()
     return "", 204

@@ -279,7 +279,8 @@ def update_body(
 
 
 def delete_body(body: Body, *, expected_version: int | None = None) -> None:
-    """Delete a body that nothing depends on any more."""
+    """Delete a body that nothing depends on any more, with what goes with it (the rule is
+    the model's: see Body); refused while it has members, accounts or other uses."""
     check_version(body, expected_version, detailed=False)
     members = db.session.scalar(select(func.count()).where(Body.parent_id == body.id))
     if members:

@@ -513,12 +513,11 @@ def save_grant(
 
 
 def delete_grant(grant: Grant, *, actor: User | None, expected_version: int | None = None) -> None:
-    """Delete a grant with its tranches and documents."""
+    """Delete a grant with its tranches, papers and follows (the rule is the model's: see
+    Grant), each audited."""
     if actor is not None and not permissions.can_delete_grant(actor, grant):
         raise PermissionDenied(_("Your role does not allow this."))
     check_version(grant, expected_version, detailed=False)
-    for item in list(grant.documents):
-        db.session.delete(item.document)
     db.session.delete(grant)
     db.session.flush()
 
@@ -541,8 +540,7 @@ def remove_document(item: GrantDocument, *, actor: User | None) -> None:
     """Remove a paper from a grant, and the stored file with it."""
     if actor is not None and not permissions.can_edit_grant(actor, item.grant):
         raise PermissionDenied(_("Your role does not allow this."))
-    db.session.delete(item.document)
-    db.session.delete(item)
+    db.session.delete(item)  # the stored file goes with it (GrantDocument.document)
     db.session.flush()
 
 

@@ -217,6 +217,16 @@ def recent(actor: User, limit: int = 10) -> list[ImportJob]:
     )
 
 
+def discard(job: ImportJob) -> bool:
+    """Throw a job and its file away, unless it is still being worked on (then False);
+    nothing hangs on a job (flushes)."""
+    if job.state not in ("checked", "stored", "failed") and not stalled(job):
+        return False
+    db.session.delete(job)
+    db.session.flush()
+    return True
+
+
 def purge() -> int:
     """Remove jobs (and their files) older than KEEP."""
     return db.session.execute(
@@ -227,6 +237,7 @@ def purge() -> int:
 __all__ = [
     "UnreadableFile",
     "confirm",
+    "discard",
     "districts_for",
     "load",
     "problems",

@@ -129,7 +129,6 @@ def discard(job_id: int):
     """Throw a checked file away without storing anything."""
     job = _own(job_id)
     kind = job.kind
-    if job.state in ("checked", "stored", "failed") or services.stalled(job):
-        db.session.delete(job)
+    if services.discard(job):
         db.session.commit()
     return redirect(url_for("imports.upload", kind=kind))

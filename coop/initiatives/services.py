@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -18,10 +19,12 @@ from ..auth import permissions
 from ..commands import fields_of, max_length
 from ..core import clock
 from ..core.decisions import DecisionSummary, ResolutionFacts, result_missing, summarise
-from ..errors import PermissionDenied, ValidationError, check_version
+from ..errors import ConflictError, PermissionDenied, ValidationError, check_version
 from ..extensions import db
+from ..labels import GRANT_STATUS_LABELS
 from ..models import (
     Body,
+    Grant,
     Initiative,
     InitiativeDistrict,
     LegalForm,
@@ -34,6 +37,7 @@ from ..models import (
     ServiceArea,
     User,
 )
+from ..models.funding import ON_FILE
 from .schemas import InitiativeCreate, InitiativeUpdate, MilestoneIn
 
 SCALAR_FIELDS = (
@@ -364,12 +368,27 @@ def update_initiative(
 
 
 def delete_initiative(initiative: Initiative, *, expected_version: int | None = None) -> None:
-    """Delete an initiative with its participants, milestones and resolutions (all audited)."""
+    """Delete an initiative with everything recorded on it, each record audited (the rule is
+    the model's: see Initiative); refused while a grant of it is on file with the funding body."""
     check_version(initiative, expected_version, detailed=False)
-    for resolution in db.session.scalars(
-        select(Resolution).where(Resolution.initiative_id == initiative.id)
-    ):
-        db.session.delete(resolution)
+    on_file = db.session.scalars(
+        select(Grant)
+        .where(Grant.initiative_id == initiative.id, Grant.status.in_(ON_FILE))
+        .options(joinedload(Grant.program))
+        .order_by(Grant.id)
+    ).all()
+    if on_file:
+        grants = ", ".join(f"{g.program.name} ({GRANT_STATUS_LABELS[g.status]})" for g in on_file)
+        message = ngettext(
+            "%(title)s cannot be deleted: %(num)d grant has been applied for or granted "
+            "(%(grants)s). If it was entered by mistake, delete it on its own page first.",
+            "%(title)s cannot be deleted: %(num)d grants have been applied for or granted "
+            "(%(grants)s). If they were entered by mistake, delete them on their own pages first.",
+            len(on_file),
+            title=initiative.title,
+            grants=grants,
+        )
+        raise ConflictError(message, {"grants": message})
     db.session.delete(initiative)
     db.session.flush()
 

@@ -9,7 +9,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+    delete,
+    event,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -21,6 +31,9 @@ ACTIVITY_KINDS = ("resolution", "phase", "proposal", "conditions")
 
 
 class Activity(db.Model):
+    """One event on an initiative or a grant; goes with either when it is deleted (derived,
+    not audited: see `_activities_go_too`)."""
+
     __tablename__ = "activities"
     __table_args__ = (
         Index("ix_activities_initiative_id_id", "initiative_id", "id"),
@@ -44,7 +57,8 @@ class Activity(db.Model):
 
 
 class Follow(AuditedMixin, db.Model):
-    """A person follows an initiative or a grant, from `since_id` on."""
+    """A person follows an initiative or a grant, from `since_id` on; the follow goes with what
+    it follows (Initiative.follows, Grant.follows) and with an anonymised account."""
 
     __tablename__ = "follows"
     __table_args__ = (
@@ -65,8 +79,8 @@ class Follow(AuditedMixin, db.Model):
     since_id: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
-    initiative: Mapped[Initiative | None] = relationship()
-    grant: Mapped[Grant | None] = relationship()
+    initiative: Mapped[Initiative | None] = relationship(back_populates="follows")
+    grant: Mapped[Grant | None] = relationship(back_populates="follows")
 
     def audit_label(self) -> str:
         """The change history names a follow by what is followed."""
@@ -75,3 +89,12 @@ class Follow(AuditedMixin, db.Model):
         if self.grant is not None:
             return self.grant.audit_label()
         return ""
+
+
+@event.listens_for(Initiative, "before_delete")
+@event.listens_for(Grant, "before_delete")
+def _activities_go_too(_mapper, connection, target: Initiative | Grant) -> None:
+    """What happened on a deleted initiative or grant goes with it, in the same flush and on
+    either database (the foreign keys' ON DELETE CASCADE is the database's backstop)."""
+    column = Activity.initiative_id if isinstance(target, Initiative) else Activity.grant_id
+    connection.execute(delete(Activity).where(column == target.id))

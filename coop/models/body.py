@@ -3,12 +3,19 @@ association that can take part in a cooperation."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from sqlalchemy import JSON, CheckConstraint, Enum, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.enums import BodyKind
 from ..extensions import db
 from .base import AuditedMixin, ExternalIdMixin, TimestampMixin, VersionedMixin
+
+if TYPE_CHECKING:
+    from .initiative import Nudge
+    from .oparl import Proposal
+    from .search import SavedSearch
 
 
 def enum_column(enum_cls, length: int = 40) -> Enum:
@@ -25,6 +32,23 @@ def enum_column(enum_cls, length: int = 40) -> Enum:
 
 
 class Body(AuditedMixin, ExternalIdMixin, TimestampMixin, VersionedMixin, db.Model):
+    """A public body that can take part in a cooperation.
+
+    Deleting a body (coop.bodies.services.delete_body), one rule on SQLite and PostgreSQL:
+
+    ==========================  ====================================================================
+    refuses while               it has member bodies; user accounts belong to it; anything else
+                                refers to it without a cascade (it leads or takes part in an
+                                initiative, a council resolution of it is recorded, an estimate
+                                names it): found from the foreign keys (services.usages)
+    goes with it, audited       nudges sent to it, proposals from its council information system,
+                                saved searches limited to it
+    goes with it, derived       its synced OParl objects and sync runs, the search entries of its
+                                papers, import jobs for it as a district, the districts rows
+                                naming it; bodies that named it as their district name none
+    ==========================  ====================================================================
+    """
+
     __tablename__ = "bodies"
     __audit_exclude__ = (*AuditedMixin.__audit_exclude__, "district_id")
     __table_args__ = (
@@ -63,6 +87,16 @@ class Body(AuditedMixin, ExternalIdMixin, TimestampMixin, VersionedMixin, db.Mod
         foreign_keys=[parent_id], back_populates="parent", order_by="Body.name"
     )
     district: Mapped[Body | None] = relationship(remote_side=[id], foreign_keys=[district_id])
+    # What goes with the body when it is deleted; read only then.
+    nudges: Mapped[list[Nudge]] = relationship(
+        back_populates="body", cascade="all", order_by="Nudge.id"
+    )
+    proposals: Mapped[list[Proposal]] = relationship(
+        back_populates="body", cascade="all", order_by="Proposal.id"
+    )
+    saved_searches: Mapped[list[SavedSearch]] = relationship(
+        cascade="all", order_by="SavedSearch.id"
+    )
 
     def __repr__(self) -> str:
         return f"<Body {self.id} {self.name!r} {self.kind}>"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     JSON,
@@ -28,6 +29,9 @@ from .body import enum_column
 from .initiative import Initiative
 from .resolution import Document
 
+if TYPE_CHECKING:
+    from .activity import Follow
+
 # Euro amounts to the cent, up to 999 billion; rates as fractions with four places (0.9000).
 Money = Numeric(14, 2, asdecimal=True)
 Rate = Numeric(5, 4, asdecimal=True)
@@ -40,7 +44,10 @@ def _not_negative(*columns: str) -> tuple[CheckConstraint, ...]:
 
 
 class FundingProgram(AuditedMixin, TimestampMixin, VersionedMixin, db.Model):
-    """A funding programme. Every limit is optional: one left empty is no condition."""
+    """A funding programme. Every limit is optional: one left empty is no condition.
+
+    Deleting a programme (coop.funding.services.delete_program) refuses while any grant uses
+    it (the grants' figures are checked against its rules); nothing else hangs on it."""
 
     __tablename__ = "funding_programs"
     __table_args__ = (
@@ -127,8 +134,19 @@ class FundingProgram(AuditedMixin, TimestampMixin, VersionedMixin, db.Model):
         return self.name
 
 
+# A grant in these states is on file with the funding body (applied for) or has money granted:
+# it does not go with its initiative (see Initiative).
+ON_FILE = (GrantStatus.APPLIED, GrantStatus.APPROVED, GrantStatus.DISBURSING, GrantStatus.CLOSED)
+
+
 class Grant(AuditedMixin, TimestampMixin, VersionedMixin, db.Model):
-    """One application for, and grant of, a programme's money to an initiative."""
+    """One application for, and grant of, a programme's money to an initiative.
+
+    Deleting a grant (coop.funding.services.delete_grant, or with its initiative while it is
+    planned or rejected, not `ON_FILE`): its tranches, its papers (with their stored files) and
+    the follows of it go with it, each audited, and its activities (derived). Nothing refuses
+    it.
+    """
 
     __tablename__ = "grants"
     __audit_exclude__ = (
@@ -179,7 +197,7 @@ class Grant(AuditedMixin, TimestampMixin, VersionedMixin, db.Model):
     checked_on: Mapped[date | None] = mapped_column(Date, index=True)
     check_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
-    initiative: Mapped[Initiative] = relationship()
+    initiative: Mapped[Initiative] = relationship(back_populates="grants")
     program: Mapped[FundingProgram] = relationship()
     tranches: Mapped[list[Tranche]] = relationship(
         back_populates="grant",
@@ -188,6 +206,9 @@ class Grant(AuditedMixin, TimestampMixin, VersionedMixin, db.Model):
     )
     documents: Mapped[list[GrantDocument]] = relationship(
         back_populates="grant", cascade="all, delete-orphan", order_by="GrantDocument.id"
+    )
+    follows: Mapped[list[Follow]] = relationship(
+        back_populates="grant", cascade="all", order_by="Follow.id"
     )
 
     def __repr__(self) -> str:
@@ -234,7 +255,8 @@ class GrantDocument(AuditedMixin, db.Model):
     title: Mapped[str] = mapped_column(String(300))
 
     grant: Mapped[Grant] = relationship(back_populates="documents")
-    document: Mapped[Document] = relationship()
+    # the stored file goes with its place in the grant file (it belongs to it alone)
+    document: Mapped[Document] = relationship(cascade="save-update, merge, delete")
 
     def audit_label(self) -> str:
         """What the change history calls a grant's paper: its title."""
@@ -269,6 +291,7 @@ class SchedulerRun(db.Model):
 
 
 __all__ = [
+    "ON_FILE",
     "FundingProgram",
     "Grant",
     "GrantDocument",

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Integer, LargeBinary, String
+from sqlalchemy import JSON, ForeignKey, Integer, LargeBinary, String, delete, event
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from ..extensions import db
@@ -45,3 +45,9 @@ class ImportJob(db.Model):
     def valid_rows_count(self) -> int:
         """Rows the check found valid (what a confirmation stores)."""
         return int((self.result or {}).get("valid_rows", 0))
+
+
+@event.listens_for(Body, "before_delete")
+def _import_jobs_go_too(_mapper, connection, body: Body) -> None:
+    """Uploads for a deleted district go with it: there is nothing left to store them in."""
+    connection.execute(delete(ImportJob).where(ImportJob.district_id == body.id))

@@ -4,6 +4,7 @@ and the dated history of its phases."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     JSON,
@@ -15,6 +16,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     delete,
+    event,
     insert,
     select,
     union,
@@ -33,11 +35,41 @@ from .base import (
 )
 from .body import Body, enum_column
 
+if TYPE_CHECKING:
+    from .activity import Follow
+    from .funding import Grant
+    from .oparl import Proposal
+    from .resolution import Resolution
+    from .savings import CostModel
+    from .search import SavedSearch
+
 # Roles whose council has to decide (the others are interested or have left).
 DECIDING_ROLES = (ParticipantRole.LEAD, ParticipantRole.PARTNER)
 
 
 class Initiative(AuditedMixin, ExternalIdMixin, TimestampMixin, VersionedMixin, db.Model):
+    """A shared service that bodies set up together.
+
+    Deleting an initiative (coop.initiatives.services.delete_initiative), one rule on SQLite
+    and PostgreSQL alike:
+
+    ==============================  ================================================================
+    goes with it, each audited      participants, milestones, phase changes, nudges, follows,
+                                    proposals from council information systems, savings estimates
+                                    (with all their parts), resolutions (with their tasks and
+                                    papers; see Resolution), grants still planned or rejected
+                                    (with tranches, papers and follows; see Grant)
+    goes with it, derived           the districts it touches, its activities, its search entry
+    is unlinked, kept               saved searches naming it (they stay their owners')
+    refuses while                   a grant of it has been applied for or granted (`ON_FILE`
+                                    in funding.py): that file is kept; delete the grant on its
+                                    own page first if it was entered by mistake
+    ==============================  ================================================================
+
+    The relationships below carry the rule (`cascade`), so that the audit trail sees every
+    record that goes; the derived rows go in `_derived_rows_go_too`.
+    """
+
     __tablename__ = "initiatives"
     __table_args__ = (
         CheckConstraint(
@@ -76,6 +108,28 @@ class Initiative(AuditedMixin, ExternalIdMixin, TimestampMixin, VersionedMixin, 
         back_populates="initiative",
         cascade="all, delete-orphan",
         order_by="(PhaseChange.changed_on, PhaseChange.id)",
+    )
+    # The rest of what goes with the initiative (or is unlinked from it) when it is deleted;
+    # read only then: the pages load these records through their own queries.
+    resolutions: Mapped[list[Resolution]] = relationship(
+        back_populates="initiative", cascade="all", order_by="Resolution.id"
+    )
+    grants: Mapped[list[Grant]] = relationship(
+        back_populates="initiative", cascade="all", order_by="Grant.id"
+    )
+    cost_models: Mapped[list[CostModel]] = relationship(
+        back_populates="initiative", cascade="all", order_by="CostModel.id"
+    )
+    nudges: Mapped[list[Nudge]] = relationship(cascade="all", order_by="Nudge.id")
+    proposals: Mapped[list[Proposal]] = relationship(
+        back_populates="initiative", cascade="all", order_by="Proposal.id"
+    )
+    follows: Mapped[list[Follow]] = relationship(
+        back_populates="initiative", cascade="all", order_by="Follow.id"
+    )
+    # no delete cascade: the ORM empties `initiative_id` of each (audited)
+    saved_searches: Mapped[list[SavedSearch]] = relationship(
+        back_populates="initiative", order_by="SavedSearch.id"
     )
 
     def __repr__(self) -> str:
@@ -211,6 +265,21 @@ class InitiativeDistrict(db.Model):
         InitiativeDistrict.refresh(session, ids)
 
 
+@event.listens_for(Initiative, "before_delete")
+def _derived_rows_go_too(_mapper, connection, initiative: Initiative) -> None:
+    """The districts an initiative touches are derived: they go with it, in the same flush and
+    on either database (the foreign key's ON DELETE CASCADE is the database's backstop)."""
+    connection.execute(
+        delete(InitiativeDistrict).where(InitiativeDistrict.initiative_id == initiative.id)
+    )
+
+
+@event.listens_for(Body, "before_delete")
+def _district_rows_go_too(_mapper, connection, body: Body) -> None:
+    """Rows naming a deleted body as an initiative's district go with it (derived)."""
+    connection.execute(delete(InitiativeDistrict).where(InitiativeDistrict.district_id == body.id))
+
+
 __all__ = [
     "DECIDING_ROLES",
     "Initiative",
@@ -225,7 +294,8 @@ class Nudge(AuditedMixin, db.Model):
     """A partner reminded, now and by hand, to decide on an initiative: who sent what to whom.
 
     One per initiative, body and day (the database's rule, for every app instance), so that
-    nobody is nudged twice a day however many coordinators click."""
+    nobody is nudged twice a day however many coordinators click. Goes with its initiative or
+    its body (Initiative.nudges, Body.nudges)."""
 
     __tablename__ = "nudges"
     __audit_context__ = ("Initiative", "initiative_id")
@@ -247,7 +317,7 @@ class Nudge(AuditedMixin, db.Model):
     subject: Mapped[str] = mapped_column(String(300))
     message: Mapped[str] = mapped_column(Text)
 
-    body: Mapped[Body] = relationship()
+    body: Mapped[Body] = relationship(back_populates="nudges")
 
     def audit_label(self) -> str:
         """The change history names a nudge by its body."""

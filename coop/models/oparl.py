@@ -15,6 +15,8 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    delete,
+    event,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -61,7 +63,10 @@ class OParlSync(db.Model):
 
 
 class Proposal(AuditedMixin, TimestampMixin, VersionedMixin, db.Model):
-    """A resolution found in a council information system, waiting to be confirmed."""
+    """A resolution found in a council information system, waiting to be confirmed.
+
+    Goes with its initiative or its body (audited); when the resolution it was confirmed into is
+    deleted, it stays, unlinked (`resolution_id` empty)."""
 
     __tablename__ = "proposals"
     __table_args__ = (UniqueConstraint("body_id", "consultation_id", name="one_per_consultation"),)
@@ -95,8 +100,8 @@ class Proposal(AuditedMixin, TimestampMixin, VersionedMixin, db.Model):
         ForeignKey("resolutions.id", ondelete="SET NULL")
     )
 
-    initiative: Mapped[Initiative] = relationship()
-    body: Mapped[Body] = relationship()
+    initiative: Mapped[Initiative] = relationship(back_populates="proposals")
+    body: Mapped[Body] = relationship(back_populates="proposals")
 
     def audit_label(self) -> str:
         """What the change history calls a proposal: organ, paper number and session date."""
@@ -124,6 +129,14 @@ class ResultReading(AuditedMixin, TimestampMixin, db.Model):
 
 
 __all__ = ["OParlObject", "OParlSync", "Proposal", "ResultReading"]
+
+
+@event.listens_for(Body, "before_delete")
+def _synced_objects_go_too(_mapper, connection, body: Body) -> None:
+    """What was read from a deleted body's council information system, and the record of the
+    runs that read it, go with the body (kept copies, not audited)."""
+    connection.execute(delete(OParlObject).where(OParlObject.body_id == body.id))
+    connection.execute(delete(OParlSync).where(OParlSync.body_id == body.id))
 
 
 class PublishedMark(db.Model):

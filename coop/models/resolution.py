@@ -4,6 +4,7 @@ initiative; and Document, an uploaded paper kept in the database."""
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     Boolean,
@@ -23,6 +24,9 @@ from ..extensions import db
 from .base import AuditedMixin, ExternalIdMixin, TimestampMixin, VersionedMixin
 from .body import Body, enum_column
 from .initiative import Initiative
+
+if TYPE_CHECKING:
+    from .oparl import Proposal
 
 
 class Document(AuditedMixin, TimestampMixin, db.Model):
@@ -45,6 +49,14 @@ class Document(AuditedMixin, TimestampMixin, db.Model):
 
 
 class Resolution(AuditedMixin, ExternalIdMixin, TimestampMixin, VersionedMixin, db.Model):
+    """One decision, or scheduled decision, of one organ of one body on one initiative.
+
+    Deleting a resolution (coop.resolutions.services.delete_resolution, or with its
+    initiative): its tasks and its stored paper go with it, each audited; a proposal that was
+    confirmed into it is unlinked and kept; our OParl server marks what it published of it as
+    deleted (coop.oparl.marks). Nothing refuses it.
+    """
+
     __tablename__ = "resolutions"
     __table_args__ = (
         *(
@@ -81,9 +93,15 @@ class Resolution(AuditedMixin, ExternalIdMixin, TimestampMixin, VersionedMixin, 
         ForeignKey("documents.id", ondelete="SET NULL"), index=True
     )
 
-    initiative: Mapped[Initiative] = relationship()
+    initiative: Mapped[Initiative] = relationship(back_populates="resolutions")
     body: Mapped[Body] = relationship()
-    document: Mapped[Document | None] = relationship()
+    # the paper goes with the resolution (a paper belongs to one resolution only)
+    document: Mapped[Document | None] = relationship(cascade="save-update, merge, delete")
+    tasks: Mapped[list[ResolutionTask]] = relationship(
+        back_populates="resolution", cascade="all", order_by="ResolutionTask.id"
+    )
+    # no delete cascade: the ORM empties `resolution_id` of each (audited)
+    proposals: Mapped[list[Proposal]] = relationship(order_by="Proposal.id")
 
     def __repr__(self) -> str:
         return f"<Resolution {self.id} {self.reference!r} {self.outcome}>"
@@ -96,7 +114,7 @@ class Resolution(AuditedMixin, ExternalIdMixin, TimestampMixin, VersionedMixin, 
 
 class ResolutionTask(AuditedMixin, TimestampMixin, db.Model):
     """What a decided resolution requires to be done (Beschlusskontrolle): what, who, by when,
-    and when it was done."""
+    and when it was done. Goes with its resolution (Resolution.tasks)."""
 
     __tablename__ = "resolution_tasks"
     __audit_context__ = ("Initiative", "initiative_id")
@@ -116,7 +134,7 @@ class ResolutionTask(AuditedMixin, TimestampMixin, db.Model):
     due_on: Mapped[date | None] = mapped_column(Date, index=True)
     done_on: Mapped[date | None] = mapped_column(Date)
 
-    resolution: Mapped[Resolution] = relationship()
+    resolution: Mapped[Resolution] = relationship(back_populates="tasks")
     initiative: Mapped[Initiative] = relationship()
 
     def audit_label(self) -> str:

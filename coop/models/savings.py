@@ -38,7 +38,10 @@ Fraction = Numeric(9, 6, asdecimal=True)
 class CostRateTable(AuditedMixin, TimestampMixin, VersionedMixin, db.Model):
     """Full costs of a workplace by pay grade, with the hours of a working year: the annual
     figure as published (the source), the hourly rate derived from it, or, for a table that
-    publishes hourly rates only, the hourly rate."""
+    publishes hourly rates only, the hourly rate.
+
+    Tables are not deleted (no page or endpoint does); the database refuses while an estimate
+    uses one (RESTRICT), and its rates would go with it."""
 
     __tablename__ = "cost_rate_tables"
 
@@ -98,7 +101,11 @@ class CostRate(AuditedMixin, db.Model):
 
 
 class CostModel(AuditedMixin, TimestampMixin, VersionedMixin, db.Model):
-    """One savings estimate (scenario) of an initiative; the primary one counts for funding."""
+    """One savings estimate (scenario) of an initiative; the primary one counts for funding.
+
+    Deleting an estimate (coop.savings.services.delete_model, or with its initiative): its
+    partners, cost lines, one-off costs, payments and yearly values go with it, each audited;
+    the next estimate becomes the primary one. Nothing refuses it."""
 
     __tablename__ = "cost_models"
     __audit_exclude__ = (*AuditedMixin.__audit_exclude__, "savings_rate", "rate_computed")
@@ -137,7 +144,7 @@ class CostModel(AuditedMixin, TimestampMixin, VersionedMixin, db.Model):
     savings_rate: Mapped[Decimal | None] = mapped_column(Numeric(12, 8, asdecimal=True))
     rate_computed: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
-    initiative: Mapped[Initiative] = relationship()
+    initiative: Mapped[Initiative] = relationship(back_populates="cost_models")
     cost_rate_table: Mapped[CostRateTable] = relationship()
     payments: Mapped[list[CostPayment]] = relationship(
         back_populates="model", cascade="all, delete-orphan", order_by="CostPayment.id"

@@ -5,11 +5,22 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    delete,
+    event,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from .base import AuditedMixin, TimestampMixin, UtcDateTime, utcnow
+from .body import Body
 from .initiative import Initiative
 from .user import User
 
@@ -41,7 +52,10 @@ class SearchEntry(db.Model):
 
 class SavedSearch(AuditedMixin, TimestampMixin, db.Model):
     """A search a person keeps: they hear of each new paper that matches, and, when it names
-    an initiative, the new papers are proposed to it."""
+    an initiative, the new papers are proposed to it.
+
+    Goes with the body it is limited to (Body.saved_searches) and with an anonymised account;
+    a deleted initiative it names is unlinked (Initiative.saved_searches), the search stays."""
 
     __tablename__ = "saved_searches"
 
@@ -60,4 +74,13 @@ class SavedSearch(AuditedMixin, TimestampMixin, db.Model):
     __audit_exclude__ = ("id", "created_at", "modified_at", "notified_until")
 
     user: Mapped[User] = relationship()
-    initiative: Mapped[Initiative | None] = relationship()
+    initiative: Mapped[Initiative | None] = relationship(back_populates="saved_searches")
+
+
+@event.listens_for(Body, "before_delete")
+def _paper_entries_go_too(_mapper, connection, body: Body) -> None:
+    """The index entries of a deleted body's synced papers go with it (the papers go too,
+    coop.models.oparl); entries of our own records go with those (coop.search.services)."""
+    connection.execute(
+        delete(SearchEntry).where(SearchEntry.kind == "paper", SearchEntry.body_id == body.id)
+    )

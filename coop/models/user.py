@@ -28,6 +28,12 @@ from .body import Body, enum_column
 
 
 class User(AuditedMixin, UserMixin, TimestampMixin, VersionedMixin, db.Model):
+    """A person's account.
+
+    Accounts are never deleted: the change history names who did what. Deactivating one keeps
+    everything; anonymising one (coop.users.privacy.erase_user, Art. 17 DSGVO) removes its API
+    tokens, saved searches, follows and reminders sent, and names it by a pseudonym."""
+
     __tablename__ = "users"
     __audit_exclude__ = (
         *AuditedMixin.__audit_exclude__,
@@ -162,6 +168,9 @@ def hash_token(token: str) -> str:
 
 
 class ApiToken(AuditedMixin, TimestampMixin, db.Model):
+    """A bearer token of the API. Revoked, not deleted (its history stays), except with an
+    anonymised account."""
+
     __tablename__ = "api_tokens"
     __audit_exclude__ = (*AuditedMixin.__audit_exclude__, "last_used_at")
     __audit_redact__ = ("token_hash",)

@@ -238,12 +238,11 @@ def update_resolution(
 
 
 def delete_resolution(resolution: Resolution, *, expected_version: int | None = None) -> None:
-    """Delete a resolution and its stored paper; the version guards against a stale page."""
+    """Delete a resolution with its stored paper and its tasks; a proposal confirmed into it
+    is unlinked (the rule is the model's: see Resolution). The version guards against a stale
+    page."""
     check_version(resolution, expected_version, detailed=False)
-    document = resolution.document
     db.session.delete(resolution)
-    if document is not None:
-        db.session.delete(document)
     db.session.flush()
 
 

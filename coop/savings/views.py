@@ -31,6 +31,7 @@ from ..extensions import db
 from ..forms import (
     apply_errors,
     form_version,
+    one_button_change,
     percent_text,
     percents_to_fractions,
     submit,
@@ -276,12 +277,14 @@ def delete(initiative_id: int, model_id: int):
     model = _model(ini, model_id)
     if not permissions.can_edit_cost_model(current_user, ini):
         abort(403)
-    services.delete_model(
-        model, actor=current_user, expected_version=request.form.get("version", type=int)
+    return one_button_change(
+        lambda: services.delete_model(
+            model, actor=current_user, expected_version=request.form.get("version", type=int)
+        ),
+        done=_("The scenario has been deleted."),
+        then=url_for(".initiative", initiative_id=ini.id),
+        otherwise=url_for(".initiative", initiative_id=ini.id, model=model_id),
     )
-    db.session.commit()
-    flash(_("The scenario has been deleted."), "success")
-    return redirect(url_for(".initiative", initiative_id=ini.id))
 
 
 # --- my town ---------------------------------------------------------------------------------

@@ -314,6 +314,18 @@ def save_search(user: User, name: str, f: Filters, initiative_id: int | None = N
     return saved
 
 
+def own_saved_search(user: User, saved_id: int) -> SavedSearch | None:
+    """One of the person's saved searches, or None (another person's does not exist for them)."""
+    saved = db.session.get(SavedSearch, saved_id)
+    return saved if saved is not None and saved.user_id == user.id else None
+
+
+def delete_saved_search(saved: SavedSearch) -> None:
+    """Forget a saved search (audited); nothing hangs on it."""
+    db.session.delete(saved)
+    db.session.flush()
+
+
 def saved_filters(saved: SavedSearch) -> Filters:
     """The filters a saved search stands for."""
     return Filters(q=saved.query, body_id=saved.body_id, kind=saved.kind)

@@ -183,10 +183,10 @@ def save():
 @bp.route("/saved/<int:saved_id>/delete", methods=["POST"])
 def delete(saved_id: int):
     """Forget a saved search (its owner only)."""
-    saved = db.session.get(SavedSearch, saved_id)
-    if saved is None or saved.user_id != current_user.id:
+    saved = services.own_saved_search(current_user, saved_id)
+    if saved is None:
         abort(404)
-    db.session.delete(saved)
+    services.delete_saved_search(saved)
     db.session.commit()
     flash(_("The saved search has been deleted."), "success")
     return redirect(url_for(".index"))
