@@ -262,6 +262,13 @@ def _session_state() -> dict:
     return {k: v for k, v in session.items() if k not in _SESSION_NOTES}
 
 
+def keep_out() -> None:
+    """Keep the answer of this request out of the store: with the same data it will read
+    differently a moment later (an OParl answer whose Last-Modified waits for the second of
+    the last change to end)."""
+    g.pop("coop_page", None)
+
+
 def store(response: Response) -> Response:
     """After a request: keep the answer of a cacheable page for the next reader with the same
     key."""

@@ -49,7 +49,7 @@ def test_nul_is_refused_with_a_message_never_a_500(app, seed, client):
     assert answer.status_code == 422
     assert set(answer.json["error"]["fields"]) == {"title"}
     answer = client.get("/api/v1/initiatives", query_string={"q": "\x00"}, headers=api)
-    assert answer.status_code == 422
+    assert answer.status_code == 400 and set(answer.json["error"]["fields"]) == {"q"}
 
 
 def test_control_characters_are_cleaned_where_texts_enter(app, seed, client):

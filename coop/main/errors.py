@@ -64,12 +64,18 @@ def _explained(exc: HTTPException) -> tuple[str, str]:
     return _("Not possible"), _("The request could not be carried out.")
 
 
-def _nul_field() -> str | None:
+def _nul_field() -> tuple[str, int] | None:
     """The first field of the request holding NUL or a lone surrogate (no database stores
-    them, no person types them), or None."""
+    them, no person types them), with the API's status for it (400 in the query, as every
+    bad query parameter, 422 in the body), or None."""
     for key, value in request.args.items(multi=True):
         if has_nul(key) or has_nul(value):
-            return key
+            return key, 400
+    found = _nul_in_body()
+    return (found, 422) if found is not None else None
+
+
+def _nul_in_body() -> str | None:
     if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
         for key, value in request.form.items(multi=True):
             if has_nul(key) or has_nul(value):
@@ -96,12 +102,13 @@ def init_input_guard(app: Flask) -> None:
 
     @app.before_request
     def _refuse_nul():
-        field = _nul_field()
-        if field is None:
+        found = _nul_field()
+        if found is None:
             return None
+        field, status = found
         message = _("The input contains a control character (NUL) that cannot be stored.")
         if _wants_json():
-            return api_error(422, message, {field: message})
+            return api_error(status, message, {field: message})
         return render_template("errors/generic.html", title=_("Bad request"), message=message), 400
 
 
@@ -120,7 +127,13 @@ def init_error_handlers(app: Flask) -> None:
         if request.path.startswith("/oparl/"):
             from ..oparl.server import error
 
-            return jsonify(error(message, exc.description)), exc.code
+            # an OParl Error; the headers (CORS, charset) come from the OParl blueprint's
+            # after_app_request, which sees every answer under /oparl/
+            response = jsonify(error(message, exc.description))
+            allowed = getattr(exc, "valid_methods", None)
+            if exc.code == 405 and allowed:
+                response.headers["Allow"] = ", ".join(allowed)
+            return response, exc.code
         if exc.code in (403, 404, 500):
             return render_template(f"errors/{exc.code}.html"), exc.code
         return render_template("errors/generic.html", title=title, message=message), exc.code

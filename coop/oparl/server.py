@@ -14,16 +14,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from flask import g
 from sqlalchemy import exists, func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import aliased, joinedload
 
 from ..extensions import db
 from ..labels import OUTCOME_LABELS, label
 from ..links import external_url
-from ..models import Body, Initiative, Participant, PublishedMark, Resolution
+from ..models import AuditEntry, Body, Initiative, Participant, PublishedMark, Resolution
 from .marks import meeting_key, org_key, paper_key
 
 OPARL = "https://schema.oparl.org/1.1/"
@@ -171,12 +171,17 @@ def _times(rs: Iterable) -> dict:
 
 def system() -> dict:
     """The OParl System object of this server; `created` and `modified` span what it
-    publishes (its oldest and its latest public record)."""
-    first, last = db.session.execute(
-        select(func.min(Resolution.created_at), func.max(Resolution.modified_at)).where(
-            Resolution.id.in_(public_resolutions().with_only_columns(Resolution.id))
-        )
+    publishes (its oldest and its latest public record, or the latest removal of one: a
+    delete never moves `modified` back)."""
+    first, last, removed = db.session.execute(
+        select(
+            func.min(Resolution.created_at),
+            func.max(Resolution.modified_at),
+            select(func.max(PublishedMark.touched_at)).scalar_subquery(),
+        ).where(Resolution.id.in_(public_resolutions().with_only_columns(Resolution.id)))
     ).one()
+    if last is not None and removed is not None:
+        last = max(last, removed)
     out = {
         "id": _u("oparl.system"),
         "type": type_of("System"),
@@ -265,6 +270,42 @@ def meeting(cat: Catalog, key: str) -> dict:
     }
 
 
+def settle_agenda(meeting_obj: dict) -> dict:
+    """Give a meeting's embedded agenda items the meeting's final `modified` (after its mark
+    moved it), as each agenda item answers on its own."""
+    for item in meeting_obj.get("agendaItem", []):
+        if isinstance(item, dict) and meeting_obj["modified"] > item["modified"]:
+            item["modified"] = meeting_obj["modified"]
+    return meeting_obj
+
+
+def meeting_times(body_id: int, rs: Iterable[Resolution]) -> dict[tuple[str, date], datetime]:
+    """When each meeting of these resolutions (all of one body, each with all the public
+    resolutions of its meeting) last changed: its latest resolution, or the latest time one
+    left it (its mark), whichever is later; one query for the marks."""
+    times: dict[tuple[str, date], datetime] = {}
+    for r in rs:
+        k = (r.organ, r.session_date)
+        if k not in times or r.modified_at > times[k]:
+            times[k] = r.modified_at
+    return _with_meeting_marks(body_id, times)
+
+
+def _with_meeting_marks(body_id: int, times: dict) -> dict:
+    if not times:
+        return times
+    M = PublishedMark
+    for organ, day, at in db.session.execute(
+        select(M.organ, M.day, M.touched_at).where(
+            M.kind == "meeting", M.body_id == body_id, M.day.in_({d for _, d in times})
+        )
+    ):
+        k = (organ, day)
+        if k in times and at > times[k]:
+            times[k] = at
+    return times
+
+
 def file(r: Resolution) -> dict:
     """A resolution's paper as an OParl File."""
     d = r.document
@@ -298,12 +339,23 @@ def consultation(r: Resolution) -> dict:
     }
 
 
-def agenda_item(r: Resolution, order: int | None = None, cat: Catalog | None = None) -> dict:
+def agenda_item(
+    r: Resolution,
+    order: int | None = None,
+    cat: Catalog | None = None,
+    meeting_modified: datetime | None = None,
+) -> dict:
     """An agenda item; its order in the meeting comes from `cat` (the meeting's resolutions)
-    when not given, else the list's own numbering is left out."""
+    when not given, else the list's own numbering is left out.
+
+    Its `modified` is its meeting's (`meeting_modified`, or from `cat` and the meeting's mark):
+    the order is a place among the others, which moves when one before it goes or comes,
+    so a client that syncs by `modified_since` must read the item again then."""
     if order is None and cat is not None:
         rs = cat.by_meeting[meeting_key(r.body_id, r.organ, r.session_date)]
         order = next(i for i, x in enumerate(rs, start=1) if x.id == r.id)
+        if meeting_modified is None:
+            meeting_modified = meeting_times(r.body_id, rs).get((r.organ, r.session_date))
     result = str(label(OUTCOME_LABELS, r.outcome))
     if r.result_text:
         result += f" ({r.result_text})"
@@ -318,7 +370,7 @@ def agenda_item(r: Resolution, order: int | None = None, cat: Catalog | None = N
         "result": result,
         "web": _u("resolutions.detail", resolution_id=r.id),
         "created": stamp(r.created_at),
-        "modified": stamp(r.modified_at),
+        "modified": stamp(max(r.modified_at, meeting_modified or r.modified_at)),
     }
     if r.resolution_text:
         out["resolutionText"] = r.resolution_text
@@ -414,15 +466,28 @@ def gone(kind: str, key: str) -> PublishedMark | None:
 
 
 def gone_since(
-    kind: str, body_id: int, since: datetime, organ: str | None = None
+    kind: str,
+    body_id: int,
+    since: datetime,
+    organ: str | None = None,
+    until: datetime | None = None,
+    created_since: datetime | None = None,
+    created_until: datetime | None = None,
 ) -> list[PublishedMark]:
-    """The body's objects of a kind that went since `since` (for lists on modified_since)."""
+    """The body's objects of a kind that went since `since` (for lists on modified_since),
+    within the list's other filters: a tombstone's `modified` is when the object went."""
     M = PublishedMark
     stmt = select(M).where(
         M.kind == kind, M.body_id == body_id, M.touched_at >= since, ~_alive(kind)
     )
     if organ is not None:
         stmt = stmt.where(M.organ == organ)
+    if until is not None:
+        stmt = stmt.where(M.touched_at <= until)
+    if created_since is not None:
+        stmt = stmt.where(M.created_at >= created_since)
+    if created_until is not None:
+        stmt = stmt.where(M.created_at <= created_until)
     return list(db.session.scalars(stmt.order_by(M.id)))
 
 
@@ -439,3 +504,82 @@ def touched(kind: str, items: list[dict]) -> list[dict]:
         if stamp(at) > (o.get("modified") or ""):
             o["modified"] = stamp(at)
     return items
+
+
+def _sibling_of(r):
+    """A select of the public resolutions in the same meeting as `r` (a resolution column
+    set of the enclosing query), to narrow further."""
+    S = aliased(Resolution)
+    return select(S.id).where(
+        S.public.is_(True),
+        exists().where(Initiative.id == S.initiative_id, Initiative.public.is_(True)),
+        S.body_id == r.body_id,
+        S.organ == r.organ,
+        S.session_date == r.session_date,
+    ), S
+
+
+def _meeting_mark_of(r):
+    M = PublishedMark
+    return select(M.id).where(
+        M.kind == "meeting",
+        M.body_id == r.body_id,
+        M.organ == r.organ,
+        M.day == r.session_date,
+    ), M
+
+
+def agenda_modified_since(since: datetime):
+    """The condition that an agenda item's `modified` (its meeting's) is at or after `since`:
+    a resolution of its meeting changed, or one left it, since then."""
+    siblings, S = _sibling_of(Resolution)
+    mark, M = _meeting_mark_of(Resolution)
+    changed = siblings.where(S.modified_at >= since).exists()
+    left = mark.where(M.touched_at >= since).exists()
+    return changed | left
+
+
+def agenda_modified_until(until: datetime):
+    """The condition that an agenda item's `modified` (its meeting's) is at or before `until`."""
+    siblings, S = _sibling_of(Resolution)
+    mark, M = _meeting_mark_of(Resolution)
+    changed_after = siblings.where(S.modified_at > until).exists()
+    left_after = mark.where(M.touched_at > until).exists()
+    return ~changed_after & ~left_after
+
+
+def list_changed(body_id: int | None, organ: str | None = None):
+    """A select of one row: times after which a list may read differently (None for those
+    that never happened). Its objects' own times do not suffice: an object that goes takes
+    its time with it, and one that comes with its initiative keeps its old one. So: the
+    latest change of a public resolution in the list's scope (a body, or an organ of it), the
+    latest removal of anything from that scope (its marks, of every kind, so that every list
+    of the body moves on), the latest change of a public initiative with a resolution there,
+    and of the body (its name is in organizations and meetings). `body_id=None`: the list of
+    bodies, which changes with participations and initiatives too (a participation that ends
+    leaves no row behind: the audit trail's latest entry dates it)."""
+    R, M = Resolution, PublishedMark
+    if body_id is None:
+        return select(
+            published_bodies().with_only_columns(func.max(Body.modified_at)).scalar_subquery(),
+            select(func.max(Initiative.modified_at)).scalar_subquery(),
+            select(func.max(M.touched_at)).scalar_subquery(),
+            select(func.max(AuditEntry.at)).scalar_subquery(),
+        )
+    live = public_resolutions().with_only_columns(func.max(R.modified_at))
+    live = live.where(R.body_id == body_id)
+    gone = select(func.max(M.touched_at)).where(M.body_id == body_id)
+    if organ is not None:
+        live = live.where(R.organ == organ)
+        gone = gone.where(M.organ == organ)
+    initiatives = select(func.max(Initiative.modified_at)).where(
+        Initiative.public.is_(True),
+        exists().where(R.initiative_id == Initiative.id, R.body_id == body_id, R.public.is_(True)),
+    )
+    body = select(Body.modified_at).where(Body.id == body_id)
+    return select(
+        live.scalar_subquery(),
+        gone.scalar_subquery(),
+        initiatives.scalar_subquery(),
+        body.scalar_subquery(),
+    )
