@@ -130,6 +130,7 @@ RESOLUTION_KIND_LABELS = {
     ResolutionKind.BASIC_DECISION: _l("Basic decision"),
     ResolutionKind.ACCESSION: _l("Accession"),
     ResolutionKind.FINANCING: _l("Financing"),
+    ResolutionKind.STATUS_REPORT: _l("Status report (Sachstandsbericht)"),
     ResolutionKind.OTHER: _l("Other"),
 }
 
@@ -142,6 +143,7 @@ OUTCOME_LABELS = {
     Outcome.REFERRED: _l("referred to another body"),
     Outcome.WITHDRAWN: _l("withdrawn"),
     Outcome.NOTED: _l("taken note of"),
+    Outcome.REPEALED: _l("repealed"),
 }
 
 DECISION_STATUS_LABELS = {

@@ -123,6 +123,10 @@ def initiative_decisions(initiative_id: int):
                 else None,
                 "resolution_id": p.decision.resolution_id,
                 "result_missing": p.decision.result_missing,
+                "next_session_date": p.decision.next_session_date.isoformat()
+                if p.decision.next_session_date
+                else None,
+                "repealed": p.decision.repealed,
             }
             for p in summary.partners
         ],

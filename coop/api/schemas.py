@@ -245,6 +245,12 @@ class PartnerDecisionOut(BaseModel):
     session_date: date | None = Field(description="The deciding, or next scheduled, session")
     resolution_id: int | None
     result_missing: bool = Field(description="A scheduled session has passed without a result")
+    next_session_date: date | None = Field(
+        None, description="A session still to come after the decision or rejection"
+    )
+    repealed: bool = Field(
+        False, description="The council repealed its decision: none is in force (status none)"
+    )
 
 
 class DecisionsOut(BaseModel):

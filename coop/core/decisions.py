@@ -1,12 +1,16 @@
 """Where each partner's council stands on an initiative: one pure function over plain data.
 
-The rule (issue 3): among a body's authoritative resolutions on the initiative whose kind is not
-an assessment mandate (Prüfauftrag) and whose outcome is not `scheduled`, the latest by session
-date decides: adopted or adopted with amendments gives *decided*, rejected *rejected*, deferred
-*deferred*; withdrawn, noted or nothing of the kind gives *none*. Where that is none or
-deferred and an authoritative decision is scheduled after it, the status is *scheduled* with
-the date of the next such session. A committee's recommendation (not authoritative) and an
-adopted Prüfauftrag never count as the decision.
+The rule (issue 3, issue 27): only a council's authoritative resolutions count, and neither an
+assessment mandate (Prüfauftrag) nor a status report (Sachstandsbericht) among them. A council
+that has decided stays decided until it decides otherwise: the latest *deciding* outcome by
+session date (adopted or adopted with amendments: *decided*; rejected: *rejected*; repealed,
+aufgehoben: *none*, no decision in force) stands, and whatever comes after it (taken note of,
+withdrawn, deferred, referred) changes nothing; a later session scheduled on the initiative is
+given as the next one. Before any deciding outcome, or after a repeal, the latest result gives
+the status: deferred or referred *deferred*, withdrawn or noted *none* (after a repeal: still
+repealed). Where that is none or deferred and an authoritative session is scheduled after the
+latest result, the status is *scheduled* with the date of the next such session. A committee's
+recommendation (not authoritative) never counts as the decision.
 """
 
 from __future__ import annotations
@@ -17,16 +21,24 @@ from datetime import date
 
 from .enums import DecisionStatus, Outcome, ResolutionKind
 
+# Outcomes that decide the question: each replaces any earlier decision of the council.
 DECIDING_OUTCOMES = {
     Outcome.ADOPTED: DecisionStatus.DECIDED,
     Outcome.ADOPTED_AMENDED: DecisionStatus.DECIDED,
     Outcome.REJECTED: DecisionStatus.REJECTED,
+    # the council lifts its decision: none of it is in force (Decision.repealed says why)
+    Outcome.REPEALED: DecisionStatus.NONE,
+}
+# Steps on the way: they give the status only while no decision is in force.
+INTERIM_OUTCOMES = {
     Outcome.DEFERRED: DecisionStatus.DEFERRED,
     # another organ deliberates first; this council has not decided yet
     Outcome.REFERRED: DecisionStatus.DEFERRED,
     Outcome.WITHDRAWN: DecisionStatus.NONE,
     Outcome.NOTED: DecisionStatus.NONE,
 }
+# Kinds of paper that never decide whether a council takes part.
+NOT_DECIDING_KINDS = frozenset({ResolutionKind.ASSESSMENT_MANDATE, ResolutionKind.STATUS_REPORT})
 
 
 @dataclass(frozen=True)
@@ -45,14 +57,18 @@ class ResolutionFacts:
 class Decision:
     """A partner's decision status.
 
-    session_date is the date of the deciding session, or of the next scheduled one;
-    result_missing says that this scheduled session has passed without a recorded result.
+    session_date is the date of the deciding session, or of the next scheduled one (or of the
+    repeal, see `repealed`); result_missing says that this scheduled session has passed without
+    a recorded result; next_session_date is a session still to come after a decision or
+    rejection; repealed says that the council lifted its decision (status none).
     """
 
     status: DecisionStatus
     session_date: date | None = None
     resolution_id: int | None = None
     result_missing: bool = False
+    next_session_date: date | None = None
+    repealed: bool = False
 
 
 def result_missing(outcome: Outcome, session_date: date, today: date) -> bool:
@@ -60,8 +76,14 @@ def result_missing(outcome: Outcome, session_date: date, today: date) -> bool:
     return outcome == Outcome.SCHEDULED and session_date < today
 
 
+def decides(kind: ResolutionKind) -> bool:
+    """A paper of this kind can decide whether the council takes part (a status report or a
+    Prüfauftrag cannot)."""
+    return kind not in NOT_DECIDING_KINDS
+
+
 def _counts(r: ResolutionFacts) -> bool:
-    return r.authoritative and r.kind != ResolutionKind.ASSESSMENT_MANDATE
+    return r.authoritative and decides(r.kind)
 
 
 def _order(r: ResolutionFacts):
@@ -72,22 +94,36 @@ def _order(r: ResolutionFacts):
 def decision_status(resolutions: Iterable[ResolutionFacts], today: date) -> Decision:
     """The decision status of one body from its resolutions on one initiative."""
     relevant = [r for r in resolutions if _counts(r)]
+    scheduled = [r for r in relevant if r.outcome == Outcome.SCHEDULED]
     results = [r for r in relevant if r.outcome != Outcome.SCHEDULED]
+    deciding = max((r for r in results if r.outcome in DECIDING_OUTCOMES), key=_order, default=None)
+    if deciding is not None and deciding.outcome != Outcome.REPEALED:
+        upcoming = [
+            r
+            for r in scheduled
+            if r.session_date > deciding.session_date and r.session_date >= today
+        ]
+        return Decision(
+            DECIDING_OUTCOMES[deciding.outcome],
+            deciding.session_date,
+            deciding.id,
+            next_session_date=min(upcoming, key=_order).session_date if upcoming else None,
+        )
+    # No decision in force: the latest result since the repeal (if any) gives the status.
     latest = max(results, key=_order, default=None)
-    decision = (
-        Decision(DECIDING_OUTCOMES[latest.outcome], latest.session_date, latest.id)
-        if latest is not None and DECIDING_OUTCOMES[latest.outcome] != DecisionStatus.NONE
-        else Decision(DecisionStatus.NONE)
-    )
-    if decision.status not in (DecisionStatus.NONE, DecisionStatus.DEFERRED):
-        return decision
+    if (
+        latest is not None
+        and latest.outcome in INTERIM_OUTCOMES
+        and (INTERIM_OUTCOMES[latest.outcome] == DecisionStatus.DEFERRED)
+    ):
+        decision = Decision(DecisionStatus.DEFERRED, latest.session_date, latest.id)
+    elif deciding is not None:  # repealed, perhaps noted since
+        decision = Decision(DecisionStatus.NONE, deciding.session_date, deciding.id, repealed=True)
+    else:
+        decision = Decision(DecisionStatus.NONE)
     # A scheduled session from before the latest result is overtaken by it.
     after = latest.session_date if latest is not None else None
-    scheduled = [
-        r
-        for r in relevant
-        if r.outcome == Outcome.SCHEDULED and (after is None or r.session_date > after)
-    ]
+    scheduled = [r for r in scheduled if after is None or r.session_date > after]
     if not scheduled:
         return decision
     upcoming = [r for r in scheduled if r.session_date >= today]

@@ -108,6 +108,8 @@ class ResolutionKind(enum.StrEnum):
     ACCESSION = "accession"
     FINANCING = "financing"
     OTHER = "other"
+    # Sachstandsbericht: the council takes note of how things stand; it never decides the question
+    STATUS_REPORT = "status_report"
 
 
 class Outcome(enum.StrEnum):
@@ -120,6 +122,8 @@ class Outcome(enum.StrEnum):
     NOTED = "noted"
     # sent on to another organ to deliberate ("Weiterbehandlung im Planungsausschuss")
     REFERRED = "referred"
+    # the council lifts its own earlier decision (aufgehoben): no decision of it is in force
+    REPEALED = "repealed"
 
 
 class DecisionStatus(enum.StrEnum):

@@ -393,7 +393,12 @@ def _missing_text(m: MissingResolution, partners: dict[int, PartnerDecision]) ->
     if m.decided_on is not None:
         return Text("missing.late", {"name": m.name, "date": m.decided_on})
     decision = partners[m.body_id].decision
-    key = "missing.result_missing" if decision.result_missing else f"missing.{m.status}"
+    if decision.result_missing:
+        key = "missing.result_missing"
+    elif decision.repealed:
+        key = "missing.repealed"
+    else:
+        key = f"missing.{m.status}"
     return Text(key, {"name": m.name, "date": decision.session_date})
 
 

@@ -107,7 +107,9 @@ TOPICS = (
 )
 AREAS = list(ServiceArea)
 PHASES = [p for p in Phase]
-OUTCOMES = list(Outcome)
+# the mix the benchmarks were measured with (repeals came later, issue 27): the same seed
+# still gives the same data
+OUTCOMES = [o for o in Outcome if o != Outcome.REPEALED]
 MINIMAL_PDF = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
     b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"

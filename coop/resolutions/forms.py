@@ -102,10 +102,12 @@ class TaskForm(FlaskForm):
 
 
 class SessionItem(Form):
-    """One agenda item of a session: an initiative, its outcome and votes."""
+    """One agenda item of a session: an initiative, its kind (empty: the session's), its
+    outcome and votes."""
 
     initiative_id = HiddenField()
     include = BooleanField(_l("On the agenda"))
+    kind = SelectField(L["kind"], choices=[], validate_choice=False)
     outcome = SelectField(L["outcome"], choices=[], validate_choice=False)
     votes_yes = StringField(L["votes_yes"], render_kw=NUMBER)
     votes_no = StringField(L["votes_no"], render_kw=NUMBER)
@@ -128,17 +130,22 @@ class SessionForm(FlaskForm):
         _l("This organ decides (not only a recommendation of a committee)"), default=True
     )
     session_date = StringField(L["session_date"], render_kw={"type": "date"})
-    kind = SelectField(L["kind"], choices=[], validate_choice=False)
+    kind = SelectField(
+        L["kind"],
+        choices=[],
+        validate_choice=False,
+        description=_l("Every agenda item is of this kind unless its row names another."),
+    )
     public = BooleanField(_l("Public session"), default=True)
     items = FieldList(FormField(SessionItem), min_entries=0)
 
     def set_choices(self) -> None:
-        """Kinds and outcomes, in words."""
-        self.kind.choices = [("", _l("– please choose –"))] + [
-            (k.value, v) for k, v in RESOLUTION_KIND_LABELS.items()
-        ]
+        """Kinds and outcomes, in words; an item's empty kind is the session's."""
+        kinds = [(k.value, v) for k, v in RESOLUTION_KIND_LABELS.items()]
+        self.kind.choices = [("", _l("– please choose –")), *kinds]
         outcomes = [("", _l("– please choose –"))] + [
             (k.value, v) for k, v in OUTCOME_LABELS.items()
         ]
         for row in self.items:
+            row.kind.choices = [("", _l("as the session")), *kinds]
             row.outcome.choices = outcomes

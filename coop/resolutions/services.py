@@ -15,6 +15,7 @@ from .. import validation as v
 from ..auth import permissions
 from ..commands import fields_of, max_length
 from ..core import clock
+from ..core.decisions import DECIDING_OUTCOMES
 from ..errors import PermissionDenied, ServiceError, ValidationError, check_version
 from ..extensions import db
 from ..models import (
@@ -88,7 +89,13 @@ def _values(data: Mapping[str, Any], current: Resolution | None, errors: dict) -
     if given("public"):
         merged["public"] = v.boolean(errors, "public", raw.get("public"), True)
     if given("outcome"):
-        merged["outcome"] = v.choice(errors, "outcome", raw.get("outcome"), Outcome)
+        # a status report is taken note of: its outcome may be left out (issue 27)
+        report = merged.get("kind") == ResolutionKind.STATUS_REPORT
+        merged["outcome"] = v.choice(
+            errors, "outcome", raw.get("outcome"), Outcome, required=not report
+        )
+        if report and merged["outcome"] is None and "outcome" not in errors:
+            merged["outcome"] = Outcome.NOTED
     for key in ("votes_yes", "votes_no", "votes_abstain"):
         if given(key):
             merged[key] = v.integer(errors, key, raw.get(key), minimum=0)
@@ -119,8 +126,9 @@ UNANIMOUS = re.compile(r"\b(einstimmig|unanimous(ly)?)\b", re.IGNORECASE)
 
 
 def _plausible(values: dict, errors: dict) -> None:
-    """What cannot be true: a result of a session still to come, or "einstimmig" with votes
-    against. A scheduled session in the past stays allowed (its result is then missing)."""
+    """What cannot be true: a result of a session still to come, a status report decided
+    (adopted, rejected, repealed), or "einstimmig" with votes against. A scheduled session in
+    the past stays allowed (its result is then missing)."""
 
     outcome, day = values.get("outcome"), values.get("session_date")
     if outcome and outcome != Outcome.SCHEDULED and day and day > clock.today():
@@ -128,6 +136,14 @@ def _plausible(values: dict, errors: dict) -> None:
             errors["outcome"] = _(
                 "The session on this date has not taken place yet: record it as scheduled "
                 "and enter the result after the session."
+            )
+    if values.get("kind") == ResolutionKind.STATUS_REPORT and outcome in DECIDING_OUTCOMES:
+        if "outcome" not in errors and "kind" not in errors:
+            # refused, not quietly stored as noted: the paper may really be a decision paper
+            # recorded under the wrong kind, and only the person can tell
+            errors["outcome"] = _(
+                "A status report is taken note of, not decided: choose “taken note of” "
+                "(or deferred, referred, withdrawn), or the kind of paper that was decided."
             )
     if (values.get("votes_no") or 0) > 0 and UNANIMOUS.search(values.get("result_text") or ""):
         if "result_text" not in errors and "votes_no" not in errors:
@@ -327,15 +343,25 @@ def scheduled_sessions(initiative_ids: list[int], since) -> list[Resolution]:
 
 
 SESSION_COMMON = ("organ", "authoritative", "session_date", "kind", "public")
-SESSION_ITEM = ("outcome", "votes_yes", "votes_no", "votes_abstain", "reference", "result_text")
+SESSION_ITEM = (
+    "kind",
+    "outcome",
+    "votes_yes",
+    "votes_no",
+    "votes_abstain",
+    "reference",
+    "result_text",
+)
 
 
 def record_session(
     body: Body, common: Mapping[str, Any], items: list[Mapping[str, Any]], *, actor: User | None
 ) -> list[Resolution]:
     """One council session, many agenda items: the organ, date, kind and publicity once, the
-    outcome and votes for each chosen initiative. All or nothing: an error in any row leaves
-    everything unrecorded (the caller rolls back); errors are keyed `items.N.field`."""
+    outcome, votes and (where it differs from the session's) kind for each chosen initiative;
+    a status report's outcome left empty is taken note of. All or nothing: an error in any
+    row leaves everything unrecorded (the caller rolls back); errors are keyed
+    `items.N.field`."""
     from ..initiatives.services import load_initiative
 
     errors: dict[str, str] = {}
@@ -350,12 +376,16 @@ def record_session(
             continue
         data = {k: common.get(k) for k in SESSION_COMMON}
         data.update({k: item.get(k) for k in SESSION_ITEM})
+        # an item's own kind, or the session's (a status report among decisions, say)
+        own_kind = bool(item.get("kind"))
+        data["kind"] = item.get("kind") or common.get("kind")
         data["body_id"] = body.id
         try:
             created.append(create_resolution(initiative, data, actor=actor))
         except ServiceError as exc:
             for key, message in (exc.fields or {"include": exc.message}).items():
-                errors[key if key in SESSION_COMMON else f"items.{i}.{key}"] = message
+                common_key = key in SESSION_COMMON and not (key == "kind" and own_kind)
+                errors[key if common_key else f"items.{i}.{key}"] = message
     if errors:
         raise ValidationError(_("Please correct the marked fields."), errors)
     return created

@@ -286,6 +286,8 @@ def test_decisions_endpoint(client, seed, ini):
         "session_date": "2022-03-10",
         "resolution_id": scheduled.id,
         "result_missing": True,  # the session has passed without a result
+        "next_session_date": None,
+        "repealed": False,
     }
     assert client.get("/api/v1/initiatives/99999/decisions", headers=h(seed)).status_code == 404
 

@@ -126,6 +126,17 @@ def test_council_resolutions_lists_missing_partners_with_next_session():
     assert not result.eligible
 
 
+def test_a_repealed_decision_is_missing_and_says_so():
+    """Issue 27: a repeal leaves no decision in force; a later note would not have."""
+    repealed = Decision(DecisionStatus.NONE, date(2022, 5, 5), 77, repealed=True)
+    rows = [*partners(10), PartnerDecision(11, "Brakel", repealed)]
+    c = run(initiative=fc.InitiativeFacts(partners=rows)).condition("council_resolutions")
+    assert c.status == ConditionStatus.NOT_MET
+    assert message(c) == (
+        "10 von 11 Räten haben beschlossen; es fehlen: Brakel (Beschluss aufgehoben am 05.05.2022)."
+    )
+
+
 def test_council_resolutions_after_the_application_date_do_not_count():
     rows = partners(10) + [
         PartnerDecision(11, "Steinheim", Decision(DecisionStatus.DECIDED, date(2022, 5, 5), 7))

@@ -45,6 +45,7 @@ def test_nothing_recorded_is_none():
         (O.ADOPTED_AMENDED, S.DECIDED),
         (O.REJECTED, S.REJECTED),
         (O.DEFERRED, S.DEFERRED),
+        (O.REFERRED, S.DEFERRED),
         (O.WITHDRAWN, S.NONE),
         (O.NOTED, S.NONE),
     ],
@@ -83,10 +84,133 @@ def test_adopted_assessment_mandate_never_counts():
     assert status(pruefauftrag) == Decision(S.NONE)
 
 
-def test_a_later_noted_or_withdrawn_undoes_a_decision():
-    adopted = r(O.ADOPTED, date(2022, 2, 1))
-    withdrawn = r(O.WITHDRAWN, date(2022, 2, 20))
-    assert status(adopted, withdrawn) == Decision(S.NONE)
+# Issue 27: decisions stay decisions. Each case computed by hand; TODAY is 01.03.2022, the
+# adoption (id 1) was on 01.02.2022, what follows it on 20.02.2022 (id 2) unless said otherwise.
+ADOPTED_0201 = (O.ADOPTED, date(2022, 2, 1), 1)
+EDGE_CASES = [
+    # (case, [(outcome, day, id, kind)], expected)
+    (
+        "status report taken note of after the adoption: still decided",
+        [ADOPTED_0201, (O.NOTED, date(2022, 2, 20), 2, K.STATUS_REPORT)],
+        Decision(S.DECIDED, date(2022, 2, 1), 1),
+    ),
+    (
+        "a note on the same paper (as council systems give it) after the adoption: decided",
+        [ADOPTED_0201, (O.NOTED, date(2022, 2, 20), 2)],
+        Decision(S.DECIDED, date(2022, 2, 1), 1),
+    ),
+    (
+        "withdrawn amendment after the adoption: decided",
+        [ADOPTED_0201, (O.WITHDRAWN, date(2022, 2, 20), 2)],
+        Decision(S.DECIDED, date(2022, 2, 1), 1),
+    ),
+    (
+        "follow-up paper deferred after the adoption: decided",
+        [ADOPTED_0201, (O.DEFERRED, date(2022, 2, 20), 2)],
+        Decision(S.DECIDED, date(2022, 2, 1), 1),
+    ),
+    (
+        "referred to another organ after the adoption: decided",
+        [ADOPTED_0201, (O.REFERRED, date(2022, 2, 20), 2)],
+        Decision(S.DECIDED, date(2022, 2, 1), 1),
+    ),
+    (
+        "rejection after the adoption: rejected, on the day of the rejection",
+        [ADOPTED_0201, (O.REJECTED, date(2022, 2, 20), 2)],
+        Decision(S.REJECTED, date(2022, 2, 20), 2),
+    ),
+    (
+        "repeal after the adoption: no decision in force (repealed)",
+        [ADOPTED_0201, (O.REPEALED, date(2022, 2, 20), 2)],
+        Decision(S.NONE, date(2022, 2, 20), 2, repealed=True),
+    ),
+    (
+        "repeal, then a report taken note of: still repealed",
+        [ADOPTED_0201, (O.REPEALED, date(2022, 2, 20), 2), (O.NOTED, date(2022, 2, 25), 3)],
+        Decision(S.NONE, date(2022, 2, 20), 2, repealed=True),
+    ),
+    (
+        "repeal, then a new session scheduled: scheduled",
+        [ADOPTED_0201, (O.REPEALED, date(2022, 2, 20), 2), (O.SCHEDULED, date(2022, 4, 7), 3)],
+        Decision(S.SCHEDULED, date(2022, 4, 7), 3),
+    ),
+    (
+        "adopted, repealed, adopted again: decided on the second adoption",
+        [ADOPTED_0201, (O.REPEALED, date(2022, 2, 20), 2), (O.ADOPTED, date(2022, 2, 24), 3)],
+        Decision(S.DECIDED, date(2022, 2, 24), 3),
+    ),
+    (
+        "rejected, then a note: still rejected",
+        [(O.REJECTED, date(2022, 2, 1), 1), (O.NOTED, date(2022, 2, 20), 2)],
+        Decision(S.REJECTED, date(2022, 2, 1), 1),
+    ),
+    (
+        "rejected, then adopted: decided",
+        [(O.REJECTED, date(2022, 2, 1), 1), (O.ADOPTED, date(2022, 2, 20), 2)],
+        Decision(S.DECIDED, date(2022, 2, 20), 2),
+    ),
+    (
+        "deferral before any decision: deferred",
+        [(O.DEFERRED, date(2022, 2, 20), 2)],
+        Decision(S.DEFERRED, date(2022, 2, 20), 2),
+    ),
+    (
+        "referred before any decision: deferred",
+        [(O.REFERRED, date(2022, 2, 20), 2)],
+        Decision(S.DEFERRED, date(2022, 2, 20), 2),
+    ),
+    (
+        "deferred, then withdrawn, before any decision: none",
+        [(O.DEFERRED, date(2022, 2, 1), 1), (O.WITHDRAWN, date(2022, 2, 20), 2)],
+        Decision(S.NONE),
+    ),
+    (
+        "scheduled session after the decision: decided, the session shown as next",
+        [ADOPTED_0201, (O.SCHEDULED, date(2022, 3, 10), 2)],
+        Decision(S.DECIDED, date(2022, 2, 1), 1, next_session_date=date(2022, 3, 10)),
+    ),
+    (
+        "a note, then a scheduled session after the decision: decided, with the next session",
+        [ADOPTED_0201, (O.NOTED, date(2022, 2, 20), 2), (O.SCHEDULED, date(2022, 3, 10), 3)],
+        Decision(S.DECIDED, date(2022, 2, 1), 1, next_session_date=date(2022, 3, 10)),
+    ),
+    (
+        "scheduled session after the decision that has passed: decided, no next session",
+        [ADOPTED_0201, (O.SCHEDULED, date(2022, 2, 20), 2)],
+        Decision(S.DECIDED, date(2022, 2, 1), 1),
+    ),
+    (
+        "a status report deferred before any decision: none (a report never decides)",
+        [(O.DEFERRED, date(2022, 2, 20), 2, K.STATUS_REPORT)],
+        Decision(S.NONE),
+    ),
+    (
+        "a status report recorded as adopted (imported): none (a report never decides)",
+        [(O.ADOPTED, date(2022, 2, 20), 2, K.STATUS_REPORT)],
+        Decision(S.NONE),
+    ),
+    (
+        "a status report scheduled: not a scheduled decision",
+        [(O.SCHEDULED, date(2022, 3, 10), 2, K.STATUS_REPORT)],
+        Decision(S.NONE),
+    ),
+    (
+        "repeal without an earlier decision: none, repealed",
+        [(O.REPEALED, date(2022, 2, 20), 2)],
+        Decision(S.NONE, date(2022, 2, 20), 2, repealed=True),
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    "results, expected", [c[1:] for c in EDGE_CASES], ids=[c[0] for c in EDGE_CASES]
+)
+def test_decisions_stay_decisions(results, expected):
+    facts = [r(outcome, day, id=id_, kind=kind[0] if kind else K.BASIC_DECISION)
+             for outcome, day, id_, *kind in results]  # fmt: skip
+    assert status(*facts) == expected
+    # the order the results were recorded in does not matter
+    assert status(*reversed(facts)) == expected
 
 
 def test_none_with_a_scheduled_session_is_scheduled():

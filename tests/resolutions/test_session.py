@@ -116,3 +116,70 @@ def test_who_may_record_a_session(client, seed):
     viewer = client.application.test_client()
     AuthActions(viewer).login("viewer@test.example")
     assert viewer.get(f"/bodies/{seed.bodies['brakel'].id}/session").status_code == 403
+
+
+def _post_session(client, body, day, rows, *, kind="basic_decision"):
+    """Record one session of `body` through the form: rows are {initiative: item fields}."""
+    path = f"/bodies/{body.id}/session"
+    page, token = _page(client, path)
+    found = re.findall(r'name="items-(\d+)-initiative_id" type="hidden" value="(\d+)"', page)
+    numbers = {int(ini): n for n, ini in found}
+    data = {"csrf_token": token, "organ": "Rat der Stadt Brakel", "authoritative": "y",
+            "session_date": day, "kind": kind, "public": "y"}  # fmt: skip
+    for ini_id, n in numbers.items():  # every row's initiative, as the browser sends them
+        data[f"items-{n}-initiative_id"] = str(ini_id)
+    for ini, fields in rows.items():
+        n = numbers[ini.id]
+        data[f"items-{n}-include"] = "y"
+        data.update({f"items-{n}-{k}": v for k, v in fields.items()})
+    return client.post(path, data=data)
+
+
+def test_a_later_status_report_leaves_the_decision_standing(client, seed):
+    """Issue 27: Brakel adopts, and at a later session takes note of a status report on the
+    same initiative; Brakel stays decided (1 of 4) on the matrix, the initiative page and in
+    the funding check, and the report shows as what it is."""
+    with acting_as(None, "test"):
+        ini = factories.initiative(seed)
+        grant = factories.grant(ini, factories.program(), amount_requested="245000.00")
+        db.session.commit()
+    brakel = seed.bodies["brakel"]
+    AuthActions(client).login("coordinator@test.example")
+    page = client.get(f"/bodies/{brakel.id}/session").get_data(as_text=True)
+    assert '<th class="kern-table__header" scope="col">Art</th>' in page
+    assert "wie die Sitzung" in page and "Sachstandsbericht" in page
+    adopted = _post_session(client, brakel, "2026-06-01", {ini: {"outcome": "adopted"}})
+    assert adopted.status_code == 302
+    # a status report recorded as adopted is refused, and nothing is stored
+    wrong = _post_session(
+        client, brakel, "2026-11-26", {ini: {"kind": "status_report", "outcome": "adopted"}}
+    )
+    assert wrong.status_code == 422
+    assert "Ein Sachstandsbericht wird zur Kenntnis genommen" in wrong.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(Resolution.id))) == 1
+    # the status report's outcome left empty: taken note of
+    noted = _post_session(client, brakel, "2026-11-26", {ini: {"kind": "status_report"}})
+    assert noted.status_code == 302, noted.get_data(as_text=True)
+    stored = db.session.scalars(select(Resolution).order_by(Resolution.session_date)).all()
+    assert [(r.kind.value, r.outcome.value) for r in stored] == [
+        ("basic_decision", "adopted"),
+        ("status_report", "noted"),
+    ]
+
+    matrix = client.get(f"/initiatives/matrix?district={seed.bodies['hoexter'].id}")
+    matrix = matrix.get_data(as_text=True)
+    assert "1 von 4 beschlossen" in matrix
+    one = client.get(
+        f"/initiatives/matrix?district={seed.bodies['hoexter'].id}&initiative={ini.id}"
+    ).get_data(as_text=True)
+    assert "1 von 4 Räten haben beschlossen" in one and "Brakel (kein Beschluss)" not in one
+
+    detail = client.get(f"/initiatives/{ini.id}").get_data(as_text=True)
+    assert "1 von 4 Räten haben beschlossen" in detail
+    assert "beschlossen (01.06.2026)" in detail
+    assert "26.11.2026, Rat der Stadt Brakel</a>:\n        zur Kenntnis genommen" in detail
+
+    check = client.get(f"/funding/grants/{grant.id}/check").get_data(as_text=True)
+    assert "1 von 4 Räten haben beschlossen" in check
+    missing = re.search(r"es fehlen: ([^.]*)\.", check).group(1)
+    assert "Brakel" not in missing and "Nieheim (kein Beschluss)" in missing
