@@ -148,6 +148,7 @@ MESSAGES: dict[str, str | tuple[str, str]] = {
     "missing.scheduled": N_("%(name)s (scheduled %(date)s)"),
     "missing.result_missing": N_("%(name)s (scheduled %(date)s, result missing)"),
     "missing.late": N_("%(name)s (decided only on %(date)s)"),
+    "missing.repealed": N_("%(name)s (decision repealed on %(date)s)"),
     # the reminder rules (coop.core.reminder_rules)
     "reminder.today": N_("today"),
     "reminder.tomorrow": N_("tomorrow"),
@@ -192,6 +193,30 @@ MESSAGES: dict[str, str | tuple[str, str]] = {
     "reminder.task.overdue.subject": N_("Task overdue since %(date)s: %(task)s – %(initiative)s"),
     "reminder.task.overdue.text": N_(
         "The resolution of %(body)s on “%(initiative)s” asked for “%(task)s” by %(date)s; it is not marked as done."
+    ),
+    # why the parser of council results (coop.oparl.results) gave no outcome, or what it read
+    "result.read_from": N_("Read from the result text: “%(words)s”."),
+    "result.several_motions": N_(
+        "The result text names several motions with different outcomes (“%(words)s”); "
+        "please read it and choose the outcome."
+    ),
+    "result.votes_contradict": N_(
+        "The votes contradict the words of the result text (“%(words)s”); please read it and "
+        "choose the outcome."
+    ),
+    "result.votes_only": N_(
+        "The result text gives votes (%(words)s) but does not say clearly what they decided; "
+        "please choose the outcome."
+    ),
+    "result.no_decision": N_(
+        "The result text names no public decision (“%(words)s”); please choose the outcome."
+    ),
+    "result.unknown_words": N_(
+        "The result text has no words known for an outcome; please read it and choose the outcome."
+    ),
+    "result.too_long": N_(
+        "The result text is too long to be read automatically; please read it and choose the "
+        "outcome."
     ),
     # the savings model (coop.core.savings_model)
     "savings.unknown_pay_grade": N_("Unknown pay grade %(pay_grade)s."),

@@ -10,13 +10,16 @@ from sqlalchemy import select
 from ..auth import permissions
 from ..auth.services import safe_next
 from ..commands import bind
+from ..core.text import Text
 from ..errors import ServiceError
 from ..extensions import db
 from ..forms import apply_errors, form_version, one_button_change, submit
+from ..messages import here
 from ..models import Body, Initiative, ProposalState
 from ..pagecache import cacheable
 from . import proposals as service
 from .forms import ProposalForm
+from .results import parse_result
 from .schemas import ProposalConfirm
 
 bp = Blueprint("proposals", __name__, url_prefix="/proposals")
@@ -109,15 +112,35 @@ def detail(proposal_id: int):
             apply_errors(form, exc)
             proposal = _proposal(proposal_id)
             return render_template(
-                "proposals/detail.html", proposal=proposal, form=form, can_decide=True
+                "proposals/detail.html",
+                proposal=proposal,
+                form=form,
+                can_decide=True,
+                reading=_reading(proposal),
             ), exc.status
     return render_template(
         "proposals/detail.html",
         proposal=proposal,
         form=form,
+        reading=_reading(proposal),
         can_decide=service.can_decide(current_user, proposal)
         and proposal.state == ProposalState.OPEN,
     )
+
+
+def _reading(proposal) -> str | None:
+    """What the parser read in the result text, or why it could not: the words that decided
+    the proposed outcome, or the reason it proposes none (a person's remembered reading of the
+    same text, which the proposal may carry instead, is not the parser's: nothing is said)."""
+    if not proposal.result_text:
+        return None
+    parsed = parse_result(proposal.result_text)
+    outcome = proposal.outcome.value if proposal.outcome else None
+    if parsed.reason and outcome in (None, "scheduled"):
+        return here(Text(parsed.reason, {"words": parsed.evidence}))
+    if parsed.outcome and parsed.outcome == outcome and parsed.evidence:
+        return here(Text("result.read_from", {"words": parsed.evidence}))
+    return None
 
 
 @bp.route("/<int:proposal_id>/confirm", methods=["POST"])

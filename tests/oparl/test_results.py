@@ -73,6 +73,8 @@ def test_cli_prints_json(runner):
         "votes_yes": 13,
         "votes_no": 0,
         "votes_abstain": 0,
+        "evidence": "Ja 13, Nein 0, Enth. 0",
+        "reason": None,
     }
 
 
@@ -96,22 +98,54 @@ def test_the_corpus_has_150_real_texts_from_three_systems_with_their_sources():
     assert all(r["source"] and int(r["count"]) >= 1 for r in rows)
 
 
-@pytest.mark.parametrize("system", ["karlsruhe", "sessionnet", "allris", "minutes", "issue13"])
-def test_share_read_as_a_person_reads_it(system):
-    """Per system, weighted by how often each text occurs there: at least 95 % read as a
-    person reads them (outcome and votes), and none given an outcome a person would not give."""
-    rows = [r for r in _corpus() if r["system"] == system]
-    total = sum(int(r["count"]) for r in rows)
-    right = wrong = 0
+# Rows of the table the stricter rules of issue 27 read as unknown (a person reads them), with
+# why. The goal is every row right or unknown, never wrongly definite.
+UNKNOWN_ON_PURPOSE = {
+    # a committee's recommendation ("Beschlussempfehlung") with more votes against than for:
+    # the verb says referred, the votes say the motion failed; the person of the table read
+    # "rejected", but which of the two the council meant is for a person to say
+    "Beschlussempfehlung an den Rat:\n\nWie Antrag\n\ndafür:           6  (5 CDU, 1 AfD)"
+    "\n\ndagegen:   11  (4 SPD, 3 BÜNDNIS 90/DIE GRÜNEN, 1 BÜRGERLISTE 1 OP, 1 FDP, 1 DIE LINKE)",
+}
+
+
+def _shares(rows):
+    """(right, unknown, wrongly definite, total), weighted by how often each text occurs; a
+    row whose outcome is right but whose votes are not counts as wrong."""
+    right = unknown = wrong = total = 0
     for r in rows:
+        n = int(r["count"])
+        total += n
         got = parse_result(r["text"])
         expected = _expected(r)
         if (got.outcome, got.votes_yes, got.votes_no, got.votes_abstain) == expected:
-            right += int(r["count"])
-        elif got.outcome is not None and got.outcome != expected[0]:
-            wrong += int(r["count"])
+            right += n
+        elif got.outcome is None:
+            unknown += n
+            assert r["text"] in UNKNOWN_ON_PURPOSE, (r["text"], got)
+            assert got.reason, r["text"]
+        else:
+            wrong += n
+    return right, unknown, wrong, total
+
+
+@pytest.mark.parametrize("system", ["karlsruhe", "sessionnet", "allris", "minutes", "issue13"])
+def test_share_read_as_a_person_reads_it(system):
+    """Per system, weighted by how often each text occurs there: at least 95 % read as a
+    person reads them (outcome and votes), the rest unknown (only the rows listed in
+    UNKNOWN_ON_PURPOSE), and none given an outcome or votes a person would not give."""
+    right, unknown, wrong, total = _shares([r for r in _corpus() if r["system"] == system])
     assert right / total >= 0.95, (system, right, total)
     assert wrong == 0
+
+
+def test_every_row_of_the_table_is_right_or_unknown():
+    """Over the whole table: right or unknown, never wrongly definite (issue 27)."""
+    rows = _corpus()
+    right, unknown, wrong, total = _shares(rows)
+    assert wrong == 0
+    assert unknown <= 5 and len(UNKNOWN_ON_PURPOSE) <= 1
+    assert right + unknown == total
 
 
 @pytest.mark.parametrize(
@@ -120,7 +154,9 @@ def test_share_read_as_a_person_reads_it(system):
         ("einstimmig&nbsp;beschlossen", "adopted"),
         ("<p>mehrheitlich <b>abgelehnt</b></p>", "rejected"),
         ("vertagt\x00\x07\x1b", "deferred"),
-        ("zur Kenntnis genommen " + "x" * 10_000, "noted"),
+        ("zur Kenntnis genommen " + "x " * 200, "noted"),
+        # a result of 10,000 characters is minutes, not a result line: a person reads it
+        ("zur Kenntnis genommen " + "x" * 10_000, None),
         ("\x00" * 10_000, None),
         ("Ja: 99999999999, Nein: 3", None),
     ],
