@@ -208,6 +208,10 @@ MESSAGES: dict[str, str | tuple[str, str]] = {
         "The result text gives votes (%(words)s) but does not say clearly what they decided; "
         "please choose the outcome."
     ),
+    "result.election": N_(
+        "The result text tells of an election of persons (“%(words)s”), not of a decision on "
+        "the motion; please read it and choose the outcome."
+    ),
     "result.no_decision": N_(
         "The result text names no public decision (“%(words)s”); please choose the outcome."
     ),

@@ -42,6 +42,10 @@ _PHRASES = [
     ("none", r"\bnicht\s?öffentlichen\s+teil\b|\bnicht\s+zur\s+abstimmung\b"
      r"|\bnicht\s+abgestimmt\b|\bkeine\s+abstimmung\b|\bkein\s+beschluss\b"
      r"|\bkeine\s+beschlussfassung\b"),
+    # an election of persons is no outcome of a motion: "2. Wahlgang: 20 Stimmen für Herrn …",
+    # "Herr Pötzsche gewählt (44 Ja-Stimmen)"
+    ("election", r"\bwahlgang\b|\bstimmen\s+für\s+(herrn|frau)\b"
+     r"|\b(herr|frau|stadtrat|stadträtin)\b(\s+[\w.-]+){1,3}\s+gewählt\b"),
     # a tie fails: "bei Stimmengleichheit abgelehnt"; with an adopting verb it contradicts it
     ("tie", r"\bstimmengleichheit\b"),
     ("adopted", r"\bungeändert\s+(beschlossen|angenommen|zugestimmt)\b"
@@ -62,7 +66,8 @@ _PHRASES = [
      r"|\b(beschlossen|angenommen|zugestimmt|zustimmung)\b.{0,20}?\b(geändert|modifiziert|"
      r"ergänzt)(e|em|en|er)?\s+(beschlusstext|beschlussvorschlag|antrag|fassung|vorlage)"),
     ("amend", r"\bmit\s+(den\s+|der\s+)?(\w+\s+){0,4}?(änderung|änderungen|ergänzung|ergänzungen)\b"
-     r"|\b(änderungs|ergänzungs)antrag\w*\b.{0,120}?\b(angenommen|beschlossen|zugestimmt)\b"),
+     r"|\b(änderungs|ergänzungs)antrag\w*\b(?:(?!abgelehnt|ablehnung|angenommen|beschlossen"
+     r"|zugestimmt).){0,120}?\b(angenommen|beschlossen|zugestimmt)\b"),
     ("rejected", r"\babgelehnt\b|\bablehnung\b|\babzulehnen\b|\blehnt\b.{0,80}?\bab\b"),
     # sent on to another organ: "Weiterbehandlung im Planungsausschuss", "an Ausschuss
     # überwiesen", "den Tagesordnungspunkt an den SGA zu verweisen"
@@ -270,7 +275,7 @@ def _unsure(reason: str, evidence: str, votes=(None, None, None)) -> ParsedResul
 def _outcome_of(hits: list[tuple[str, str]]) -> tuple[set[str], str | None]:
     """The strong outcomes of some hits, and the weak adoption if only weak words speak."""
     kinds = {k for k, _w in hits}
-    strong = kinds - {"none", "amend", "agree", "manner", "recommend", "tie"}
+    strong = kinds - {"none", "election", "amend", "agree", "manner", "recommend", "tie"}
     if "recommend" in kinds:
         # "empfiehlt dem Rat, … zu beschließen": the recommended adoption is the committee's
         # recommendation, not a decision
@@ -282,6 +287,9 @@ def _outcome_of(hits: list[tuple[str, str]]) -> tuple[set[str], str | None]:
         strong = {"adopted"}  # "zur Kenntnis genommen + mehrheitliche Zustimmung"
     if strong == {"adopted", "adopted_amended"}:
         strong = {"adopted_amended"}  # an amendment adopted, then the whole
+    if strong == {"rejected"} and "agree" in kinds:
+        # "Änderungsantrag: Ablehnung … Vorlage: Zustimmung": two motions, two verdicts
+        strong = {"rejected", "adopted"}
     weak = "adopted" if not strong and kinds & {"agree", "manner"} else None
     return strong, weak
 
@@ -327,6 +335,8 @@ def parse_result(text: str | None) -> ParsedResult:
     found = (yes, no, abstain)
     if any(k == "none" for k, _w in hits):
         return _unsure("result.no_decision", evidence, found)
+    if any(k == "election" for k, _w in hits):
+        return _unsure("result.election", evidence, (None, None, None))
     strong, weak = _outcome_of(hits)
     if len(strong) > 1:
         return _unsure("result.several_motions", evidence, (None, None, None))

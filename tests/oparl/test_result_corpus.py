@@ -3,9 +3,11 @@ tests/data/result_corpus/ (real texts not in the phrasing table, split by whole 
 development and a held-out part). Rules change by looking at the development part only; the
 held-out part is read here and nowhere else.
 
-Figures of 07.12.2026 (the parser of that day never saw either part):
-development 78 texts: 62 right (79 %), 10 unknown, 6 wrongly definite (8 %);
-held-out 42 texts: 30 right (71 %), 6 unknown, 6 wrongly definite (14 %).
+Figures of 07.12.2026: the rewritten parser's author saw neither part; three rules were then
+changed from the development part's wrong readings (elections of persons, an amendment
+motion's adoption read across another verdict, a rejection beside words of agreement):
+development 78 texts: 64 right (82 %), 12 unknown, 2 wrongly definite (3 %);
+held-out 42 texts: 30 right (71 %), 7 unknown, 5 wrongly definite (12 %).
 The goal is 90 % right and at most 1 % wrongly definite on the held-out part, on a corpus of
 at least 600 texts; until it is met this test keeps the figures from getting worse."""
 
@@ -20,7 +22,7 @@ from coop.oparl.results import parse_result
 
 CORPUS = Path(__file__).resolve().parents[1] / "data" / "result_corpus" / "corpus.csv"
 # (right at least, wrongly definite at most) per part, as measured above
-FLOORS = {"dev": (62, 6), "heldout": (30, 6)}
+FLOORS = {"dev": (64, 2), "heldout": (30, 5)}
 
 
 def figures(split: str) -> tuple[int, int, int, int]:

@@ -333,3 +333,38 @@ def test_several_votes_without_a_verb_are_unknown():
         "Abstimmung über die Vorlage: 12 Ja, 3 Nein."
     )
     assert (got.outcome, got.reason) == (None, "result.several_motions")
+
+
+# Three families the development part of tests/data/result_corpus showed (made-up examples in
+# the same style): an election of persons, an amendment's verdict followed by the paper's on
+# separate lines, a rejected amendment beside the agreed paper.
+ELECTIONS = [
+    "Abstimmungsergebnis:\n1. Wahlgang: 18 Stimmen für Herrn Meier, 25 Stimmen für Frau Kurz",
+    "Frau Albers gewählt (31 Ja-Stimmen)\nHerr Brandt gewählt (29 Ja-Stimmen, 2 Nein-Stimmen)",
+    "Stadträtin Yilmaz einstimmig gewählt",
+    "2. Wahlgang: einstimmig für Herrn Otto",
+    "Herr Dr. Lange wurde gewählt.",
+]
+
+
+@pytest.mark.parametrize("text", ELECTIONS)
+def test_an_election_of_persons_is_no_outcome_of_the_motion(text):
+    result = parse_result(text)
+    assert result.outcome is None and result.reason == "result.election"
+
+
+MOTIONS_ON_LINES = [
+    "Abstimmungsergebnis:\nErgänzungsantrag: mehrheitlich abgelehnt (12 Ja-Stimmen, 20 Nein-"
+    "Stimmen)\nVorlage: mehrheitlich angenommen (28 Ja-Stimmen, 4 Nein-Stimmen)",
+    "Änderungsantrag der Fraktion: Mehrheitliche Ablehnung (3 Ja-Stimmen, 30 Nein-Stimmen)\n"
+    "Beschlussvorlage: Einstimmige Zustimmung",
+    "Änderungsantrag SPD: abgelehnt\nVerwaltungsvorlage: angenommen",
+    "Antrag auf Vertagung: Ablehnung\nVorlage: mehrheitliche Zustimmung",
+    "Ergänzungsantrag abgelehnt, Beschlussvorschlag Zustimmung",
+]
+
+
+@pytest.mark.parametrize("text", MOTIONS_ON_LINES)
+def test_verdicts_of_several_motions_on_their_own_lines_are_unknown(text):
+    result = parse_result(text)
+    assert result.outcome is None, result
