@@ -12,7 +12,7 @@ import tempfile
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from coop import create_app
 from coop.audit import acting_as
@@ -276,3 +276,16 @@ class AuthActions:
 @pytest.fixture
 def auth(client) -> AuthActions:
     return AuthActions(client)
+
+
+@pytest.fixture
+def queries(app):
+    """How many statements the database was sent: `queries["n"]`, set to 0 to count anew."""
+    count = {"n": 0}
+
+    def listener(*_args):
+        count["n"] += 1
+
+    event.listen(db.engine, "before_cursor_execute", listener)
+    yield count
+    event.remove(db.engine, "before_cursor_execute", listener)

@@ -3,25 +3,10 @@ shown to another reader, after a write, with another session's CSRF token or a u
 
 import re
 
-import pytest
-from sqlalchemy import event
-
 from coop.audit import acting_as
 from coop.extensions import db
 from tests import factories
 from tests.conftest import AuthActions
-
-
-@pytest.fixture
-def queries(app):
-    count = {"n": 0}
-
-    def listener(*_args):
-        count["n"] += 1
-
-    event.listen(db.engine, "before_cursor_execute", listener)
-    yield count
-    event.remove(db.engine, "before_cursor_execute", listener)
 
 
 def _counted(queries, client, path, **kwargs):

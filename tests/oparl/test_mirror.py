@@ -7,7 +7,7 @@ from email.utils import format_datetime
 from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
-from sqlalchemy import event, select, update
+from sqlalchemy import select, update
 
 from coop.audit import acting_as
 from coop.cache import touch
@@ -26,12 +26,11 @@ from coop.resolutions import documents
 from coop.resolutions import services as resolutions
 from tests import factories
 from tests.factories import PDF
-from tests.oparl.test_server import get
+from tests.oparl.test_server import LISTS, _walk, get, mirror
 
 ERROR = "https://schema.oparl.org/1.1/Error"
 JSON = "application/json; charset=utf-8"
 BERLIN_WINTER = timezone(timedelta(hours=1))
-LISTS = ("organization", "meeting", "paper", "consultation", "agendaItem", "file")
 
 
 @pytest.fixture
@@ -98,21 +97,6 @@ def _delete(resolution: Resolution) -> None:
     with acting_as(None, "test"):
         resolutions.delete_resolution(resolution)
         db.session.commit()
-
-
-def _walk(client, url: str, query: str = ""):
-    """Every object of a list, page after page through links.next. `query` is appended as it
-    is (a client's own, maybe unencoded, query string)."""
-    parts = urlsplit(url)
-    first = parts.path + "?" + "&".join(x for x in (parts.query, query) if x)
-    r = client.get(first)
-    assert r.status_code == 200, (first, r.status_code, r.json)
-    page = r.json
-    while True:
-        yield from page["data"]
-        if "next" not in page["links"]:
-            return
-        page = get(client, page["links"]["next"])
 
 
 def _instant(stamp: str) -> datetime:
@@ -336,18 +320,6 @@ def _of_newest(newest: Resolution) -> list[str]:
     ]
 
 
-@pytest.fixture
-def queries(app):
-    count = {"n": 0}
-
-    def listener(*_args):
-        count["n"] += 1
-
-    event.listen(db.engine, "before_cursor_execute", listener)
-    yield count
-    event.remove(db.engine, "before_cursor_execute", listener)
-
-
 def test_single_objects_carry_last_modified_and_answer_conditional_requests(
     client, seed, council, queries
 ):
@@ -470,22 +442,10 @@ def test_answers_of_other_layers_under_oparl_are_public_json_too(client, seed, c
 
 
 def _mirror(client, store: dict | None = None, since: str | None = None, raw: bool = False):
-    """What a client keeps of our server: every object of every list of every body; with
-    `since`, an incremental run that applies changes and tombstones to `store`. `raw`: the
-    client puts `since` in the query as it is (its + unencoded)."""
-    store = {} if store is None else store
+    """`test_server.mirror`, with `since` in the query as the client writes it (`raw`: its +
+    unencoded)."""
     query = _query("modified_since", since, encoded=not raw) if since else ""
-    system = get(client, "/oparl/v1/system")
-    for body in _walk(client, system["body"]):
-        store[body["id"]] = body
-        for kind in LISTS:
-            for obj in _walk(client, body[kind], query):
-                if obj.get("deleted"):
-                    assert set(obj) == {"id", "type", "created", "modified", "deleted"}, obj
-                    store.pop(obj["id"], None)
-                else:
-                    store[obj["id"]] = obj
-    return store
+    return mirror(client, store, query=query)
 
 
 def _resolution(seed, **values) -> Resolution:

@@ -210,9 +210,18 @@ def test_every_answer_is_public_json_and_errors_are_oparl_error_objects(client, 
 LISTS = ("organization", "meeting", "paper", "consultation", "agendaItem", "file")
 
 
-def _walk(client, url: str, **params):
-    """Every object of a list, page after page through links.next, as a client walks it."""
-    page = get(client, url, **params)
+def _walk(client, url: str, query: str = "", **params):
+    """Every object of a list, page after page through links.next, as a client walks it.
+    `query` is appended to the first page's address as it is (a client's own, maybe
+    unencoded, query string)."""
+    if query:
+        parts = urlsplit(url)
+        first = parts.path + "?" + "&".join(x for x in (parts.query, query) if x)
+        answer = client.get(first)
+        assert answer.status_code == 200, (first, answer.status_code, answer.json)
+        page = answer.json
+    else:
+        page = get(client, url, **params)
     while True:
         yield from page["data"]
         if "next" not in page["links"]:
@@ -220,16 +229,17 @@ def _walk(client, url: str, **params):
         page = get(client, page["links"]["next"])
 
 
-def mirror(client, store: dict | None = None, since: str | None = None) -> dict:
+def mirror(client, store: dict | None = None, since: str | None = None, query: str = "") -> dict:
     """What a client keeps of our server: every object of every list of every body; with
-    `since`, an incremental run that applies changes and deletions to `store`."""
+    `since` (or a `query` of the client's own), an incremental run that applies changes and
+    deletions to `store`."""
     store = {} if store is None else store
     params = {"modified_since": since} if since else {}
     system = get(client, "/oparl/v1/system")
     for body in _walk(client, system["body"]):
         store[body["id"]] = body
         for kind in LISTS:
-            for obj in _walk(client, body[kind], **params):
+            for obj in _walk(client, body[kind], query, **params):
                 if obj.get("deleted"):
                     # a tombstone says no more than the specification asks of one
                     assert set(obj) == {"id", "type", "created", "modified", "deleted"}, obj
