@@ -12,6 +12,7 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     ForeignKey,
+    Index,
     String,
     Text,
     UniqueConstraint,
@@ -76,6 +77,8 @@ class Initiative(AuditedMixin, ExternalIdMixin, TimestampMixin, VersionedMixin, 
             "end_date IS NULL OR start_date IS NULL OR end_date >= start_date",
             name="end_after_start",
         ),
+        # the OParl lists' Last-Modified reads the latest change (coop/oparl/server.py)
+        Index("ix_initiatives_modified_at", "modified_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

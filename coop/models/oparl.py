@@ -149,6 +149,8 @@ class PublishedMark(db.Model):
     __table_args__ = (
         UniqueConstraint("kind", "key", name="uq_oparl_published_marks_kind_key"),
         Index("ix_oparl_published_marks_body_kind_touched", "body_id", "kind", "touched_at"),
+        # the System's and the bodies list's latest removal, over every body
+        Index("ix_oparl_published_marks_touched_at", "touched_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
