@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 # a result longer than this is minutes, not a result line: a person reads it
 MAX_CHARS = 3_000
@@ -48,6 +48,12 @@ _PHRASES = [
      r"|\b(herr|frau|stadtrat|stadträtin)\b(\s+[\w.-]+){1,3}\s+gewählt\b"),
     # a tie fails: "bei Stimmengleichheit abgelehnt"; with an adopting verb it contradicts it
     ("tie", r"\bstimmengleichheit\b"),
+    # the council lifts an earlier decision: "der Beschluss vom 12.03.2022 wird aufgehoben",
+    # "Aufhebungsbeschluss", "hebt seinen Beschluss … auf" (a statute or plan repealed by a
+    # decision is an adoption: "Die Satzung … wird aufgehoben" stays "adopted" or unknown)
+    ("repealed", r"\bbeschl(uss|üsse)\w*\b(?:[^.;]|\.(?=\d)){0,80}?\b(aufgehoben|aufzuheben)\b"
+     r"|\baufhebungsbeschluss\b"
+     r"|\bhebt\b[^.;]{0,60}?\bbeschl(uss|üsse)\w*\b(?:[^.;]|\.(?=\d)){0,60}?\bauf\b"),
     ("adopted", r"\bungeändert\s+(beschlossen|angenommen|zugestimmt)\b"
      r"|\b(folgt|folgen|entsprechend|gemäß|laut)\s+((der|dem)\s+)?\w*empfehlung\b"),
     ("adopted_amended", r"\bteilweise\s+(zugestimmt|abgelehnt|angenommen|beschlossen)\b"
@@ -232,13 +238,16 @@ def _mask(t: str, spans) -> str:
     return "".join(chars)
 
 
-def _phrases(t: str) -> list[tuple[str, str]]:
-    """The outcome words of a clause, each read once (the first pattern that takes them)."""
+def _phrases(t: str, words: str) -> list[tuple[str, str]]:
+    """The outcome words of a clause `t` (its votes masked), each read once (the first pattern
+    that takes them); the words as they stand in `words`, the clause with its votes."""
     hits = []
     for kind, pattern in _PHRASES_RE:
         found = list(pattern.finditer(t))
         if found:
-            hits.extend((m.start(), kind, m.group(0)) for m in found)
+            hits.extend(
+                (m.start(), kind, " ".join(words[m.start() : m.end()].split())) for m in found
+            )
             t = _mask(t, [m.span() for m in found])
     return [(kind, words) for _start, kind, words in sorted(hits)]  # in the order of the text
 
@@ -272,6 +281,20 @@ def _unsure(reason: str, evidence: str, votes=(None, None, None)) -> ParsedResul
     return ParsedResult(None, *votes, evidence=evidence[:300], reason=reason)
 
 
+def _cased(evidence: str, text: str) -> str:
+    """The evidence as the council wrote it ("Einstimmig beschlossen", not "einstimmig
+    beschlossen"): each piece found again, case-blind, in the text with its spaces folded."""
+    folded = " ".join(html.unescape(text[: MAX_CHARS * 4]).replace("\u00a0", " ").split())
+    lower = folded.lower()
+    if not evidence or len(lower) != len(folded):
+        return evidence
+    out = []
+    for piece in evidence.split(" … "):
+        at = lower.find(piece)
+        out.append(folded[at : at + len(piece)] if at >= 0 else piece)
+    return " … ".join(out)
+
+
 def _outcome_of(hits: list[tuple[str, str]]) -> tuple[set[str], str | None]:
     """The strong outcomes of some hits, and the weak adoption if only weak words speak."""
     kinds = {k for k, _w in hits}
@@ -285,6 +308,8 @@ def _outcome_of(hits: list[tuple[str, str]]) -> tuple[set[str], str | None]:
         strong.discard("noted")  # "zurückgezogen / erledigt", "zur Kenntnis genommen und …"
     if strong == {"noted"} and "agree" in kinds:
         strong = {"adopted"}  # "zur Kenntnis genommen + mehrheitliche Zustimmung"
+    if "repealed" in strong and strong - {"repealed"} <= _ADOPTING:
+        strong = {"repealed"}  # "beschlossen: der Beschluss vom … wird aufgehoben"
     if strong == {"adopted", "adopted_amended"}:
         strong = {"adopted_amended"}  # an amendment adopted, then the whole
     if strong == {"rejected"} and "agree" in kinds:
@@ -298,7 +323,7 @@ def _contradicts(outcome: str, votes: dict[str, int | None]) -> bool:
     yes, no = votes.get("yes"), votes.get("no")
     if yes is None or no is None or yes + no == 0:
         return False  # a template with nothing filled in says nothing
-    if outcome in _ADOPTING or outcome == "referred":
+    if outcome in _ADOPTING or outcome in ("referred", "repealed"):
         return no >= yes
     if outcome == "rejected":
         return yes > no
@@ -306,8 +331,16 @@ def _contradicts(outcome: str, votes: dict[str, int | None]) -> bool:
 
 
 def parse_result(text: str | None) -> ParsedResult:
-    """Outcome (adopted, adopted_amended, rejected, referred, deferred, withdrawn, noted) and
-    votes; None where the text does not say for sure, with the reason and the words why."""
+    """Outcome (adopted, adopted_amended, rejected, repealed, referred, deferred, withdrawn,
+    noted) and votes; None where the text does not say for sure, with the reason and the words
+    why, as the council wrote them."""
+    if not text or not text.strip():
+        return ParsedResult()
+    parsed = _parse(text)
+    return replace(parsed, evidence=_cased(parsed.evidence, text)[:300])
+
+
+def _parse(text: str) -> ParsedResult:
     if not text or not text.strip():
         return ParsedResult()
     t = _normalize(text)
@@ -321,7 +354,7 @@ def parse_result(text: str | None) -> ParsedResult:
     clauses = []
     for c in parts:
         votes, spans = _votes(c)
-        clauses.append(_Clause(c, _phrases(_mask(c, spans)), votes))
+        clauses.append(_Clause(c, _phrases(_mask(c, spans), c), votes))
     hits = [h for c in clauses for h in c.hits]
     evidence = " … ".join(dict.fromkeys(w for k, w in hits if k not in ("manner",)))
     evidence = evidence or " … ".join(dict.fromkeys(w for _k, w in hits))

@@ -32,7 +32,9 @@ class ResolutionCreate(ResolutionFields):
     organ: str = Field(max_length=200)
     kind: ResolutionKind
     session_date: date
-    outcome: Outcome
+    outcome: Outcome | None = Field(
+        None, description="Required, except for a status report (then: taken note of)"
+    )
 
 
 class ResolutionUpdate(ResolutionFields):

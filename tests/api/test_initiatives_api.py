@@ -243,6 +243,23 @@ def test_resolution_bad_input(client, seed, ini):
     assert db.session.scalar(select(func.count()).select_from(Resolution)) == 0
 
 
+def test_a_status_report_needs_no_outcome_and_cannot_be_decided(client, seed, ini):
+    b = seed.bodies
+    report = resolution_payload(ini, b["brakel"], kind="status_report")
+    del report["outcome"]
+    r = client.post("/api/v1/resolutions", json=report, headers=h(seed))
+    assert r.status_code == 201, r.json
+    assert r.json["outcome"] == "noted"
+    decided = resolution_payload(ini, b["brakel"], kind="status_report", outcome="adopted")
+    r = client.post("/api/v1/resolutions", json=decided, headers=h(seed))
+    assert r.status_code == 422 and "outcome" in r.json["error"]["fields"]
+    missing = resolution_payload(ini, b["nieheim"])
+    del missing["outcome"]
+    r = client.post("/api/v1/resolutions", json=missing, headers=h(seed))
+    assert r.status_code == 422 and "outcome" in r.json["error"]["fields"]
+    assert db.session.scalar(select(func.count()).select_from(Resolution)) == 1
+
+
 def test_partner_editor_records_own_body_only(client, seed, ini):
     b = seed.bodies
     own = resolution_payload(ini, b["brakel"], outcome="scheduled", session_date="2022-03-17")

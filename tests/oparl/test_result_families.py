@@ -368,3 +368,26 @@ MOTIONS_ON_LINES = [
 def test_verdicts_of_several_motions_on_their_own_lines_are_unknown(text):
     result = parse_result(text)
     assert result.outcome is None, result
+
+
+# --- a council lifts its decision: repealed; a statute repealed by a decision is not -------
+REPEALS = [
+    ("Der Beschluss vom 12.03.2022 wird aufgehoben. Einstimmig beschlossen.", "repealed"),
+    ("Der Rat hebt seinen Beschluss vom 3.5.2023 auf.", "repealed"),
+    ("Aufhebungsbeschluss: einstimmig", "repealed"),
+    ("Der Beschluss vom 12.03.2022 wird mit 20 Ja-Stimmen bei 3 Gegenstimmen aufgehoben.",
+     "repealed"),
+    ("Der Beschluss wird aufgehoben. Ja: 3 Nein: 10", None),  # the repeal failed
+    ("Die Satzung über die Erhebung von Gebühren wird aufgehoben.", None),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("text, expected", REPEALS)
+def test_a_repeal_of_the_decision_is_read_as_repealed(text, expected):
+    assert parse_result(text).outcome == expected
+
+
+def test_the_evidence_keeps_the_councils_spelling():
+    got = parse_result("Der Beschluss vom 12.03.2022 wird mit 20 Ja-Stimmen aufgehoben.")
+    assert got.evidence == "Beschluss vom 12.03.2022 wird mit 20 Ja-Stimmen aufgehoben"
+    assert parse_result("Einstimmig BESCHLOSSEN").evidence == "BESCHLOSSEN"

@@ -38,7 +38,7 @@ def test_the_page_says_why_no_outcome_is_proposed(client, auth, seed):
     auth.login("coordinator@test.example")
     page = client.get(f"/proposals/{p.id}").get_data(as_text=True)
     assert "mehrere Anträge mit verschiedenen Ergebnissen" in page
-    assert "vertagung … abgelehnt … beschlossen" in page
+    assert "Vertagung … abgelehnt … beschlossen" in page
 
 
 def test_the_page_names_the_words_that_decided(client, auth, seed):
