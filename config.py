@@ -101,6 +101,15 @@ class Config:
     # scheduler asks for the lock.
     REMINDER_HOUR = int(os.environ.get("REMINDER_HOUR", 7))
     SCHEDULER_LOCK_POLL_SECONDS = float(os.environ.get("SCHEDULER_LOCK_POLL_SECONDS", 10))
+    # The job queue (coop.queue): `flask worker` processes. A worker sends a heartbeat every
+    # QUEUE_HEARTBEAT_SECONDS; a job whose worker sent none for QUEUE_STALLED_SECONDS is run
+    # again by another worker. QUEUE_POLL_SECONDS: how often a SQLite worker looks for jobs
+    # (PostgreSQL workers are told at once).
+    QUEUE_HEARTBEAT_SECONDS = float(os.environ.get("QUEUE_HEARTBEAT_SECONDS", 10))
+    QUEUE_STALLED_SECONDS = float(os.environ.get("QUEUE_STALLED_SECONDS", 60))
+    QUEUE_POLL_SECONDS = float(os.environ.get("QUEUE_POLL_SECONDS", 1))
+    QUEUE_CONCURRENCY = int(os.environ.get("QUEUE_CONCURRENCY", 2))
+    QUEUE_POOL_SIZE = int(os.environ.get("QUEUE_POOL_SIZE", 4))
     API_MAX_PER_PAGE = 200
     # Behind the town's reverse proxy: how many proxies in front of coop set X-Forwarded-For,
     # -Proto, -Host and -Prefix (0: none; the headers are then ignored, as anyone can send them).

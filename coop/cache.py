@@ -38,6 +38,7 @@ _IGNORED = {
     "rate_limits",
     "idempotency_keys",
     "import_jobs",  # an import's progress (what it stores bumps the generation itself)
+    "queued_tasks",  # the job queue (what a job changes bumps the generation itself)
 }
 _BUMPED = "coop_generation_bumped"
 

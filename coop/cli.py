@@ -216,6 +216,24 @@ def run_scheduler(run_now: bool):
     )
 
 
+@click.command("worker")
+@with_appcontext
+@click.option("--burst", is_flag=True, help="Stop when no job is waiting (else run until stopped).")
+@click.option(
+    "--concurrency", type=int, default=None, help="Jobs at once (default QUEUE_CONCURRENCY)."
+)
+def run_worker(burst: bool, concurrency: int | None):
+    """Run jobs of the queue: imports, council system reads, e-mails. Start one or more per
+    machine; they share the queue in the database."""
+    from . import jobs, queue
+
+    if jobs.REMINDERS not in queue.TASKS:  # importing coop.jobs registers the tasks
+        raise click.ClickException("The tasks of coop.jobs are not registered.")
+    app = current_app._get_current_object()
+    click.echo("Worker started; waiting for jobs …", err=True)
+    queue.work(app, burst=burst, concurrency=concurrency or app.config["QUEUE_CONCURRENCY"])
+
+
 @oparl_cli.command("parse-result")
 @click.argument("text")
 def parse_result(text: str):
@@ -387,5 +405,5 @@ def init_cli(app: Flask) -> None:
         search_cli,
         integrity_cli,
     )
-    for group in (*groups, run_scheduler):
+    for group in (*groups, run_scheduler, run_worker):
         app.cli.add_command(group)

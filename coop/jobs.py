@@ -2,8 +2,9 @@
 when their work is committed. Services flush; a job commits per page or per batch, and each
 commit below says why it is there.
 
-The scheduler (`coop.scheduler`) runs the four daily jobs by name (`coop.jobs:daily_reminders`
-and so on); the CLI (`coop.cli`) calls the same functions.
+The tasks at the end are what `flask worker` processes run (`coop.queue`); the scheduler
+(`coop.scheduler`) only puts the day's tasks on the queue (`coop.jobs:daily_reminders` and so
+on); the CLI (`coop.cli`) calls the same functions directly.
 """
 
 from __future__ import annotations
@@ -16,11 +17,13 @@ from collections.abc import Callable
 from flask import Flask, current_app
 from sqlalchemy import select, text
 
+from . import queue
 from .audit import acting_as
 from .core import clock
 from .extensions import db
 from .models import Body, OParlSync, SchedulerRun
 from .models.base import utcnow
+from .queue import task
 
 log = logging.getLogger("coop.jobs")
 
@@ -315,55 +318,141 @@ def forget_old_records() -> str:
     old_news = notifications.forget_old_activities()
     days = int(current_app.config.get("AUDIT_RETENTION_DAYS") or 0)
     entries = privacy.prune_audit(days)
+    finished = queue.forget_finished()
     db.session.commit()
     return (
         f"{throttles} old sign-in throttles, {keys} idempotency keys, {files} import files, "
         f"{old_news} old notifications and {entries} audit entries older than "
-        f"{days or 'unlimited'} days removed"
+        f"{days or 'unlimited'} days removed; {finished} finished queue jobs forgotten"
     )
 
 
-# --- what the scheduler runs (by name, from its job store) --------------------------------------
+# --- the tasks of the queue (coop.queue), run by `flask worker` -------------------------------
 
 
-def _scheduled(job: str, action: Callable[[], str], actor: str | None = None) -> None:
+def _recorded(job: str, action: Callable[[], str], actor: str | None = None) -> str:
+    if actor:
+        with acting_as(None, actor):
+            summary = record_run(job, action)
+    else:
+        summary = record_run(job, action)
+    log.info("%s: %s", job, summary)
+    return summary
+
+
+@task(REMINDERS)
+def reminders_task() -> str:
+    """The daily reminder e-mails."""
+    return _recorded(REMINDERS, lambda: str(send_reminders()), "scheduler")
+
+
+@task("oparl-sync")
+def oparl_sync_task() -> str:
+    """The daily read of the partners' council information systems: one job per body, so
+    that several workers read several systems at once and one slow server holds up no other."""
+
+    def queue_bodies() -> str:
+        from .oparl import sync
+
+        ids = [body.id for body in sync.bodies_to_sync()]
+        for body_id in ids:
+            queue.defer("oparl-sync-body", lock=f"oparl-sync-body-{body_id}", body_id=body_id)
+        return f"{len(ids)} bodies queued to be read"
+
+    return _recorded("oparl-sync", queue_bodies, "scheduler")
+
+
+@task("oparl-sync-body")
+def oparl_sync_body_task(body_id: int) -> str:
+    """Read one body's council information system (the run is kept as its OParlSync)."""
+
+    def read() -> str:
+        body = db.session.get(Body, body_id)
+        if body is None or not body.oparl_url:
+            return "no OParl URL (any more)"
+        run, summary = sync_body(body)
+        return f"{body.name}: {'ok' if run.ok else 'failed'}, {summary}"
+
+    return _recorded(f"oparl-sync-body-{body_id}", read, "scheduler")
+
+
+@task("funding-checks")
+def funding_checks_task() -> str:
+    """Right after midnight: the stored funding checks of the new day (their conditions depend
+    on the date), so the first funding page of the day need not compute thousands of them."""
+    return _recorded("funding-checks", refresh_funding_checks)
+
+
+@task("saved-searches")
+def saved_searches_task() -> str:
+    """After the sync: saved searches tell their owners of new matches."""
+    return _recorded("saved-searches", notify_saved_searches, "scheduler")
+
+
+@task("housekeeping")
+def housekeeping_task() -> str:
+    """Nightly: forget old failed sign-ins, idempotency keys, finished queue jobs."""
+    return _recorded("housekeeping", forget_old_records)
+
+
+@task("digests")
+def digests_task() -> str:
+    """Every morning: the e-mail digests of those who chose them."""
+    return _recorded("digests", send_digests, "scheduler")
+
+
+@task("import-check")
+def import_check_task(job_id: int) -> None:
+    """Check an uploaded file (a large one; a small one is checked in the request)."""
+    from .imports import services as imports
+
+    imports.run_phase(job_id, "check")
+
+
+@task("import-store")
+def import_store_task(job_id: int) -> None:
+    """Store the confirmed rows of an import, continuing after the last stored batch."""
+    from .imports import services as imports
+
+    imports.run_phase(job_id, "store")
+
+
+# --- what the scheduler does: put the day's tasks on the queue ---------------------------------
+
+
+def _enqueue(name: str) -> None:
     app = _app or current_app._get_current_object()
     with app.app_context():
-        if actor:
-            with acting_as(None, actor):
-                summary = record_run(job, action)
-        else:
-            summary = record_run(job, action)
-        log.info("%s: %s", job, summary)
+        # one waiting job per task: a scheduler that catches up does not queue it twice
+        queue.defer(name, lock=name)
         db.session.remove()
 
 
 def daily_reminders() -> None:
     """The daily reminder e-mails."""
-    _scheduled(REMINDERS, lambda: str(send_reminders()), "scheduler")
+    _enqueue(REMINDERS)
 
 
 def oparl_sync() -> None:
     """The daily read of the partners' council information systems."""
-    _scheduled("oparl-sync", sync_all_bodies, "scheduler")
+    _enqueue("oparl-sync")
 
 
 def funding_checks() -> None:
-    """Right after midnight: the stored funding checks of the new day (their conditions depend
-    on the date), so the first funding page of the day need not compute thousands of them."""
-    _scheduled("funding-checks", refresh_funding_checks)
+    """The stored funding checks of the new day."""
+    _enqueue("funding-checks")
 
 
 def saved_search_alerts() -> None:
-    """After the sync: saved searches tell their owners of new matches."""
-    _scheduled("saved-searches", notify_saved_searches, "scheduler")
+    """Saved searches tell their owners of new matches."""
+    _enqueue("saved-searches")
 
 
 def housekeeping() -> None:
-    """Nightly: forget old failed sign-ins and idempotency keys."""
-    _scheduled("housekeeping", forget_old_records)
+    """Forget what is old."""
+    _enqueue("housekeeping")
 
 
 def digests() -> None:
-    """Every morning: the e-mail digests of those who chose them."""
-    _scheduled("digests", send_digests, "scheduler")
+    """The e-mail digests."""
+    _enqueue("digests")

@@ -1,4 +1,5 @@
-"""The one scheduler process: `flask --app wsgi scheduler`.
+"""The one scheduler process: `flask --app wsgi scheduler`. It only puts each day's tasks on
+the job queue at their hour (`coop.jobs`); `flask worker` processes run them.
 
 APScheduler keeps its jobs in the application database (table apscheduler_jobs). Before it
 starts, the process takes a lock that only one process can hold: on PostgreSQL an advisory lock

@@ -74,6 +74,8 @@ def _include_name(name, type_, parent_names):
         return False  # SQLite's FTS5 table of the search and its shadow tables
     if type_ == "index" and name == "ix_search_entries_fts":
         return False  # PostgreSQL's GIN index on an expression, made by hand
+    if type_ == "table" and name.startswith("procrastinate_"):
+        return False  # the job queue's tables on PostgreSQL (coop.queue), its own schema
     return not (type_ == "table" and name in OWN_TABLES_OF_LIBRARIES)
 
 

@@ -14,6 +14,7 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import event, text
 
+import coop.jobs  # noqa: F401  (registers the tasks of the queue, as `flask worker` does)
 from coop import create_app
 from coop.audit import acting_as
 from coop.extensions import db
@@ -97,7 +98,9 @@ def _clean(app) -> None:
                     "login_throttles, rate_limits, idempotency_keys, result_readings, "
                     "oparl_published_marks, "
                     "search_entries, saved_searches, "
-                    "scheduler_runs, apscheduler_jobs, "
+                    "scheduler_runs, apscheduler_jobs, queued_tasks, procrastinate_jobs, "
+                    "procrastinate_events, procrastinate_periodic_defers, "
+                    "procrastinate_workers, "
                     "cost_partner_years, cost_payments, cost_events, cost_lines, "
                     "cost_model_partners, cost_models, "
                     "proposals, oparl_objects, oparl_syncs, "
@@ -111,6 +114,7 @@ def _clean(app) -> None:
         else:
             for table in (
                 "cached_results",
+                "queued_tasks",
                 "initiative_districts",
                 "audit_entries",
                 "idempotency_keys",

@@ -1,7 +1,8 @@
 """Import jobs: an uploaded file is checked (preview), and the rows the person confirms are
 stored. A small file is worked through in the request; a large one (more than
-IMPORT_INLINE_ROWS rows) in a background thread of the instance that received it, which writes
-its progress to the job record, so that every instance can show it.
+IMPORT_INLINE_ROWS rows) by a job of the queue (`coop.queue`, run by `flask worker`), which
+writes its progress to the job record, so that every instance can show it; if its worker dies,
+another one takes the job up again and goes on after the last stored batch.
 
 This module commits, like `coop.jobs`: a background job's progress and each stored batch must
 be visible to the other instances while the job runs. Nothing is stored before the person
@@ -11,7 +12,7 @@ cannot store it twice."""
 from __future__ import annotations
 
 import logging
-import threading
+from dataclasses import asdict
 from datetime import timedelta
 
 from flask import current_app
@@ -131,30 +132,47 @@ def confirm(job: ImportJob, actor: User, *, inline: bool = False) -> bool:
     return True
 
 
-def _store(job: ImportJob) -> None:
+def _store(job: ImportJob, *, resume: bool = False) -> None:
     actions = list(job.result.get("actions", []))
     rows = sorted({a["row"] for a in actions})
-    stored: list[dict] = []
-    problems: list[planning.Problem] = []
+    # Taken up again after its worker died: the batches before `done` are stored, and their
+    # counts and problems were committed with them (job.progress).
+    first = (job.done or 0) if resume else 0
+    progress = dict(job.progress or {}) if first else {}
+    stored_rows = int(progress.get("stored_rows", 0))
+    stored_actions = int(progress.get("stored_actions", 0))
+    problems: list[dict] = list(progress.get("problems", []))
+    problems_total = int(progress.get("problems_total", 0))
     actor = job.user
     with (
         force_locale(_locale(job)),
         acting_as(actor.id if actor else None, f"{actor.email if actor else 'system'} (Import)"),
     ):
-        for start in range(0, len(rows), BATCH):
+        for start in range(first - first % BATCH, len(rows), BATCH):
             batch = set(rows[start : start + BATCH])
             done, failed = planning.apply([a for a in actions if a["row"] in batch], actor)
-            stored.extend(done)
-            problems.extend(failed)
+            stored_rows += len({a["row"] for a in done})
+            stored_actions += len(done)
+            problems_total += len(failed)
+            problems.extend(asdict(f) for f in failed[: planning.SHOWN + 1 - len(problems)])
             job.done = min(len(rows), start + BATCH)
             job.updated_at = utcnow()
+            job.progress = {
+                "stored_rows": stored_rows,
+                "stored_actions": stored_actions,
+                "problems": problems,
+                "problems_total": problems_total,
+            }
             # Each batch is kept with its progress: a job that dies keeps what it stored, and
-            # importing the file again finds those rows unchanged.
+            # the worker that takes it up again goes on with the next batch.
             db.session.commit()
     result = dict(job.result)
-    result["stored_rows"] = len({a["row"] for a in stored})
-    result["stored_actions"] = len(stored)
-    result.update(planning.kept(problems, "store_problems"))
+    result["stored_rows"] = stored_rows
+    result["stored_actions"] = stored_actions
+    result["store_problems"] = problems[: planning.SHOWN]
+    result["store_problems_total"] = problems_total
+    if problems_total > planning.SHOWN:
+        result["store_problems_more_from"] = problems[planning.SHOWN]["row"]
     job.result = result
     job.state = "stored"
     job.updated_at = utcnow()
@@ -162,27 +180,36 @@ def _store(job: ImportJob) -> None:
 
 
 def _background(job_id: int, phase: str) -> None:
-    app = current_app._get_current_object()
+    """Put the phase on the job queue: a `flask worker` process runs it (coop.jobs)."""
+    from .. import queue
 
-    def run() -> None:
-        with app.app_context():
-            db.session().expire_on_commit = False  # thousands of rows, committed as they go
-            job = db.session.get(ImportJob, job_id)
-            try:
-                _check(job) if phase == "check" else _store(job)
-            except Exception:
-                log.exception("import job %s failed", job_id)
-                db.session.rollback()
-                db.session.execute(
-                    update(ImportJob)
-                    .where(ImportJob.id == job_id)
-                    .values(state="failed", updated_at=utcnow())
-                )
-                db.session.commit()
-            finally:
-                db.session.remove()
+    queue.defer(f"import-{phase}", lock=f"import-{job_id}", job_id=job_id)
 
-    threading.Thread(target=run, name=f"import-{job_id}", daemon=True).start()
+
+def run_phase(job_id: int, phase: str) -> None:
+    """Check or store a job, in a worker. Run again after its worker died, storing goes on
+    after the last batch it kept (whose progress was committed with it), so each row is
+    stored once; checking stores nothing and starts again."""
+    db.session().expire_on_commit = False  # thousands of rows, committed as they go
+    job = db.session.get(ImportJob, job_id)
+    if job is None:
+        return  # discarded meanwhile
+    try:
+        # by the job's state, not the phase: a check that stores at once (the API without dry
+        # run) is taken up again while storing
+        if job.state == "checking":
+            _check(job)
+        elif job.state == "storing":
+            _store(job, resume=True)
+    except Exception:
+        log.exception("import job %s failed", job_id)
+        db.session.rollback()
+        db.session.execute(
+            update(ImportJob)
+            .where(ImportJob.id == job_id)
+            .values(state="failed", updated_at=utcnow())
+        )
+        db.session.commit()
 
 
 def problems(job: ImportJob, key: str = "problems") -> list[dict]:

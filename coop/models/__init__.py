@@ -47,6 +47,7 @@ from .initiative import (
     PhaseChange,
 )
 from .oparl import OParlObject, OParlSync, Proposal, PublishedMark, ResultReading
+from .queue import QueuedTask
 from .ratelimit import RateLimit
 from .resolution import Document, Resolution, ResolutionTask
 from .savings import (
@@ -69,6 +70,7 @@ __all__ = [
     "Follow",
     "CachedResult",
     "ImportJob",
+    "QueuedTask",
     "DataGeneration",
     "OParlObject",
     "OParlSync",

@@ -36,6 +36,9 @@ class ImportJob(db.Model):
     total: Mapped[int] = mapped_column(Integer, default=0)  # rows of the file
     done: Mapped[int] = mapped_column(Integer, default=0)  # rows worked through so far
     result: Mapped[dict] = mapped_column(JSON, default=dict)
+    # storing, batch by batch: counts and problems so far (a worker taking the job up again
+    # after another died goes on from here)
+    progress: Mapped[dict | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
