@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 export FLASK_APP := wsgi
 
-.PHONY: run test install install-test assets translations migrate demo lint bench clean scheduler reminders sbom
+.PHONY: run test install install-test assets translations migrate demo lint bench clean scheduler worker reminders sbom
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -57,9 +57,17 @@ translations:
 migrate: install
 	$(BIN)/flask db upgrade
 
+# The web server and, beside it, one worker of the job queue (large imports); both end with
+# Ctrl-C.
 run: migrate
 	$(BIN)/flask demo load --if-empty
+	$(BIN)/flask worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
+
+# A worker of the job queue on its own (start more for more jobs at once).
+worker: migrate
+	$(BIN)/flask worker
 
 # The one scheduler process (daily reminders); run it beside the web server.
 scheduler: migrate

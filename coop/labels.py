@@ -468,3 +468,26 @@ IMPORT_STATE_LABELS = {
     "stored": _l("stored"),
     "failed": _l("failed"),
 }
+
+
+# the job queue's tasks and states (coop.queue), for the admins' overview
+QUEUE_TASK_LABELS = {
+    "daily-reminders": _l("Daily reminders"),
+    "oparl-sync": _l("Reading the council information systems"),
+    "oparl-sync-body": _l("Reading one council information system"),
+    "funding-checks": _l("Funding checks of the day"),
+    "saved-searches": _l("Saved searches"),
+    "housekeeping": _l("Housekeeping"),
+    "digests": _l("E-mail digests"),
+    "import-check": _l("Checking an import"),
+    "import-store": _l("Storing an import"),
+}
+QUEUE_STATE_LABELS = {
+    "todo": _l("waiting"),
+    "doing": _l("running"),
+    "succeeded": _l("done"),
+    "failed": _l("failed"),
+    "cancelled": _l("cancelled"),
+    "aborting": _l("being stopped"),
+    "aborted": _l("stopped"),
+}

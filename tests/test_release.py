@@ -24,16 +24,16 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def _compose_commands() -> dict[str, list[str]]:
     services = yaml.safe_load((ROOT / "compose.yaml").read_text())["services"]
-    return {name: services[name]["command"] for name in ("release", "web", "scheduler")}
+    return {name: services[name]["command"] for name in ("release", "web", "scheduler", "worker")}
 
 
 def test_compose_describes_the_release():
     compose = yaml.safe_load((ROOT / "compose.yaml").read_text())
     services = compose["services"]
-    assert set(services) == {"db", "release", "web", "scheduler"}
+    assert set(services) == {"db", "release", "web", "scheduler", "worker"}
     assert services["release"]["command"][-2:] == ["db", "upgrade"]
     assert services["web"]["command"][0] == "gunicorn"
-    for name in ("web", "scheduler"):
+    for name in ("web", "scheduler", "worker"):
         assert services[name]["depends_on"]["release"]["condition"] == (
             "service_completed_successfully"
         )
@@ -127,6 +127,16 @@ def test_install_and_run_as_compose_does(release_dir, database, tmp_path):
         assert "Impressum" in page.text
         assert requests.get(f"{base}/static/css/coop.css", timeout=5).status_code == 200
 
+        schedulers.append(  # a worker of the job queue
+            subprocess.Popen(
+                commands["worker"],
+                cwd=app_dir,
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+        )
         for _ in range(2):  # the one scheduler, and a second that must only wait
             schedulers.append(
                 subprocess.Popen(
@@ -151,6 +161,7 @@ def test_install_and_run_as_compose_does(release_dir, database, tmp_path):
     checked = [entry for entry in lines if entry["request_id"] == "release-check"]
     assert checked and checked[0]["path"] == "/login" and checked[0]["status"] == 200
     assert "duration_ms" in checked[0] and "user_id" in checked[0]
-    first, second = said
+    worker, first, second = said
+    assert "Worker started" in worker and "Traceback" not in worker, worker[-1500:]
     assert "Lock acquired" in first, first[-1500:]
     assert "Lock acquired" not in second and "waiting" in second, second[-1500:]

@@ -21,7 +21,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from .. import links
+from .. import labels, links, queue
 from ..auth import permissions
 from ..auth.forms import ChangePasswordForm
 from ..auth.services import safe_next
@@ -30,7 +30,7 @@ from ..core import clock
 from ..extensions import db
 from ..links import external_url
 from ..models import SchedulerRun
-from ..pagecache import cacheable
+from ..pagecache import cacheable, keep_out
 from . import calendar, notifications, nudges, services
 
 bp = Blueprint("reminders", __name__)
@@ -64,6 +64,23 @@ def index():
         }
 
     key = request_key("all" if all_people else user.id)
+    if permissions.is_admin(current_user):
+        # the queue moves without changing the data: read at each view, never cached
+        keep_out()
+        context_of_page = context
+
+        def context() -> dict:
+            jobs = [
+                {
+                    **job,
+                    "task_label": labels.label(labels.QUEUE_TASK_LABELS, job["task"]),
+                    "state_label": labels.label(labels.QUEUE_STATE_LABELS, job["state"]),
+                }
+                for job in queue.overview()
+            ]
+            return {**context_of_page(), "queue_jobs": jobs}
+
+        return render_template("reminders/index.html", **context())
     return render_cached(key, "reminders/index.html", context)
 
 
