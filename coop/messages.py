@@ -215,6 +215,10 @@ MESSAGES: dict[str, str | tuple[str, str]] = {
     "result.no_decision": N_(
         "The result text names no public decision (“%(words)s”); please choose the outcome."
     ),
+    "result.proposal_only": N_(
+        "The text gives only what was proposed (“%(words)s”), not what was decided; please "
+        "read it and choose the outcome."
+    ),
     "result.unknown_words": N_(
         "The result text has no words known for an outcome; please read it and choose the outcome."
     ),

@@ -41,10 +41,14 @@ _NUMBER_WORDS = {
 _PHRASES = [
     ("none", r"\bnicht\s?öffentlichen\s+teil\b|\bnicht\s+zur\s+abstimmung\b"
      r"|\bnicht\s+abgestimmt\b|\bkeine\s+abstimmung\b|\bkein\s+beschluss\b"
-     r"|\bkeine\s+beschlussfassung\b"),
+     r"|\bkeine\s+beschlussfassung\b|\bohne\s+(beschluss)?empfehlung\b"),
+    # only the proposal, not the decision: "Beschlussvorschlag: …" alone, "möge … beschließen"
+    ("proposal", r"^beschlussvorschlag\b|\bmöge\b[^.;]{0,80}?\bbeschließen\b"),
     # an election of persons is no outcome of a motion: "2. Wahlgang: 20 Stimmen für Herrn …",
     # "Herr Pötzsche gewählt (44 Ja-Stimmen)"
-    ("election", r"\bwahlgang\b|\bstimmen\s+für\s+(herrn|frau)\b"
+    ("election", r"\bwahlgang\b|\bstimmen\s+für\s+(herrn|frau)\b|\bin\s+form\s+von\s+wahlen\b"
+     r"|\bdie\s+wahl\s+(erfolgt|erfolgte)\b|\bnimmt\s+die\s+wahl\s+an\b"
+     r"|\b(wird|werden)\s+gewählt\b"
      r"|\b(herr|frau|stadtrat|stadträtin)\b(\s+[\w.-]+){1,3}\s+gewählt\b"),
     # a tie fails: "bei Stimmengleichheit abgelehnt"; with an adopting verb it contradicts it
     ("tie", r"\bstimmengleichheit\b"),
@@ -57,21 +61,25 @@ _PHRASES = [
     ("adopted", r"\bungeändert\s+(beschlossen|angenommen|zugestimmt)\b"
      r"|\b(folgt|folgen|entsprechend|gemäß|laut)\s+((der|dem)\s+)?\w*empfehlung\b"),
     ("adopted_amended", r"\bteilweise\s+(zugestimmt|abgelehnt|angenommen|beschlossen)\b"
-     r"|\bin\s+einen\s+prüfauftrag\s+umgewandelt\b"),
+     r"|\bin\s+einen\s+prüfauftrag\s+umgewandelt\b|\bals\s+prüfauftrag\b"
+     r"|\bgeänderter\s+beschluss\b"),
     ("rejected", r"\bnicht\s+(beschlossen|angenommen|zugestimmt|empfohlen|genehmigt|gefolgt)\b"
      r"|\bzustimmung\s+(verweigert|versagt)\b|\bverfehlt\b.{0,40}?\bmehrheit\b"
      r"|\bkeine\s+mehrheit\b|\bnicht\s+die\s+(nötige|erforderliche|notwendige)\s+mehrheit\b"
      r"|\bstimmt\b.{0,80}?\bnicht\s+zu\b|\bnicht\s+(einverstanden|zuzustimmen|zustimmen)\b"
-     r"|\bkeine\s+zustimmung\b"),
+     r"|\bkeine\s+zustimmung\b|\b(einvernehmen|zustimmung)\b[^.;]{0,40}?\bnicht\s+erteilt\b"
+     r"|\bgegen\s+(den\s+|die\s+)?(beschlussvorschlag|verwaltungsvorschlag|vorlage)\b"),
     ("referred", r"\bvertagt\s+in\s+folgegremium\b|\bvorberaten\b|\bweitergeleitet\b"
      r"|\bfolgegremium\b|\bempfohlen\b"),
-    ("recommend", r"\bempfiehlt\b|\bempfahl\b|\bempfehlen\b|\b\w*empfehlung\b"),
+    ("recommend", r"\bempfiehlt\b|\bempfahl\b|\bempfehlen\b|\b\w*empfehlung\b"
+     r"|\bschlägt\b[^.;]{0,80}?\bvor\b|\bwird\s+vorgeschlagen\b"),
     ("adopted_amended", r"\b(geändert|mit\s+änderung(en)?|in\s+geänderter\s+fassung|modifiziert"
      r"|ergänzt)\s+(beschlossen|angenommen|zugestimmt)\b"
      r"|\bänderungsbeschluss\b|\bgeänderte[rn]?\s+beschlussvorschlag\b"
      r"|\b(beschlossen|angenommen|zugestimmt|zustimmung)\b.{0,20}?\b(geändert|modifiziert|"
      r"ergänzt)(e|em|en|er)?\s+(beschlusstext|beschlussvorschlag|antrag|fassung|vorlage)"),
-    ("amend", r"\bmit\s+(den\s+|der\s+)?(\w+\s+){0,4}?(änderung|änderungen|ergänzung|ergänzungen)\b"
+    ("amend", r"\bmit\s+(den\s+|der\s+)?((?!die\b|eine\b|das\b)\w+\s+){0,4}?(änderung|änderungen"
+     r"|ergänzung|ergänzungen)\b|\bnach\s+(änderung|ergänzung)\b|\bwie\s+folgt\s+geändert\b"
      r"|\b(änderungs|ergänzungs)antrag\w*\b(?:(?!abgelehnt|ablehnung|angenommen|beschlossen"
      r"|zugestimmt).){0,120}?\b(angenommen|beschlossen|zugestimmt)\b"),
     ("rejected", r"\babgelehnt\b|\bablehnung\b|\babzulehnen\b|\blehnt\b.{0,80}?\bab\b"),
@@ -80,7 +88,7 @@ _PHRASES = [
     ("referred", r"\bweiterbehandlung\s+(im|in|durch)\b|\bberatung\s+im\s+\w+|\b(verwiesen|"
      r"überwiesen)\s+(in|an)\b|\b(an|in)\s+((den|die|das)\s+)?[\w-]+\s+(zu\s+)?(verwiesen|"
      r"überwiesen|verweisen|überweisen)\b|\büberwiesen\b|\bverweisung\s+(an|in)\b"
-     r"|\bzu\s+(verweisen|überweisen)\b"),
+     r"|\bzu\s+(verweisen|überweisen)\b|\bverwiesen\b"),
     ("deferred", r"\bvertagt\b|\bzu\s+vertagen\b|\bvertagung\b|\bzurückgestellt\b"
      r"|\bzurückzustellen\b|\babgesetzt\b|\babzusetzen\b|\bverwiesen\b|\bgeschoben\b"
      r"|\bverschoben\b|\bzu\s+verschieben\b|\bangehalten\b|\bwiedervorlage\b"
@@ -92,9 +100,13 @@ _PHRASES = [
     ("adopted", r"\b(beschlossen|angenommen|zugestimmt|beschluss\s+gefasst|beschlussvorschlag\s+"
      r"(wird|wurde)\s+gefolgt|entsprechend\s+(dem\s+)?beschlussvorschlag|genehmigt|gewählt"
      r"|bestätigt|festgestellt|stimmt\s+(dem|der|den|zu)|zuzustimmen|anzunehmen"
-     r"|zu\s+beschließen|zu\s+genehmigen|genehmigt)\b"),
+     r"|zu\s+beschließen|zu\s+genehmigen|genehmigt|annahme|gebilligt|billigt)\b"
+     r"|\b(einvernehmen|zustimmung)\s+((wurde|wird)\s+)?erteilt\b|\b(wurde|wird)\s+das\s+"
+     r"(gemeindliche\s+)?einvernehmen\s+erteilt\b"
+     r"|\bfass(t|te|ten|en)\s+(den|einen)\s+(\w+\s+)?beschluss\b"),
     ("noted", r"\bzur\s+kenntnis\b|\bkenntnisnahme\b|\bkenntnis\s+genommen\b"),
     ("agree", r"\b(mehrheitliche\s+)?zustimmung\b|\beinverstanden\b|\beinvernehmlich\b"
+     r"|\beinverständnis\b"
      r"|\bdafür\b"),
     ("manner", r"\beinstimmig\b|\bmehrheitlich\b|\bbeschließt\b|\bbeschließen\b"
      r"|\bentschieden\b"),
@@ -298,7 +310,16 @@ def _cased(evidence: str, text: str) -> str:
 def _outcome_of(hits: list[tuple[str, str]]) -> tuple[set[str], str | None]:
     """The strong outcomes of some hits, and the weak adoption if only weak words speak."""
     kinds = {k for k, _w in hits}
-    strong = kinds - {"none", "election", "amend", "agree", "manner", "recommend", "tie"}
+    strong = kinds - {
+        "none",
+        "election",
+        "proposal",
+        "amend",
+        "agree",
+        "manner",
+        "recommend",
+        "tie",
+    }
     if "recommend" in kinds:
         # "empfiehlt dem Rat, … zu beschließen": the recommended adoption is the committee's
         # recommendation, not a decision
@@ -330,13 +351,52 @@ def _contradicts(outcome: str, votes: dict[str, int | None]) -> bool:
     return False
 
 
+# "Beschlussvorlage: zugestimmt / Änderungsantrag SPD: abgelehnt": one line per motion. The
+# outcome is the main motion's (the paper), changed by an amendment adopted with it.
+_MOTION_LINE = re.compile(
+    r"^\s*(?P<label>(?:beschluss|verwaltungs)?vorlage|beschlussvorschlag|[\w.-]*(?:änderungs|"
+    r"ergänzungs)antr(?:a|ä)g\w*[^:\n]{0,60}|antrag[^:\n]{0,40}|ziffer[^:\n]{0,40})\s*:\s*(?P<rest>\S.*)$",
+    re.IGNORECASE,
+)
+_MAIN_LABEL = re.compile(r"^(?:(?:beschluss|verwaltungs)?vorlage|beschlussvorschlag)$", re.I)
+_AMENDMENT_LABEL = re.compile(r"(?:änderungs|ergänzungs)antr", re.I)
+
+
+def _motions(text: str) -> list[tuple[str, str]]:
+    """The text's motions, one per labelled line and the lines that continue it."""
+    text = re.sub(r"([a-zäöüß])-[ \t]*\n[ \t]*([a-zäöüß])", r"\1\2", text)  # "zuge-\nstimmt"
+    motions: list[list[str]] = []
+    for line in text.splitlines():
+        if m := _MOTION_LINE.match(line):
+            motions.append([m.group("label").strip(), m.group("rest")])
+        elif motions and line.strip():
+            motions[-1][1] += " " + line.strip()
+    return [(label, rest) for label, rest in motions]
+
+
+def _main_motion(text: str) -> ParsedResult | None:
+    """The outcome of the paper where the text gives each motion on its own line, with
+    amendments beside it; None where it does not, or the paper's line says nothing sure."""
+    motions = _motions(text[: MAX_CHARS * 4])
+    main = [rest for label, rest in motions if _MAIN_LABEL.match(label)]
+    amendments = [rest for label, rest in motions if _AMENDMENT_LABEL.search(label)]
+    if len(main) != 1 or not amendments or len(main) + len(amendments) != len(motions):
+        return None
+    got = _parse(main[0])
+    if got.outcome is None:
+        return None
+    if got.outcome == "adopted" and any(_parse(a).outcome in _ADOPTING for a in amendments):
+        return replace(got, outcome="adopted_amended")
+    return got
+
+
 def parse_result(text: str | None) -> ParsedResult:
     """Outcome (adopted, adopted_amended, rejected, repealed, referred, deferred, withdrawn,
     noted) and votes; None where the text does not say for sure, with the reason and the words
     why, as the council wrote them."""
     if not text or not text.strip():
         return ParsedResult()
-    parsed = _parse(text)
+    parsed = _main_motion(text) or _parse(text)
     return replace(parsed, evidence=_cased(parsed.evidence, text)[:300])
 
 
@@ -370,6 +430,8 @@ def _parse(text: str) -> ParsedResult:
         return _unsure("result.no_decision", evidence, found)
     if any(k == "election" for k, _w in hits):
         return _unsure("result.election", evidence, (None, None, None))
+    if any(k == "proposal" for k, _w in hits) and not _ON_THE_MOTION.search(t):
+        return _unsure("result.proposal_only", evidence, (None, None, None))
     strong, weak = _outcome_of(hits)
     if len(strong) > 1:
         return _unsure("result.several_motions", evidence, (None, None, None))

@@ -353,19 +353,39 @@ def test_an_election_of_persons_is_no_outcome_of_the_motion(text):
     assert result.outcome is None and result.reason == "result.election"
 
 
+# one line per motion: the paper's line (Vorlage, Beschlussvorlage, Verwaltungsvorlage,
+# Beschlussvorschlag) gives the outcome, an amendment adopted beside it makes it amended
+MAIN_MOTION_ON_LINES = [
+    ("Abstimmungsergebnis:\nErgänzungsantrag: mehrheitlich abgelehnt (12 Ja-Stimmen, 20 Nein-"
+     "Stimmen)\nVorlage: mehrheitlich angenommen (28 Ja-Stimmen, 4 Nein-Stimmen)",
+     ("adopted", 28, 4, None)),
+    ("Änderungsantrag der Fraktion: Mehrheitliche Ablehnung (3 Ja-Stimmen, 30 Nein-Stimmen)\n"
+     "Beschlussvorlage: Einstimmige Zustimmung", ("adopted", None, 0, None)),
+    ("Änderungsantrag SPD: abgelehnt\nVerwaltungsvorlage: angenommen", ("adopted", None, None, None)),
+    ("Beschlussvorlage: einstimmig zugestimmt\nÄnderungsantrag GRÜNE: einstimmig zugestimmt",
+     ("adopted_amended", None, 0, None)),
+    ("Beschlussvorlage: Bei 42 Ja-Stimmen, 2 Nein-Stimmen und 1 Enthaltung mehrheitlich zuge-\n"
+     "stimmt\nÄnderungsantrag: Bei 4 Ja-Stimmen und 40 Nein-Stimmen mehrheitlich abgelehnt.",
+     ("adopted", 42, 2, 1)),
+    ("Verwaltungsvorlage: mehrheitlich abgelehnt (10 Ja, 30 Nein)\nÄnderungsantrag: "
+     "angenommen", ("rejected", 10, 30, None)),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("text, expected", MAIN_MOTION_ON_LINES)
+def test_the_papers_line_decides_among_motions_on_their_own_lines(text, expected):
+    assert read(text) == expected
+
+
 MOTIONS_ON_LINES = [
-    "Abstimmungsergebnis:\nErgänzungsantrag: mehrheitlich abgelehnt (12 Ja-Stimmen, 20 Nein-"
-    "Stimmen)\nVorlage: mehrheitlich angenommen (28 Ja-Stimmen, 4 Nein-Stimmen)",
-    "Änderungsantrag der Fraktion: Mehrheitliche Ablehnung (3 Ja-Stimmen, 30 Nein-Stimmen)\n"
-    "Beschlussvorlage: Einstimmige Zustimmung",
-    "Änderungsantrag SPD: abgelehnt\nVerwaltungsvorlage: angenommen",
     "Antrag auf Vertagung: Ablehnung\nVorlage: mehrheitliche Zustimmung",
     "Ergänzungsantrag abgelehnt, Beschlussvorschlag Zustimmung",
+    "Vorlage: angenommen\nVorlage: abgelehnt",
 ]
 
 
 @pytest.mark.parametrize("text", MOTIONS_ON_LINES)
-def test_verdicts_of_several_motions_on_their_own_lines_are_unknown(text):
+def test_verdicts_of_several_motions_without_a_papers_line_are_unknown(text):
     result = parse_result(text)
     assert result.outcome is None, result
 
@@ -391,3 +411,31 @@ def test_the_evidence_keeps_the_councils_spelling():
     got = parse_result("Der Beschluss vom 12.03.2022 wird mit 20 Ja-Stimmen aufgehoben.")
     assert got.evidence == "Beschluss vom 12.03.2022 wird mit 20 Ja-Stimmen aufgehoben"
     assert parse_result("Einstimmig BESCHLOSSEN").evidence == "BESCHLOSSEN"
+
+
+# --- phrasings found in the development part of the corpus (made up in the same style) ----
+PHRASINGS = [
+    ("Abstimmungsergebnis: Mehrheitlich gegen Beschlussvorschlag", "rejected"),
+    ("Abstimmungsergebnis: Einstimmig nach Änderung des Beschlussvorschlages", "adopted_amended"),
+    ("Beschluss: einstimmig beschlossen. Der Antrag wird als Prüfauftrag angesehen.",
+     "adopted_amended"),
+    ("geänderter Beschluss: Die Verwaltung wird beauftragt, eine Satzung zu erarbeiten.",
+     "adopted_amended"),
+    ("Der Gemeinderat beschließt mit 9 Ja-Stimmen und 2 Enthaltungen die Änderung der Satzung.",
+     "adopted"),
+    ("Dem Bauantrag wurde das gemeindliche Einvernehmen erteilt.", "adopted"),
+    ("Das gemeindliche Einvernehmen wird nicht erteilt.", "rejected"),
+    ("Der vorgestellte Vorentwurf wird gebilligt.", "adopted"),
+    ("verwiesen", "referred"),
+    ("Der Bauausschuss schlägt dem Rat folgende Beschlussfassung vor: …", "referred"),
+    ("ohne Empfehlung behandelt", None),
+    ("in Form von Wahlen beschlossen", None),
+    ("Beschlussvorschlag: Dem Stellenplan 2025 wird zugestimmt.", None),
+    ("Die Bezirksversammlung möge beschließen: Das Fachamt wird gebeten, zu berichten.", None),
+    ("Beschluss: Annahme\nAbstimmung: Ja: 7, Nein: 30", None),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("text, expected", PHRASINGS)
+def test_phrasings_of_the_development_part(text, expected):
+    assert parse_result(text).outcome == expected
