@@ -361,7 +361,8 @@ MAIN_MOTION_ON_LINES = [
      ("adopted", 28, 4, None)),
     ("Änderungsantrag der Fraktion: Mehrheitliche Ablehnung (3 Ja-Stimmen, 30 Nein-Stimmen)\n"
      "Beschlussvorlage: Einstimmige Zustimmung", ("adopted", None, 0, None)),
-    ("Änderungsantrag SPD: abgelehnt\nVerwaltungsvorlage: angenommen", ("adopted", None, None, None)),
+    ("Änderungsantrag SPD: abgelehnt\nVerwaltungsvorlage: angenommen",
+     ("adopted", None, None, None)),
     ("Beschlussvorlage: einstimmig zugestimmt\nÄnderungsantrag GRÜNE: einstimmig zugestimmt",
      ("adopted_amended", None, 0, None)),
     ("Beschlussvorlage: Bei 42 Ja-Stimmen, 2 Nein-Stimmen und 1 Enthaltung mehrheitlich zuge-\n"
