@@ -11,7 +11,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -23,18 +22,13 @@ from coop.extensions import db
 from coop.imports import services as imports
 from coop.models import ImportJob, Initiative, QueuedTask
 from coop.models.base import utcnow
-from tests import factories
+from tests import factories, waiting
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def wait_for(condition, timeout=300.0, step=0.05):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if condition():
-            return True
-        time.sleep(step)
-    return False
+    return waiting.wait_for(condition, timeout, step)
 
 
 def worker(database_url: str) -> subprocess.Popen:

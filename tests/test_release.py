@@ -127,20 +127,11 @@ def test_install_and_run_as_compose_does(release_dir, database, tmp_path):
         assert "Impressum" in page.text
         assert requests.get(f"{base}/static/css/coop.css", timeout=5).status_code == 200
 
-        schedulers.append(  # a worker of the job queue
-            subprocess.Popen(
-                commands["worker"],
-                cwd=app_dir,
-                env=env,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.PIPE,
-                text=True,
-            )
-        )
-        for _ in range(2):  # the one scheduler, and a second that must only wait
+        # a worker of the job queue, then the one scheduler and a second that must only wait
+        for command in ("worker", "scheduler", "scheduler"):
             schedulers.append(
                 subprocess.Popen(
-                    commands["scheduler"],
+                    commands[command],
                     cwd=app_dir,
                     env=env,
                     stdout=subprocess.DEVNULL,

@@ -8,7 +8,6 @@ import os
 import subprocess
 import sys
 import threading
-import time
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from coop.audit import acting_as
 from coop.extensions import db
 from coop.models import ReminderSent, SchedulerRun
 from tests import factories
+from tests.waiting import wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -58,15 +58,6 @@ class Process:
                 self.proc.wait(10)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
-
-
-def wait_for(condition, timeout=30.0, step=0.2):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if condition():
-            return True
-        time.sleep(step)
-    return False
 
 
 def runs() -> list[SchedulerRun]:
