@@ -406,7 +406,7 @@ def import_check_task(job_id: int) -> None:
     """Check an uploaded file (a large one; a small one is checked in the request)."""
     from .imports import services as imports
 
-    imports.run_phase(job_id, "check")
+    imports.run_job(job_id)
 
 
 @task("import-store")
@@ -414,7 +414,7 @@ def import_store_task(job_id: int) -> None:
     """Store the confirmed rows of an import, continuing after the last stored batch."""
     from .imports import services as imports
 
-    imports.run_phase(job_id, "store")
+    imports.run_job(job_id)
 
 
 # --- what the scheduler does: put the day's tasks on the queue ---------------------------------

@@ -182,3 +182,19 @@ def test_admins_see_the_queue_in_words_others_do_not(app, client, auth, seed):
     auth.login("funding_officer@test.example")
     page = client.get("/reminders/").get_data(as_text=True)
     assert "Aufträge der Warteschlange" not in page
+
+
+def test_a_job_that_queues_jobs_has_them_run_by_the_worker(app):
+    """The daily OParl sync queues one job per body from inside a worker: a task's own defer
+    works in the worker of either backend, and a burst worker runs what it queued."""
+    from coop.models import SchedulerRun
+
+    queue.TASKS["coop-test-queues"] = lambda: queue.defer("housekeeping", lock="housekeeping")
+    try:
+        with app.test_request_context():
+            queue.defer("coop-test-queues")
+        queue.work(app, burst=True)
+    finally:
+        del queue.TASKS["coop-test-queues"]
+    db.session.expire_all()
+    assert db.session.scalars(select(SchedulerRun.job)).all() == ["housekeeping"]

@@ -186,17 +186,17 @@ def _background(job_id: int, phase: str) -> None:
     queue.defer(f"import-{phase}", lock=f"import-{job_id}", job_id=job_id)
 
 
-def run_phase(job_id: int, phase: str) -> None:
-    """Check or store a job, in a worker. Run again after its worker died, storing goes on
-    after the last batch it kept (whose progress was committed with it), so each row is
-    stored once; checking stores nothing and starts again."""
+def run_job(job_id: int) -> None:
+    """Check or store a job, as its state says, in a worker. Run again after its worker died,
+    storing goes on after the last batch it kept (whose progress was committed with it), so
+    each row is stored once; checking stores nothing and starts again."""
     db.session().expire_on_commit = False  # thousands of rows, committed as they go
     job = db.session.get(ImportJob, job_id)
     if job is None:
         return  # discarded meanwhile
     try:
-        # by the job's state, not the phase: a check that stores at once (the API without dry
-        # run) is taken up again while storing
+        # by the job's state: a check that stores at once (the API without dry run) is taken
+        # up again while storing
         if job.state == "checking":
             _check(job)
         elif job.state == "storing":

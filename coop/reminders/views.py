@@ -64,24 +64,24 @@ def index():
         }
 
     key = request_key("all" if all_people else user.id)
-    if permissions.is_admin(current_user):
-        # the queue moves without changing the data: read at each view, never cached
-        keep_out()
-        context_of_page = context
+    if not permissions.is_admin(current_user):
+        return render_cached(key, "reminders/index.html", context)
+    # an admin also sees the job queue, which moves without changing the data: read at each
+    # view, never cached
+    keep_out()
+    return render_template("reminders/index.html", **context(), queue_jobs=_queue_jobs())
 
-        def context() -> dict:
-            jobs = [
-                {
-                    **job,
-                    "task_label": labels.label(labels.QUEUE_TASK_LABELS, job["task"]),
-                    "state_label": labels.label(labels.QUEUE_STATE_LABELS, job["state"]),
-                }
-                for job in queue.overview()
-            ]
-            return {**context_of_page(), "queue_jobs": jobs}
 
-        return render_template("reminders/index.html", **context())
-    return render_cached(key, "reminders/index.html", context)
+def _queue_jobs() -> list[dict]:
+    """The latest jobs of the queue, with their task and state in words."""
+    return [
+        {
+            **job,
+            "task_label": labels.label(labels.QUEUE_TASK_LABELS, job["task"]),
+            "state_label": labels.label(labels.QUEUE_STATE_LABELS, job["state"]),
+        }
+        for job in queue.overview()
+    ]
 
 
 def _account(new_calendar_url=None, status=200):

@@ -21,6 +21,9 @@ def _ids(app) -> dict:
         from sqlalchemy import select
 
         ini = first(select(Initiative.id).order_by(Initiative.id))
+        from coop import queue
+
+        queue.defer("housekeeping", lock="housekeeping")  # the admins' queue shows a job
         return {
             "ini": ini,
             "grant": first(select(Grant.id).order_by(Grant.id)),
@@ -65,7 +68,13 @@ def _pages(i: dict) -> dict[str, list[str]]:
         coordinator.append(f"/initiatives/{ini}/savings/{i['model']}/edit")
     return {
         "koordination@kreis-hoexter.example": coordinator,
-        "admin@coop.example": ["/users/", "/users/new", "/savings/rates/", "/bodies/new"],
+        "admin@coop.example": [
+            "/users/",
+            "/users/new",
+            "/savings/rates/",
+            "/bodies/new",
+            "/reminders/",
+        ],
         "": [
             "/",
             "/kommunen",
