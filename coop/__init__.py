@@ -39,17 +39,12 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
         )
     app.url_map.converters["int"] = IdConverter
 
-    from . import (
-        audit,  # noqa: F401  (registers the flush hook)
-        cache,  # noqa: F401  (bumps the data generation on every change)
-    )
+    from . import hooks
     from .extensions import babel, csrf, db, enforce_sqlite_foreign_keys, login_manager, migrate
-    from .funding import staleness  # noqa: F401  (marks stored funding checks stale)
     from .i18n import init_i18n, select_locale
-    from .oparl import marks  # noqa: F401  (marks what our OParl server published)
     from .resolutions.documents import init_uploads
-    from .search import services as search  # noqa: F401  (keeps the search index)
 
+    hooks.install()  # what happens after every write, in its stated order
     enforce_sqlite_foreign_keys()  # before the first connection of the app's engine
     init_uploads(app)  # before CSRFProtect reads the form: routes taking papers get room for them
     db.init_app(app)

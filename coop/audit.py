@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import event, insert, inspect
+from sqlalchemy import insert, inspect
 from sqlalchemy.orm import Session
 
 from .core.enums import AuditAction
@@ -88,8 +88,7 @@ def _changes(obj: AuditedMixin, action: AuditAction) -> dict:
     return changes
 
 
-@event.listens_for(Session, "after_flush")
-def _write_audit_trail(session: Session, flush_context) -> None:
+def write_audit_trail(session: Session, flush_context) -> None:
     """After each flush, insert one AuditEntry per created, changed or deleted audited record.
 
     after_flush still sees the pre-flush new/dirty/deleted sets and attribute history, and

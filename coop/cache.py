@@ -22,7 +22,7 @@ from datetime import date
 from pathlib import Path
 
 from flask import render_template
-from sqlalchemy import event, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from .extensions import db
@@ -55,8 +55,7 @@ def touch(session: Session) -> None:
     session.info[_BUMPED] = True
 
 
-@event.listens_for(Session, "after_flush")
-def _bump_generation(session: Session, _context) -> None:
+def bump_generation(session: Session, _context) -> None:
     if session.info.get(_BUMPED):
         return
     for obj in (*session.new, *session.dirty, *session.deleted):
@@ -68,8 +67,7 @@ def _bump_generation(session: Session, _context) -> None:
             return
 
 
-@event.listens_for(Session, "after_transaction_end")
-def _forget_bump(session: Session, transaction) -> None:
+def forget_bump(session: Session, transaction) -> None:
     if transaction.parent is None:
         session.info.pop(_BUMPED, None)
 

@@ -7,7 +7,7 @@ resolutions of the initiative, and the initiative's savings estimates (the savin
 
 from __future__ import annotations
 
-from sqlalchemy import event, or_, select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from ..models import (
@@ -72,8 +72,7 @@ def _collect(session: Session):
     return grants, initiatives, programs, models, every
 
 
-@event.listens_for(Session, "after_flush")
-def _after_flush(session: Session, _context) -> None:
+def mark_checks_stale(session: Session, _context) -> None:
     # after the flush the new records have their keys, and new, dirty and deleted still list
     # what this flush wrote
     grants, initiatives, programs, models, every = _collect(session)

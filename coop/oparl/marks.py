@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 from datetime import date, datetime
 
-from sqlalchemy import event, inspect, select, tuple_
+from sqlalchemy import inspect, select, tuple_
 from sqlalchemy.orm import Session
 
 from ..models import Initiative, PublishedMark, Resolution
@@ -137,8 +137,7 @@ def _collect(session: Session) -> tuple[list[dict], dict]:
     return wanted, created
 
 
-@event.listens_for(Session, "before_flush")
-def _mark(session: Session, _context, _instances) -> None:
+def mark_published(session: Session, _context, _instances) -> None:
     with session.no_autoflush:
         wanted, created = _collect(session)
         if not wanted:

@@ -18,7 +18,7 @@ from datetime import date, datetime
 from flask import current_app, url_for
 from flask_babel import force_locale, format_date, ngettext
 from flask_babel import gettext as _
-from sqlalchemy import delete, event, func, insert, literal_column, select, text
+from sqlalchemy import delete, func, insert, literal_column, select, text
 from sqlalchemy.orm import Session
 
 from ..errors import ValidationError
@@ -351,8 +351,7 @@ def saved_searches_of(user: User) -> list[SavedSearch]:
 # --- keeping our own records in the index ---------------------------------------------------------
 
 
-@event.listens_for(Session, "after_flush")
-def _reindex_records(session: Session, _context) -> None:
+def reindex_records(session: Session, _context) -> None:
     """After each flush: the entries of the initiatives and resolutions it changed."""
     put, gone, resolutions = [], [], []
     for obj in (*session.new, *session.dirty):
