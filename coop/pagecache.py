@@ -163,18 +163,17 @@ def _reader() -> tuple[str, tuple[int, int, str] | None] | None:
     remember = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
     if remember in request.cookies:
         return None
-    user_id = session.get("_user_id")
-    if user_id is not None:
-        manager = current_app.login_manager
-        if session.get("_id") != manager._session_identifier_generator():
-            return None  # the session's own checks decide (coop/auth/sessions.py)
-        usable = current_app.extensions.get("coop_session_cacheable")
-        account = session_account(user_id)
-        if usable is None or account is None or not usable():
-            return None
-        reader = f"user:{user_id}:{session.get('_id')}:{session.get('csrf_token', '')}"
-        return reader, (*account, session["_sid"])
-    return f"anonymous:{session.get('csrf_token', '')}", None
+    # the sign-in's own view of the session (coop/auth/sessions.py: for_cache)
+    signed_in = current_app.extensions["coop_session"]()
+    if signed_in is None:
+        return f"anonymous:{session.get('csrf_token', '')}", None
+    if signed_in is False:
+        return None  # the session's own checks decide when the view runs
+    value, reader, sid = signed_in
+    account = session_account(value)
+    if account is None:
+        return None
+    return reader, (*account, sid)
 
 
 def _key() -> tuple[str, tuple[int, int, str] | None] | None:

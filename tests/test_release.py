@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import threading
 import time
 from pathlib import Path
 
@@ -18,6 +19,7 @@ import yaml
 
 from tests import pg
 from tests.conftest import CI
+from tests.waiting import wait_for
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -72,13 +74,30 @@ def _wait(url: str, status: int = 200, seconds: float = 60) -> requests.Response
     last = None
     while time.monotonic() < deadline:
         try:
-            last = requests.get(url, timeout=5)
+            last = requests.get(url, timeout=30)
             if last.status_code == status:
                 return last
-        except requests.ConnectionError:
-            pass
+        except (requests.ConnectionError, requests.Timeout):
+            pass  # not up yet, or busy starting: ask again
         time.sleep(0.3)
     raise AssertionError(f"{url} did not answer {status} (last: {last and last.status_code})")
+
+
+class _Said:
+    """What a process writes to a stream, read as it comes (the test waits for a line)."""
+
+    def __init__(self, stream):
+        self.text = ""
+        self._thread = threading.Thread(target=self._read, args=(stream,), daemon=True)
+        self._thread.start()
+
+    def _read(self, stream) -> None:
+        for line in stream:
+            self.text += line
+
+    def finished(self) -> str:
+        self._thread.join(timeout=30)
+        return self.text
 
 
 def test_install_and_run_as_compose_does(release_dir, database, tmp_path):
@@ -127,27 +146,32 @@ def test_install_and_run_as_compose_does(release_dir, database, tmp_path):
         assert "Impressum" in page.text
         assert requests.get(f"{base}/static/css/coop.css", timeout=5).status_code == 200
 
-        # a worker of the job queue, then the one scheduler and a second that must only wait
-        for command in ("worker", "scheduler", "scheduler"):
-            schedulers.append(
-                subprocess.Popen(
-                    commands[command],
-                    cwd=app_dir,
-                    env=env,
-                    stdout=subprocess.DEVNULL,
-                    stderr=subprocess.PIPE,
-                    text=True,
-                )
+        # a worker of the job queue, then the one scheduler and a second that must only wait;
+        # each is started when the one before has said it is ready, never after a fixed time
+        for command, ready in (
+            ("worker", "Worker started"),
+            ("scheduler", "Lock acquired"),
+            ("scheduler", "waiting"),
+        ):
+            process = subprocess.Popen(
+                commands[command],
+                cwd=app_dir,
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+                text=True,
             )
-            time.sleep(3)
-        time.sleep(2)
+            output = _Said(process.stderr)
+            schedulers.append((process, output))
+            assert wait_for(lambda o=output, r=ready: r in o.text, timeout=180), command
     finally:
         web.terminate()
         out, err = web.communicate(timeout=30)
         said = []
-        for process in schedulers:
+        for process, output in schedulers:
             process.terminate()
-            said.append(process.communicate(timeout=30)[1])
+            process.wait(timeout=30)
+            said.append(output.finished())
     lines = [json.loads(line) for line in out.decode().splitlines() if line.startswith("{")]
     checked = [entry for entry in lines if entry["request_id"] == "release-check"]
     assert checked and checked[0]["path"] == "/login" and checked[0]["status"] == 200

@@ -98,11 +98,19 @@ def problem(now: float | None = None) -> str | None:
     return None
 
 
-def cacheable() -> bool:
-    """For the page cache, before the account is read: the session passes every check the
-    cookie allows. The cache then compares the epoch and the ended sessions itself, in its one
-    query, and calls `seen` when it answers."""
-    return problem() is None
+def for_cache() -> tuple[str, str, str] | bool | None:
+    """The session as the page cache sees it, before the account is read: None when nobody is
+    signed in, False when the session fails a check the cookie allows, else the account's
+    session value, who reads (this session and its form token) and the session id. The cache
+    then compares the epoch and the ended sessions itself, in its one query, and calls `seen`
+    when it answers."""
+    value = session.get("_user_id")
+    if value is None:
+        return None
+    if problem() is not None:
+        return False
+    sid = session["_sid"]
+    return value, f"user:{value}:{sid}:{session.get('csrf_token', '')}", sid
 
 
 def seen() -> None:

@@ -57,7 +57,7 @@ def init_login(app: Flask) -> None:
     login_manager.session_protection = "strong"
     login_manager._session_identifier_generator = sessions.identifier
     login_manager.user_loader(sessions.load_user)
-    app.extensions["coop_session_cacheable"] = sessions.cacheable
+    app.extensions["coop_session"] = sessions.for_cache
     app.extensions["coop_session_seen"] = sessions.seen
 
     @app.before_request
