@@ -56,6 +56,7 @@ def touch(session: Session) -> None:
 
 
 def bump_generation(session: Session, _context) -> None:
+    """After a flush that changed a record: move the data generation, once per transaction."""
     if session.info.get(_BUMPED):
         return
     for obj in (*session.new, *session.dirty, *session.deleted):
@@ -68,6 +69,7 @@ def bump_generation(session: Session, _context) -> None:
 
 
 def forget_bump(session: Session, transaction) -> None:
+    """At the end of the outer transaction: the next one moves the generation again."""
     if transaction.parent is None:
         session.info.pop(_BUMPED, None)
 

@@ -70,10 +70,14 @@ def import_gv100ad(path: str, districts: tuple[str, ...]):
 @click.option("--body-ags", default=None, help="AGS of the body the account is bound to.")
 def create_user(email, role, password, name, body_ags):
     """Create an account."""
+    from flask_babel import gettext as _
     from sqlalchemy import select
 
+    from .commands import bind
+    from .errors import ValidationError
     from .models import Body
     from .users import services
+    from .users.schemas import UserCreate
 
     body_id = None
     if body_ags:
@@ -83,16 +87,14 @@ def create_user(email, role, password, name, body_ags):
         body_id = body.id
     with audit.acting_as(None, "CLI"):
         try:
-            user = services.create_user(
-                {
-                    "email": email,
-                    "role": role,
-                    "password": password,
-                    "name": name,
-                    "body_id": body_id,
-                },
-                actor=None,
+            command, errors = bind(
+                UserCreate,
+                {"email": email, "role": role, "password": password, "name": name},
             )
+            if errors:
+                raise ValidationError(_("Please correct the marked fields."), errors)
+            command.body_id = body_id
+            user = services.create_user(command, actor=None)
         except ServiceError as exc:
             _fail(exc)
         db.session.commit()

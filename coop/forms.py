@@ -170,11 +170,16 @@ def one_button_change(change, *, done: str, then: str, otherwise: str):
     return redirect(then)
 
 
-def submit(change, edge: dict[str, str]):
-    """Run a service with a command bound from a form: what the form's edge could not read
-    joins the service's errors, and nothing is kept while any is left (the view rolls back)."""
+def submit(change, command, edge: dict[str, str]):
+    """Run a service with a command bound from a form (`change(command)`). When values were
+    refused (`edge`: the command's errors and those of the form's own edge, such as
+    percentages), the service is still asked with what could be read (`commands.bind`), so
+    that the person sees every problem at once; then every error is raised and nothing is kept
+    (the view rolls back)."""
+    if command is None:
+        raise with_edge_errors(None, edge)
     try:
-        result = change()
+        result = change(command)
     except ServiceError as exc:
         raise with_edge_errors(exc, edge) from None
     if edge:
@@ -195,7 +200,7 @@ def save_form(form: FlaskForm, model, values: dict, change, *, done, then, edge=
 
     command, typing_errors = bind(model, values)
     try:
-        result = submit(lambda: change(command), {**typing_errors, **(edge or {})})
+        result = submit(change, command, {**typing_errors, **(edge or {})})
         db.session.commit()
     except ServiceError as exc:
         db.session.rollback()

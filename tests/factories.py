@@ -6,9 +6,14 @@ from dataclasses import dataclass, field
 
 from coop.auth import services as auth_services
 from coop.bodies import services as bodies
+from coop.bodies.schemas import BodyCreate
 from coop.extensions import db
+from coop.funding.schemas import FundingProgramCreate, GrantCreate
+from coop.initiatives.schemas import InitiativeCreate
 from coop.models import Body, User
+from coop.resolutions.schemas import ResolutionRecord
 from coop.users import services as users
+from coop.users.schemas import UserCreate
 
 PASSWORD = "correct-horse-battery"
 
@@ -37,7 +42,7 @@ class Seed:
 
 
 def body(**values) -> Body:
-    return bodies.create_body(values, actor=None)
+    return bodies.create_body(BodyCreate.model_validate(values), actor=None)
 
 
 def make_seed() -> Seed:
@@ -91,12 +96,14 @@ def make_seed() -> Seed:
     for key, body_key in roles.items():
         role = key.split("_helmstedt")[0]
         s.users[key] = users.create_user(
-            {
-                "email": f"{key}@test.example",
-                "role": role,
-                "password": PASSWORD,
-                "body_id": b[body_key].id if body_key else None,
-            },
+            UserCreate.model_validate(
+                {
+                    "email": f"{key}@test.example",
+                    "role": role,
+                    "password": PASSWORD,
+                    "body_id": b[body_key].id if body_key else None,
+                }
+            ),
             actor=None,
         )
         _token, s.tokens[key] = auth_services.issue_token(s.users[key], "test")
@@ -127,7 +134,7 @@ def initiative(seed: Seed, **values):
         "milestones": [{"title": "Beschlüsse aller Räte", "due_on": "2022-03-31"}],
         **values,
     }
-    return initiatives.create_initiative(data, actor=None)
+    return initiatives.create_initiative(InitiativeCreate.model_validate(data), actor=None)
 
 
 def resolution(ini, body: Body, **values):
@@ -141,7 +148,7 @@ def resolution(ini, body: Body, **values):
         "outcome": "adopted",
         **values,
     }
-    return resolutions.create_resolution(ini, data, actor=None)
+    return resolutions.create_resolution(ini, ResolutionRecord.model_validate(data), actor=None)
 
 
 def program(**values):
@@ -150,7 +157,9 @@ def program(**values):
     from coop.funding import services as funding
 
     return funding.save_program(
-        None, {**presets.preset_values(presets.NRW_IKZ), **values}, actor=None
+        None,
+        FundingProgramCreate.model_validate({**presets.preset_values(presets.NRW_IKZ), **values}),
+        actor=None,
     )
 
 
@@ -177,7 +186,7 @@ def grant(ini, prog, **values):
     from coop.funding import services as funding
 
     data = {"initiative_id": ini.id, "program_id": prog.id, "status": "planned", **values}
-    return funding.save_grant(None, data, actor=None)
+    return funding.save_grant(None, GrantCreate.model_validate(data), actor=None)
 
 
 def hoexter_eleven(seed):

@@ -5,6 +5,7 @@ from sqlalchemy import select
 
 from coop.audit import acting_as
 from coop.extensions import db
+from coop.funding.schemas import GrantUpdate
 from coop.models import AuditAction, AuditEntry
 from tests import factories
 
@@ -54,6 +55,8 @@ def test_rows_removed_from_lists_are_in_the_trail(app, seed):
     tranche_ids = [t.id for t in grant.tranches]
     assert tranche_ids
     with acting_as(None, "test"):
-        funding.save_grant(grant, {"tranches": []}, actor=None)  # the service's own path
+        funding.save_grant(
+            grant, GrantUpdate.model_validate({"tranches": []}), actor=None
+        )  # the service's own path
         db.session.commit()
     assert all(_deleted("Tranche", t) for t in tranche_ids)

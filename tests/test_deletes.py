@@ -12,8 +12,11 @@ import pytest
 from sqlalchemy import exists, func, select, text
 
 from coop.audit import acting_as
+from coop.bodies.schemas import BodyCreate
 from coop.demo import DEMO_PASSWORD
 from coop.extensions import db
+from coop.funding.schemas import FundingProgramCreate, GrantCreate, GrantUpdate
+from coop.initiatives.schemas import InitiativeCreate
 from coop.models import (
     Activity,
     ApiToken,
@@ -39,6 +42,8 @@ from coop.models import (
     Tranche,
     User,
 )
+from coop.resolutions.schemas import ResolutionUpdate, TaskIn
+from coop.users.schemas import UserCreate
 from tests import factories
 from tests.conftest import AuthActions
 
@@ -119,15 +124,17 @@ def _hang_on(ini: Initiative, body: Body, program: FundingProgram, *, status: st
     viewer = _user("viewer")
     grant = funding.save_grant(
         None,
-        {
-            "initiative_id": ini.id,
-            "program_id": program.id,
-            "status": status,
-            "application_date": "2022-04-29",
-            "amount_requested": "245000.00",
-            "amount_granted": "245000.00" if status != "planned" else None,
-            "tranches": [{"date": "2022-09-01", "amount": "45000.00", "state": "received"}],
-        },
+        GrantCreate.model_validate(
+            {
+                "initiative_id": ini.id,
+                "program_id": program.id,
+                "status": status,
+                "application_date": "2022-04-29",
+                "amount_requested": "245000.00",
+                "amount_granted": "245000.00" if status != "planned" else None,
+                "tranches": [{"date": "2022-09-01", "amount": "45000.00", "state": "received"}],
+            }
+        ),
         actor=None,
     )
     funding.add_document(grant, "Bewilligungsbescheid", _paper("bescheid.pdf"), actor=None)
@@ -138,8 +145,15 @@ def _hang_on(ini: Initiative, body: Body, program: FundingProgram, *, status: st
     activity.record("phase", initiative_id=ini.id, phase="implementation")
     confirmed = _proposal(ini, body, 1)
     resolution = proposals.confirm(confirmed, actor=None)
-    resolutions.update_resolution(resolution, {}, actor=None, document=_paper("beschluss.pdf"))
-    task = tasks.add_task(resolution, {"title": "Vereinbarung unterzeichnen"})
+    resolutions.update_resolution(
+        resolution,
+        ResolutionUpdate.model_validate({}),
+        actor=None,
+        document=_paper("beschluss.pdf"),
+    )
+    task = tasks.add_task(
+        resolution, TaskIn.model_validate({"title": "Vereinbarung unterzeichnen"})
+    )
     open_proposal = _proposal(ini, body, 2)
     nudge = _nudge(ini, body)
     saved = search.save_search(
@@ -174,7 +188,9 @@ def _body_with_its_own(district: Body, payroll: Initiative) -> dict:
     from coop.search import services as search
 
     town = bodies.create_body(
-        {"name": "Testhausen", "kind": "city", "ags": "05762099", "parent_id": district.id},
+        BodyCreate.model_validate(
+            {"name": "Testhausen", "kind": "city", "ags": "05762099", "parent_id": district.id}
+        ),
         actor=None,
     )
     db.session.add(
@@ -247,37 +263,45 @@ def demo(app):
         # a second approved grant of the payroll initiative, for deleting on its own
         lone = funding.save_grant(
             None,
-            {
-                "initiative_id": payroll.id,
-                "program_id": nrw.id,
-                "status": "approved",
-                "application_date": "2023-01-16",
-                "amount_granted": "1000.00",
-                "tranches": [{"date": "2023-03-01", "amount": "1000.00", "state": "planned"}],
-            },
+            GrantCreate.model_validate(
+                {
+                    "initiative_id": payroll.id,
+                    "program_id": nrw.id,
+                    "status": "approved",
+                    "application_date": "2023-01-16",
+                    "amount_granted": "1000.00",
+                    "tranches": [{"date": "2023-03-01", "amount": "1000.00", "state": "planned"}],
+                }
+            ),
             actor=None,
         )
         funding.add_document(lone, "Antrag", _paper("antrag.pdf"), actor=None)
         notifications.follow(_user("funding_officer"), grant=lone)
         ids["lone_grant"] = lone.id
         unused = funding.save_program(
-            None, {**presets.preset_values(presets.NRW_IKZ), "name": "Ungenutzt"}, actor=None
+            None,
+            FundingProgramCreate.model_validate(
+                {**presets.preset_values(presets.NRW_IKZ), "name": "Ungenutzt"}
+            ),
+            actor=None,
         )
         ids["unused_program"] = unused.id
         ids["program"] = nrw.id
         # another initiative of Kreis Höxter, which stays
         own = initiatives.create_initiative(
-            {
-                "title": "E-Rechnung im Kreis Höxter",
-                "service_area": "smart_region",
-                "phase": "decision",
-                "phase_changed_on": "2024-01-15",
-                "lead_body_id": kreis.id,
-                "participants": [
-                    {"body_id": kreis.id, "role": "lead"},
-                    {"body_id": brakel.id, "role": "partner"},
-                ],
-            },
+            InitiativeCreate.model_validate(
+                {
+                    "title": "E-Rechnung im Kreis Höxter",
+                    "service_area": "smart_region",
+                    "phase": "decision",
+                    "phase_changed_on": "2024-01-15",
+                    "lead_body_id": kreis.id,
+                    "participants": [
+                        {"body_id": kreis.id, "role": "lead"},
+                        {"body_id": brakel.id, "role": "partner"},
+                    ],
+                }
+            ),
             actor=None,
         )
         ids["own"] = {
@@ -285,18 +309,22 @@ def demo(app):
             "resolution": factories.resolution(own, brakel).id,
             "grant": funding.save_grant(
                 None,
-                {"initiative_id": own.id, "program_id": nrw.id, "status": "planned"},
+                GrantCreate.model_validate(
+                    {"initiative_id": own.id, "program_id": nrw.id, "status": "planned"}
+                ),
                 actor=None,
             ).id,
             "body": brakel.id,
         }
         leaving = users.create_user(
-            {
-                "email": "weg@brakel.example",
-                "role": "partner_editor",
-                "password": factories.PASSWORD,
-                "body_id": brakel.id,
-            },
+            UserCreate.model_validate(
+                {
+                    "email": "weg@brakel.example",
+                    "role": "partner_editor",
+                    "password": factories.PASSWORD,
+                    "body_id": brakel.id,
+                }
+            ),
             actor=None,
         )
         ids["leaving"] = leaving.id
@@ -607,7 +635,7 @@ def test_every_kind_of_record_deleted_then_every_page_reads_for_every_role(app, 
         .limit(1)
     )
     with acting_as(None, "test"):
-        task_id = tasks.add_task(kept, {"title": "Dienstanweisung"}).id
+        task_id = tasks.add_task(kept, TaskIn.model_validate({"title": "Dienstanweisung"})).id
         db.session.commit()
     path = f"/resolutions/{kept.id}"
     answer = _post(admin, f"{path}/tasks/{task_id}/delete", {}, path)
@@ -667,7 +695,9 @@ def test_every_kind_of_record_deleted_then_every_page_reads_for_every_role(app, 
     with acting_as(None, "test"):
         from coop.resolutions import services as resolutions
 
-        resolutions.update_resolution(kept, {}, actor=None, document=_paper("protokoll.pdf"))
+        resolutions.update_resolution(
+            kept, ResolutionUpdate.model_validate({}), actor=None, document=_paper("protokoll.pdf")
+        )
         job = ImportJob(
             kind="resolutions",
             district_id=_one(Body, Body.ags == "05762000").id,
@@ -733,7 +763,9 @@ def test_each_refusal_names_what_uses_the_record_in_the_page_and_the_api(app, de
     with acting_as(None, "test"):
         grant = db.session.get(Grant, h["demo_grant"])
         funding.save_grant(
-            grant, {"status": "applied", "application_date": "2022-04-29"}, actor=None
+            grant,
+            GrantUpdate.model_validate({"status": "applied", "application_date": "2022-04-29"}),
+            actor=None,
         )
         db.session.commit()
     ini = db.session.get(Initiative, h["initiative"])

@@ -5,6 +5,7 @@ funding checks)."""
 from coop import create_app
 from coop.audit import acting_as
 from coop.extensions import db
+from coop.initiatives.schemas import InitiativeUpdate
 from tests import factories
 from tests.conftest import AuthActions, FreshContextClient
 
@@ -39,7 +40,11 @@ def test_a_write_through_one_instance_is_seen_by_the_other(pg_app, postgresql_ur
 
         with acting_as(None, "instance b"):
             target = services.load_initiative(ini.id)
-            services.update_initiative(target, {"title": "Netzwerk Höxter digital"}, actor=None)
+            services.update_initiative(
+                target,
+                InitiativeUpdate.model_validate({"title": "Netzwerk Höxter digital"}),
+                actor=None,
+            )
             db.session.commit()
         db.engine.dispose()
     after = a.get(dashboard).get_data(as_text=True)

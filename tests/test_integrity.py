@@ -26,6 +26,7 @@ from coop.funding import services as funding
 from coop.models import Body, Document, Grant, Resolution, Tranche, TrancheState, User
 from coop.resolutions import services as resolutions
 from coop.resolutions.documents import store_pdf
+from coop.resolutions.schemas import ResolutionRecord
 from tests import factories
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -253,13 +254,15 @@ def _file(seed, ini, nrw) -> dict:
         )
         resolution = resolutions.create_resolution(
             ini,
-            {
-                "body_id": seed.bodies["brakel"].id,
-                "organ": "Rat",
-                "kind": "basic_decision",
-                "session_date": "2022-02-23",
-                "outcome": "adopted",
-            },
+            ResolutionRecord.model_validate(
+                {
+                    "body_id": seed.bodies["brakel"].id,
+                    "organ": "Rat",
+                    "kind": "basic_decision",
+                    "session_date": "2022-02-23",
+                    "outcome": "adopted",
+                }
+            ),
             actor=None,
             document=store_pdf("r.pdf", factories.PDF),
         )

@@ -5,6 +5,7 @@ import re
 
 from coop.audit import acting_as
 from coop.extensions import db
+from coop.initiatives.schemas import InitiativeUpdate
 from tests import factories
 from tests.conftest import AuthActions
 
@@ -38,7 +39,9 @@ def test_a_write_shows_at_once(app, seed, client, auth):
 
     with acting_as(None, "test"):
         services.update_initiative(
-            services.load_initiative(ini.id), {"title": "Netzwerk Höxter digital"}, actor=None
+            services.load_initiative(ini.id),
+            InitiativeUpdate.model_validate({"title": "Netzwerk Höxter digital"}),
+            actor=None,
         )
         db.session.commit()
     page = client.get("/initiatives/").get_data(as_text=True)

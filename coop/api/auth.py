@@ -9,6 +9,7 @@ from pydantic import ValidationError as PydanticError
 
 from .. import audit, pagecache
 from ..auth.services import user_for_token
+from ..commands import errors_of, message_of
 from ..errors import ServiceError
 from ..extensions import db
 from ..main.errors import api_error
@@ -61,35 +62,6 @@ def _service_error(exc: ServiceError):
     return api_error(exc.status, exc.message, exc.fields, exc.code)
 
 
-def _message(err: dict) -> str:
-    kind = err["type"]
-    ctx = err.get("ctx") or {}
-    if kind == "missing":
-        return _("This field is required.")
-    if kind == "extra_forbidden":
-        return _("Unknown field.")
-    if kind in ("int_type", "int_parsing", "int_from_float"):
-        return _("Please enter a whole number.")
-    if kind in ("string_type",):
-        return _("Please enter a text.")
-    if kind == "enum":
-        return _("Unknown value; allowed: %(values)s.", values=ctx.get("expected", ""))
-    if kind == "string_too_long":
-        return _("At most %(n)d characters.", n=ctx.get("max_length", 0))
-    if kind in ("decimal_parsing", "decimal_type", "finite_number"):
-        return _('Please enter an amount as a decimal string, e.g. "490000.00".')
-    if kind in (
-        "date_parsing",
-        "date_from_datetime_parsing",
-        "date_type",
-        "date_from_datetime_inexact",
-    ):
-        return _("Please enter a date as YYYY-MM-DD.")
-    if kind == "bool_type":
-        return _("Please enter true or false.")
-    return err.get("msg", _("Invalid value."))
-
-
 def parse_json(model: type[BaseModel]) -> BaseModel:
     """The request's JSON body validated against `model`; errors name each field."""
     if not request.is_json:
@@ -102,11 +74,7 @@ def parse_json(model: type[BaseModel]) -> BaseModel:
     try:
         return model.model_validate(data)
     except PydanticError as exc:
-        fields = {}
-        for err in exc.errors():
-            name = ".".join(str(p) for p in err["loc"]) or "body"
-            fields.setdefault(name, _message(err))
-        raise ApiAbort(422, _("Please correct the marked fields."), fields) from None
+        raise ApiAbort(422, _("Please correct the marked fields."), errors_of(exc)) from None
 
 
 def _allowed(model: type[BaseModel], name: str) -> str:
@@ -130,7 +98,6 @@ def parse_query(model: type[BaseModel]):
         fields = {}
         for err in exc.errors():
             name = str(err["loc"][0]) if err["loc"] else "query"
-            ctx = err.get("ctx") or {}
             if err["type"] == "literal_error":
                 message = _("Unknown value; allowed: %(values)s.", values=_allowed(model, name))
             elif err["type"] in ("greater_than_equal", "less_than_equal"):
@@ -139,7 +106,7 @@ def parse_query(model: type[BaseModel]):
                 hi = next((m.le for m in field.metadata if getattr(m, "le", None) is not None), 0)
                 message = _("Must be between %(lo)d and %(hi)d.", lo=lo, hi=hi)
             else:
-                message = _message(err) if ctx is not None else _("Invalid value.")
+                message = message_of(err)
             fields.setdefault(name, message)
         raise ApiAbort(400, _("Please correct the marked fields."), fields) from None
 
@@ -185,13 +152,6 @@ def expected_version(payload_version: int | None) -> int | None:
             )
         return int(header)
     return None
-
-
-def reject_nulls(data: dict, required: tuple[str, ...]) -> None:
-    """A PATCH may leave out a required field but not set it to null."""
-    fields = {k: _("This field is required.") for k in required if k in data and data[k] is None}
-    if fields:
-        raise ApiAbort(422, _("Please correct the marked fields."), fields)
 
 
 def page_of(stmt, out) -> dict:

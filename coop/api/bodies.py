@@ -5,11 +5,10 @@ from flask_babel import gettext as _
 
 from ..auth import permissions
 from ..bodies import services
-from ..commands import fields_of
 from ..extensions import db
 from ..models import Body
 from . import bp
-from .auth import ApiAbort, expected_version, found, page_of, parse_json, parse_query, reject_nulls
+from .auth import ApiAbort, expected_version, found, page_of, parse_json, parse_query
 from .schemas import (
     BodyCreate,
     BodyList,
@@ -73,7 +72,6 @@ def update_body(body_id: int):
     if not permissions.can_edit_body(g.api_user, body):
         raise _forbidden()
     version = expected_version(payload.version)
-    reject_nulls(fields_of(payload), ("name", "kind"))
     services.update_body(body, payload, actor=g.api_user, expected_version=version)
     db.session.commit()
     return body_out(body)

@@ -5,12 +5,11 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from ..auth import permissions
-from ..commands import fields_of
 from ..extensions import db
 from ..funding import services
 from ..models import FundingProgram, Grant, GrantDocument, GrantStatus
 from . import bp
-from .auth import ApiAbort, expected_version, found, page_of, parse_json, parse_query, reject_nulls
+from .auth import ApiAbort, expected_version, found, page_of, parse_json, parse_query
 from .schemas import (
     FundingProgramCreate,
     FundingProgramList,
@@ -81,7 +80,6 @@ def update_program(program_id: int):
     payload = parse_json(FundingProgramUpdate)
     _forbid_unless(permissions.can_manage_programs(g.api_user))
     version = expected_version(payload.version)
-    reject_nulls(fields_of(payload), ("name", "requires_all_council_resolutions"))
     services.save_program(program, payload, actor=g.api_user, expected_version=version)
     db.session.commit()
     return program_out(program)
@@ -142,7 +140,6 @@ def update_grant(grant_id: int):
     payload = parse_json(GrantUpdate)
     _forbid_unless(permissions.can_edit_grant(g.api_user, grant))
     version = expected_version(payload.version)
-    reject_nulls(fields_of(payload), ("initiative_id", "program_id", "status"))
     services.save_grant(grant, payload, actor=g.api_user, expected_version=version)
     db.session.commit()
     return grant_out(_grant(grant_id))

@@ -5,12 +5,11 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from ..auth import permissions
-from ..commands import fields_of
 from ..extensions import db
 from ..initiatives import services
 from ..models import Initiative
 from . import bp
-from .auth import ApiAbort, expected_version, found, page_of, parse_json, parse_query, reject_nulls
+from .auth import ApiAbort, expected_version, found, page_of, parse_json, parse_query
 from .schemas import (
     DecisionsOut,
     InitiativeCreate,
@@ -78,7 +77,6 @@ def update_initiative(initiative_id: int):
     if not permissions.can_edit_initiative(g.api_user, initiative):
         raise ApiAbort(403, _("Your role does not allow this."))
     version = expected_version(payload.version)
-    reject_nulls(fields_of(payload), ("title", "service_area", "phase"))
     services.update_initiative(initiative, payload, actor=g.api_user, expected_version=version)
     db.session.commit()
     db.session.expire_all()

@@ -121,6 +121,35 @@ def declared_operations() -> list[tuple[str, str, Operation | None]]:
     return out
 
 
+_DECIMAL = [{"type": "number"}, {"type": "string"}]
+_BOUNDS = {"ge": "minimum", "le": "maximum", "gt": "exclusiveMinimum", "lt": "exclusiveMaximum"}
+
+
+def _decimals(node):
+    """pydantic writes the limits it checks behind a validator in its own words (ge, le, and
+    for a decimal beside an anyOf, decimal_places); the document says them in JSON Schema's:
+    a number's bounds, and a decimal string's pattern with its number of decimals."""
+    if isinstance(node, list):
+        return [_decimals(x) for x in node]
+    if not isinstance(node, dict):
+        return node
+    node = {k: _decimals(x) for k, x in node.items()}
+    if node.get("type") in ("integer", "number"):  # bounds behind a validator, in its words
+        for ours, theirs in _BOUNDS.items():
+            if ours in node:
+                node[theirs] = node.pop(ours)
+    if node.get("anyOf") == _DECIMAL:
+        number = {"type": "number"}
+        for ours, theirs in _BOUNDS.items():
+            if ours in node:
+                number[theirs] = float(node.pop(ours))
+        places = node.pop("decimal_places", None)
+        fraction = rf"(\.\d{{1,{places}}})?" if places is not None else r"(\.\d+)?"
+        sign = "" if number.get("minimum", -1) >= 0 else "-?"
+        node["anyOf"] = [number, {"type": "string", "pattern": rf"^{sign}\d+{fraction}$"}]
+    return node
+
+
 @cache
 def build_document() -> dict:
     """The whole document; cached, the routes and schemas do not change while the app runs."""
@@ -151,7 +180,7 @@ def build_document() -> dict:
         "security": [{"bearer": []}],
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-            "schemas": defs["$defs"],
+            "schemas": _decimals(defs["$defs"]),
         },
         "paths": dict(sorted(paths.items())),
     }

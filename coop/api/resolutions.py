@@ -4,7 +4,6 @@ from flask import g, request
 from flask_babel import gettext as _
 
 from ..auth import permissions
-from ..commands import fields_of
 from ..extensions import db
 from ..initiatives import services as initiatives
 from ..models import Resolution
@@ -17,7 +16,6 @@ from .auth import (
     page_of,
     parse_json,
     parse_query,
-    reject_nulls,
 )
 from .schemas import (
     DocumentQuery,
@@ -84,7 +82,6 @@ def update_resolution(resolution_id: int):
     if not permissions.can_edit_resolution(g.api_user, resolution):
         raise ApiAbort(403, _("Your role does not allow this."))
     version = expected_version(payload.version)
-    reject_nulls(fields_of(payload), ("organ", "kind", "session_date", "outcome", "body_id"))
     services.update_resolution(resolution, payload, actor=g.api_user, expected_version=version)
     db.session.commit()
     return resolution_out(resolution)
@@ -135,6 +132,6 @@ def put_document(resolution_id: int):
     if request.mimetype != documents.PDF_MEDIA_TYPE:
         raise ApiAbort(415, _("Send the paper as application/pdf."))
     document = documents.store_pdf(parse_query(DocumentQuery).filename, request.get_data())
-    services.update_resolution(resolution, {}, actor=g.api_user, document=document)
+    services.update_resolution(resolution, ResolutionUpdate(), actor=g.api_user, document=document)
     db.session.commit()
     return resolution_out(resolution)

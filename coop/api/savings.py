@@ -52,14 +52,10 @@ def put_cost_model(initiative_id: int):
     payload = parse_json(CostModelIn)
     if not permissions.can_edit_partner_costs(g.api_user, initiative):
         raise ApiAbort(403, _("Your role does not allow this."))
-    data = payload.model_dump(exclude_unset=False)
-    if data["partners"] is None:
-        del data["partners"]
-    version = expected_version(data.pop("version", None))
-    table_name = data.pop("cost_rate_table")
-    if table_name is not None:
+    version = expected_version(payload.version)
+    if payload.cost_rate_table is not None:
         table_id = db.session.scalar(
-            select(CostRateTable.id).where(CostRateTable.name == table_name)
+            select(CostRateTable.id).where(CostRateTable.name == payload.cost_rate_table)
         )
         if table_id is None:
             raise ApiAbort(
@@ -67,14 +63,18 @@ def put_cost_model(initiative_id: int):
                 _("Please correct the marked fields."),
                 {"cost_rate_table": _("There is no cost-rate table of this name.")},
             )
-        data["cost_rate_table_id"] = table_id
-    # absent means "as it is" (or the default for a new model), not "empty"
-    for key in ("discount_rate", "name", "notes", "cost_rate_table_id"):
-        if data.get(key) is None:
-            data.pop(key, None)
+        payload.cost_rate_table_id = table_id
+    # a PUT replaces the model: what is left out takes its default (the lists empty); only
+    # these stay as they are (or take the default of a new model) when absent
+    as_it_is = ("discount_rate", "name", "notes", "cost_rate_table_id", "partners")
+    for name in type(payload).model_fields:
+        if name not in (*as_it_is, "version", "cost_rate_table"):
+            setattr(payload, name, getattr(payload, name))  # given: its value or default
     model = services.primary_models([initiative_id]).get(initiative_id)
     created = model is None
-    model = services.save_model(initiative, model, data, actor=g.api_user, expected_version=version)
+    model = services.save_model(
+        initiative, model, payload, actor=g.api_user, expected_version=version
+    )
     db.session.commit()
     return cost_model_out(services.load_model(model.id)), 201 if created else 200
 

@@ -1,34 +1,57 @@
 """Commands on bodies: create and change. One model states each field's type, limits and
-defaults; the API binds it, the form takes its limits, the service checks the same rules."""
+defaults; the form, the API and the import bind it, the service keeps the registry's rules
+that need other records (a unique AGS, the parent, the district's key)."""
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt
+from typing import Annotated, ClassVar, Literal
 
-from ..commands import Paragraphs
+from flask_babel import gettext as _
+from pydantic import AfterValidator, Field
+
+from ..commands import Command, Id, Integer, Line, Paragraphs, StateKey, Url, pattern
 from ..core.attributes import BODY_ATTRIBUTES
 from ..models import BodyKind
 
+# Amtlicher Gemeindeschlüssel and Regionalschlüssel
+Ags = Annotated[
+    Line,
+    pattern(
+        r"^\d{8}$",
+        lambda: _("The AGS (official municipality key) has exactly 8 digits, e.g. 05762020."),
+    ),
+]
+Ars = Annotated[
+    Line,
+    pattern(
+        r"^\d{12}$", lambda: _("The ARS (regional key) has exactly 12 digits, e.g. 057620020020.")
+    ),
+]
+# the codes of what funding programmes ask about, each once, in order
+Attributes = Annotated[
+    list[Literal[tuple(BODY_ATTRIBUTES)]], AfterValidator(lambda c: sorted(set(c)))
+]
 
-class BodyFields(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
-    kind_detail: str | None = Field(None, max_length=60)
-    ags: str | None = Field(None, description="Amtlicher Gemeindeschlüssel, 8 digits")
-    ars: str | None = Field(None, description="Regionalschlüssel, 12 digits")
-    population: StrictInt | None = Field(None, ge=-(2**31), le=2**31 - 1)
-    parent_id: StrictInt | None = Field(None, ge=-(2**31), le=2**31 - 1)
-    state: str | None = Field(None, description="Two-digit key of the federal state, e.g. 05")
-    council_name: str | None = Field(None, max_length=200)
-    website: str | None = Field(None, max_length=300)
+class BodyFields(Command):
+    kind_detail: Line | None = Field(None, max_length=60)
+    ags: Ags | None = Field(None, description="Amtlicher Gemeindeschlüssel, 8 digits")
+    ars: Ars | None = Field(None, description="Regionalschlüssel, 12 digits")
+    population: Integer | None = Field(None, ge=0, le=100_000_000)
+    parent_id: Id | None = None
+    state: StateKey | None = Field(
+        None, description="Two-digit key of the federal state, e.g. 05 (default: from the AGS)"
+    )
+    council_name: Line | None = Field(None, max_length=200)
+    website: Url | None = Field(None, max_length=300)
     contact: Paragraphs | None = Field(None, max_length=2000)
-    oparl_url: str | None = Field(
+    oparl_url: Url | None = Field(
         None,
         max_length=500,
         description="OParl System or Body URL of its council information system; set by "
         "admins and the coordinators of the district only (coop reads it)",
     )
-    attributes: list[str] | None = Field(
+    attributes: Attributes | None = Field(
         None,
         description="What funding programmes ask about: "
         + ", ".join(f"{code} ({label})" for code, (label, _src) in BODY_ATTRIBUTES.items()),
@@ -37,13 +60,16 @@ class BodyFields(BaseModel):
 
 
 class BodyCreate(BodyFields):
-    name: str = Field(max_length=200)
+    name: Line = Field(max_length=200)
     kind: BodyKind
 
 
 class BodyUpdate(BodyFields):
-    name: str | None = Field(None, max_length=200)
+    PARTIAL: ClassVar[bool] = True
+    NOT_EMPTY: ClassVar[tuple[str, ...]] = ("name", "kind")
+
+    name: Line | None = Field(None, max_length=200)
     kind: BodyKind | None = None
-    version: StrictInt | None = Field(
+    version: Integer | None = Field(
         None, description="The version you edit; a stale one gives 409. Or send If-Match."
     )

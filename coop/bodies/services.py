@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping
 from typing import Any
 
 from flask_babel import gettext as _
@@ -11,58 +9,16 @@ from flask_babel import ngettext
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
-from .. import validation as v
 from ..auth import permissions
-from ..commands import fields_of, max_length
-from ..core.attributes import BODY_ATTRIBUTES
+from ..commands import values_of
 from ..errors import ConflictError, PermissionDenied, ValidationError, check_version
 from ..extensions import db
 from ..models import STATES, Body, BodyKind, InitiativeDistrict, User
 from .schemas import BodyCreate, BodyUpdate
 
-AGS_RE = re.compile(r"^\d{8}$")
-ARS_RE = re.compile(r"^\d{12}$")
-URL_RE = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 # Kinds a body may hang under: its district, or the collective municipality it belongs to.
 PARENT_KINDS = (BodyKind.DISTRICT, BodyKind.COLLECTIVE_MUNICIPALITY)
 MAX_DEPTH = 10
-
-TEXT_LIMITS = {
-    key: max_length(BodyCreate, key)
-    for key in ("name", "kind_detail", "council_name", "website", "contact", "oparl_url")
-}
-
-
-def normalise(data: Mapping[str, Any], errors: dict[str, str]) -> dict[str, Any]:
-    """Coerce raw input (form strings or JSON values) into typed values; note type errors."""
-    out: dict[str, Any] = {}
-    for key, value in data.items():
-        if key in ("parent_id", "population"):
-            if value is None or (isinstance(value, str) and not value.strip()):
-                out[key] = None
-            elif isinstance(value, bool):
-                errors[key] = _("Please enter a whole number.")
-            elif isinstance(value, int):
-                out[key] = value
-            elif isinstance(value, str) and re.fullmatch(r"-?\d+", value.strip()):
-                out[key] = int(value.strip())
-            else:
-                errors[key] = _("Please enter a whole number.")
-        elif key == "attributes":
-            codes = value if isinstance(value, list | tuple) else ([] if value is None else None)
-            if codes is None or any(c not in BODY_ATTRIBUTES for c in codes):
-                errors[key] = _("Choose attributes with their legal source from the list.")
-            else:
-                out[key] = sorted(set(codes))
-        elif key == "kind":
-            value = v.text(value)
-            try:
-                out[key] = BodyKind(value) if value is not None else None
-            except ValueError:
-                errors[key] = _("Unknown kind of body: choose one from the list.")
-        else:
-            out[key] = v.text(value)
-    return out
 
 
 def _ancestors(session: Session, parent_id: int | None):
@@ -80,24 +36,12 @@ def _ancestors(session: Session, parent_id: int | None):
 
 
 def validate(session: Session, body: Body | None, values: dict[str, Any]) -> dict[str, str]:
-    """Check the merged values of a body against the registry's rules; return field errors."""
+    """Check the merged values of a body against the registry's rules that need other records
+    or the stored body (each value on its own is the command's); return field errors."""
     errors: dict[str, str] = {}
-    name = values.get("name")
-    if not name:
-        errors["name"] = _("Please enter a name.")
-    for key, limit in TEXT_LIMITS.items():
-        if values.get(key) and len(values[key]) > limit:
-            errors[key] = _("At most %(n)d characters.", n=limit)
     kind = values.get("kind")
-    if kind is None:
-        errors["kind"] = _("Please choose a kind.")
-
     ags = values.get("ags")
-    if ags is not None and not AGS_RE.match(ags):
-        errors["ags"] = _(
-            "The AGS (official municipality key) has exactly 8 digits, e.g. 05762020."
-        )
-    elif ags is not None:
+    if ags is not None:
         clash = session.scalar(
             select(Body).where(Body.ags == ags, Body.id != (body.id if body else -1))
         )
@@ -106,35 +50,18 @@ def validate(session: Session, body: Body | None, values: dict[str, Any]) -> dic
                 "The AGS %(ags)s is already used by %(name)s.", ags=ags, name=clash.name
             )
     ars = values.get("ars")
-    if ars is not None and not ARS_RE.match(ars):
-        errors["ars"] = _("The ARS (regional key) has exactly 12 digits, e.g. 057620020020.")
-    elif ars and ags and "ags" not in errors and (ars[:5] != ags[:5] or ars[9:] != ags[5:]):
+    if ars and ags and "ags" not in errors and (ars[:5] != ags[:5] or ars[9:] != ags[5:]):
         errors["ars"] = _(
             "The ARS does not match the AGS: it starts with %(district)s and ends with %(tail)s.",
             district=ags[:5],
             tail=ags[5:],
         )
 
-    population = values.get("population")
-    if population is not None and population < 0:
-        errors["population"] = _("The population cannot be negative.")
-    elif population is not None and population > 100_000_000:
-        errors["population"] = _("That population is not plausible.")
-
     state = values.get("state")
-    if state is not None and state not in STATES:
-        errors["state"] = _("Unknown federal state: choose one from the list.")
-    elif state and ags and "ags" not in errors and ags[:2] != state:
+    if state and ags and "ags" not in errors and ags[:2] != state:
         errors["state"] = _(
             "The AGS %(ags)s belongs to %(state)s.", ags=ags, state=STATES.get(ags[:2], ags[:2])
         )
-
-    website = values.get("website")
-    if website and not URL_RE.match(website):
-        errors["website"] = _("Please enter a web address starting with https:// or http://.")
-    oparl_url = values.get("oparl_url")
-    if oparl_url and not URL_RE.match(oparl_url):
-        errors["oparl_url"] = _("Please enter a web address starting with https:// or http://.")
 
     parent_id = values.get("parent_id")
     if parent_id is not None:
@@ -219,13 +146,12 @@ def _check_fields(actor: User | None, body: Body | None, keys) -> None:
         raise PermissionDenied(_("You may not change these fields."), fields)
 
 
-def create_body(command: BodyCreate | Mapping[str, Any], *, actor: User | None) -> Body:
-    """Validate the command and add a new body. Raises ValidationError or PermissionDenied."""
-    data = {k: v for k, v in fields_of(command).items() if k in permissions.ALL_BODY_FIELDS}
-    _check_fields(actor, None, data.keys())
-    errors: dict[str, str] = {}
-    values = normalise(data, errors)
-    errors = {**validate(db.session, None, values), **errors}
+def create_body(command: BodyCreate, *, actor: User | None) -> Body:
+    """Add a new body. Raises ValidationError or PermissionDenied."""
+    given = values_of(command).items()
+    values = {k: v for k, v in given if k in permissions.ALL_BODY_FIELDS and v is not None}
+    _check_fields(actor, None, values.keys())
+    errors = validate(db.session, None, values)
     if errors:
         raise ValidationError(_("Please correct the marked fields."), errors)
     if values.get("ags") and not values.get("state"):
@@ -244,23 +170,21 @@ def create_body(command: BodyCreate | Mapping[str, Any], *, actor: User | None) 
 
 def update_body(
     body: Body,
-    command: BodyUpdate | Mapping[str, Any],
+    command: BodyUpdate,
     *,
     actor: User | None,
     expected_version: int | None = None,
 ) -> Body:
     """Apply the fields the command carries to `body`. A stale `expected_version` gives 409."""
     check_version(body, expected_version)
-    data = {k: v for k, v in fields_of(command).items() if k in permissions.ALL_BODY_FIELDS}
-    errors: dict[str, str] = {}
-    changes = normalise(data, errors)
+    changes = {k: v for k, v in values_of(command).items() if k in permissions.ALL_BODY_FIELDS}
     # Fields the actor did not change are fine even if they are outside their remit
     # (a form posts every field it shows).
     changed = {k for k, v in changes.items() if getattr(body, k) != v}
     _check_fields(actor, body, changed)
     merged = {key: getattr(body, key) for key in permissions.ALL_BODY_FIELDS}
     merged.update(changes)
-    errors = {**validate(db.session, body, merged), **errors}
+    errors = validate(db.session, body, merged)
     if errors:
         raise ValidationError(_("Please correct the marked fields."), errors)
     if actor is not None and "parent_id" in changed and merged["parent_id"] is not None:

@@ -12,6 +12,7 @@ from ..bodies import gv100ad
 from ..extensions import db
 from ..models import Body, BodyKind, Role
 from ..users import services as user_services
+from ..users.schemas import UserCreate
 
 DIRECTORY = Path(__file__).with_name("gv100ad_demo.txt")
 DEMO_PASSWORD = "coop-demo-2026"
@@ -71,13 +72,15 @@ def load() -> gv100ad.Summary:
         if find_user_by_email(email) is None:
             body = bodies.get(ags) if ags else None
             user_services.create_user(
-                {
-                    "email": email,
-                    "name": name,
-                    "role": role.value,
-                    "body_id": body.id if body else None,
-                    "password": DEMO_PASSWORD,
-                },
+                UserCreate.model_validate(
+                    {
+                        "email": email,
+                        "name": name,
+                        "role": role.value,
+                        "body_id": body.id if body else None,
+                        "password": DEMO_PASSWORD,
+                    }
+                ),
                 actor=None,
             )
     return summary

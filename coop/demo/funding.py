@@ -13,6 +13,7 @@ from ..core import clock
 from ..extensions import db
 from ..funding import presets
 from ..funding import services as funding
+from ..funding.schemas import FundingProgramCreate, GrantCreate
 from ..models import FundingProgram, Grant, Initiative
 
 DEADLINE_AFTER_LOAD = timedelta(days=21)
@@ -26,12 +27,14 @@ def load() -> None:
     if program is None:
         program = funding.save_program(
             None,
-            {
-                **presets.preset_values(presets.NRW_IKZ),
-                "application_until": clock.today() + DEADLINE_AFTER_LOAD,
-                "notes": presets.NRW_IKZ.notes
-                + " Demo: der Antragsstichtag liegt drei Wochen nach dem Laden der Demo.",
-            },
+            FundingProgramCreate.model_validate(
+                {
+                    **presets.preset_values(presets.NRW_IKZ),
+                    "application_until": clock.today() + DEADLINE_AFTER_LOAD,
+                    "notes": presets.NRW_IKZ.notes
+                    + " Demo: der Antragsstichtag liegt drei Wochen nach dem Laden der Demo.",
+                }
+            ),
             actor=None,
         )
     ini = db.session.scalar(
@@ -41,19 +44,21 @@ def load() -> None:
         return
     funding.save_grant(
         None,
-        {
-            "initiative_id": ini.id,
-            "program_id": program.id,
-            "status": "planned",
-            "eligible_costs": "560000.00",
-            "amount_requested": "490000.00",
-            "period_start": "2022-07-01",
-            "period_end": "2027-06-30",
-            "notes": (
-                "Zwei Stellen des Digitalnetzwerks (Stellenplan des Kreises 2022), gegenfinanziert "
-                "mit den Fördermitteln. Antrag stellt der Kreis Höxter für alle elf Partner, "
-                "sobald Kreistag und alle Stadträte beschlossen haben."
-            ),
-        },
+        GrantCreate.model_validate(
+            {
+                "initiative_id": ini.id,
+                "program_id": program.id,
+                "status": "planned",
+                "eligible_costs": "560000.00",
+                "amount_requested": "490000.00",
+                "period_start": "2022-07-01",
+                "period_end": "2027-06-30",
+                "notes": (
+                    "Zwei Stellen des Digitalnetzwerks (Stellenplan des Kreises 2022), "
+                    "gegenfinanziert mit den Fördermitteln. Antrag stellt der Kreis Höxter für "
+                    "alle elf Partner, sobald Kreistag und alle Stadträte beschlossen haben."
+                ),
+            }
+        ),
         actor=None,
     )

@@ -12,8 +12,10 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..initiatives import services as initiatives
+from ..initiatives.schemas import InitiativeCreate
 from ..models import Body, BodyKind, Initiative
 from ..resolutions import services as resolutions
+from ..resolutions.schemas import ResolutionRecord
 
 HOEXTER_TOWNS = {  # AGS: council as the town calls it
     "05762004": "Rat der Stadt Bad Driburg",
@@ -48,7 +50,9 @@ def _resolve(ini, body, **values):
     values.setdefault("organ", body.council_name or "Rat")
     values.setdefault("kind", "basic_decision")
     values.setdefault("outcome", "adopted")
-    return resolutions.create_resolution(ini, {"body_id": body.id, **values}, actor=None)
+    return resolutions.create_resolution(
+        ini, ResolutionRecord.model_validate({"body_id": body.id, **values}), actor=None
+    )
 
 
 def _hoexter(ags: dict[str, Body]) -> None:
@@ -58,32 +62,37 @@ def _hoexter(ags: dict[str, Body]) -> None:
     kreis = ags["05762000"]
     towns = [ags[a] for a in HOEXTER_TOWNS if a in ags]
     ini = initiatives.create_initiative(
-        {
-            "title": title,
-            "description": (
-                "Der Kreis Höxter gründet mit den zehn kreisangehörigen Städten ein zentrales "
-                "Digitalnetzwerk, um die Digitalisierung in den Bereichen Smart Region und "
-                "E-Government durch interkommunale Zusammenarbeit voranzutreiben (Umsetzung der "
-                "Digitalisierungsstrategie, Projektmanagement, gemeinsame Schulungen, Shared "
-                "Services). Förderung nach der Förderrichtlinie IKZ NRW: bis zu 490.000 € für "
-                "fünf Jahre, wenn Kreistag und alle Stadträte beschließen."
-            ),
-            "service_area": "smart_region",
-            "phase": "decision",
-            "phase_changed_on": "2022-01-18",
-            "legal_form": "agreement_mandate",
-            "lead_body_id": kreis.id,
-            "start_date": "2022-07-01",
-            "end_date": "2027-06-30",
-            "public": True,
-            "participants": [{"body_id": kreis.id, "role": "lead"}]
-            + [{"body_id": t.id, "role": "partner"} for t in towns],
-            "milestones": [
-                {"title": "Beschlüsse von Kreistag und allen Stadträten", "due_on": "2022-03-31"},
-                {"title": "Förderantrag IKZ NRW gestellt", "due_on": "2022-04-30"},
-                {"title": "Stellen des Digitalnetzwerks besetzt", "due_on": "2022-09-30"},
-            ],
-        },
+        InitiativeCreate.model_validate(
+            {
+                "title": title,
+                "description": (
+                    "Der Kreis Höxter gründet mit den zehn kreisangehörigen Städten ein zentrales "
+                    "Digitalnetzwerk, um die Digitalisierung in den Bereichen Smart Region und "
+                    "E-Government durch interkommunale Zusammenarbeit voranzutreiben (Umsetzung der "  # noqa: E501
+                    "Digitalisierungsstrategie, Projektmanagement, gemeinsame Schulungen, Shared "
+                    "Services). Förderung nach der Förderrichtlinie IKZ NRW: bis zu 490.000 € für "
+                    "fünf Jahre, wenn Kreistag und alle Stadträte beschließen."
+                ),
+                "service_area": "smart_region",
+                "phase": "decision",
+                "phase_changed_on": "2022-01-18",
+                "legal_form": "agreement_mandate",
+                "lead_body_id": kreis.id,
+                "start_date": "2022-07-01",
+                "end_date": "2027-06-30",
+                "public": True,
+                "participants": [{"body_id": kreis.id, "role": "lead"}]
+                + [{"body_id": t.id, "role": "partner"} for t in towns],
+                "milestones": [
+                    {
+                        "title": "Beschlüsse von Kreistag und allen Stadträten",
+                        "due_on": "2022-03-31",
+                    },
+                    {"title": "Förderantrag IKZ NRW gestellt", "due_on": "2022-04-30"},
+                    {"title": "Stellen des Digitalnetzwerks besetzt", "due_on": "2022-09-30"},
+                ],
+            }
+        ),
         actor=None,
     )
     paper = "Gründung eines Digitalnetzwerks"
@@ -176,29 +185,31 @@ def _helmstedt(ags: dict[str, Body]) -> None:
         return
     nord_elm = db.session.scalar(select(Body).where(Body.ars == "031545403000"))
     ini = initiatives.create_initiative(
-        {
-            "title": title,
-            "description": (
-                "Antrag (Nico Jäkel, 1. 12. 2019): Die Verwaltung der Stadt Schöningen prüft, "
-                "die technischen Voraussetzungen der Stadt Helmstedt mitzunutzen, insbesondere "
-                "das öffentliche Rats-Info-System, und eine einheitliche WLAN-Infrastruktur "
-                "(Hotspot am Rathaus, elektronische Ratsarbeit). Anregung an Helmstedt, die "
-                "Zusammenarbeit auf weitere Kommunen des Landkreises auszuweiten; die "
-                "Samtgemeinde Nord-Elm nutzt Helmstedts Know-how schon für die E-Rechnung."
-            ),
-            "service_area": "council_info",
-            "phase": "assessment",
-            "phase_changed_on": "2020-02-13",
-            "legal_form": "agreement_mandate",
-            "lead_body_id": helmstedt.id,
-            "public": True,
-            "participants": [
-                {"body_id": helmstedt.id, "role": "lead"},
-                {"body_id": schoeningen.id, "role": "partner"},
-            ]
-            + ([{"body_id": nord_elm.id, "role": "prospective"}] if nord_elm else []),
-            "milestones": [{"title": "Prüfergebnis der Verwaltung", "due_on": "2020-09-30"}],
-        },
+        InitiativeCreate.model_validate(
+            {
+                "title": title,
+                "description": (
+                    "Antrag (Nico Jäkel, 1. 12. 2019): Die Verwaltung der Stadt Schöningen prüft, "
+                    "die technischen Voraussetzungen der Stadt Helmstedt mitzunutzen, insbesondere "
+                    "das öffentliche Rats-Info-System, und eine einheitliche WLAN-Infrastruktur "
+                    "(Hotspot am Rathaus, elektronische Ratsarbeit). Anregung an Helmstedt, die "
+                    "Zusammenarbeit auf weitere Kommunen des Landkreises auszuweiten; die "
+                    "Samtgemeinde Nord-Elm nutzt Helmstedts Know-how schon für die E-Rechnung."
+                ),
+                "service_area": "council_info",
+                "phase": "assessment",
+                "phase_changed_on": "2020-02-13",
+                "legal_form": "agreement_mandate",
+                "lead_body_id": helmstedt.id,
+                "public": True,
+                "participants": [
+                    {"body_id": helmstedt.id, "role": "lead"},
+                    {"body_id": schoeningen.id, "role": "partner"},
+                ]
+                + ([{"body_id": nord_elm.id, "role": "prospective"}] if nord_elm else []),
+                "milestones": [{"title": "Prüfergebnis der Verwaltung", "due_on": "2020-09-30"}],
+            }
+        ),
         actor=None,
     )
     motion = "Weiterreichende Interkommunale Zusammenarbeit im Bereich EDV"
@@ -239,25 +250,27 @@ def _wolfenbuettel(ags: dict[str, Body]) -> None:
         if _exists(title):
             continue
         ini = initiatives.create_initiative(
-            {
-                "title": title,
-                "description": (
-                    "Gemeinsamer Antrag der SPD-Fraktionen in Kreistag und Rat vom 19.04.2023: "
-                    "Die Verwaltungen prüfen, in welchen Bereichen eine Kooperation Synergien "
-                    "bringt, von gemeinsamer Abstimmung über gebündelte Dienstleistungen bis zur "
-                    "gemeinsamen Organschaft; offen für weitere Gebietskörperschaften."
-                ),
-                "service_area": area,
-                "phase": "assessment",
-                "phase_changed_on": "2023-06-22",
-                "legal_form": form,
-                "lead_body_id": kreis.id,
-                "public": True,
-                "participants": [
-                    {"body_id": kreis.id, "role": "lead"},
-                    {"body_id": stadt.id, "role": "partner"},
-                ],
-            },
+            InitiativeCreate.model_validate(
+                {
+                    "title": title,
+                    "description": (
+                        "Gemeinsamer Antrag der SPD-Fraktionen in Kreistag und Rat vom 19.04.2023: "
+                        "Die Verwaltungen prüfen, in welchen Bereichen eine Kooperation Synergien "
+                        "bringt, von gemeinsamer Abstimmung über gebündelte Dienstleistungen bis zur "  # noqa: E501
+                        "gemeinsamen Organschaft; offen für weitere Gebietskörperschaften."
+                    ),
+                    "service_area": area,
+                    "phase": "assessment",
+                    "phase_changed_on": "2023-06-22",
+                    "legal_form": form,
+                    "lead_body_id": kreis.id,
+                    "public": True,
+                    "participants": [
+                        {"body_id": kreis.id, "role": "lead"},
+                        {"body_id": stadt.id, "role": "partner"},
+                    ],
+                }
+            ),
             actor=None,
         )
         paper = "Interkommunale Zusammenarbeit – Zukunftspakt"
@@ -298,30 +311,32 @@ def _dataport() -> None:
         db.session.add(town)
         db.session.flush()
     ini = initiatives.create_initiative(
-        {
-            "title": title,
-            "description": (
-                "Ausgliederung der gesamten Verwaltungs-IT einschließlich der Außenstellen zu "
-                "Dataport AöR (BV 205/2023). Offen: Gesamtkonzept für die Digitalisierung der "
-                "Verwaltungsvorgänge (OZG, Standardarbeitsplatz, E-Akte, Räume), Antrag der "
-                "Fraktion SWG vom 14.02.2024."
-            ),
-            "service_area": "it",
-            "phase": "implementation",
-            "phase_changed_on": "2023-11-02",
-            "legal_form": "outsourcing",
-            "lead_body_id": town.id,
-            "start_date": "2024-01-01",
-            "public": True,
-            "participants": [
-                {"body_id": town.id, "role": "lead"},
-                {"body_id": dataport.id, "role": "partner"},
-            ],
-            "milestones": [
-                {"title": "Standardarbeitsplatz im Haushalt 2024", "due_on": "2024-03-31"},
-                {"title": "Gesamtkonzept Digitalisierung vorgelegt", "due_on": "2024-09-30"},
-            ],
-        },
+        InitiativeCreate.model_validate(
+            {
+                "title": title,
+                "description": (
+                    "Ausgliederung der gesamten Verwaltungs-IT einschließlich der Außenstellen zu "
+                    "Dataport AöR (BV 205/2023). Offen: Gesamtkonzept für die Digitalisierung der "
+                    "Verwaltungsvorgänge (OZG, Standardarbeitsplatz, E-Akte, Räume), Antrag der "
+                    "Fraktion SWG vom 14.02.2024."
+                ),
+                "service_area": "it",
+                "phase": "implementation",
+                "phase_changed_on": "2023-11-02",
+                "legal_form": "outsourcing",
+                "lead_body_id": town.id,
+                "start_date": "2024-01-01",
+                "public": True,
+                "participants": [
+                    {"body_id": town.id, "role": "lead"},
+                    {"body_id": dataport.id, "role": "partner"},
+                ],
+                "milestones": [
+                    {"title": "Standardarbeitsplatz im Haushalt 2024", "due_on": "2024-03-31"},
+                    {"title": "Gesamtkonzept Digitalisierung vorgelegt", "due_on": "2024-09-30"},
+                ],
+            }
+        ),
         actor=None,
     )
     _resolve(
@@ -352,35 +367,40 @@ def _wolmirstedt(ags: dict[str, Body]) -> None:
     if _exists(title) or town is None:
         return
     ini = initiatives.create_initiative(
-        {
-            "title": title,
-            "description": (
-                "Fraktionsantrag 08/2023 (KWG-Börde/FDP): Grundsatzbeschluss zur Erarbeitung "
-                "einer Digitalisierungsstrategie für die Stadt Wolmirstedt und die Ortschaften "
-                "Elbeu, Farsleben, Glindenberg und Mose."
-            ),
-            "service_area": "online_services",
-            "phase": "concept",
-            "phase_changed_on": "2023-11-30",
-            "legal_form": "undecided",
-            "lead_body_id": town.id,
-            "public": True,
-            "participants": [{"body_id": town.id, "role": "lead"}],
-            "milestones": [
-                {
-                    "title": "Schritt 1: Festlegen der Ziele und Positionierung",
-                    "due_on": "2024-03-31",
-                    "done_on": "2024-03-21",
-                },
-                {"title": "Schritt 2: IST-Analyse", "due_on": "2024-09-30"},
-                {"title": "Schritt 3: Zukunftswerkstatt „Digitalisierung“", "due_on": "2025-03-31"},
-                {"title": "Schritt 4: Lebensbereiche ableiten", "due_on": "2025-09-30"},
-                {
-                    "title": "Schritt 5: Digitalisierungsstrategie „Wolmirstedt“",
-                    "due_on": "2026-03-31",
-                },
-            ],
-        },
+        InitiativeCreate.model_validate(
+            {
+                "title": title,
+                "description": (
+                    "Fraktionsantrag 08/2023 (KWG-Börde/FDP): Grundsatzbeschluss zur Erarbeitung "
+                    "einer Digitalisierungsstrategie für die Stadt Wolmirstedt und die Ortschaften "
+                    "Elbeu, Farsleben, Glindenberg und Mose."
+                ),
+                "service_area": "online_services",
+                "phase": "concept",
+                "phase_changed_on": "2023-11-30",
+                "legal_form": "undecided",
+                "lead_body_id": town.id,
+                "public": True,
+                "participants": [{"body_id": town.id, "role": "lead"}],
+                "milestones": [
+                    {
+                        "title": "Schritt 1: Festlegen der Ziele und Positionierung",
+                        "due_on": "2024-03-31",
+                        "done_on": "2024-03-21",
+                    },
+                    {"title": "Schritt 2: IST-Analyse", "due_on": "2024-09-30"},
+                    {
+                        "title": "Schritt 3: Zukunftswerkstatt „Digitalisierung“",
+                        "due_on": "2025-03-31",
+                    },
+                    {"title": "Schritt 4: Lebensbereiche ableiten", "due_on": "2025-09-30"},
+                    {
+                        "title": "Schritt 5: Digitalisierungsstrategie „Wolmirstedt“",
+                        "due_on": "2026-03-31",
+                    },
+                ],
+            }
+        ),
         actor=None,
     )
     paper = "Grundsatzbeschluss zur Erarbeitung einer Digitalisierungsstrategie"

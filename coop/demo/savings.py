@@ -16,6 +16,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import CostModel, Initiative
 from ..savings import services
+from ..savings.schemas import CostModelIn
 
 
 def _initiative(title: str) -> Initiative | None:
@@ -49,9 +50,14 @@ def _hoexter() -> None:
         "one_off": [{"year": 2022, "amount": "40000", "description": "Einrichtung"}],
         "funding": [{"year": y, "amount": "98000"} for y in range(2022, 2027)],
     }  # fmt: skip
-    model = services.save_model(ini, None, data, actor=None)
+    model = services.save_model(ini, None, CostModelIn.model_validate(data), actor=None)
     copy = services.copy_model(model, "Gleiche Anteile", actor=None)
-    services.save_model(ini, copy, {"allocation_key": "equal"}, actor=None)
+    services.save_model(
+        ini,
+        copy,
+        CostModelIn.model_validate({"first_year": copy.first_year, "allocation_key": "equal"}),
+        actor=None,
+    )
 
 
 def _wolfenbuettel() -> None:
@@ -66,26 +72,28 @@ def _wolfenbuettel() -> None:
     services.save_model(
         ini,
         None,
-        {
-            "first_year": 2025,
-            "horizon_years": 8,
-            "allocation_key": "workstations",
-            "partners": [
-                {"body_id": kreis, "workstations": "1450"},
-                {"body_id": stadt, "workstations": "820"},
-            ],
-            "baseline": [
-                {"body_id": kreis, "category": "staff", "pay_grade": "E9a", "fte": "2.5"},
-                {"body_id": kreis, "category": "licences", "amount": "38000"},
-                {"body_id": stadt, "category": "staff", "pay_grade": "E9a", "fte": "1.5"},
-                {"body_id": stadt, "category": "licences", "amount": "26000"},
-            ],
-            "shared": [
-                {"category": "staff", "pay_grade": "E9a", "fte": "3"},
-                {"category": "licences", "amount": "45000"},
-            ],
-            "one_off": [{"year": 2025, "amount": "60000", "description": "Datenmigration"}],
-        },
+        CostModelIn.model_validate(
+            {
+                "first_year": 2025,
+                "horizon_years": 8,
+                "allocation_key": "workstations",
+                "partners": [
+                    {"body_id": kreis, "workstations": "1450"},
+                    {"body_id": stadt, "workstations": "820"},
+                ],
+                "baseline": [
+                    {"body_id": kreis, "category": "staff", "pay_grade": "E9a", "fte": "2.5"},
+                    {"body_id": kreis, "category": "licences", "amount": "38000"},
+                    {"body_id": stadt, "category": "staff", "pay_grade": "E9a", "fte": "1.5"},
+                    {"body_id": stadt, "category": "licences", "amount": "26000"},
+                ],
+                "shared": [
+                    {"category": "staff", "pay_grade": "E9a", "fte": "3"},
+                    {"category": "licences", "amount": "45000"},
+                ],
+                "one_off": [{"year": 2025, "amount": "60000", "description": "Datenmigration"}],
+            }
+        ),
         actor=None,
     )
 

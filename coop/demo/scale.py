@@ -479,6 +479,7 @@ def _grants(rng, scale, initiatives) -> tuple[int, int, int]:
 def _estimates(rng, scale, initiatives) -> int:
     """Savings estimates through the savings service (stored results included)."""
     from ..savings import services as savings
+    from ..savings.schemas import CostModelIn
 
     made = 0
     for ini_id, _members in initiatives[: scale.estimates]:
@@ -487,16 +488,18 @@ def _estimates(rng, scale, initiatives) -> int:
         savings.save_model(
             ini,
             None,
-            {
-                "first_year": 2025 + made % 3,
-                "allocation_key": "equal",
-                "baseline": [
-                    {"body_id": b, "pay_grade": "E9a", "fte": str(Decimal(k % 3 + 1) / 2)}
-                    for k, b in enumerate(partners)
-                ],
-                "shared": [{"pay_grade": "E11", "fte": str(max(1, len(partners) // 2))}],
-                "one_off": [{"year": 2025 + made % 3, "amount": "50000"}],
-            },
+            CostModelIn.model_validate(
+                {
+                    "first_year": 2025 + made % 3,
+                    "allocation_key": "equal",
+                    "baseline": [
+                        {"body_id": b, "pay_grade": "E9a", "fte": str(Decimal(k % 3 + 1) / 2)}
+                        for k, b in enumerate(partners)
+                    ],
+                    "shared": [{"pay_grade": "E11", "fte": str(max(1, len(partners) // 2))}],
+                    "one_off": [{"year": 2025 + made % 3, "amount": "50000"}],
+                }
+            ),
             actor=None,
         )
         made += 1

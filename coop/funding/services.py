@@ -3,7 +3,7 @@ of each grant against the platform's own data. Plain arguments in; flushes, neve
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -17,7 +17,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from .. import activity
 from .. import validation as v
 from ..auth import permissions
-from ..commands import fields_of, max_length
+from ..commands import values_of
 from ..core import clock
 from ..core import funding_check as fc
 from ..errors import ConflictError, PermissionDenied, ValidationError, check_version
@@ -25,7 +25,6 @@ from ..extensions import db
 from ..i18n import fmt_money
 from ..initiatives import services as initiatives
 from ..models import (
-    STATES,
     Body,
     Document,
     FundingProgram,
@@ -42,10 +41,7 @@ from ..models import (
 )
 from ..models.base import utcnow
 from ..savings import services as savings
-from .presets import BODY_ATTRIBUTES
 from .schemas import (
-    PROGRAM_AMOUNTS,
-    PROGRAM_RATES,
     FundingProgramCreate,
     FundingProgramUpdate,
     GrantCreate,
@@ -111,7 +107,6 @@ GRANT_DATES = (
     "proof_of_use_due",
     "proof_of_use_submitted",
 )
-MAX_TRANCHES = 200
 
 
 def _invalid(errors: dict) -> ValidationError:
@@ -122,53 +117,12 @@ def _invalid(errors: dict) -> ValidationError:
 
 
 def _program_values(data: Mapping[str, Any], current: FundingProgram | None, errors: dict) -> dict:
-    out: dict[str, Any] = {}
-    given = {k: data[k] for k in PROGRAM_FIELDS if k in data}
-    for key, value in given.items():
-        if key == "name":
-            out[key] = v.limited_text(
-                errors, key, value, max_length(FundingProgramCreate, key), required=True
-            )
-        elif key in ("provider",):
-            out[key] = v.limited_text(errors, key, value, max_length(FundingProgramCreate, key))
-        elif key == "legal_basis":
-            out[key] = v.limited_text(errors, key, value, max_length(FundingProgramCreate, key))
-        elif key == "legal_basis_url":
-            out[key] = v.url(errors, key, value)
-        elif key == "notes":
-            out[key] = v.limited_text(errors, key, value, max_length(FundingProgramCreate, key))
-        elif key == "state":
-            state = v.text(value)
-            if state is not None and state not in STATES:
-                errors[key] = _("Please choose a federal state from the list.")
-            out[key] = state
-        elif key in PROGRAM_AMOUNTS:
-            out[key] = v.amount(errors, key, value)
-        elif key == "amount_tiers":
-            out[key] = _tiers(value, errors)
-        elif key in ("region_attribute", "rate_attribute"):
-            code = v.text(value)
-            if code is not None and code not in BODY_ATTRIBUTES:
-                errors[key] = _("Choose an attribute with its legal source from the list.")
-            out[key] = code
-        elif key in PROGRAM_RATES:
-            out[key] = v.fraction(errors, key, value)
-        elif key in ("base_partners", "min_partners", "justification_below_partners"):
-            out[key] = v.integer(errors, key, value, minimum=1)
-        elif key == "min_duration_years":
-            out[key] = v.integer(errors, key, value, minimum=0)
-        elif key in (
-            "requires_all_council_resolutions",
-            "count_partners_in_state_only",
-            "no_start_before_application",
-            "savings_or_improvement",
-        ):
-            out[key] = v.boolean(errors, key, value)
-        elif key in ("application_from", "application_until"):
-            out[key] = v.parse_date(errors, key, value)
+    """The programme's fields as stored, checked against the rules that need them together or
+    other records (each value on its own is the command's)."""
+    out: dict[str, Any] = {k: data[k] for k in PROGRAM_FIELDS if k in data}
+    if "amount_tiers" in out:
+        out["amount_tiers"] = _tiers(out["amount_tiers"] or [], errors)
     merged = {k: getattr(current, k) if current else None for k in PROGRAM_FIELDS} | out
-    if current is None and "name" not in out:
-        errors["name"] = _("This field is required.")
     start, end = merged.get("application_from"), merged.get("application_until")
     if start and end and end < start and "application_until" not in errors:
         errors["application_until"] = _("The window cannot end before it starts.")
@@ -192,30 +146,16 @@ def _program_values(data: Mapping[str, Any], current: FundingProgram | None, err
     return out
 
 
-def _tiers(value: Any, errors: dict) -> list[dict]:
-    """Tiers as stored: ascending by partners, each at least one partner, amounts not
-    negative; overlapping or unordered tiers are refused."""
-    if value in (None, ""):
-        return []
-    if not isinstance(value, list | tuple) or len(value) > 20:
-        errors["amount_tiers"] = _("At most %(n)d rows.", n=20)
-        return []
+def _tiers(rows: list[dict], errors: dict) -> list[dict]:
+    """Tiers as stored: ascending by partners (each starts at more partners than the one
+    before), amounts as decimal strings."""
     out: list[dict] = []
-    for i, row in enumerate(value):
-        row = row.model_dump() if hasattr(row, "model_dump") else row
-        if not isinstance(row, Mapping):
-            errors[f"amount_tiers.{i}"] = _("Invalid value.")
-            continue
-        partners = v.integer(errors, f"amount_tiers.{i}.min_partners", row.get("min_partners"),
-                             minimum=1)  # fmt: skip
-        amount = v.amount(errors, f"amount_tiers.{i}.amount", row.get("amount"), required=True)
-        if partners is None or amount is None:
-            continue
-        if out and partners <= out[-1]["min_partners"]:
+    for i, row in enumerate(rows):
+        if out and row["min_partners"] <= out[-1]["min_partners"]:
             errors[f"amount_tiers.{i}.min_partners"] = _(
                 "Tiers go up: each starts at more partners than the one before."
             )
-        out.append({"min_partners": partners, "amount": str(amount)})
+        out.append({"min_partners": row["min_partners"], "amount": str(row["amount"])})
     return out
 
 
@@ -251,7 +191,7 @@ def _rules_fit(merged: dict, errors: dict) -> None:
 
 def save_program(
     program: FundingProgram | None,
-    command: FundingProgramCreate | FundingProgramUpdate | Mapping[str, Any],
+    command: FundingProgramCreate | FundingProgramUpdate,
     *,
     actor: User | None,
     expected_version: int | None = None,
@@ -262,7 +202,7 @@ def save_program(
     if program is not None:
         check_version(program, expected_version)
     errors: dict[str, str] = {}
-    values = _program_values(fields_of(command, leave_out=("version",)), program, errors)
+    values = _program_values(values_of(command, leave_out=("version",)), program, errors)
     if errors:
         raise _invalid(errors)
     if program is None:
@@ -334,52 +274,9 @@ def program_terms(program: FundingProgram) -> fc.ProgramTerms:
 # --- grants ----------------------------------------------------------------------------------
 
 
-def _tranches(rows: Iterable[Any], errors: dict) -> list[dict]:
-    out = []
-    rows = list(rows)
-    if len(rows) > MAX_TRANCHES:
-        errors["tranches"] = _("At most %(n)d rows.", n=MAX_TRANCHES)
-        return out
-    for i, row in enumerate(rows):
-        if not isinstance(row, Mapping):
-            errors[f"tranches.{i}"] = _("Invalid value.")
-            continue
-        raw = {k: row.get(k) for k in ("date", "amount", "state")}
-        if v.text(raw["date"]) is None and v.text(raw["amount"]) is None:
-            continue  # an empty form row
-        due = v.parse_date(errors, f"tranches.{i}.date", raw["date"], required=True)
-        money = v.amount(errors, f"tranches.{i}.amount", raw["amount"], required=True)
-        state = v.choice(errors, f"tranches.{i}.state", raw["state"] or "planned", TrancheState)
-        out.append({"due_on": due, "amount": money, "state": state})
-    return out
-
-
-def _grant_values(data: Mapping[str, Any], current: Grant | None, errors: dict) -> dict:
-    out: dict[str, Any] = {}
-    for key in GRANT_FIELDS:
-        if key not in data:
-            continue
-        value = data[key]
-        if key in ("initiative_id", "program_id"):
-            out[key] = v.integer(errors, key, value, minimum=1)
-            if out[key] is None and key not in errors:
-                errors[key] = _("Please choose a value from the list.")
-        elif key == "status":
-            out[key] = v.choice(errors, key, value, GrantStatus)
-        elif key == "reference":
-            out[key] = v.limited_text(errors, key, value, max_length(GrantCreate, key))
-        elif key in ("notes", "justification", "service_improvement"):
-            out[key] = v.limited_text(errors, key, value, max_length(GrantCreate, key))
-        elif key in GRANT_AMOUNTS:
-            out[key] = v.amount(errors, key, value)
-        elif key in GRANT_DATES:
-            out[key] = v.parse_date(errors, key, value)
-    if current is None:
-        for key in ("initiative_id", "program_id"):
-            if key not in data:
-                errors[key] = _("Please choose a value from the list.")
-        out.setdefault("status", GrantStatus.PLANNED)
-    return out
+def _grant_values(data: Mapping[str, Any]) -> dict:
+    """The grant's own fields of a command (not its tranches, not the confirmation)."""
+    return {k: data[k] for k in GRANT_FIELDS if k in data}
 
 
 def _check_grant(values: dict, current: Grant | None, tranches, errors: dict) -> dict:
@@ -462,7 +359,7 @@ def _confirm_improvement(grant: Grant, before: str | None, confirm: bool, actor)
 
 def save_grant(
     grant: Grant | None,
-    command: GrantCreate | GrantUpdate | Mapping[str, Any],
+    command: GrantCreate | GrantUpdate,
     *,
     actor: User | None,
     expected_version: int | None = None,
@@ -475,15 +372,14 @@ def save_grant(
     elif actor is not None and not permissions.can_create_grant(actor):
         raise PermissionDenied(_("Your role does not allow this."))
     errors: dict[str, str] = {}
-    data = fields_of(command, leave_out=("version",))
-    values = _grant_values(data, grant, errors)
+    data = values_of(command, leave_out=("version",))
+    values = _grant_values(data)
     tranches = None
     if "tranches" in data:
-        raw = data["tranches"] or []
-        if isinstance(raw, list | tuple):
-            tranches = _tranches(raw, errors)
-        else:
-            errors["tranches"] = _("Send the tranches as a list.")
+        tranches = [
+            {"due_on": row["date"], "amount": row["amount"], "state": row["state"]}
+            for row in data["tranches"] or []
+        ]
     objects = _check_grant(values, grant, tranches, errors)
     if errors:
         raise _invalid(errors)

@@ -73,6 +73,7 @@ def _collect(session: Session):
 
 
 def mark_checks_stale(session: Session, _context) -> None:
+    """After a flush: mark the stored funding checks that the written records touch stale."""
     # after the flush the new records have their keys, and new, dirty and deleted still list
     # what this flush wrote
     grants, initiatives, programs, models, every = _collect(session)

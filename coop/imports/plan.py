@@ -19,13 +19,13 @@ from sqlalchemy import exists, func, or_, select
 
 from .. import validation as v
 from ..auth import permissions
-from ..commands import max_length
+from ..commands import bind, parse
 from ..core import clock
 from ..errors import ServiceError
 from ..extensions import db
 from ..i18n import fmt_date, fmt_number
 from ..initiatives import services as initiatives
-from ..initiatives.schemas import InitiativeCreate
+from ..initiatives.schemas import InitiativeCreate, InitiativeUpdate
 from ..labels import (
     DECISION_STATUS_LABELS,
     DECISION_STATUS_SYMBOLS,
@@ -48,6 +48,7 @@ from ..models import (
     User,
 )
 from ..resolutions import services as resolutions
+from ..resolutions.schemas import ResolutionRecord, ResolutionUpdate
 from .reading import Table
 
 KINDS = ("resolutions", "initiatives")
@@ -439,7 +440,9 @@ def _resolution_row(
             "authoritative": True,
         }
         # the same checks whether the result completes a scheduled session or is new
-        errors = resolutions.check_resolution(ini, data, actor=ctx.actor)
+        command, errors = bind(ResolutionRecord, data)
+        if command is not None and not errors:
+            errors = resolutions.check_resolution(ini, command, actor=ctx.actor)
         if (
             decision is not None
             and decision.status == DecisionStatus.SCHEDULED
@@ -527,15 +530,6 @@ def _initiative_row(
                 {"initiative_id": found.id, **change},
             )
         ]
-    if len(title) > max_length(InitiativeCreate, "title"):
-        plan.problems.append(
-            Problem(
-                n,
-                _("Initiative"),
-                _("At most %(n)d characters.", n=max_length(InitiativeCreate, "title")),
-            )
-        )
-        return []
     if area is None:
         col = ctx.fixed.get("service_area")
         plan.problems.append(
@@ -585,6 +579,12 @@ def _initiative_row(
     }
     if leads:
         data["lead_body_id"] = leads[0]["body_id"]
+    _command, refused = bind(InitiativeCreate, data)  # the row as a form would send it
+    if refused:
+        for field, message in refused.items():
+            heading = _("Initiative") if field == "title" else ""
+            plan.problems.append(Problem(n, heading, message))
+        return []
     return [
         Action(
             n,
@@ -723,16 +723,16 @@ def _store(action: dict, actor: User | None) -> None:
         initiative = initiatives.load_initiative(data.pop("initiative_id"))
         if initiative is None:
             raise ServiceError(_("This initiative does not exist any more."))
-        resolutions.create_resolution(initiative, data, actor=actor)
+        resolutions.create_resolution(initiative, parse(ResolutionRecord, data), actor=actor)
     elif op == "update_resolution":
         resolution = db.session.get(Resolution, data.pop("resolution_id"))
         if resolution is None:
             raise ServiceError(_("The scheduled session's resolution no longer exists."))
-        resolutions.update_resolution(resolution, data, actor=actor)
+        resolutions.update_resolution(resolution, parse(ResolutionUpdate, data), actor=actor)
     elif op == "create_initiative":
-        initiatives.create_initiative(data, actor=actor)
+        initiatives.create_initiative(parse(InitiativeCreate, data), actor=actor)
     elif op == "update_initiative":
         initiative = initiatives.load_initiative(data.pop("initiative_id"))
         if initiative is None:
             raise ServiceError(_("This initiative does not exist any more."))
-        initiatives.update_initiative(initiative, data, actor=actor)
+        initiatives.update_initiative(initiative, parse(InitiativeUpdate, data), actor=actor)

@@ -14,9 +14,8 @@ from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from .. import activity
-from .. import validation as v
 from ..auth import permissions
-from ..commands import fields_of, max_length
+from ..commands import values_of
 from ..core import clock
 from ..core.decisions import DecisionSummary, ResolutionFacts, result_missing, summarise
 from ..errors import ConflictError, PermissionDenied, ValidationError, check_version
@@ -27,18 +26,15 @@ from ..models import (
     Grant,
     Initiative,
     InitiativeDistrict,
-    LegalForm,
     Milestone,
     Participant,
     ParticipantRole,
-    Phase,
     PhaseChange,
     Resolution,
-    ServiceArea,
     User,
 )
 from ..models.funding import ON_FILE
-from .schemas import InitiativeCreate, InitiativeUpdate, MilestoneIn
+from .schemas import InitiativeCreate, InitiativeUpdate
 
 SCALAR_FIELDS = (
     "title",
@@ -52,91 +48,31 @@ SCALAR_FIELDS = (
     "public",
     "keywords",
 )
-MAX_ROWS = 500
 
 
 def _scalars(data: Mapping[str, Any], current: Initiative | None, errors: dict) -> dict:
-    """The initiative's own fields, merged over the current values."""
+    """The initiative's own fields, merged over the current values, checked against the rules
+    that need the stored record or other records (each value on its own is the command's)."""
     merged = {k: getattr(current, k) for k in SCALAR_FIELDS} if current else {}
-    raw = {k: data[k] for k in SCALAR_FIELDS if k in data}
-    if current is None or "title" in raw:
-        merged["title"] = v.limited_text(
-            errors, "title", raw.get("title"), max_length(InitiativeCreate, "title"), required=True
-        )
-    if "description" in raw:
-        merged["description"] = v.limited_text(
-            errors, "description", raw["description"], max_length(InitiativeCreate, "description")
-        )
-    if current is None or "service_area" in raw:
-        merged["service_area"] = v.choice(
-            errors, "service_area", raw.get("service_area"), ServiceArea
-        )
-    if current is None or "phase" in raw:
-        merged["phase"] = v.choice(errors, "phase", raw.get("phase") or Phase.IDEA.value, Phase)
-    if current is None or "legal_form" in raw:
-        merged["legal_form"] = v.choice(
-            errors, "legal_form", raw.get("legal_form") or LegalForm.UNDECIDED.value, LegalForm
-        )
-    if "lead_body_id" in raw:
-        merged["lead_body_id"] = v.integer(errors, "lead_body_id", raw["lead_body_id"], minimum=1)
-    for key in ("start_date", "end_date"):
-        if key in raw:
-            merged[key] = v.parse_date(errors, key, raw[key])
-    if current is None or "public" in raw:
-        merged["public"] = v.boolean(errors, "public", raw.get("public"), False)
-    if current is None or "keywords" in raw:
-        merged["keywords"] = _keywords(raw.get("keywords"), errors)
+    merged.update({k: data[k] for k in SCALAR_FIELDS if k in data})
+    if merged.get("keywords") is None:
+        merged["keywords"] = []  # a form's empty field, JSON's null: no keywords
     start, end = merged.get("start_date"), merged.get("end_date")
-    if start and end and end < start and "end_date" not in errors:
+    if start and end and end < start:
         errors["end_date"] = _("The end cannot lie before the start.")
     lead_id = merged.get("lead_body_id")
-    if (
-        lead_id is not None
-        and "lead_body_id" not in errors
-        and db.session.get(Body, lead_id) is None
-    ):
+    if lead_id is not None and db.session.get(Body, lead_id) is None:
         errors["lead_body_id"] = _("There is no body with id %(id)d.", id=lead_id)
     return merged
 
 
-def _keywords(value: Any, errors: dict) -> list[str]:
-    """Keywords from a list or from text separated by commas or new lines."""
-    if value is None or value == "":
-        return []
-    items = value.replace("\n", ",").split(",") if isinstance(value, str) else value
-    if not isinstance(items, list | tuple) or not all(isinstance(x, str) for x in items):
-        errors["keywords"] = _("Please give the keywords as a list of texts.")
-        return []
-    words = list(dict.fromkeys(w.strip() for w in items if w.strip()))
-    if len(words) > 20:
-        errors["keywords"] = _("At most %(n)d keywords.", n=20)
-    elif any(len(w) > 100 for w in words):
-        errors["keywords"] = _("A keyword has at most %(n)d characters.", n=100)
-    elif any(len(w) < 3 for w in words):
-        errors["keywords"] = _("A keyword has at least %(n)d characters.", n=3)
-    return words
-
-
-def _participants(rows: Iterable[Any], errors: dict) -> list[dict]:
-    """Participant rows: body, role, joined and left; blank rows (no body) are skipped."""
+def _participants(rows: Iterable[Mapping], errors: dict) -> list[dict]:
+    """Participant rows with their bodies: each body exists and takes part once."""
     out: list[dict] = []
     seen: dict[int, int] = {}
-    rows = list(rows)
-    if len(rows) > MAX_ROWS:
-        errors["participants"] = _("At most %(n)d rows.", n=MAX_ROWS)
-        return out
     for i, row in enumerate(rows):
         key = f"participants.{i}"
-        if not isinstance(row, Mapping):
-            errors[key] = _("Invalid value.")
-            continue
-        body_id = v.integer(errors, f"{key}.body_id", row.get("body_id"), minimum=1)
-        if body_id is None:
-            if f"{key}.body_id" not in errors and any(
-                v.text(row.get(k)) for k in ("joined_on", "left_on")
-            ):
-                errors[f"{key}.body_id"] = _("Please choose a body.")
-            continue
+        body_id = row["body_id"]
         body = db.session.get(Body, body_id)
         if body is None:
             errors[f"{key}.body_id"] = _("There is no body with id %(id)d.", id=body_id)
@@ -149,37 +85,7 @@ def _participants(rows: Iterable[Any], errors: dict) -> list[dict]:
             )
             continue
         seen[body_id] = i
-        role = v.choice(errors, f"{key}.role", row.get("role") or "partner", ParticipantRole)
-        joined = v.parse_date(errors, f"{key}.joined_on", row.get("joined_on"))
-        left = v.parse_date(errors, f"{key}.left_on", row.get("left_on"))
-        if joined and left and left < joined:
-            errors[f"{key}.left_on"] = _("Cannot leave before joining.")
-        out.append({"body": body, "role": role, "joined_on": joined, "left_on": left, "row": i})
-    return out
-
-
-def _milestones(rows: Iterable[Any], errors: dict) -> list[dict]:
-    out: list[dict] = []
-    rows = list(rows)
-    if len(rows) > MAX_ROWS:
-        errors["milestones"] = _("At most %(n)d rows.", n=MAX_ROWS)
-        return out
-    for i, row in enumerate(rows):
-        key = f"milestones.{i}"
-        if not isinstance(row, Mapping):
-            errors[key] = _("Invalid value.")
-            continue
-        title = v.limited_text(
-            errors, f"{key}.title", row.get("title"), max_length(MilestoneIn, "title")
-        )
-        due = v.parse_date(errors, f"{key}.due_on", row.get("due_on"))
-        done = v.parse_date(errors, f"{key}.done_on", row.get("done_on"))
-        if title is None:
-            if due or done:
-                errors[f"{key}.title"] = _("Please enter a title.")
-            continue
-        ident = v.integer(errors, f"{key}.id", row.get("id"), minimum=1)
-        out.append({"id": ident, "title": title, "due_on": due, "done_on": done})
+        out.append({**row, "body": body, "row": i})
     return out
 
 
@@ -290,13 +196,14 @@ def _save(
 ) -> Initiative:
     errors: dict[str, str] = {}
     merged = _scalars(data, None if is_new else initiative, errors)
-    participants = (
-        _participants(data["participants"] or [], errors) if "participants" in data else None
-    )
-    if participants is None and is_new:
+    given = data.get("participants")
+    participants = _participants(given, errors) if given is not None else None
+    if participants is None and (is_new or "participants" in data):
         participants = []
-    milestones = _milestones(data["milestones"] or [], errors) if "milestones" in data else None
-    phase_since = v.parse_date(errors, "phase_changed_on", data.get("phase_changed_on"))
+    milestones = data.get("milestones")
+    if milestones is None and "milestones" in data:
+        milestones = []
+    phase_since = data.get("phase_changed_on")
     if participants is None and "lead_body_id" in data and merged.get("lead_body_id"):
         # the lead changed without a participant list: keep the rows, make the lead take part
         participants = [
@@ -344,18 +251,16 @@ def refresh_districts(initiative_ids: list[int]) -> None:
     InitiativeDistrict.refresh(db.session, initiative_ids)
 
 
-def create_initiative(
-    command: InitiativeCreate | Mapping[str, Any], *, actor: User | None
-) -> Initiative:
+def create_initiative(command: InitiativeCreate, *, actor: User | None) -> Initiative:
     """Validate and add an initiative with its participants and milestones."""
     if actor is not None and not permissions.can_create_initiative(actor):
         raise PermissionDenied(_("Your role does not allow this."))
-    return _save(Initiative(), fields_of(command), actor, is_new=True)
+    return _save(Initiative(), values_of(command), actor, is_new=True)
 
 
 def update_initiative(
     initiative: Initiative,
-    command: InitiativeUpdate | Mapping[str, Any],
+    command: InitiativeUpdate,
     *,
     actor: User | None,
     expected_version: int | None = None,
@@ -364,7 +269,7 @@ def update_initiative(
     check_version(initiative, expected_version)
     if actor is not None and not permissions.can_edit_initiative(actor, initiative):
         raise PermissionDenied(_("Your role does not allow this."))
-    return _save(initiative, fields_of(command, leave_out=("version",)), actor, is_new=False)
+    return _save(initiative, values_of(command, leave_out=("version",)), actor, is_new=False)
 
 
 def delete_initiative(initiative: Initiative, *, expected_version: int | None = None) -> None:

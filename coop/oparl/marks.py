@@ -138,6 +138,7 @@ def _collect(session: Session) -> tuple[list[dict], dict]:
 
 
 def mark_published(session: Session, _context, _instances) -> None:
+    """Before a flush: mark every published object a changed resolution belonged to."""
     with session.no_autoflush:
         wanted, created = _collect(session)
         if not wanted:

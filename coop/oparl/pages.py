@@ -99,9 +99,10 @@ def detail(proposal_id: int):
                 return redirect(url_for(".index"))
             command, edge = bind(ProposalConfirm, form.values())
             resolution = submit(
-                lambda: service.confirm(
+                lambda command: service.confirm(
                     proposal, command, actor=current_user, expected_version=version
                 ),
+                command,
                 edge,
             )
             db.session.commit()

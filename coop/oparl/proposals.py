@@ -3,20 +3,18 @@ Nothing unconfirmed enters the decision status."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from ..auth import permissions
-from ..commands import fields_of
+from ..commands import parse, values_of
 from ..errors import ConflictError, PermissionDenied, ValidationError, check_version
 from ..extensions import db
 from ..initiatives import services as initiatives
 from ..models import Proposal, ProposalState, ResultReading, User
 from ..resolutions import services as resolutions
+from ..resolutions.schemas import ResolutionRecord
 from .results import parse_result, reading_key
 from .schemas import ProposalConfirm
 
@@ -68,7 +66,7 @@ def _state_word(state) -> str:
 
 def confirm(
     proposal: Proposal,
-    changes: ProposalConfirm | Mapping[str, Any] | None = None,
+    changes: ProposalConfirm | None = None,
     *,
     actor: User | None,
     expected_version: int | None = None,
@@ -77,7 +75,8 @@ def confirm(
     _open(proposal, actor, expected_version)
     data = {key: getattr(proposal, key) for key in EDITABLE}
     data["body_id"] = proposal.body_id
-    for key, value in fields_of(changes or {}, leave_out=("version",)).items():
+    given = values_of(changes, leave_out=("version",)) if changes is not None else {}
+    for key, value in given.items():
         if key in EDITABLE:
             data[key] = value
     for key in ("kind", "outcome"):
@@ -90,7 +89,9 @@ def confirm(
         )
     _remember_reading(proposal, data)
     initiative = initiatives.load_initiative(proposal.initiative_id)
-    resolution = resolutions.create_resolution(initiative, data, actor=actor)
+    resolution = resolutions.create_resolution(
+        initiative, parse(ResolutionRecord, data), actor=actor
+    )
     resolution.external_id = proposal.consultation_id
     proposal.state = ProposalState.CONFIRMED
     proposal.resolution_id = resolution.id

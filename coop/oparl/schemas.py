@@ -2,27 +2,30 @@
 
 from __future__ import annotations
 
-from datetime import date
+from typing import ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt
+from pydantic import Field
 
+from ..commands import Command, Day, Flag, Integer, Line
 from ..models import Outcome, ResolutionKind
+from ..resolutions.schemas import VOTES
 
 
-class ProposalConfirm(BaseModel):
-    """Changes to make while confirming (all optional)."""
+class ProposalConfirm(Command):
+    """Changes to make while confirming (all optional): what coop read, as the person
+    corrected it."""
 
-    model_config = ConfigDict(extra="forbid")
+    PARTIAL: ClassVar[bool] = True
 
-    organ: str | None = Field(None, max_length=200)
-    authoritative: bool | None = None
-    reference: str | None = Field(None, max_length=50)
-    title: str | None = Field(None, max_length=300)
+    organ: Line | None = Field(None, max_length=200)
+    authoritative: Flag | None = None
+    reference: Line | None = Field(None, max_length=50)
+    title: Line | None = Field(None, max_length=300)
     kind: ResolutionKind | None = None
-    session_date: date | None = None
+    session_date: Day | None = None
     outcome: Outcome | None = None
-    votes_yes: StrictInt | None = Field(None, ge=0, le=100000)
-    votes_no: StrictInt | None = Field(None, ge=0, le=100000)
-    votes_abstain: StrictInt | None = Field(None, ge=0, le=100000)
-    result_text: str | None = Field(None, max_length=500)
-    version: StrictInt | None = None
+    votes_yes: Integer | None = Field(None, **VOTES)
+    votes_no: Integer | None = Field(None, **VOTES)
+    votes_abstain: Integer | None = Field(None, **VOTES)
+    result_text: Line | None = Field(None, max_length=500)
+    version: Integer | None = None

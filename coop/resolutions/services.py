@@ -11,9 +11,8 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from .. import activity
-from .. import validation as v
 from ..auth import permissions
-from ..commands import fields_of, max_length
+from ..commands import bind, values_of
 from ..core import clock
 from ..core.decisions import DECIDING_OUTCOMES
 from ..errors import PermissionDenied, ServiceError, ValidationError, check_version
@@ -32,7 +31,7 @@ from ..models import (
     Role,
     User,
 )
-from .schemas import ResolutionCreate, ResolutionUpdate
+from .schemas import ResolutionRecord, ResolutionUpdate
 
 FIELDS = (
     "body_id",
@@ -51,72 +50,16 @@ FIELDS = (
     "resolution_text",
     "source_url",
 )
-MAX_VOTES = 100_000
 
 
 def _values(data: Mapping[str, Any], current: Resolution | None, errors: dict) -> dict:
+    """The resolution's fields merged over the stored ones, checked against the rules that need
+    them together (each value on its own is the command's)."""
     merged = {k: getattr(current, k) for k in FIELDS} if current else {}
-    raw = {k: data[k] for k in FIELDS if k in data}
-    new = current is None
-
-    def given(key):
-        return new or key in raw
-
-    if given("body_id"):
-        merged["body_id"] = v.integer(errors, "body_id", raw.get("body_id"), minimum=1)
-        if merged["body_id"] is None and "body_id" not in errors:
-            errors["body_id"] = _("Please choose the body whose organ decides.")
-    if given("organ"):
-        merged["organ"] = v.limited_text(
-            errors, "organ", raw.get("organ"), max_length(ResolutionCreate, "organ"), required=True
-        )
-    if given("authoritative"):
-        merged["authoritative"] = v.boolean(errors, "authoritative", raw.get("authoritative"), True)
-    if given("reference"):
-        merged["reference"] = v.limited_text(
-            errors, "reference", raw.get("reference"), max_length(ResolutionCreate, "reference")
-        )
-    if given("title"):
-        merged["title"] = v.limited_text(
-            errors, "title", raw.get("title"), max_length(ResolutionCreate, "title")
-        )
-    if given("kind"):
-        merged["kind"] = v.choice(errors, "kind", raw.get("kind"), ResolutionKind)
-    if given("session_date"):
-        merged["session_date"] = v.parse_date(
-            errors, "session_date", raw.get("session_date"), required=True
-        )
-    if given("public"):
-        merged["public"] = v.boolean(errors, "public", raw.get("public"), True)
-    if given("outcome"):
-        # a status report is taken note of: its outcome may be left out (issue 27)
-        report = merged.get("kind") == ResolutionKind.STATUS_REPORT
-        merged["outcome"] = v.choice(
-            errors, "outcome", raw.get("outcome"), Outcome, required=not report
-        )
-        if report and merged["outcome"] is None and "outcome" not in errors:
-            merged["outcome"] = Outcome.NOTED
-    for key in ("votes_yes", "votes_no", "votes_abstain"):
-        if given(key):
-            merged[key] = v.integer(errors, key, raw.get(key), minimum=0)
-            if merged[key] is not None and merged[key] > MAX_VOTES:
-                errors[key] = _("That number is too large.")
-    if given("result_text"):
-        merged["result_text"] = v.limited_text(
-            errors,
-            "result_text",
-            raw.get("result_text"),
-            max_length(ResolutionCreate, "result_text"),
-        )
-    if given("resolution_text"):
-        merged["resolution_text"] = v.limited_text(
-            errors, "resolution_text", raw.get("resolution_text"), 50000
-        )
-    if given("source_url"):
-        merged["source_url"] = v.url(errors, "source_url", raw.get("source_url"))
+    merged.update({k: data[k] for k in FIELDS if k in data})
     if merged.get("outcome") == Outcome.SCHEDULED:
         for key in ("votes_yes", "votes_no", "votes_abstain"):
-            if merged.get(key) is not None and key not in errors:
+            if merged.get(key) is not None:
                 errors[key] = _("A scheduled session has no votes yet.")
     _plausible(merged, errors)
     return merged
@@ -169,14 +112,14 @@ def _check_body(initiative: Initiative, values: dict, actor: User | None, errors
 
 
 def check_resolution(
-    initiative: Initiative, command: Mapping[str, Any], *, actor: User | None
+    initiative: Initiative, command: ResolutionRecord, *, actor: User | None
 ) -> dict[str, str]:
     """The errors `create_resolution` would raise for these values, by field; nothing is
     added (an import's preview checks thousands of rows this way)."""
     errors: dict[str, str] = {}
     if actor is not None and not permissions.can_record_resolution(actor, initiative):
         return {"body_id": _("You may only record resolutions of your own body.")}
-    values = _values(command, None, errors)
+    values = _values(values_of(command), None, errors)
     try:
         _check_body(initiative, values, actor, errors)
     except PermissionDenied as exc:
@@ -199,7 +142,7 @@ def _tell_followers(resolution: Resolution) -> None:
 
 def create_resolution(
     initiative: Initiative,
-    command: ResolutionCreate | Mapping[str, Any],
+    command: ResolutionRecord,
     *,
     actor: User | None,
     document: Document | None = None,
@@ -208,7 +151,7 @@ def create_resolution(
     if actor is not None and not permissions.can_record_resolution(actor, initiative):
         raise PermissionDenied(_("Your role does not allow this."))
     errors: dict[str, str] = {}
-    values = _values(fields_of(command, leave_out=("initiative_id",)), None, errors)
+    values = _values(values_of(command, leave_out=("initiative_id",)), None, errors)
     _check_body(initiative, values, actor, errors)
     if errors:
         raise ValidationError(_("Please correct the marked fields."), errors)
@@ -221,7 +164,7 @@ def create_resolution(
 
 def update_resolution(
     resolution: Resolution,
-    command: ResolutionUpdate | Mapping[str, Any],
+    command: ResolutionUpdate,
     *,
     actor: User | None,
     expected_version: int | None = None,
@@ -233,7 +176,7 @@ def update_resolution(
     if actor is not None and not permissions.can_edit_resolution(actor, resolution):
         raise PermissionDenied(_("Your role does not allow this."))
     errors: dict[str, str] = {}
-    values = _values(fields_of(command, leave_out=("version",)), resolution, errors)
+    values = _values(values_of(command, leave_out=("version",)), resolution, errors)
     if values.get("body_id") != resolution.body_id:
         _check_body(resolution.initiative, values, actor, errors)
     if errors:
@@ -381,7 +324,10 @@ def record_session(
         data["kind"] = item.get("kind") or common.get("kind")
         data["body_id"] = body.id
         try:
-            created.append(create_resolution(initiative, data, actor=actor))
+            command, refused = bind(ResolutionRecord, data)  # the item as typed
+            if refused:
+                raise ValidationError(_("Please correct the marked fields."), refused)
+            created.append(create_resolution(initiative, command, actor=actor))
         except ServiceError as exc:
             for key, message in (exc.fields or {"include": exc.message}).items():
                 common_key = key in SESSION_COMMON and not (key == "kind" and own_kind)

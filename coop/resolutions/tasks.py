@@ -3,20 +3,14 @@ resolution gives, who does them, by when, and when they were done. Flushes, neve
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from .. import validation as v
 from ..core import clock
 from ..errors import ValidationError
 from ..extensions import db
 from ..models import Outcome, Resolution, ResolutionTask
-
-TITLE_MAX = 300
-RESPONSIBLE_MAX = 200
+from .schemas import TaskIn
 
 
 def may_have_tasks(resolution: Resolution) -> bool:
@@ -24,25 +18,14 @@ def may_have_tasks(resolution: Resolution) -> bool:
     return resolution.outcome in (Outcome.ADOPTED, Outcome.ADOPTED_AMENDED)
 
 
-def add_task(resolution: Resolution, data: Mapping[str, Any]) -> ResolutionTask:
+def add_task(resolution: Resolution, command: TaskIn) -> ResolutionTask:
     """A new task of an adopted resolution: title (what), responsible (who), due_on."""
-    errors: dict[str, str] = {}
     if not may_have_tasks(resolution):
         raise ValidationError(
             _("Only an adopted resolution has tasks to implement."),
             {"title": _("Only an adopted resolution has tasks to implement.")},
         )
-    title = v.text(data.get("title"))
-    if not title:
-        errors["title"] = _("Please say what is to be done.")
-    elif len(title) > TITLE_MAX:
-        errors["title"] = _("At most %(n)d characters.", n=TITLE_MAX)
-    responsible = v.text(data.get("responsible"))
-    if responsible and len(responsible) > RESPONSIBLE_MAX:
-        errors["responsible"] = _("At most %(n)d characters.", n=RESPONSIBLE_MAX)
-    due_on = v.parse_date(errors, "due_on", data.get("due_on"))
-    if errors:
-        raise ValidationError(_("Please correct the marked fields."), errors)
+    title, responsible, due_on = command.title, command.responsible, command.due_on
     task = ResolutionTask(
         resolution_id=resolution.id,
         initiative_id=resolution.initiative_id,

@@ -19,7 +19,7 @@ from ..models import Body
 from ..pagecache import cacheable
 from . import documents, services, tasks
 from .forms import ResolutionForm, TaskForm
-from .schemas import ResolutionCreate, ResolutionUpdate
+from .schemas import ResolutionRecord, ResolutionUpdate, TaskIn
 
 bp = Blueprint("resolutions", __name__)
 
@@ -57,11 +57,11 @@ def _upload(form):
         return None, exc
 
 
-def _save(action, upload_error, edge: dict[str, str]):
+def _save(action, command, upload_error, edge: dict[str, str]):
     """Run the service with the bound command; a refused upload or a value the form's edge
     could not read fails the save too, with every field's error."""
     try:
-        result = submit(action, edge)
+        result = submit(action, command, edge)
     except ValidationError as exc:
         if upload_error is not None:
             exc.fields.update(upload_error.fields)
@@ -101,11 +101,12 @@ def create(initiative_id: int):
     if form.validate_on_submit():
         try:
             document, upload_error = _upload(form)
-            command, edge = bind(ResolutionCreate, form.values())
+            command, edge = bind(ResolutionRecord, form.values())
             resolution = _save(
-                lambda: services.create_resolution(
+                lambda command: services.create_resolution(
                     initiative, command, actor=current_user, document=document
                 ),
+                command,
                 upload_error,
                 edge,
             )
@@ -164,7 +165,8 @@ def add_task(resolution_id: int):
     form = TaskForm()
     if form.validate_on_submit():
         try:
-            tasks.add_task(resolution, form.data)
+            command, refused = bind(TaskIn, form.data)
+            submit(lambda command: tasks.add_task(resolution, command), command, refused)
         except ValidationError as exc:
             db.session.rollback()
             apply_errors(form, exc)
@@ -237,7 +239,7 @@ def edit(resolution_id: int):
             document, upload_error = _upload(form)
             command, edge = bind(ResolutionUpdate, form.values())
             _save(
-                lambda: services.update_resolution(
+                lambda command: services.update_resolution(
                     resolution,
                     command,
                     actor=current_user,
@@ -245,6 +247,7 @@ def edit(resolution_id: int):
                     document=document,
                     remove_document=bool(form.remove_document.data),
                 ),
+                command,
                 upload_error,
                 edge,
             )

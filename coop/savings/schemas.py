@@ -4,51 +4,58 @@ the form shows percentages and converts at its edge. Defaults live here and nowh
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt
+from pydantic import Field
 
-from ..commands import FTE, ID, MONEY, Paragraphs
+from ..commands import FTE, MONEY, Command, Flag, Id, Integer, Line, Money, Number, Paragraphs, Rate
 from ..models import AllocationKey, CostCategory, DiscountTiming
 
+# A count or a quantity (workstations, cases): not negative, at most two decimals.
+Quantity = Annotated[Number, Field(ge=0, le=999_999_999, decimal_places=2)]
+# Full-time equivalents: not negative, at most three decimals.
+Fte = Annotated[Number, Field(ge=0, le=999_999_999, decimal_places=3)]
+# A year of the estimate.
+Year = Annotated[Integer, Field(ge=1990, le=2100)]
+# A yearly rate that may be negative (falling costs), above −100 %, at most 100 %.
+GrowthRate = Annotated[Number, Field(gt=-1, le=1)]
 
-class CostPartnerIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
-    body_id: StrictInt = Field(**ID)
-    workstations: Decimal | None = None
-    cases: Decimal | None = None
-    fixed_share: Decimal | None = Field(None, description="Fraction; the shares add up to 1")
+class CostPartnerIn(Command):
+    body_id: Id
+    workstations: Quantity | None = None
+    cases: Quantity | None = None
+    fixed_share: Rate | None = Field(None, description="Fraction; the shares add up to 1")
 
 
-class SharedLineIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class SharedLineIn(Command):
+    BLANK_UNLESS: ClassVar[tuple[str, ...]] = ("pay_grade", "fte", "amount")
 
     category: CostCategory = CostCategory.OTHER
-    pay_grade: str | None = Field(None, max_length=20, description="Staff line: e.g. E9a")
-    fte: Decimal | None = Field(None, description=FTE)
-    amount: Decimal | None = Field(None, description="Amount per year. " + MONEY)
-    description: str | None = Field(None, max_length=300)
+    pay_grade: Line | None = Field(None, max_length=20, description="Staff line: e.g. E9a")
+    fte: Fte | None = Field(None, description=FTE)
+    amount: Money | None = Field(None, description="Amount per year. " + MONEY)
+    description: Line | None = Field(None, max_length=300)
 
 
 class PartnerLineIn(SharedLineIn):
-    body_id: StrictInt = Field(**ID)
+    body_id: Id
 
 
-class OneOffIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class OneOffIn(Command):
+    BLANK_UNLESS: ClassVar[tuple[str, ...]] = ("year", "amount")
 
-    year: StrictInt = Field(ge=1990, le=2100)
-    amount: Decimal = Field(description=MONEY)
-    description: str | None = Field(None, max_length=300)
+    year: Year
+    amount: Money = Field(description=MONEY)
+    description: Line | None = Field(None, max_length=300)
 
 
-class FundingIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class FundingIn(Command):
+    BLANK_UNLESS: ClassVar[tuple[str, ...]] = ("year", "amount")
 
-    year: StrictInt = Field(ge=1990, le=2100)
-    amount: Decimal = Field(description=MONEY)
-    description: str | None = Field(None, max_length=300)
+    year: Year
+    amount: Money = Field(description=MONEY)
+    description: Line | None = Field(None, max_length=300)
 
 
 # The defaults of a new cost model, here and nowhere else: the API's schema shows them, the
@@ -58,58 +65,58 @@ DEFAULT_HORIZON_YEARS = 10
 DEFAULT_COST_GROWTH_RATE = Decimal("0")
 
 
-class PaymentIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class PaymentIn(Command):
+    BLANK_UNLESS: ClassVar[tuple[str, ...]] = ("payer_id", "payee_id", "amount")
 
-    payer_id: StrictInt = Field(**ID, description="The partner that pays")
-    payee_id: StrictInt = Field(**ID, description="The partner that performs the service")
-    amount: Decimal = Field(description="Per year. " + MONEY)
-    first_year: StrictInt | None = Field(None, ge=1990, le=2100)
-    last_year: StrictInt | None = Field(None, ge=1990, le=2100)
-    fixed: bool = Field(False, description="The same amount every year (else it grows)")
-    description: str | None = Field(None, max_length=300)
+    payer_id: Id = Field(description="The partner that pays")
+    payee_id: Id = Field(description="The partner that performs the service")
+    amount: Money = Field(description="Per year. " + MONEY)
+    first_year: Year | None = None
+    last_year: Year | None = None
+    fixed: Flag = Field(False, description="The same amount every year (else it grows)")
+    description: Line | None = Field(None, max_length=300)
 
 
-class RevenueLineIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class RevenueLineIn(Command):
+    BLANK_UNLESS: ClassVar[tuple[str, ...]] = ("amount",)
 
-    body_id: StrictInt | None = Field(
-        None, **ID, description="The partner that earns it; empty: the joint service's"
+    body_id: Id | None = Field(
+        None, description="The partner that earns it; empty: the joint service's"
     )
     category: CostCategory = CostCategory.FEES
-    amount: Decimal = Field(description="Per year, beyond today's revenue. " + MONEY)
-    description: str | None = Field(None, max_length=300)
+    amount: Money = Field(description="Per year, beyond today's revenue. " + MONEY)
+    description: Line | None = Field(None, max_length=300)
 
 
-class YearValuesIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class YearValuesIn(Command):
+    BLANK_UNLESS: ClassVar[tuple[str, ...]] = ("year", "population", "workstations", "cases")
 
-    body_id: StrictInt = Field(**ID)
-    year: StrictInt = Field(ge=1990, le=2100, description="From this year on")
-    population: StrictInt | None = Field(
+    body_id: Id
+    year: Year = Field(description="From this year on")
+    population: Integer | None = Field(
         None, ge=0, le=2**31 - 1, description="At the reference date of that year"
     )
-    workstations: Decimal | None = None
-    cases: Decimal | None = None
+    workstations: Quantity | None = None
+    cases: Quantity | None = None
 
 
-class CostModelIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class CostModelIn(Command):
+    """A cost model, new or changed: the fields given (a list given replaces the old one)."""
 
-    name: str | None = Field(
+    PARTIAL: ClassVar[bool] = True
+
+    name: Line | None = Field(
         None, max_length=200, description=f"Name of the scenario; default {DEFAULT_NAME!r}"
     )
     notes: Paragraphs | None = Field(None, max_length=20000)
-    first_year: StrictInt = Field(ge=1990, le=2100)
-    horizon_years: StrictInt = Field(DEFAULT_HORIZON_YEARS, ge=-(2**31), le=2**31 - 1)
-    discount_rate: Decimal | None = Field(None, description="Fraction; default from config")
-    cost_growth_rate: Decimal = Field(DEFAULT_COST_GROWTH_RATE, description="Fraction per year")
-    cost_rate_table: str | None = Field(None, description="Name of the table; default newest")
-    cost_rate_table_id: StrictInt | None = Field(
-        None, **ID, description="Id of the table (instead of its name)"
-    )
-    allocation_key: AllocationKey
-    base_share: Decimal | None = Field(None, description="For base_plus_variable: fraction")
+    first_year: Year | None = Field(None, description="Required for a new model")
+    horizon_years: Integer = Field(DEFAULT_HORIZON_YEARS, ge=1, le=50)
+    discount_rate: GrowthRate | None = Field(None, description="Fraction; default from config")
+    cost_growth_rate: GrowthRate = Field(DEFAULT_COST_GROWTH_RATE, description="Fraction per year")
+    cost_rate_table: Line | None = Field(None, description="Name of the table; default newest")
+    cost_rate_table_id: Id | None = Field(None, description="Id of the table (instead of its name)")
+    allocation_key: AllocationKey | None = Field(None, description="Required for a new model")
+    base_share: Rate | None = Field(None, description="For base_plus_variable: fraction")
     discount_timing: DiscountTiming = Field(
         DiscountTiming.END,
         description="When a year's savings count for the present value: at the end of each "
@@ -142,27 +149,26 @@ class CostModelIn(BaseModel):
         max_length=100,
         description="Payments between partners: a cost for the payer, revenue for the payee",
     )
-    version: StrictInt | None = Field(
+    version: Integer | None = Field(
         None, description="The version you edit; a stale one gives 409. Or send If-Match."
     )
 
 
-class CostRateTableIn(BaseModel):
+class CostRateTableIn(Command):
     """A new cost-rate table (admins): the pay grades' annual full costs as published (e.g.
     by the KGSt) or their hourly rates."""
 
-    model_config = ConfigDict(extra="forbid")
-
-    name: str | None = Field(None, max_length=200, description="e.g. KGSt 2026/27")
-    year: str | None = Field(None, max_length=20, description="e.g. 2026/27")
-    source: str | None = Field(None, max_length=500)
-    hours_employee: StrictInt | None = Field(None, ge=1, le=2**31 - 1)
-    hours_civil_servant: StrictInt | None = Field(None, ge=1, le=2**31 - 1)
+    name: Line = Field(max_length=200, description="e.g. KGSt 2026/27")
+    year: Line = Field(max_length=20, description="e.g. 2026/27")
+    source: Line = Field(max_length=500)
+    hours_employee: Integer = Field(ge=1, le=2**31 - 1)
+    hours_civil_servant: Integer = Field(ge=1, le=2**31 - 1)
     values_are: Literal["annual", "hourly"] = Field(
         "annual",
         description="annual: the published annual full cost per grade (the hourly rate is "
         "derived); hourly: hourly rates (the annual cost is derived)",
     )
+    notes: Paragraphs | None = Field(None, max_length=20000)
     rates: Paragraphs | None = Field(
         None,
         description="One pay grade per line: E9a; 98.374,22 (A grades are civil servants)",

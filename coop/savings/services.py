@@ -18,14 +18,13 @@ from sqlalchemy.orm.attributes import set_committed_value
 from .. import messages
 from .. import validation as v
 from ..auth import permissions
-from ..commands import fields_of, max_length
+from ..commands import values_of
 from ..core import savings_model as m
 from ..core.money import to_cents
 from ..errors import PermissionDenied, ValidationError, check_version
 from ..extensions import db
 from ..models import (
     AllocationKey,
-    CostCategory,
     CostEvent,
     CostEventKind,
     CostLine,
@@ -36,7 +35,6 @@ from ..models import (
     CostRate,
     CostRateTable,
     CostSection,
-    DiscountTiming,
     EmploymentKind,
     Grant,
     GrantStatus,
@@ -63,7 +61,6 @@ SECTIONS = {"baseline": CostSection.BASELINE, "shared": CostSection.SHARED,
             "remaining": CostSection.REMAINING, "revenue": CostSection.REVENUE}  # fmt: skip
 EVENTS = {"one_off": CostEventKind.ONE_OFF, "funding": CostEventKind.FUNDING,
           "one_off_revenue": CostEventKind.ONE_OFF_REVENUE}  # fmt: skip
-MAX_ROWS = 500
 
 
 def _invalid(errors: dict) -> ValidationError:
@@ -105,34 +102,21 @@ def annual_costs(table: CostRateTable) -> dict[str, Decimal]:
     }
 
 
-def create_rate_table(
-    command: CostRateTableIn | Mapping[str, Any], *, actor: User | None
-) -> CostRateTable:
+def create_rate_table(command: CostRateTableIn, *, actor: User | None) -> CostRateTable:
     """A new table (admins); `rates` is text, one line per grade: `E9a; 98.374,22` (A grades
     are civil servants). `values_are` "annual" (default): the published annual full cost, the
     hourly rate derived from it (annual ÷ hours, to the cent); "hourly": hourly rates, the
     annual cost derived as hourly rate × hours."""
     if actor is not None and not permissions.can_manage_rate_tables(actor):
         raise PermissionDenied(_("Your role does not allow this."))
-    data = fields_of(command)
+    data = values_of(command)
     errors: dict[str, str] = {}
-
-    def text(key):
-        limit = max_length(CostRateTableIn, key)
-        return v.limited_text(errors, key, data.get(key), limit, required=True)
-
-    name, year, source = text("name"), text("year"), text("source")
-    hours_e = v.integer(errors, "hours_employee", data.get("hours_employee"), minimum=1)
-    hours_c = v.integer(errors, "hours_civil_servant", data.get("hours_civil_servant"), minimum=1)
-    for key, value in (("hours_employee", hours_e), ("hours_civil_servant", hours_c)):
-        if value is None and key not in errors:
-            errors[key] = _("This field is required.")
-    annual = (data.get("values_are") or "annual") == "annual"
-    if data.get("values_are") not in (None, "", "annual", "hourly"):
-        errors["values_are"] = _("Please choose a value from the list.")
+    name, year, source = data["name"], data["year"], data["source"]
+    hours_e, hours_c = data["hours_employee"], data["hours_civil_servant"]
+    annual = data["values_are"] == "annual"
     example = "E9a; 98.374,22" if annual else "E9a; 63,02"
     rates = []
-    for n, raw in enumerate((v.text(data.get("rates")) or "").splitlines(), start=1):
+    for n, raw in enumerate((data.get("rates") or "").splitlines(), start=1):
         if not raw.strip():
             continue
         parts = [p.strip() for p in raw.replace("\t", ";").split(";")]
@@ -172,7 +156,7 @@ def create_rate_table(
         source=source,
         hours_employee=hours_e,
         hours_civil_servant=hours_c,
-        notes=v.text(data.get("notes")),
+        notes=data.get("notes"),
     )
     table.rates = [
         CostRate(
@@ -379,105 +363,35 @@ def savings_rates(initiative_ids: list[int]) -> dict[int, Decimal]:
 
 
 def _scalars(data: Mapping[str, Any], current: CostModel | None, errors: dict):
-    out: dict[str, Any] = {}
-    for key in SCALARS:
-        if key not in data:
-            continue
-        value = data[key]
-        if key == "name":
-            out[key] = v.limited_text(errors, key, value, 200) or schemas.DEFAULT_NAME
-        elif key == "notes":
-            out[key] = v.limited_text(errors, key, value, 20000)
-        elif key == "first_year":
-            out[key] = v.integer(errors, key, value, minimum=1990)
-            if out[key] is not None and out[key] > 2100:
-                errors[key] = _("Please enter a year between 1990 and 2100.")
-        elif key == "horizon_years":
-            out[key] = v.integer(errors, key, value, minimum=1)
-            if out[key] is not None and out[key] > 50:
-                errors[key] = _("The horizon must be 1 to 50 years.")
-        elif key in ("discount_rate", "cost_growth_rate"):
-            number = v.decimal_number(errors, key, value)
-            if key in errors:
-                errors[key] = _("Please enter a rate as a fraction, e.g. 0.009 for 0.9 %.")
-            elif number is not None:
-                if number <= -1:
-                    errors[key] = _("The rate must be greater than −100 %.")
-                elif number > 1:
-                    errors[key] = _("The rate can be at most 100 %.")
-                out[key] = number
-        elif key == "base_share":
-            out[key] = v.fraction(errors, key, value)
-        elif key == "allocation_key":
-            out[key] = v.choice(errors, key, value, AllocationKey)
-        elif key == "discount_timing":
-            out[key] = v.choice(errors, key, value or DiscountTiming.END.value, DiscountTiming)
-        elif key == "cost_rate_table_id":
-            out[key] = v.integer(errors, key, value, minimum=1)
+    """The model's own fields as given, checked against what they need together with the
+    stored ones (each value on its own is the command's)."""
+    out: dict[str, Any] = {k: data[k] for k in SCALARS if k in data}
+    if "name" in out and out["name"] is None:
+        out["name"] = schemas.DEFAULT_NAME
     merged = {k: getattr(current, k) if current else None for k in SCALARS} | out
-    if current is None:
-        merged.setdefault("name", schemas.DEFAULT_NAME)
-        for key in ("first_year", "allocation_key"):
-            if merged.get(key) is None and key not in errors:
-                errors[key] = (
-                    _("Please enter a year.")
-                    if key == "first_year"
-                    else _("Please choose a value from the list.")
-                )
+    for key in ("first_year", "allocation_key"):  # a new model needs them; a change keeps them
+        if merged.get(key) is None:
+            errors[key] = _("This field is required.")
     if merged.get("allocation_key") == AllocationKey.BASE_PLUS_VARIABLE and (
-        merged.get("base_share") is None and "base_share" not in errors
+        merged.get("base_share") is None
     ):
         errors["base_share"] = _("The base-plus-variable key needs the base share.")
     return out
 
 
-def _decimal(errors, key, value, *, places: int, minimum=Decimal("0")) -> Decimal | None:
-    number = v.decimal_number(errors, key, value)
-    if key in errors or number is None:
-        return None
-    if number < minimum:
-        errors[key] = _("The number cannot be negative.")
-        return None
-    if number != number.quantize(Decimal(1).scaleb(-places)):
-        errors[key] = _("At most %(n)d decimal places.", n=places)
-        return None
-    if number > Decimal("999999999"):
-        errors[key] = _("That number is too large.")
-        return None
-    return number
-
-
-def _rows(data, key, errors) -> list | None:
+def _rows(data, key) -> list | None:
+    """A list the command gives (replacing the stored one), or None."""
     if key not in data:
         return None
-    rows = data[key] or []
-    if not isinstance(rows, list | tuple):
-        errors[key] = _("Send a list.")
-        return []
-    if len(rows) > MAX_ROWS:
-        errors[key] = _("At most %(n)d rows.", n=MAX_ROWS)
-        return []
-    return list(rows)
-
-
-def _blank(row: Mapping, keys: Iterable[str]) -> bool:
-    return all(v.text(row.get(k)) is None for k in keys)
+    return list(data[key] or [])
 
 
 def _lines(section: str, rows: list, grades: set[str], partner_ids: set[int], errors) -> list:
     out = []
     for i, row in enumerate(rows):
         key = f"{section}.{i}"
-        if not isinstance(row, Mapping):
-            errors[key] = _("Invalid value.")
-            continue
-        if _blank(row, ("pay_grade", "fte", "amount")):
-            continue
-        default = "fees" if section == "revenue" else "other"
-        category = v.choice(errors, f"{key}.category", row.get("category") or default, CostCategory)
-        grade = v.text(row.get("pay_grade"))
-        fte = _decimal(errors, f"{key}.fte", row.get("fte"), places=3)
-        amount = v.amount(errors, f"{key}.amount", row.get("amount"))
+        category = row["category"]
+        grade, fte, amount = row.get("pay_grade"), row.get("fte"), row.get("amount")
         if section == "revenue" and (grade is not None or fte is not None):
             errors[f"{key}.amount"] = _("Revenue is an amount per year, not staff.")
             grade = fte = None
@@ -495,18 +409,10 @@ def _lines(section: str, rows: list, grades: set[str], partner_ids: set[int], er
             errors[f"{key}.amount"] = _("A line is either staff (pay grade, FTE) or an amount.")
         if grade is None and fte is None and amount is None and f"{key}.amount" not in errors:
             errors[f"{key}.amount"] = _("Enter an amount or a pay grade with FTE.")
-        body_id = None
-        if section == "revenue":
-            # without a partner: the joint service's revenue, shared by the allocation key
-            body_id = v.integer(errors, f"{key}.body_id", row.get("body_id"), minimum=1)
-            if body_id is not None and body_id not in partner_ids:
-                errors[f"{key}.body_id"] = _("This body is not a partner of the initiative.")
-        elif section != "shared":
-            body_id = v.integer(errors, f"{key}.body_id", row.get("body_id"), minimum=1)
-            if body_id is None and f"{key}.body_id" not in errors:
-                errors[f"{key}.body_id"] = _("Choose the partner this line belongs to.")
-            elif body_id is not None and body_id not in partner_ids:
-                errors[f"{key}.body_id"] = _("This body is not a partner of the initiative.")
+        # a revenue line without a partner: the joint service's, shared by the allocation key
+        body_id = row.get("body_id")
+        if body_id is not None and body_id not in partner_ids:
+            errors[f"{key}.body_id"] = _("This body is not a partner of the initiative.")
         out.append(
             {
                 "section": SECTIONS[section],
@@ -515,75 +421,30 @@ def _lines(section: str, rows: list, grades: set[str], partner_ids: set[int], er
                 "fte": fte,
                 "amount": amount,
                 "body_id": body_id,
-                "description": v.limited_text(
-                    errors, f"{key}.description", row.get("description"), 300
-                ),
+                "description": row.get("description"),
             }
         )
     return out
 
 
-def _events(kind: str, rows: list, errors) -> list:
-    out = []
-    for i, row in enumerate(rows):
-        key = f"{kind}.{i}"
-        if not isinstance(row, Mapping):
-            errors[key] = _("Invalid value.")
-            continue
-        if _blank(row, ("year", "amount")):
-            continue
-        year = v.integer(errors, f"{key}.year", row.get("year"), minimum=1990)
-        if year is None and f"{key}.year" not in errors:
-            errors[f"{key}.year"] = _("Please enter a year.")
-        amount = v.amount(errors, f"{key}.amount", row.get("amount"), required=True)
-        out.append(
-            {
-                "kind": EVENTS[kind],
-                "year": year,
-                "amount": amount,
-                "description": v.limited_text(
-                    errors, f"{key}.description", row.get("description"), 300
-                ),
-            }
-        )
-    return out
+def _events(kind: str, rows: list) -> list:
+    """One-off costs, one-off revenue or funding as stored."""
+    return [{"kind": EVENTS[kind], **row} for row in rows]
 
 
 def _payments(rows: list, partner_ids: set[int], errors) -> list:
     out = []
     for i, row in enumerate(rows):
         key = f"payments.{i}"
-        if not isinstance(row, Mapping):
-            errors[key] = _("Invalid value.")
-            continue
-        if _blank(row, ("payer_id", "payee_id", "amount")):
-            continue
-        ids = {}
         for name in ("payer_id", "payee_id"):
-            ids[name] = v.integer(errors, f"{key}.{name}", row.get(name), minimum=1)
-            if ids[name] is None and f"{key}.{name}" not in errors:
-                errors[f"{key}.{name}"] = _("Choose a partner.")
-            elif ids[name] is not None and ids[name] not in partner_ids:
+            if row[name] not in partner_ids:
                 errors[f"{key}.{name}"] = _("This body is not a partner of the initiative.")
-        if ids["payer_id"] is not None and ids["payer_id"] == ids["payee_id"]:
+        if row["payer_id"] == row["payee_id"]:
             errors[f"{key}.payee_id"] = _("A partner cannot pay itself.")
-        first = v.integer(errors, f"{key}.first_year", row.get("first_year"), minimum=1990)
-        last = v.integer(errors, f"{key}.last_year", row.get("last_year"), minimum=1990)
+        first, last = row.get("first_year"), row.get("last_year")
         if first and last and last < first:
             errors[f"{key}.last_year"] = _("The last year lies before the first.")
-        out.append(
-            {
-                "payer_id": ids["payer_id"],
-                "payee_id": ids["payee_id"],
-                "amount": v.amount(errors, f"{key}.amount", row.get("amount"), required=True),
-                "first_year": first,
-                "last_year": last,
-                "fixed": v.boolean(errors, f"{key}.fixed", row.get("fixed")),
-                "description": v.limited_text(
-                    errors, f"{key}.description", row.get("description"), 300
-                ),
-            }
-        )
+        out.append(dict(row))
     return out
 
 
@@ -592,35 +453,14 @@ def _yearly_values(rows: list, partner_ids: set[int], errors) -> list:
     seen = set()
     for i, row in enumerate(rows):
         key = f"yearly_values.{i}"
-        if not isinstance(row, Mapping):
-            errors[key] = _("Invalid value.")
-            continue
-        if _blank(row, ("year", "population", "workstations", "cases")):
-            continue
-        body_id = v.integer(errors, f"{key}.body_id", row.get("body_id"), minimum=1)
-        if body_id is None and f"{key}.body_id" not in errors:
-            errors[f"{key}.body_id"] = _("Choose a partner.")
-        elif body_id is not None and body_id not in partner_ids:
+        body_id, year = row["body_id"], row["year"]
+        if body_id not in partner_ids:
             errors[f"{key}.body_id"] = _("This body is not a partner of the initiative.")
-        year = v.integer(errors, f"{key}.year", row.get("year"), minimum=1990)
-        if year is None and f"{key}.year" not in errors:
-            errors[f"{key}.year"] = _("Please enter a year.")
-        elif year is not None and year > 2100:
-            errors[f"{key}.year"] = _("Please enter a year between 1990 and 2100.")
-        if (body_id, year) in seen and body_id and year:
+        if (body_id, year) in seen:
             errors[f"{key}.year"] = _("This partner has values for this year already.")
         seen.add((body_id, year))
-        population = v.integer(errors, f"{key}.population", row.get("population"), minimum=0)
-        values = {
-            "population": population,
-            "workstations": _decimal(
-                errors, f"{key}.workstations", row.get("workstations"), places=2
-            ),
-            "cases": _decimal(errors, f"{key}.cases", row.get("cases"), places=2),
-        }
-        if all(x is None for x in values.values()) and not any(
-            f"{key}.{name}" in errors for name in values
-        ):
+        values = {name: row.get(name) for name in ("population", "workstations", "cases")}
+        if all(x is None for x in values.values()):
             errors[f"{key}.population"] = _(
                 "Enter the population, workstations or cases of this year."
             )
@@ -633,29 +473,13 @@ def _partners(rows: list, participant_ids: set[int], errors) -> list:
     seen = set()
     for i, row in enumerate(rows):
         key = f"partners.{i}"
-        if not isinstance(row, Mapping):
-            errors[key] = _("Invalid value.")
-            continue
-        body_id = v.integer(errors, f"{key}.body_id", row.get("body_id"), minimum=1)
-        if body_id is None:
-            if f"{key}.body_id" not in errors:
-                errors[f"{key}.body_id"] = _("Choose a partner.")
-            continue
+        body_id = row["body_id"]
         if body_id not in participant_ids:
             errors[f"{key}.body_id"] = _("This body is not a partner of the initiative.")
         if body_id in seen:
             errors[f"{key}.body_id"] = _("This partner is listed twice.")
         seen.add(body_id)
-        out.append(
-            {
-                "body_id": body_id,
-                "workstations": _decimal(
-                    errors, f"{key}.workstations", row.get("workstations"), places=2
-                ),
-                "cases": _decimal(errors, f"{key}.cases", row.get("cases"), places=2),
-                "fixed_share": v.fraction(errors, f"{key}.fixed_share", row.get("fixed_share")),
-            }
-        )
+        out.append(dict(row))
     return out
 
 
@@ -729,7 +553,7 @@ def _replace(collection: list, old: list, rows: list[dict], cls) -> None:
 def save_model(
     initiative: Initiative,
     model: CostModel | None,
-    command: CostModelIn | Mapping[str, Any],
+    command: CostModelIn,
     *,
     actor: User | None,
     expected_version: int | None = None,
@@ -739,7 +563,7 @@ def save_model(
 
     Rates and shares are fractions (0.009); the form converts its percentages at its edge.
     """
-    data = fields_of(command, leave_out=("version", "cost_rate_table"))
+    data = values_of(command, leave_out=("version", "cost_rate_table"))
     if model is not None:
         check_version(model, expected_version)
     only_body = None
@@ -752,7 +576,7 @@ def save_model(
     errors: dict[str, str] = {}
     values = {} if only_body else _scalars(data, model, errors)
     participant_ids = set(_deciding_ids(initiative))
-    partner_rows = None if only_body and "partners" not in data else _rows(data, "partners", errors)
+    partner_rows = None if only_body and "partners" not in data else _rows(data, "partners")
     partners = None
     if partner_rows is not None:
         partners = _partners(partner_rows, participant_ids, errors)
@@ -784,7 +608,7 @@ def save_model(
         if only_body and section == "shared":
             lines[section] = None
             continue
-        rows = _rows(data, section, errors)
+        rows = _rows(data, section)
         lines[section] = (
             None if rows is None else _lines(section, rows, grades, partner_ids, errors)
         )
@@ -793,11 +617,11 @@ def save_model(
                 errors[section] = _("You can only change the lines of your own body.")
     events = {}
     for kind in EVENTS:
-        rows = None if only_body else _rows(data, kind, errors)
-        events[kind] = _events(kind, rows, errors) if rows is not None else None
-    payment_rows = None if only_body else _rows(data, "payments", errors)
+        rows = None if only_body else _rows(data, kind)
+        events[kind] = _events(kind, rows) if rows is not None else None
+    payment_rows = None if only_body else _rows(data, "payments")
     payments = None if payment_rows is None else _payments(payment_rows, partner_ids, errors)
-    yearly_rows = None if only_body else _rows(data, "yearly_values", errors)
+    yearly_rows = None if only_body else _rows(data, "yearly_values")
     yearly = None if yearly_rows is None else _yearly_values(yearly_rows, partner_ids, errors)
     if model is None and "name" not in values:
         values["name"] = schemas.DEFAULT_NAME

@@ -196,9 +196,10 @@ def _edit(ini: Initiative, model: CostModel | None):
         command, typing_errors = bind(CostModelIn, data)
         try:
             saved = submit(
-                lambda: services.save_model(
+                lambda command: services.save_model(
                     ini, model, command, actor=current_user, expected_version=form_version(form)
                 ),
+                command,
                 {**typing_errors, **edge},
             )
             db.session.commit()
@@ -354,7 +355,11 @@ def rates():
         if form.validate_on_submit():
             try:
                 command, edge = bind(CostRateTableIn, form.data)
-                submit(lambda: services.create_rate_table(command, actor=current_user), edge)
+                submit(
+                    lambda command: services.create_rate_table(command, actor=current_user),
+                    command,
+                    edge,
+                )
                 db.session.commit()
                 flash(_("The cost-rate table has been added."), "success")
                 return redirect(url_for(".rates"))

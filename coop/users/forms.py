@@ -7,12 +7,12 @@ from wtforms.validators import DataRequired
 
 from ..commands import text_input
 from ..labels import ROLE_LABELS
-from .schemas import UserCommand
+from .schemas import UserChange
 
 
 class UserForm(FlaskForm):
     email = EmailField(_l("E-mail address"), render_kw={"autocomplete": "off"})
-    name = StringField(_l("Name"), render_kw=text_input(UserCommand, "name", autocomplete="off"))
+    name = StringField(_l("Name"), render_kw=text_input(UserChange, "name", autocomplete="off"))
     role = SelectField(_l("Role"), choices=[], validate_choice=False)
     body_id = SelectField(
         _l("Body"),

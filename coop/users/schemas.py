@@ -1,22 +1,60 @@
-"""The command that creates or changes an account (administrators and coordinators). The form
-binds to it and the service takes it; there is no API for accounts."""
+"""The commands that create or change an account (administrators and coordinators). The form
+binds to them and the service takes them; there is no API for accounts."""
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt
+from typing import Annotated, ClassVar
 
-from ..commands import ID
+from email_validator import EmailNotValidError, validate_email
+from flask_babel import gettext as _
+from pydantic import AfterValidator, Field, ValidationInfo, field_validator
+
+from ..auth.services import password_problem
+from ..commands import Command, Flag, Id, Line, rule
 from ..models import Role
 
 
-class UserCommand(BaseModel):
-    """An account's fields; on a change, the fields given (an empty password keeps the old)."""
+def _address(value: str) -> str:
+    try:
+        return validate_email(value, check_deliverability=False).normalized.lower()
+    except EmailNotValidError:
+        raise rule(_("Please enter a valid e-mail address.")) from None
 
-    model_config = ConfigDict(extra="forbid")
 
-    email: str | None = Field(None, max_length=254)
-    name: str | None = Field(None, max_length=200)
+# An e-mail address, as the mail server will see it (normalised, lower case).
+Email = Annotated[Line, AfterValidator(_address)]
+
+
+class UserChange(Command):
+    """A change to an account: the fields given (an empty password keeps the old one)."""
+
+    PARTIAL: ClassVar[bool] = True
+    NOT_EMPTY: ClassVar[tuple[str, ...]] = ("email", "role")
+
+    email: Email | None = Field(None, max_length=254)
+    name: Line | None = Field(None, max_length=200)
     role: Role | None = None
-    body_id: StrictInt | None = Field(None, **ID)
-    password: str | None = None
-    active: bool | None = None
+    body_id: Id | None = None
+    password: str | None = None  # taken as typed: never trimmed
+    active: Flag | None = None
+
+    @field_validator("password")
+    @classmethod
+    def _strong(cls, password: str | None, info: ValidationInfo) -> str | None:
+        """At least 12 characters, not built from the address or the name, hard to guess."""
+        if password is not None or not cls.PARTIAL:
+            problem = password_problem(password, info.data.get("email"), info.data.get("name"))
+            if problem:
+                raise rule(problem)
+        return password
+
+
+class UserCreate(UserChange):
+    """A new account."""
+
+    PARTIAL: ClassVar[bool] = False
+
+    email: Email = Field(max_length=254)
+    role: Role
+    active: Flag = True
+    password: str | None = Field(None, validate_default=True)

@@ -27,7 +27,7 @@ from ..pagecache import cacheable
 from ..pagination import paginate
 from . import privacy, services
 from .forms import EraseForm, UserForm
-from .schemas import UserCommand
+from .schemas import UserChange, UserCreate
 
 bp = Blueprint("users", __name__, url_prefix="/users")
 
@@ -77,7 +77,7 @@ def create():
     if form.validate_on_submit():
         saved, status = save_form(
             form,
-            UserCommand,
+            UserCreate,
             form.data,
             lambda command: services.create_user(command, actor=current_user),
             done=lambda user: _("The account for %(email)s has been created.", email=user.email),
@@ -100,7 +100,7 @@ def edit(user_id: int):
     if form.validate_on_submit():
         saved, status = save_form(
             form,
-            UserCommand,
+            UserChange,
             form.data,
             lambda command: services.update_user(
                 user, command, actor=current_user, expected_version=form_version(form)

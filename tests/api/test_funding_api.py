@@ -5,6 +5,7 @@ from sqlalchemy import func, select
 
 from coop.audit import acting_as
 from coop.extensions import db
+from coop.funding.schemas import FundingProgramCreate
 from coop.models import AuditEntry, FundingProgram, Grant, Tranche
 from tests import factories
 from tests.openapi import schema_checker
@@ -314,7 +315,11 @@ def test_a_region_bonus_from_the_bodies_attributes(client, seed):
 
     with acting_as(None, "test"):
         bayern = funding.save_program(
-            None, presets.preset_values(presets.PRESETS["bayern-ikz"]), actor=None
+            None,
+            FundingProgramCreate.model_validate(
+                presets.preset_values(presets.PRESETS["bayern-ikz"])
+            ),
+            actor=None,
         )
         ini = factories.initiative(seed)  # the Kreis leads, three towns take part
         grant = factories.grant(
@@ -360,7 +365,11 @@ def test_hessen_pays_per_member_when_the_towns_form_an_administrative_union(clie
 
     with acting_as(None, "test"):
         hessen = funding.save_program(
-            None, presets.preset_values(presets.PRESETS["hessen-ikz"]), actor=None
+            None,
+            FundingProgramCreate.model_validate(
+                presets.preset_values(presets.PRESETS["hessen-ikz"])
+            ),
+            actor=None,
         )
         ini = factories.initiative(seed)  # four partners
         grant = factories.grant(ini, hessen, amount_requested="100000.00")

@@ -4,6 +4,7 @@ import pytest
 
 from coop.extensions import db
 from coop.models import LoginThrottle, User
+from coop.users.schemas import UserChange
 from tests.conftest import AuthActions
 from tests.factories import PASSWORD
 
@@ -72,7 +73,11 @@ def test_a_deactivated_accounts_token_and_feed_stop_working(client, seed):
     assert client.get("/api/v1/initiatives", headers=headers).status_code == 200
     assert client.get(f"/calendar/{secret}.ics").status_code == 200
     with acting_as(None, "test"):
-        services.update_user(db.session.get(User, viewer.id), {"active": False}, actor=None)
+        services.update_user(
+            db.session.get(User, viewer.id),
+            UserChange.model_validate({"active": False}),
+            actor=None,
+        )
         db.session.commit()
     assert client.get("/api/v1/initiatives", headers=headers).status_code == 401
     assert client.get(f"/calendar/{secret}.ics").status_code == 404

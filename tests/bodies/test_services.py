@@ -4,6 +4,8 @@ import pytest
 from sqlalchemy import func, select
 
 from coop.bodies import services
+from coop.bodies.schemas import BodyCreate, BodyUpdate
+from coop.commands import bind
 from coop.errors import ConflictError, PermissionDenied, ValidationError
 from coop.extensions import db
 from coop.models import AuditEntry, Body, BodyKind
@@ -14,7 +16,7 @@ def count(model=Body):
 
 
 def create(**values):
-    return services.create_body(values, actor=None)
+    return services.create_body(BodyCreate.model_validate(values), actor=None)
 
 
 @pytest.mark.parametrize(
@@ -25,12 +27,12 @@ def create(**values):
         ({"ags": "05762016"}, "ags", "bereits an Brakel vergeben"),
         ({"population": -1}, "population", "nicht negativ"),
         ({"population": "viele"}, "population", "ganze Zahl"),
-        ({"kind": "galaxy"}, "kind", "Unbekannte Art"),
-        ({"name": "  "}, "name", "Namen"),
+        ({"kind": "galaxy"}, "kind", "aus der Liste"),
+        ({"name": "  "}, "name", "Pflichtfeld"),
         ({"ars": "12345"}, "ars", "genau 12 Ziffern"),
         ({"ags": "05762099", "ars": "057620000098"}, "ars", "passt nicht"),
         ({"website": "javascript:alert(1)"}, "website", "https://"),
-        ({"state": "99"}, "state", "Unbekanntes Bundesland"),
+        ({"state": "99"}, "state", "aus der Liste"),
         ({"ags": "05762099", "state": "03"}, "state", "Nordrhein-Westfalen"),
         ({"parent_id": 999999}, "parent_id", "gibt es nicht"),
     ],
@@ -39,10 +41,13 @@ def test_bad_input_names_the_field_and_stores_nothing(seed, values, field, fragm
     before = count(), count(AuditEntry)
     data = {"name": "Neu", "kind": "municipality", "parent_id": seed.bodies["hoexter"].id}
     data.update(values)
-    with pytest.raises(ValidationError) as info:
-        create(**data)
+    command, errors = bind(BodyCreate, data)  # typed as into the form
+    if not errors:
+        with pytest.raises(ValidationError) as info:
+            services.create_body(command, actor=None)
+        errors = info.value.fields
     db.session.rollback()
-    assert fragment in info.value.fields[field]
+    assert fragment in errors[field]
     assert (count(), count(AuditEntry)) == before
 
 
@@ -63,13 +68,21 @@ def test_member_ags_must_start_with_district_key(seed):
 def test_parent_cycle_is_refused(seed):
     nord_elm, suepplingen = seed.bodies["nord_elm"], seed.bodies["suepplingen"]
     with pytest.raises(ValidationError) as info:
-        services.update_body(nord_elm, {"parent_id": nord_elm.id}, actor=None)
+        services.update_body(
+            nord_elm, BodyUpdate.model_validate({"parent_id": nord_elm.id}), actor=None
+        )
     assert "zu sich selbst" in info.value.fields["parent_id"]
     # a municipality cannot become a parent at all, and a district has none
     with pytest.raises(ValidationError):
-        services.update_body(nord_elm, {"parent_id": suepplingen.id}, actor=None)
+        services.update_body(
+            nord_elm, BodyUpdate.model_validate({"parent_id": suepplingen.id}), actor=None
+        )
     with pytest.raises(ValidationError) as info:
-        services.update_body(seed.bodies["helmstedt"], {"parent_id": nord_elm.id}, actor=None)
+        services.update_body(
+            seed.bodies["helmstedt"],
+            BodyUpdate.model_validate({"parent_id": nord_elm.id}),
+            actor=None,
+        )
     assert "Kreislauf" in info.value.fields["parent_id"]
 
 
@@ -91,17 +104,27 @@ def test_moving_a_collective_municipality_moves_its_members(seed):
     )
     member = create(name="Dorf", kind="municipality", parent_id=hoexter_sg.id)
     assert member.district_id == b["hoexter"].id
-    services.update_body(hoexter_sg, {"parent_id": b["helmstedt"].id}, actor=None)
+    services.update_body(
+        hoexter_sg, BodyUpdate.model_validate({"parent_id": b["helmstedt"].id}), actor=None
+    )
     assert member.district_id == b["helmstedt"].id
 
 
 def test_stale_version_is_refused(seed):
     brakel = seed.bodies["brakel"]
-    services.update_body(brakel, {"population": 16100}, actor=None, expected_version=brakel.version)
+    services.update_body(
+        brakel,
+        BodyUpdate.model_validate({"population": 16100}),
+        actor=None,
+        expected_version=brakel.version,
+    )
     db.session.commit()
     with pytest.raises(ConflictError):
         services.update_body(
-            brakel, {"population": 1}, actor=None, expected_version=brakel.version - 1
+            brakel,
+            BodyUpdate.model_validate({"population": 1}),
+            actor=None,
+            expected_version=brakel.version - 1,
         )
     db.session.rollback()
     assert db.session.get(Body, brakel.id).population == 16100
@@ -111,29 +134,35 @@ def test_partner_editor_changes_only_descriptive_fields(seed):
     brakel, editor = seed.bodies["brakel"], seed.users["partner_editor"]
     services.update_body(
         brakel,
-        {"population": 16020, "website": "https://www.brakel.de", "name": "Brakel"},
+        BodyUpdate.model_validate(
+            {"population": 16020, "website": "https://www.brakel.de", "name": "Brakel"}
+        ),
         actor=editor,
     )
     assert brakel.population == 16020
     with pytest.raises(PermissionDenied) as info:
-        services.update_body(brakel, {"ags": "05762017"}, actor=editor)
+        services.update_body(brakel, BodyUpdate.model_validate({"ags": "05762017"}), actor=editor)
     assert "ags" in info.value.fields
 
 
 def test_coordinator_creates_only_in_own_district(seed):
     coordinator = seed.users["coordinator"]
     body = services.create_body(
-        {
-            "name": "Zweckverband IT Höxter",
-            "kind": "association",
-            "parent_id": seed.bodies["hoexter"].id,
-        },
+        BodyCreate.model_validate(
+            {
+                "name": "Zweckverband IT Höxter",
+                "kind": "association",
+                "parent_id": seed.bodies["hoexter"].id,
+            }
+        ),
         actor=coordinator,
     )
     assert body.district_id == seed.bodies["hoexter"].id
     with pytest.raises(PermissionDenied):
         services.create_body(
-            {"name": "Fremd", "kind": "municipality", "parent_id": seed.bodies["helmstedt"].id},
+            BodyCreate.model_validate(
+                {"name": "Fremd", "kind": "municipality", "parent_id": seed.bodies["helmstedt"].id}
+            ),
             actor=coordinator,
         )
 

@@ -8,6 +8,7 @@ from sqlalchemy import text
 
 from coop.audit import acting_as
 from coop.extensions import db
+from coop.savings.schemas import CostModelIn
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -300,30 +301,34 @@ def _savings(seed):
         model = services.save_model(
             ini,
             None,
-            {
-                "first_year": 2026,
-                "horizon_years": 6,
-                "allocation_key": "population",
-                "baseline": [
-                    {
-                        "body_id": b["hoexter"].id,
-                        "category": "staff",
-                        "pay_grade": "E11",
-                        "fte": "1",
-                    },
-                    {
-                        "body_id": b["brakel"].id,
-                        "category": "staff",
-                        "pay_grade": "E9c",
-                        "fte": "0.5",
-                    },
-                ],
-                "shared": [{"category": "staff", "pay_grade": "E11", "fte": "1.2"}],
-                "one_off": [{"year": 2026, "amount": "90000"}],
-                "revenue": [{"amount": "4000", "description": "Gebühren Dritter"}],
-                "one_off_revenue": [{"year": 2027, "amount": "2500"}],
-                "yearly_values": [{"body_id": b["brakel"].id, "year": 2028, "population": 15800}],
-            },
+            CostModelIn.model_validate(
+                {
+                    "first_year": 2026,
+                    "horizon_years": 6,
+                    "allocation_key": "population",
+                    "baseline": [
+                        {
+                            "body_id": b["hoexter"].id,
+                            "category": "staff",
+                            "pay_grade": "E11",
+                            "fte": "1",
+                        },
+                        {
+                            "body_id": b["brakel"].id,
+                            "category": "staff",
+                            "pay_grade": "E9c",
+                            "fte": "0.5",
+                        },
+                    ],
+                    "shared": [{"category": "staff", "pay_grade": "E11", "fte": "1.2"}],
+                    "one_off": [{"year": 2026, "amount": "90000"}],
+                    "revenue": [{"amount": "4000", "description": "Gebühren Dritter"}],
+                    "one_off_revenue": [{"year": 2027, "amount": "2500"}],
+                    "yearly_values": [
+                        {"body_id": b["brakel"].id, "year": 2028, "population": 15800}
+                    ],
+                }
+            ),
             actor=None,
         )
         db.session.execute(

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from coop.audit import acting_as
 from coop.extensions import db
 from coop.funding import services
+from coop.funding.schemas import FundingProgramUpdate
 from coop.models import Grant
 from tests import factories
 
@@ -81,7 +82,9 @@ def test_stored_checks_follow_their_inputs(client, auth, seed, grants):
     # a change of the programme marks its grants stale again
     with acting_as(None, "test"):
         program = db.session.get(type(made[0].program), made[0].program_id)
-        services.save_program(program, {"min_partners": 5}, actor=None)
+        services.save_program(
+            program, FundingProgramUpdate.model_validate({"min_partners": 5}), actor=None
+        )
         db.session.commit()
     assert (
         db.session.scalar(select(Grant.id).where(Grant.checked_on.is_(None)).limit(1)) is not None

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from coop.core import funding_check as fc
 from coop.funding.presets import NRW_IKZ
+from coop.funding.schemas import FundingProgramCreate, GrantUpdate
 from coop.messages import render
 
 D = Decimal
@@ -150,7 +151,9 @@ def test_presets_compute_their_guidelines_examples_through_the_service(app):
 
     with acting_as(None, "test"):
         programs = {
-            key: funding.save_program(None, presets.preset_values(p), actor=None)
+            key: funding.save_program(
+                None, FundingProgramCreate.model_validate(presets.preset_values(p)), actor=None
+            )
             for key, p in presets.PRESETS.items()
         }
         db.session.commit()
@@ -234,13 +237,13 @@ def test_confirming_an_improvement_records_the_person_and_a_new_text_needs_a_new
     with acting_as(officer.id, officer.email):
         ini = factories.initiative(seed)
         grant = factories.grant(ini, nrw)
-        funding.save_grant(
-            grant, {"service_improvement": "Längere Öffnungszeiten", "confirm_improvement": True},
-            actor=officer,
-        )  # fmt: skip
+        change = {"service_improvement": "Längere Öffnungszeiten", "confirm_improvement": True}
+        funding.save_grant(grant, GrantUpdate.model_validate(change), actor=officer)
         db.session.commit()
     assert grant.improvement_confirmed_by == officer.email
     with acting_as(officer.id, officer.email):
-        funding.save_grant(grant, {"service_improvement": "Anderes"}, actor=officer)
+        funding.save_grant(
+            grant, GrantUpdate.model_validate({"service_improvement": "Anderes"}), actor=officer
+        )
         db.session.commit()
     assert grant.improvement_confirmed_by is None

@@ -10,7 +10,9 @@ from sqlalchemy import event, func, select
 
 from coop.audit import acting_as
 from coop.extensions import db
+from coop.initiatives.schemas import InitiativeCreate
 from coop.models import Body, Initiative, Participant, Resolution
+from coop.resolutions.schemas import ResolutionRecord
 from tests import factories
 from tests.factories import PDF
 
@@ -254,24 +256,28 @@ def _matrix_seed(seed, n_initiatives: int, n_towns: int):
     ]
     for i in range(n_initiatives):
         ini = initiatives.create_initiative(
-            {
-                "title": f"Vorhaben {i:03}",
-                "service_area": "it",
-                "participants": [{"body_id": hoexter.id, "role": "lead"}]
-                + [{"body_id": t.id, "role": "partner"} for t in towns],
-            },
+            InitiativeCreate.model_validate(
+                {
+                    "title": f"Vorhaben {i:03}",
+                    "service_area": "it",
+                    "participants": [{"body_id": hoexter.id, "role": "lead"}]
+                    + [{"body_id": t.id, "role": "partner"} for t in towns],
+                }
+            ),
             actor=None,
         )
         for t in towns[: i % 5 + 1]:
             resolutions.create_resolution(
                 ini,
-                {
-                    "body_id": t.id,
-                    "organ": "Rat",
-                    "kind": "accession",
-                    "session_date": "2024-05-02",
-                    "outcome": "adopted",
-                },
+                ResolutionRecord.model_validate(
+                    {
+                        "body_id": t.id,
+                        "organ": "Rat",
+                        "kind": "accession",
+                        "session_date": "2024-05-02",
+                        "outcome": "adopted",
+                    }
+                ),
                 actor=None,
             )
     db.session.commit()

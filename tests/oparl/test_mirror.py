@@ -24,6 +24,7 @@ from coop.oparl import marks as keys
 from coop.oparl import server, views
 from coop.resolutions import documents
 from coop.resolutions import services as resolutions
+from coop.resolutions.schemas import ResolutionUpdate
 from tests import factories
 from tests.factories import PDF
 from tests.oparl.test_server import LISTS, _walk, get, mirror
@@ -43,7 +44,10 @@ def council(seed):
         m = b["marienmuenster"]
         first = factories.resolution(ini, m, reference="560/2022", title="Digitalnetzwerk")
         resolutions.update_resolution(
-            first, {}, actor=None, document=documents.store_pdf("vorlage-560.pdf", PDF)
+            first,
+            ResolutionUpdate(),
+            actor=None,
+            document=documents.store_pdf("vorlage-560.pdf", PDF),
         )
         factories.resolution(ini, m, reference="561/2022", title="Breitband")
         factories.resolution(ini, m, title="Glasfaser", result_text="einstimmig")
@@ -466,7 +470,9 @@ def _of_organ(body: Body, organ: str) -> list[Resolution]:
 
 def _update(resolution: Resolution, **values) -> None:
     with acting_as(None, "test"):
-        resolutions.update_resolution(resolution, values, actor=None)
+        resolutions.update_resolution(
+            resolution, ResolutionUpdate.model_validate(values), actor=None
+        )
         db.session.commit()
 
 

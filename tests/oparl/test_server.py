@@ -18,6 +18,7 @@ from coop.oparl import marks as s
 from coop.oparl import views
 from coop.resolutions import documents
 from coop.resolutions import services as resolutions
+from coop.resolutions.schemas import ResolutionUpdate
 from tests import factories
 from tests.factories import PDF
 
@@ -67,7 +68,9 @@ def published(seed):
             ini, b["marienmuenster"], reference="560/2022", title="Digitalnetzwerk",
             result_text="einstimmig", resolution_text="Der Rat beschließt …",
         )  # fmt: skip
-        resolutions.update_resolution(adopted, {}, actor=None, document=doc)
+        resolutions.update_resolution(
+            adopted, ResolutionUpdate.model_validate({}), actor=None, document=doc
+        )
         factories.resolution(
             ini, b["marienmuenster"], reference="560/2022", organ="Hauptausschuss",
             authoritative=False, session_date="2022-02-10",
@@ -285,7 +288,9 @@ def test_a_client_walking_after_an_edit_and_a_delete_ends_with_the_servers_data(
     }
     with acting_as(None, "test"):
         resolutions.delete_resolution(committee)
-        resolutions.update_resolution(nieheim, {"reference": "77/2022"}, actor=None)
+        resolutions.update_resolution(
+            nieheim, ResolutionUpdate.model_validate({"reference": "77/2022"}), actor=None
+        )
         db.session.commit()
     for url in gone:
         r = client.get(url)

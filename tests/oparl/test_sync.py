@@ -12,11 +12,14 @@ from sqlalchemy.orm import Session
 
 from coop import jobs
 from coop.audit import acting_as
+from coop.commands import parse
 from coop.extensions import db
 from coop.initiatives import services as initiatives
+from coop.initiatives.schemas import InitiativeUpdate
 from coop.models import OParlObject, OParlSync, Proposal, ProposalState
 from coop.oparl import proposals, sync
 from coop.oparl.client import Fetcher
+from coop.oparl.schemas import ProposalConfirm
 from tests import factories
 from tests.oparl.fake_server import CIS, serve
 
@@ -183,7 +186,11 @@ def test_a_persons_reading_of_a_result_text_is_remembered(setting, cis):
     first, second = db.session.scalars(select(Proposal).order_by(Proposal.id)).all()
     assert first.outcome is None and second.outcome is None
     with acting_as(None, "test"):
-        proposals.confirm(first, {"outcome": "adopted", "votes_yes": "11"}, actor=None)
+        proposals.confirm(
+            first,
+            parse(ProposalConfirm, {"outcome": "adopted", "votes_yes": "11"}, form=True),
+            actor=None,
+        )
         db.session.commit()
     time.sleep(1.1)
     run(body)
@@ -204,7 +211,7 @@ def test_a_run_costs_what_changed_not_what_is_stored(setting, cis):
     with acting_as(None, "test"):
         initiatives.update_initiative(
             initiatives.load_initiative(ini.id),
-            {"keywords": [*(ini.keywords or []), "Sportverein"]},
+            InitiativeUpdate.model_validate({"keywords": [*(ini.keywords or []), "Sportverein"]}),
             actor=None,
         )
         db.session.commit()

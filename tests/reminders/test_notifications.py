@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from coop import jobs
 from coop.audit import acting_as
 from coop.extensions import db
+from coop.initiatives.schemas import InitiativeUpdate
 from coop.models import Activity, Follow, Grant, User
 from coop.reminders import notifications
 from tests import factories
@@ -54,7 +55,9 @@ def test_follow_and_be_told_of_a_resolution_and_a_phase(client, seed, ini):
 
     with acting_as(coordinator.id, coordinator.email):
         factories.resolution(ini, seed.bodies["brakel"], session_date="2026-11-12")
-        initiatives.update_initiative(ini, {"phase": "implementation"}, actor=coordinator)
+        initiatives.update_initiative(
+            ini, InitiativeUpdate.model_validate({"phase": "implementation"}), actor=coordinator
+        )
         db.session.commit()
     assert _header_count(client) is None  # nobody is told of their own doing
     auth.logout()

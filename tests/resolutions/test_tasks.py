@@ -86,7 +86,7 @@ def test_bad_input_and_permissions(client, seed):
     )
     assert empty.status_code == 422
     text = empty.get_data(as_text=True)
-    assert 'id="error-summary"' in text and "Bitte sagen Sie, was zu tun ist." in text
+    assert 'id="error-summary"' in text and "Dieses Feld ist ein Pflichtfeld." in text
     other = f"/resolutions/{scheduled.id}"
     assert "Aufgabe hinzufügen" not in client.get(other).get_data(as_text=True)
     refused = client.post(

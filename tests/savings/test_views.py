@@ -13,6 +13,7 @@ from coop.audit import acting_as
 from coop.extensions import db
 from coop.models import CostLine, CostModel, CostRateTable
 from coop.savings import services
+from coop.savings.schemas import CostModelIn
 from tests import factories
 
 
@@ -40,7 +41,7 @@ def estimate(seed, ini, **changes):
         **changes,
     }
     with acting_as(None, "test"):
-        model = services.save_model(ini, None, data, actor=None)
+        model = services.save_model(ini, None, CostModelIn.model_validate(data), actor=None)
         db.session.commit()
     return model
 
@@ -302,7 +303,13 @@ def test_dashboard_queries_stay_constant(app, client, auth, seed, ini):
                 services.save_model(
                     other,
                     None,
-                    {"first_year": 2026, "allocation_key": "equal", "shared": [{"amount": "1000"}]},
+                    CostModelIn.model_validate(
+                        {
+                            "first_year": 2026,
+                            "allocation_key": "equal",
+                            "shared": [{"amount": "1000"}],
+                        }
+                    ),
                     actor=None,
                 )
         db.session.commit()

@@ -40,7 +40,12 @@ def test_account_form_errors(client, auth, seed):
     page = r.get_data(as_text=True)
     assert r.status_code == 422
     assert "gültige E-Mail" in page and "mindestens 12 Zeichen" in page
-    assert "gebunden" in page  # coordinator needs a district
+    # what needs other records is checked once the command's own values are right
+    r = auth.post(
+        "/users/new",
+        {"email": "neu@test.example", "role": "coordinator", "password": "Weser-Brücke-Nebel-7"},
+    )
+    assert r.status_code == 422 and "gebunden" in r.get_data(as_text=True)
 
 
 def test_coordinator_manages_own_district_only(client, auth, seed):
