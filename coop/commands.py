@@ -102,7 +102,7 @@ def _number(value, info: ValidationInfo):
         raw = value.strip()
         try:
             if _typed(info):
-                number = v._decimal_from_text(raw)
+                number = v.decimal_from_text(raw)
             elif re.fullmatch(r"-?\d+(\.\d+)?", raw):
                 number = Decimal(raw)
             else:
@@ -285,7 +285,7 @@ class Command(BaseModel):
 # --- reading a command's limits ---------------------------------------------------------------
 
 
-def _constraints(model: type[BaseModel], name: str):
+def constraints(model: type[BaseModel], name: str):
     """The constraints of a field: its own and those of its type (`Money | None`)."""
     field = model.model_fields[name]
     yield from field.metadata
@@ -296,7 +296,7 @@ def _constraints(model: type[BaseModel], name: str):
 
 def max_length(model: type[BaseModel], name: str) -> int | None:
     """The longest text a command's field takes."""
-    for constraint in _constraints(model, name):
+    for constraint in constraints(model, name):
         limit = getattr(constraint, "max_length", None)
         if limit is not None:
             return limit
@@ -306,7 +306,7 @@ def max_length(model: type[BaseModel], name: str) -> int | None:
 def bounds(model: type[BaseModel], name: str) -> tuple[int | None, int | None]:
     """The least and greatest number a command's field takes."""
     low = high = None
-    for constraint in _constraints(model, name):
+    for constraint in constraints(model, name):
         low = getattr(constraint, "ge", low)
         high = getattr(constraint, "le", high)
     return low, high

@@ -1,6 +1,6 @@
-"""Coercion of raw input (form strings or JSON values) into typed values, shared by the
-services. Each helper notes a German message under the field's key instead of raising, so a
-service reports every wrong field at once."""
+"""Reading raw text: control characters removed, lines kept or joined, German numbers and
+dates. The command models (`coop.commands`) build their field types on these; a few readers
+of files (an import's cells, a cost-rate table's lines) use them directly."""
 
 from __future__ import annotations
 
@@ -11,9 +11,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-URL_RE = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 GERMAN_DATE_RE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
-MAX_INT = 2**31 - 1
 MAX_AMOUNT = Decimal("999999999999.99")
 # "490.000,50" (German groups), "490000,50", "490000.50", "490,000.50" (English groups).
 GERMAN_GROUPED_RE = re.compile(r"^\d{1,3}(\.\d{3})+(,\d+)?$")
@@ -70,29 +68,6 @@ def limited_text(
     return out
 
 
-def integer(errors: dict, key: str, value: Any, *, minimum: int | None = None) -> int | None:
-    """A whole number or None; strings of digits are accepted, booleans and floats are not."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if isinstance(value, bool) or not isinstance(value, int | str):
-        errors[key] = _("Please enter a whole number.")
-        return None
-    if isinstance(value, str):
-        if not re.fullmatch(r"-?\d{1,10}", value.strip()):
-            errors[key] = _("Please enter a whole number.")
-            return None
-        value = int(value.strip())
-    if abs(value) > MAX_INT:
-        errors[key] = _("That number is too large.")
-        return None
-    if minimum is not None and value < minimum:
-        errors[key] = (
-            _("The number cannot be negative.") if minimum == 0 else _("At least %(n)d.", n=minimum)
-        )
-        return None
-    return value
-
-
 def parse_date(errors: dict, key: str, value: Any, *, required: bool = False) -> date | None:
     """A date from a date, an ISO string (2022-02-23) or a German one (23.02.2022)."""
     if isinstance(value, datetime):
@@ -117,45 +92,7 @@ def parse_date(errors: dict, key: str, value: Any, *, required: bool = False) ->
     return None
 
 
-def boolean(errors: dict, key: str, value: Any, default: bool = False) -> bool:
-    """True/False from a bool, or the strings a form or query sends."""
-    if value is None or value == "":
-        return default
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.strip().lower() in ("1", "true", "y", "yes", "on"):
-        return True
-    if isinstance(value, str) and value.strip().lower() in ("0", "false", "n", "no", "off"):
-        return False
-    errors[key] = _("Please enter true or false.")
-    return default
-
-
-def choice(errors: dict, key: str, value: Any, enum_cls, *, required: bool = True):
-    """A member of `enum_cls` by its code."""
-    raw = text(value.value if hasattr(value, "value") else value)
-    if raw is None:
-        if required:
-            errors[key] = _("Please choose a value from the list.")
-        return None
-    try:
-        return enum_cls(raw)
-    except ValueError:
-        errors[key] = _(
-            "Unknown value; allowed: %(values)s.", values=", ".join(m.value for m in enum_cls)
-        )
-        return None
-
-
-def url(errors: dict, key: str, value: Any, limit: int = 500) -> str | None:
-    """A web address starting with http:// or https://, of at most `limit` characters."""
-    out = limited_text(errors, key, value, limit)
-    if out and key not in errors and not URL_RE.match(out):
-        errors[key] = _("Please enter a web address starting with https:// or http://.")
-    return out
-
-
-def _decimal_from_text(raw: str) -> Decimal | None:
+def decimal_from_text(raw: str) -> Decimal | None:
     """A non-negative number typed in German or plain notation; None if it is not one.
 
     A form is German first: "1.500" is fifteen hundred and "1,5" is one and a half.
@@ -190,46 +127,9 @@ def decimal_number(errors: dict, key: str, value: Any) -> Decimal | None:
             return None
         return value
     try:
-        out = _decimal_from_text(str(value))
+        out = decimal_from_text(str(value))
     except InvalidOperation:
         out = None
     if out is None:
         errors[key] = _("Please enter an amount, e.g. 490.000,00.")
     return out
-
-
-def amount(errors: dict, key: str, value: Any, *, required: bool = False) -> Decimal | None:
-    """A sum of money in euros: not negative, at most two decimals."""
-    out = decimal_number(errors, key, value)
-    if key in errors:
-        return None
-    if out is None:
-        if required:
-            errors[key] = _("Please enter an amount.")
-        return None
-    if out < 0:
-        errors[key] = _("The amount cannot be negative.")
-    elif out > MAX_AMOUNT:
-        errors[key] = _("That amount is too large.")
-    elif out != out.quantize(Decimal("0.01")):
-        errors[key] = _("At most two decimal places (cents).")
-    else:
-        return out.quantize(Decimal("0.01"))
-    return None
-
-
-def fraction(errors: dict, key: str, value: Any) -> Decimal | None:
-    """A rate between 0 and 1 (0.9 = 90 %). Forms convert their percentages before
-    (`coop.forms.percents_to_fractions`)."""
-    out = decimal_number(errors, key, value)
-    if out is None or key in errors:
-        if key in errors:
-            errors[key] = _("Please enter a rate between 0 and 1, e.g. 0.9.")
-        return None
-    if out < 0 or out > 1:
-        errors[key] = _("The rate must lie between 0 and 1 (0.9 = 90 %).")
-        return None
-    if out != out.quantize(Decimal("0.0001")):
-        errors[key] = _("At most two decimal places in percent (e.g. 12.34 %).")
-        return None
-    return out.quantize(Decimal("0.0001"))

@@ -7,7 +7,7 @@ import pytest
 from annotated_types import MaxLen
 
 from coop.api.openapi import build_document
-from coop.commands import Command, _constraints
+from coop.commands import Command, constraints
 from coop.initiatives.schemas import InitiativeCreate
 from tests.api.test_initiatives_api import h
 from tests.conftest import AuthActions
@@ -37,7 +37,7 @@ def test_every_limit_the_commands_enforce_is_in_the_openapi_document(app):
         model = getattr(_models(), name)
         for field in model.model_fields:
             shown = schemas[name]["properties"][field]
-            for constraint in _constraints(model, field):
+            for constraint in constraints(model, field):
                 for attr, keys in (
                     (
                         "max_length",
