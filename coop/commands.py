@@ -174,17 +174,10 @@ def _day(value):
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, str):
-        raw = value.strip()
-        match = v.GERMAN_DATE_RE.match(raw)
-        try:
-            if match:
-                day, month, year = (int(g) for g in match.groups())
-                return date(year, month, day)
-            if re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
-                return date.fromisoformat(raw)
-        except ValueError:
-            pass
-        raise PydanticCustomError("date_parsing", "not a date")
+        day = v.date_from_text(value)
+        if day is None:
+            raise PydanticCustomError("date_parsing", "not a date")
+        return day
     return value
 
 

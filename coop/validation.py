@@ -79,6 +79,15 @@ def parse_date(errors: dict, key: str, value: Any, *, required: bool = False) ->
         if required:
             errors[key] = _("Please enter a date.")
         return None
+    day = date_from_text(raw)
+    if day is None:
+        errors[key] = _("Please enter a valid date, e.g. 23.02.2022.")
+    return day
+
+
+def date_from_text(raw: str) -> date | None:
+    """A day typed in German (23.02.2022) or ISO (2022-02-23) notation; None if it is none."""
+    raw = raw.strip()
     try:
         match = GERMAN_DATE_RE.match(raw)
         if match:
@@ -88,7 +97,6 @@ def parse_date(errors: dict, key: str, value: Any, *, required: bool = False) ->
             return date.fromisoformat(raw)
     except ValueError:
         pass
-    errors[key] = _("Please enter a valid date, e.g. 23.02.2022.")
     return None
 
 
