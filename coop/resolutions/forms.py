@@ -18,7 +18,7 @@ from ..commands import text_input
 from ..labels import INITIATIVE_FIELD_LABELS as L
 from ..labels import OUTCOME_LABELS, RESOLUTION_KIND_LABELS
 from .documents import MAX_PDF_BYTES
-from .schemas import ResolutionCreate
+from .schemas import ResolutionCreate, TaskIn
 from .services import FIELDS
 
 NUMBER = {"inputmode": "numeric", "autocomplete": "off"}
@@ -92,11 +92,11 @@ class ResolutionForm(FlaskForm):
 class TaskForm(FlaskForm):
     """A task of an adopted resolution (Beschlusskontrolle)."""
 
-    title = StringField(_l("What is to be done"), render_kw={"maxlength": 300})
+    title = StringField(_l("What is to be done"), render_kw=text_input(TaskIn, "title"))
     responsible = StringField(
         _l("Who"),
         description=_l("An office or a person, as the resolution names them."),
-        render_kw={"maxlength": 200},
+        render_kw=text_input(TaskIn, "responsible"),
     )
     due_on = StringField(_l("Due on"), render_kw={"type": "date"})
 

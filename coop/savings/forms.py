@@ -19,7 +19,7 @@ from wtforms import (
 from ..commands import text_input
 from ..forms import AMOUNT, number_text, percent_text
 from ..labels import ALLOCATION_KEY_LABELS, COST_CATEGORY_LABELS, DISCOUNT_TIMING_LABELS
-from .schemas import CostRateTableIn, SharedLineIn
+from .schemas import CostModelIn, CostRateTableIn, SharedLineIn
 
 NUMBER = {"inputmode": "decimal", "autocomplete": "off"}
 
@@ -81,7 +81,7 @@ def _with_description(data: dict) -> dict:
 
 
 class CostModelForm(FlaskForm):
-    name = StringField(_l("Scenario name"), render_kw={"maxlength": 200})
+    name = StringField(_l("Scenario name"), render_kw=text_input(CostModelIn, "name"))
     first_year = StringField(_l("First year"), render_kw={"inputmode": "numeric"})
     horizon_years = StringField(_l("Horizon (years)"), render_kw={"inputmode": "numeric"})
     discount_rate = StringField(_l("Discount rate (%)"), render_kw=NUMBER)
