@@ -84,10 +84,17 @@ class Config:
     MAIL_USE_SSL = os.environ.get("MAIL_USE_SSL", "0") == "1"  # implicit TLS (port 465)
     MAIL_FROM = os.environ.get("MAIL_FROM", "coop <noreply@coop.example>")
     MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT", 30))
+    # Who reads the outbox (every mail coop sent or, without a mail server, kept): admins, and
+    # everyone signed in when this is "1" (the demo's default).
+    OUTBOX_OPEN = env("OUTBOX_OPEN", "0") == "1"
+    # Days the outbox keeps a mail.
+    OUTBOX_DAYS = int(env("OUTBOX_DAYS", "30"))
     # The address people reach coop at (scheme, host, any path prefix), required in production:
     # every absolute link (e-mails, calendar feeds, OParl ids and pages) is built from it, and
     # requests for another host are refused (400), besides the loopback names and ALLOWED_HOSTS.
-    PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000")
+    # Unset (development, the demo), links use the address of the request, which can then only
+    # be a loopback name, and outside a request http://127.0.0.1 with the port `make run` serves.
+    PUBLIC_URL = os.environ.get("PUBLIC_URL", "")
     # Further host names requests may be addressed to (comma or space separated).
     ALLOWED_HOSTS = os.environ.get("ALLOWED_HOSTS", "")
     # Default discount rate of savings estimates (a fraction) and where it comes from.
@@ -228,6 +235,8 @@ class DemoOperator:
         "DATA_PROTECTION_OFFICER",
         "Behördliche Datenschutzbeauftragte, datenschutz@kreis-hoexter.example",
     )
+    # In the demo everyone signed in reads the outbox (its mails are made up); elsewhere admins.
+    OUTBOX_OPEN = env("OUTBOX_OPEN", "1") == "1"
 
 
 class DevelopmentConfig(DemoOperator, Config):
@@ -242,6 +251,7 @@ class TestingConfig(DemoOperator, Config):
 
     ENV_NAME = "testing"
     TESTING = True
+    PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000")
     SECRET_KEY = "testing-only-not-secret"
     SQLALCHEMY_DATABASE_URI = _database_url("sqlite://")
     WTF_CSRF_ENABLED = True

@@ -64,6 +64,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     from .imports.views import bp as imports_bp
     from .initiatives.views import bp as initiatives_bp
     from .main import dossier  # noqa: F401  (adds the initiative page to the main blueprint)
+    from .main.bin import bp as bin_bp
     from .main.errors import init_input_guard
     from .main.legal import bp as legal_bp
     from .main.operations import init_operations
@@ -85,6 +86,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     init_login(app)
     app.register_blueprint(main_bp)
     app.register_blueprint(legal_bp)
+    app.register_blueprint(bin_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(bodies_bp)
     app.register_blueprint(initiatives_bp)

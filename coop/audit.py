@@ -22,6 +22,20 @@ _actor: contextvars.ContextVar[tuple[int | None, str]] = contextvars.ContextVar(
 )
 
 
+# set while the recycle bin brings records back: their inserts are recorded as restored
+_restoring: contextvars.ContextVar[bool] = contextvars.ContextVar("coop_restoring", default=False)
+
+
+@contextmanager
+def restoring():
+    """Record the records created in this block as restored (the recycle bin)."""
+    token = _restoring.set(True)
+    try:
+        yield
+    finally:
+        _restoring.reset(token)
+
+
 def set_actor(user_id: int | None, label: str) -> contextvars.Token:
     """Name who makes the following changes."""
     return _actor.set((user_id, label))
@@ -73,7 +87,7 @@ def _changes(obj: AuditedMixin, action: AuditAction) -> dict:
             new = hist.added[0] if hist.added else None
             if _plain(old) == _plain(new):
                 continue
-        elif action is AuditAction.CREATE:
+        elif action in (AuditAction.CREATE, AuditAction.RESTORE):
             old, new = None, getattr(obj, key)
             if new is None:
                 continue
@@ -98,8 +112,9 @@ def write_audit_trail(session: Session, flush_context) -> None:
     actor_id, actor_label = _actor.get()
     rows = []
     now = utcnow()
+    created = AuditAction.RESTORE if _restoring.get() else AuditAction.CREATE
     groups = (
-        (AuditAction.CREATE, session.new),
+        (created, session.new),
         (AuditAction.UPDATE, session.dirty),
         (AuditAction.DELETE, _deleted(session, flush_context)),
     )

@@ -170,6 +170,39 @@ def one_button_change(change, *, done: str, then: str, otherwise: str):
     return redirect(then)
 
 
+def confirm_delete(obj, *, label: str, kind: str, action: str, back: str, context=None):
+    """The page that asks before a delete: what goes, what goes with it ("3 resolutions,
+    1 grant"), and that it can be restored from the recycle bin."""
+    from flask import render_template
+
+    from . import trash
+
+    return render_template(
+        "bin/confirm.html",
+        label=label,
+        kind=kind,
+        context=context,
+        with_it=trash.what_goes_with(obj),
+        days=trash.KEEP_DAYS,
+        action=action,
+        back=back,
+        version=getattr(obj, "version", None),
+    )
+
+
+def in_bin(label: str) -> str:
+    """What a delete says when it is done."""
+    from flask_babel import gettext as _
+
+    from . import trash
+
+    return _(
+        "“%(label)s” is in the recycle bin now; it can be restored from there for %(days)d days.",
+        label=label,
+        days=trash.KEEP_DAYS,
+    )
+
+
 def submit(change, command, edge: dict[str, str]):
     """Run a service with a command bound from a form (`change(command)`). When values were
     refused (`edge`: the command's errors and those of the form's own edge, such as

@@ -33,12 +33,13 @@ def fmt_date(value: date | datetime | None) -> str:
 
 
 def fmt_datetime(value: datetime | None) -> str:
-    """23.02.2022, 14:30 Uhr in German, the medium form in English; empty for None."""
+    """23.02.2022, 14:30 Uhr in German, Feb 23, 2022, 2:30 PM in English (the date as
+    `fmt_date` writes it, minutes without seconds); empty for None."""
     if value is None:
         return ""
     if str(get_locale()) == "de":
         return format_datetime(value, "dd.MM.yyyy, HH:mm 'Uhr'")
-    return format_datetime(value, "medium")
+    return format_datetime(value, "MMM d, yyyy, h:mm a")
 
 
 def fmt_money(value: Decimal | int | None, currency: str = "EUR") -> str:

@@ -304,11 +304,18 @@ def refresh_funding_checks() -> str:
 def forget_old_records() -> str:
     """Failed sign-ins that no longer lock anyone and rate-limit counts older than a day, API
     idempotency keys older than a day, uploaded import files older than two weeks,
-    notifications older than a year, and change history older than AUDIT_RETENTION_DAYS
-    (where set)."""
-    from . import ratelimit
+    notifications older than a year, change history older than AUDIT_RETENTION_DAYS (where
+    set), what lies in the recycle bin longer than 30 days, mails of the outbox older than
+    OUTBOX_DAYS, and used or expired links to set a password."""
+    from datetime import timedelta
+
+    from sqlalchemy import delete
+
+    from . import ratelimit, trash
     from .auth import services
     from .imports import services as imports
+    from .models import AccessLink, OutboxMail
+    from .models.base import utcnow
     from .reminders import notifications
     from .users import privacy
 
@@ -319,11 +326,24 @@ def forget_old_records() -> str:
     days = int(current_app.config.get("AUDIT_RETENTION_DAYS") or 0)
     entries = privacy.prune_audit(days)
     finished = queue.forget_finished()
+    binned = trash.purge_expired()
+    now = utcnow()
+    outbox_days = int(current_app.config.get("OUTBOX_DAYS") or 30)
+    mails = db.session.execute(
+        delete(OutboxMail).where(OutboxMail.created_at < now - timedelta(days=outbox_days))
+    ).rowcount
+    links = db.session.execute(
+        delete(AccessLink).where(
+            (AccessLink.expires_at < now - timedelta(days=1)) | AccessLink.used_at.is_not(None)
+        )
+    ).rowcount
     db.session.commit()
     return (
         f"{throttles} old sign-in throttles, {keys} idempotency keys, {files} import files, "
         f"{old_news} old notifications and {entries} audit entries older than "
-        f"{days or 'unlimited'} days removed; {finished} finished queue jobs forgotten"
+        f"{days or 'unlimited'} days removed; {finished} finished queue jobs forgotten; "
+        f"{binned} records removed from the recycle bin, {mails} old mails of the outbox and "
+        f"{links} used or expired password links"
     )
 
 

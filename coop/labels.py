@@ -50,6 +50,8 @@ AUDIT_ACTION_LABELS = {
     AuditAction.CREATE: _l("created"),
     AuditAction.UPDATE: _l("changed"),
     AuditAction.DELETE: _l("deleted"),
+    AuditAction.RESTORE: _l("restored"),
+    AuditAction.PURGE: _l("removed from the recycle bin"),
 }
 
 BODY_FIELD_LABELS = {
@@ -165,6 +167,7 @@ DECISION_STATUS_SYMBOLS = {
 
 ENTITY_TYPE_LABELS = {
     "Initiative": _l("Initiative"),
+    "Body": _l("Body"),
     "Resolution": _l("Council resolution"),
     "User": _l("User account"),
     "Participant": _l("Participation"),

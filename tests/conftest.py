@@ -94,7 +94,8 @@ def _clean(app) -> None:
         if db.engine.dialect.name == "postgresql":
             db.session.execute(
                 text(
-                    "TRUNCATE cached_results, initiative_districts, audit_entries, reminders_sent, "
+                    "TRUNCATE trash_items, outbox_mails, access_links, "
+                    "cached_results, initiative_districts, audit_entries, reminders_sent, "
                     "login_throttles, rate_limits, idempotency_keys, result_readings, "
                     "oparl_published_marks, "
                     "search_entries, saved_searches, "
@@ -113,6 +114,9 @@ def _clean(app) -> None:
             )
         else:
             for table in (
+                "trash_items",
+                "outbox_mails",
+                "access_links",
                 "cached_results",
                 "queued_tasks",
                 "initiative_districts",

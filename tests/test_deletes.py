@@ -531,7 +531,7 @@ def test_the_coordinator_deletes_an_initiative_with_everything_on_it(app, demo):
     answer = _post(coordinator, f"{path}/delete", {"version": str(ini.version)}, path)
     assert answer.status_code == 302 and answer.location == "/initiatives/", answer.status_code
     page = coordinator.get("/initiatives/").get_data(as_text=True)
-    assert f"{HOEXTER} wurde gelöscht." in page.replace("&#34;", '"')
+    assert f"„{HOEXTER}“ liegt jetzt im Papierkorb" in page.replace("&#34;", '"')
     # the pages that answered 500 once the grant was left behind
     for role in ("coordinator", "funding_officer", "admin", "viewer"):
         for page in ("/", "/funding/", "/reminders/", "/notifications", "/dashboard/"):

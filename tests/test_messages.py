@@ -23,7 +23,7 @@ def test_a_core_message_reads_in_either_language_with_its_values_formatted():
     text = Text("reminder.tranche.subject", {"date": __import__("datetime").date(2026, 12, 1),
                 "amount": Decimal("45000"), "initiative": "Digitalnetzwerk"})  # fmt: skip
     assert render(text, "de") == "Mittelabruf 01.12.2026: 45.000,00\xa0€ – Digitalnetzwerk"
-    assert render(text, "en") == "Drawdown 1 Dec 2026: €45,000.00 – Digitalnetzwerk"
+    assert render(text, "en") == "Drawdown Dec 1, 2026: €45,000.00 – Digitalnetzwerk"
     one = ModelError("partners.cases", "cases_missing", n=1).text
     assert render(one, "de").endswith("(fehlt bei 1 Partner).")
     assert render(one, "en").endswith("(missing for 1 partner).")

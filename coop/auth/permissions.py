@@ -125,6 +125,27 @@ def can_delete_body(user, body: Body) -> bool:
     return _is(user, Role.COORDINATOR) and in_scope(user, body)
 
 
+def can_restore(user, item) -> bool:
+    """What is in the recycle bin comes back through admins, whoever deleted it, and the
+    coordinators of the district it belonged to."""
+    if _is(user, Role.ADMIN):
+        return True
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if item.deleted_by_id is not None and item.deleted_by_id == user.id:
+        return True
+    district_id = coordinator_district_id(user) if _is(user, Role.COORDINATOR) else None
+    return district_id is not None and item.district_id == district_id
+
+
+def bin_scope(user):
+    """Which bin items a person sees: None for all (admins), else (own user id, district id)."""
+    if _is(user, Role.ADMIN):
+        return None
+    district_id = coordinator_district_id(user) if _is(user, Role.COORDINATOR) else None
+    return user.id, district_id
+
+
 def can_view_audit(user) -> bool:
     """Admins and coordinators see who changed what."""
     return _is(user, Role.ADMIN, Role.COORDINATOR)
@@ -296,6 +317,13 @@ can_delete_grant = can_edit_grant
 def sees_all_reminders(user) -> bool:
     """Admins and funding officers see every reminder and every run of the scheduler."""
     return _is(user, Role.ADMIN, Role.FUNDING_OFFICER)
+
+
+def can_read_outbox(user, open_to_all: bool = False) -> bool:
+    """Admins read the outbox; in the demo (`OUTBOX_OPEN`) everyone signed in."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return open_to_all or _is(user, Role.ADMIN)
 
 
 def can_view_reminders(user) -> bool:

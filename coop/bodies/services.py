@@ -9,6 +9,7 @@ from flask_babel import ngettext
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
+from .. import trash
 from ..auth import permissions
 from ..commands import values_of
 from ..errors import ConflictError, PermissionDenied, ValidationError, check_version
@@ -235,6 +236,7 @@ def delete_body(body: Body, *, expected_version: int | None = None) -> None:
                 uses=", ".join(f"{what} ({n})" for what, n in uses),
             )
         )
+    trash.keep(body, label=body.name, district_id=body.district_id)
     db.session.execute(
         Body.__table__.update().where(Body.district_id == body.id).values(district_id=None)
     )

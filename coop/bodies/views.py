@@ -10,7 +10,7 @@ from ..audit import audit_entries
 from ..auth import permissions
 from ..core.attributes import BODY_ATTRIBUTES
 from ..extensions import db
-from ..forms import form_version, one_button_change, save_form
+from ..forms import confirm_delete, form_version, in_bin, one_button_change, save_form
 from ..models import STATES, Body, BodyKind, Participant, User
 from ..pagecache import cacheable
 from ..pagination import paginate
@@ -166,16 +166,24 @@ def edit(body_id: int):
     return _render_form(form, body, allowed)
 
 
-@bp.route("/<int:body_id>/delete", methods=["POST"])
+@bp.route("/<int:body_id>/delete", methods=["GET", "POST"])
 @login_required
 def delete(body_id: int):
-    """Delete a body nothing depends on."""
+    """Delete a body nothing depends on, after asking."""
     body = get_body(body_id)
     if not permissions.can_delete_body(current_user, body):
         abort(403)
+    if request.method == "GET":
+        return confirm_delete(
+            body,
+            label=body.name,
+            kind=_("Body"),
+            action=url_for(".delete", body_id=body_id),
+            back=url_for(".detail", body_id=body_id),
+        )
     return one_button_change(
         lambda: services.delete_body(body, expected_version=request.form.get("version", type=int)),
-        done=_("%(name)s has been deleted.", name=body.name),
+        done=in_bin(body.name),
         then=url_for(".index"),
         otherwise=url_for(".detail", body_id=body_id),
     )

@@ -31,6 +31,8 @@ class AuditAction(enum.StrEnum):
     CREATE = "create"
     UPDATE = "update"
     DELETE = "delete"
+    RESTORE = "restore"  # brought back from the recycle bin
+    PURGE = "purge"  # removed from the recycle bin for good
 
 
 # The 16 federal states by their two-digit key (first two digits of the AGS).

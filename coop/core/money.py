@@ -41,9 +41,10 @@ def percent(rate: Decimal | None, lang: str = "de") -> str:
 
 
 def day(value: date | None, lang: str = "de") -> str:
-    """A date in the language's notation (23.02.2022 / 23 Feb 2022); "–" for None."""
+    """A date in the language's notation (23.02.2022 / Feb 23, 2022, as the pages write it);
+    "–" for None."""
     if value is None:
         return "–"
     if lang == "de":
         return value.strftime("%d.%m.%Y")
-    return format_date(value, "d MMM yyyy", locale=LOCALES.get(lang, "en_GB"))
+    return format_date(value, "MMM d, yyyy", locale=LOCALES.get(lang, "en"))

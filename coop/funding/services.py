@@ -14,7 +14,7 @@ from flask_babel import ngettext
 from sqlalchemy import bindparam, exists, func, or_, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
-from .. import activity
+from .. import activity, trash
 from .. import validation as v
 from ..auth import permissions
 from ..commands import values_of
@@ -232,6 +232,7 @@ def delete_program(
             ),
             {"program_id": _("In use by grants.")},
         )
+    trash.keep(program, label=program.name)
     db.session.delete(program)
     db.session.flush()
 
@@ -414,6 +415,12 @@ def delete_grant(grant: Grant, *, actor: User | None, expected_version: int | No
     if actor is not None and not permissions.can_delete_grant(actor, grant):
         raise PermissionDenied(_("Your role does not allow this."))
     check_version(grant, expected_version, detailed=False)
+    trash.keep(
+        grant,
+        label=f"{grant.program.name}: {grant.initiative.title}",
+        context=grant.initiative.title,
+        district_id=trash.district_of(grant.initiative),
+    )
     db.session.delete(grant)
     db.session.flush()
 

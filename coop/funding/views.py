@@ -27,7 +27,9 @@ from ..exports import download
 from ..extensions import db
 from ..forms import (
     apply_errors,
+    confirm_delete,
     form_version,
+    in_bin,
     one_button_change,
     percents_to_fractions,
     save_form,
@@ -229,15 +231,26 @@ def program_edit(program_id: int):
     return _program_form(_program(program_id))
 
 
-@bp.route("/programs/<int:program_id>/delete", methods=["POST"])
+@bp.route("/programs/<int:program_id>/delete", methods=["GET", "POST"])
 def program_delete(program_id: int):
-    """Delete a programme that no grant uses."""
+    """Delete a programme that no grant uses, after asking."""
     program = _program(program_id)
+    if not permissions.can_manage_programs(current_user):
+        abort(403)
+    if request.method == "GET":
+        return confirm_delete(
+            program,
+            label=program.name,
+            kind=_("Funding programme"),
+            action=url_for(".program_delete", program_id=program_id),
+            back=url_for(".program_detail", program_id=program_id),
+        )
+    label = program.name
     return one_button_change(
         lambda: services.delete_program(
             program, actor=current_user, expected_version=request.form.get("version", type=int)
         ),
-        done=_("The programme has been deleted."),
+        done=in_bin(label),
         then=url_for(".programs"),
         otherwise=url_for(".program_detail", program_id=program_id),
     )
@@ -339,15 +352,27 @@ def grant_edit(grant_id: int):
     return _grant_form_page(form, grant)
 
 
-@bp.route("/grants/<int:grant_id>/delete", methods=["POST"])
+@bp.route("/grants/<int:grant_id>/delete", methods=["GET", "POST"])
 def grant_delete(grant_id: int):
-    """Delete a grant; back to its initiative."""
+    """Delete a grant, after asking; back to its initiative."""
     grant = _grant(grant_id, for_edit=True)
+    label = f"{grant.program.name}: {grant.initiative.title}"
+    if request.method == "GET":
+        if not permissions.can_delete_grant(current_user, grant):
+            abort(403)
+        return confirm_delete(
+            grant,
+            label=label,
+            kind=_("Grant"),
+            context=grant.initiative.title,
+            action=url_for(".grant_delete", grant_id=grant_id),
+            back=url_for(".grant_detail", grant_id=grant_id),
+        )
     return one_button_change(
         lambda: services.delete_grant(
             grant, actor=current_user, expected_version=request.form.get("version", type=int)
         ),
-        done=_("The grant has been deleted."),
+        done=in_bin(label),
         then=url_for("main.initiative", initiative_id=grant.initiative_id),
         otherwise=url_for(".grant_detail", grant_id=grant_id),
     )

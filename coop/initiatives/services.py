@@ -13,7 +13,7 @@ from flask_babel import ngettext
 from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from .. import activity
+from .. import activity, trash
 from ..auth import permissions
 from ..commands import values_of
 from ..core import clock
@@ -294,6 +294,7 @@ def delete_initiative(initiative: Initiative, *, expected_version: int | None = 
             grants=grants,
         )
         raise ConflictError(message, {"grants": message})
+    trash.keep(initiative, label=initiative.title, district_id=trash.district_of(initiative))
     db.session.delete(initiative)
     db.session.flush()
 

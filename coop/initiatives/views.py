@@ -20,7 +20,7 @@ from ..cache import cached, request_key
 from ..core import clock
 from ..exports import download
 from ..extensions import db
-from ..forms import form_version, one_button_change, save_form
+from ..forms import confirm_delete, form_version, in_bin, one_button_change, save_form
 from ..models import Body, BodyKind, Phase, ServiceArea
 from ..pagecache import cacheable
 from ..pagination import paginate
@@ -242,19 +242,27 @@ def edit(initiative_id: int):
     return _render_form(form, initiative, district_id)
 
 
-@bp.route("/<int:initiative_id>/delete", methods=["POST"])
+@bp.route("/<int:initiative_id>/delete", methods=["GET", "POST"])
 @login_required
 def delete(initiative_id: int):
-    """Delete an initiative with everything recorded on it."""
+    """Delete an initiative with everything recorded on it, after asking."""
     initiative = get_initiative(initiative_id)
     if not permissions.can_delete_initiative(current_user, initiative):
         abort(403)
     title = initiative.title
+    if request.method == "GET":
+        return confirm_delete(
+            initiative,
+            label=title,
+            kind=_("Initiative"),
+            action=url_for(".delete", initiative_id=initiative_id),
+            back=url_for("main.initiative", initiative_id=initiative_id),
+        )
     return one_button_change(
         lambda: services.delete_initiative(
             initiative, expected_version=request.form.get("version", type=int)
         ),
-        done=_("%(title)s has been deleted.", title=title),
+        done=in_bin(title),
         then=url_for(".index"),
         otherwise=url_for("main.initiative", initiative_id=initiative_id),
     )

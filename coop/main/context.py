@@ -3,12 +3,13 @@
 import functools
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
 from flask import Flask
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from markupsafe import Markup
 
@@ -17,7 +18,7 @@ from ..auth import permissions
 from ..core import clock
 from ..forms import is_row_list, row_errors
 from ..funding.services import tranche_overdue
-from ..i18n import fmt_date, fmt_money, fmt_number, fmt_percent
+from ..i18n import fmt_date, fmt_datetime, fmt_money, fmt_number, fmt_percent
 from ..initiatives.matrix import summary_line
 from ..initiatives.services import milestone_overdue, resolution_result_missing
 from ..labels import (
@@ -57,6 +58,7 @@ from ..labels import (
 from ..models import STATES
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 
 
 def audit_value(entity_type: str, field: str, value) -> str:
@@ -75,9 +77,48 @@ def audit_value(entity_type: str, field: str, value) -> str:
         return str(value)
     if isinstance(value, bool):
         return _("yes") if value else _("no")
+    if isinstance(value, list | tuple):
+        shown = [audit_value(entity_type, field, v) for v in value if v not in (None, "")]
+        return ", ".join(shown) if shown else "–"
+    if isinstance(value, dict):
+        shown = [f"{k}: {audit_value(entity_type, field, v)}" for k, v in value.items()]
+        return "; ".join(shown) if shown else "–"
+    if field == "state" and isinstance(value, str) and value in STATES:
+        return STATES[value]
+    if isinstance(value, int | float | Decimal) and "year" not in field:
+        return fmt_number(Decimal(str(value)))
     if isinstance(value, str) and ISO_DATE.match(value):
         return fmt_date(date.fromisoformat(value))
+    if isinstance(value, str) and ISO_DATETIME.match(value):
+        return fmt_datetime(datetime.fromisoformat(value))
     return str(value)
+
+
+# Who made a change when no person did: the labels the code acts under, in words.
+SYSTEM_ACTORS = {
+    "system": _l("coop (automatic)"),
+    "anonymous": _l("someone not signed in"),
+    "CLI": _l("an administrator on the command line"),
+    "demo loader": _l("the demo data"),
+    "bench seed": _l("the benchmark data"),
+    "OParl sync (CLI)": _l("the council systems' sync"),
+    "import GV100AD (CLI)": _l("the import of the official municipality list"),
+    "reminders (CLI)": _l("the reminders"),
+}
+
+
+def actor_words(actor_label: str) -> str:
+    """Who made a change, as people read it: a person's address, else what acted in words."""
+    known = SYSTEM_ACTORS.get(actor_label)
+    if known is not None:
+        return str(known)
+    if actor_label.endswith(" (API)"):
+        return _("%(who)s (through the API)", who=actor_label[: -len(" (API)")])
+    if actor_label.endswith(" (Import)"):
+        who = actor_label[: -len(" (Import)")]
+        who = str(SYSTEM_ACTORS["system"]) if who == "system" else who
+        return _("%(who)s (import)", who=who)
+    return actor_label
 
 
 def _references() -> dict:
@@ -185,7 +226,7 @@ def audit_rows(entries, field_labels: dict | None = None) -> list[AuditRow]:
             name = str(labels.get(field, field.replace("_", " ").capitalize()))
             if e.action == "update":
                 text = f"{show(e.entity_type, field, old)} → {show(e.entity_type, field, new)}"
-            elif e.action == "create":
+            elif e.action in ("create", "restore"):
                 text = show(e.entity_type, field, new)
             else:
                 text = show(e.entity_type, field, old)
@@ -194,7 +235,7 @@ def audit_rows(entries, field_labels: dict | None = None) -> list[AuditRow]:
         if e.context_type:
             entity = ENTITY_TYPE_LABELS.get(e.entity_type, e.entity_type)
             what = f"{entity} „{_entity_label(e, names)}“ {what}"
-        rows.append(AuditRow(e.at, e.actor_label, what, changes))
+        rows.append(AuditRow(e.at, actor_words(e.actor_label), what, changes))
     return rows
 
 
@@ -299,6 +340,7 @@ def init_template_context(app: Flask) -> None:
         is_row_list=is_row_list,
         audit_value=audit_value,
         audit_rows=audit_rows,
+        actor_words=actor_words,
         votes_text=votes_text,
         session_text=session_text,
         chart_value=chart_value,

@@ -5,6 +5,7 @@ serves. Legal texts are whole documents per language, not sentence by sentence."
 
 from __future__ import annotations
 
+import smtplib
 from datetime import date
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
@@ -15,11 +16,15 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
+from .. import links
+
 bp = Blueprint("legal", __name__)
 
 
 class FeedbackForm(FlaskForm):
     """A barrier on a page, told to the operator (§ 12b Abs. 2 Nr. 2 BGG)."""
+
+    failure: str | None = None  # what went wrong on our side, if anything
 
     message = TextAreaField(
         _l("What did not work for you?"),
@@ -73,7 +78,7 @@ def _context() -> dict:
         "arbitration_name": config.get("ACCESSIBILITY_ARBITRATION_NAME"),
         "arbitration_url": config.get("ACCESSIBILITY_ARBITRATION_URL"),
         "contact_email": config.get("ACCESSIBILITY_CONTACT_EMAIL") or config.get("OPERATOR_EMAIL"),
-        "public_url": config.get("PUBLIC_URL"),
+        "public_url": links.base(),
         "sso": bool(config.get("OIDC_ISSUER") or config.get("LDAP_URL")),
     }
 
@@ -109,22 +114,23 @@ def accessibility():
 
 def _submit(form: FeedbackForm) -> int:
     """Send a checked message within the limits: 302 when it went, else the status of the
-    page that says why (429: too many, 422: the mail server did not take it)."""
+    page that says why (429: too many, 502: the mail server did not take it), as a failure
+    on our side, not as a problem of the input."""
     email = _context()["contact_email"]
     if not _within_limits():
-        form.form_errors.append(
-            _(
-                "Many messages have been sent from here in the last hour. Please try again "
-                "later or write to %(email)s.",
-                email=email,
-            )
+        form.failure = _(
+            "Many messages have been sent from here in the last hour. Please try again "
+            "later or write to %(email)s.",
+            email=email,
         )
         return 429
     if not _send_feedback(form):
-        form.form_errors.append(
-            _("Your message could not be sent just now. Please write to %(email)s.", email=email)
+        form.failure = _(
+            "Your message could not be sent just now: the mail server did not accept it. "
+            "Please write to %(email)s.",
+            email=email,
         )
-        return 422
+        return 502
     return 302
 
 
@@ -147,7 +153,7 @@ def _within_limits() -> bool:
 
 
 def _send_feedback(form: FeedbackForm) -> bool:
-    from ..reminders.mail import MailNotConfigured, build_message, send_all
+    from ..reminders.mail import build_message, send_all
 
     context = _context()
     lines = [
@@ -167,7 +173,7 @@ def _send_feedback(form: FeedbackForm) -> bool:
     del message["Auto-Submitted"]  # a person wrote this; an answer is wanted
     try:
         send_all([message])
-    except (MailNotConfigured, OSError) as exc:
+    except (OSError, smtplib.SMTPException) as exc:
         current_app.logger.error("accessibility feedback not sent: %r", exc)
         return False
     current_app.logger.info("accessibility feedback sent to the operator")

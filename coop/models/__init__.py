@@ -46,6 +46,7 @@ from .initiative import (
     Participant,
     PhaseChange,
 )
+from .mail import OutboxMail
 from .oparl import OParlObject, OParlSync, Proposal, PublishedMark, ResultReading
 from .queue import QueuedTask
 from .ratelimit import RateLimit
@@ -61,9 +62,13 @@ from .savings import (
     CostRateTable,
 )
 from .search import SavedSearch, SearchEntry
-from .user import ApiToken, IdempotencyKey, LoginThrottle, User, hash_token
+from .trash import TrashItem
+from .user import AccessLink, ApiToken, IdempotencyKey, LoginThrottle, User, hash_token
 
 __all__ = [
+    "AccessLink",
+    "OutboxMail",
+    "TrashItem",
     "RateLimit",
     "ACTIVITY_KINDS",
     "Activity",

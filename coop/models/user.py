@@ -241,3 +241,21 @@ class IdempotencyKey(db.Model):
     body: Mapped[bytes | None] = mapped_column(LargeBinary)
     location: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, index=True)
+
+
+class AccessLink(db.Model):
+    """A single-use link that lets a person set their password: an invitation to a new account
+    (valid for days) or a reset they asked for (valid for an hour). Only the SHA-256 of the
+    secret in the link is stored; using it, or a newer link of the same account, ends it."""
+
+    __tablename__ = "access_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    purpose: Mapped[str] = mapped_column(String(10))  # "invite" or "reset"
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+    user: Mapped[User] = relationship()

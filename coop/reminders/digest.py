@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from .. import links
 from ..extensions import db
 from ..i18n import fmt_datetime
 from ..models import Activity, User
@@ -45,7 +46,7 @@ def _link(a: Activity) -> str:
 
 def compose(user: User, items: list[Activity]) -> tuple[str, str, str]:
     """Subject, text and HTML of one person's digest, in their language."""
-    base = current_app.config["PUBLIC_URL"].rstrip("/")
+    base = links.base()
     with force_locale(language(user)), current_app.test_request_context(base_url=base):
         subject = "coop: " + ngettext(
             "%(num)d new notification", "%(num)d new notifications", len(items)

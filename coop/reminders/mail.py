@@ -1,4 +1,8 @@
-"""Sending e-mail over SMTP with the settings from the environment (see config.py)."""
+"""Sending e-mail over SMTP with the settings from the environment (see config.py).
+
+Every mail also goes into the outbox (`OutboxMail`), which admins read on a page. Without a
+mail server (the demo, a new installation) the outbox is the only place it goes: coop works as
+it would, and people see what would have been sent and to whom."""
 
 from __future__ import annotations
 
@@ -10,11 +14,38 @@ from email.utils import formatdate, make_msgid
 
 from flask import current_app
 
+from ..models.mail import KEPT, SENT
 from ..validation import line
 
 
 class MailNotConfigured(RuntimeError):
-    """MAIL_SERVER is not set: reminders can be previewed but not sent."""
+    """MAIL_SERVER is not set (kept for callers that must not send without one)."""
+
+
+def has_server() -> bool:
+    """Whether a mail server is set up; without one, mails stay in the outbox."""
+    return bool(current_app.config.get("MAIL_SERVER"))
+
+
+def _keep(messages: list[EmailMessage], state: str) -> None:
+    from ..extensions import db
+    from ..models import OutboxMail
+
+    for msg in messages:
+        body = msg.get_body(("plain",))
+        db.session.add(
+            OutboxMail(
+                recipients=str(msg["To"] or "")[:2000],
+                reply_to=str(msg["Reply-To"])[:254] if msg["Reply-To"] else None,
+                subject=str(msg["Subject"] or "")[:500],
+                text=body.get_content() if body is not None else "",
+                state=state,
+            )
+        )
+    # Committed at once: every caller has committed its own change (a claim, a limit) before
+    # the mail leaves, so this writes the outbox alone, and a mail that left is never lost
+    # from it by a later rollback.
+    db.session.commit()
 
 
 def build_message(to: str, subject: str, text: str) -> EmailMessage:
@@ -34,10 +65,14 @@ def build_message(to: str, subject: str, text: str) -> EmailMessage:
 
 
 def send_all(messages: Iterable[EmailMessage]) -> int:
-    """Send over one SMTP connection; returns the number sent. Raises on the first failure."""
+    """Send over one SMTP connection and note each in the outbox (committed); without a mail
+    server, only the outbox keeps them. Returns the number sent or kept. Raises on the first
+    failure of the server (what was sent before it stays in the outbox)."""
     config = current_app.config
+    messages = list(messages)
     if not config.get("MAIL_SERVER"):
-        raise MailNotConfigured("MAIL_SERVER is not set")
+        _keep(messages, KEPT)
+        return len(messages)
     host, port = config["MAIL_SERVER"], int(config["MAIL_PORT"])
     timeout = float(config["MAIL_TIMEOUT"])
     if config["MAIL_USE_SSL"]:
@@ -53,4 +88,5 @@ def send_all(messages: Iterable[EmailMessage]) -> int:
         for msg in messages:
             smtp.send_message(msg)
             sent += 1
+            _keep([msg], SENT)
     return sent

@@ -115,11 +115,20 @@ def draft(initiative: Initiative, body: Body, sender: User, next_session=None) -
     )
 
 
-def claim(initiative: Initiative, body: Body, *, sender: User, subject: str, message: str) -> Nudge:
+def claim(
+    initiative: Initiative,
+    body: Body,
+    *,
+    sender: User,
+    subject: str,
+    message: str,
+    by_hand: bool = False,
+) -> Nudge:
     """Check and log the nudge (flushes); ValidationError (by field) when it cannot go. The
     caller commits the claim before `deliver` sends it, so that of several people pressing
     the button at once one sends and the others are told it went (the unique key of a body's
-    nudge a day refuses their claims)."""
+    nudge a day refuses their claims). `by_hand`: the sender wrote to the partner themselves
+    (the body has no address in coop); logged without recipients, nothing is sent."""
     subject = " ".join((subject or "").split())
     message = (message or "").strip()
     errors = {}
@@ -131,8 +140,8 @@ def claim(initiative: Initiative, body: Body, *, sender: User, subject: str, mes
         errors["message"] = _("Please enter a message.")
     elif len(message) > MAX_MESSAGE:
         errors["message"] = _("At most %(n)d characters.", n=MAX_MESSAGE)
-    to = recipients(body)
-    if not to:
+    to = [] if by_hand else recipients(body)
+    if not to and not by_hand:
         errors["recipients"] = _(
             "%(name)s has no e-mail address in coop: enter one as the body's contact or "
             "give the body a partner editor.",
@@ -211,3 +220,10 @@ def log(initiative_id: int, limit: int = 20) -> list[Nudge]:
             .limit(limit)
         )
     )
+
+
+def mailto(subject: str, message: str, to: str = "") -> str:
+    """A `mailto:` address that opens the person's own mail program with the text."""
+    from urllib.parse import quote
+
+    return f"mailto:{quote(to)}?subject={quote(subject)}&body={quote(message)}"

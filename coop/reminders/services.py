@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from sqlalchemy import delete, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from .. import links
 from ..auth import permissions
 from ..cache import touch
 from ..core import clock
@@ -232,7 +233,7 @@ def plan(
 
 
 def _link(reminder: due.Reminder) -> str:
-    base = current_app.config["PUBLIC_URL"].rstrip("/")
+    base = links.base()
     with current_app.test_request_context(base_url=base):
         if reminder.grant_id is not None:
             return url_for("funding.grant_detail", grant_id=reminder.grant_id, _external=True)

@@ -146,8 +146,8 @@ def nudge(initiative_id: int, body_id: int):
     from ..forms import apply_errors
     from ..initiatives import services as initiatives
     from ..models import Body
+    from . import mail
     from .forms import NudgeForm
-    from .mail import MailNotConfigured
 
     initiative = initiatives.load_initiative(initiative_id)
     body = db.session.get(Body, body_id)
@@ -168,16 +168,11 @@ def nudge(initiative_id: int, body_id: int):
     form = NudgeForm()
     if request.method == "GET":
         form.subject.data, form.message.data = proposal.subject, proposal.message
-    status = 200
-    not_sent = _(
-        "The message could not be sent: the mail server did not accept it. "
-        "Nothing was logged; please try again later."
-    )
+    status, failure = 200, None
+    by_hand = not proposal.recipients
     if form.validate_on_submit():
         claimed = None
         try:
-            if not current_app.config.get("MAIL_SERVER"):
-                raise MailNotConfigured("MAIL_SERVER is not set")
             try:  # the claim, committed before the mail leaves: a click at once is refused
                 sent = nudges.claim(
                     initiative,
@@ -185,6 +180,7 @@ def nudge(initiative_id: int, body_id: int):
                     sender=current_user,
                     subject=form.subject.data,
                     message=form.message.data,
+                    by_hand=by_hand,
                 )
                 db.session.commit()
             except (IntegrityError, OperationalError) as exc:
@@ -198,28 +194,40 @@ def nudge(initiative_id: int, body_id: int):
                     raise
                 raise refusal from None
             claimed = sent.id
-            nudges.deliver(sent, current_user)
+            if not by_hand:
+                nudges.deliver(sent, current_user)
         except ValidationError as exc:
             db.session.rollback()
             apply_errors(form, exc)
             status = 422
-        except (MailNotConfigured, OSError, smtplib.SMTPException) as exc:
+        except (OSError, smtplib.SMTPException) as exc:
             db.session.rollback()
             current_app.logger.error("nudge not sent: %r", exc)
             if claimed is not None:
                 nudges.release(claimed)
                 db.session.commit()
-            form.form_errors.append(not_sent)
+            failure = _(
+                "The message could not be sent: the mail server did not accept it. "
+                "Nothing was logged; please try again later."
+            )
             status = 502
         else:
-            flash(
-                _(
+            if by_hand:
+                done = _("Noted: you reminded %(name)s yourself.", name=body.name)
+            elif mail.has_server():
+                done = _(
                     "%(name)s has been reminded (to %(to)s).",
                     name=body.name,
                     to=", ".join(sent.recipients),
-                ),
-                "success",
-            )
+                )
+            else:
+                done = _(
+                    "%(name)s has been reminded: the message to %(to)s is in the outbox "
+                    "(no mail server is set up here).",
+                    name=body.name,
+                    to=", ".join(sent.recipients),
+                )
+            flash(done, "success")
             return redirect(back)
     elif request.method == "POST":
         status = 422
@@ -234,6 +242,11 @@ def nudge(initiative_id: int, body_id: int):
         earlier=nudges.today_nudge(initiative, body),
         decided=body_id not in missing,
         back=back,
+        failure=failure,
+        by_hand=by_hand,
+        mail_server=mail.has_server(),
+        can_read_outbox=_reads_outbox(),
+        mailto=nudges.mailto(form.subject.data or "", form.message.data or ""),
     ), status
 
 
@@ -322,3 +335,37 @@ def follow_grant(grant_id: int):
         )
     db.session.commit()
     return _back(url_for("funding.grant_detail", grant_id=grant.id))
+
+
+# --- the outbox -------------------------------------------------------------------------------
+
+
+def _reads_outbox() -> bool:
+    return permissions.can_read_outbox(current_user, current_app.config.get("OUTBOX_OPEN"))
+
+
+@bp.route("/reminders/outbox")
+@login_required
+def outbox():
+    """Every e-mail coop sent, or kept because no mail server is set up, newest first."""
+    from sqlalchemy import func
+
+    from ..models import OutboxMail
+    from ..pagination import paginate
+    from .mail import has_server
+
+    if not _reads_outbox():
+        abort(403)
+    page = paginate(
+        select(OutboxMail).order_by(OutboxMail.created_at.desc(), OutboxMail.id.desc()),
+        page=request.args.get("page", 1, type=int),
+        per_page=20,
+    )
+    kept = db.session.scalar(select(func.count()).where(OutboxMail.state == "kept"))
+    return render_template(
+        "reminders/outbox.html",
+        page=page,
+        kept=kept,
+        mail_server=has_server(),
+        days=current_app.config["OUTBOX_DAYS"],
+    )

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import exists, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from .. import activity
+from .. import activity, trash
 from ..auth import permissions
 from ..commands import bind, values_of
 from ..core import clock
@@ -201,6 +201,13 @@ def delete_resolution(resolution: Resolution, *, expected_version: int | None = 
     is unlinked (the rule is the model's: see Resolution). The version guards against a stale
     page."""
     check_version(resolution, expected_version, detailed=False)
+    initiative = resolution.initiative
+    trash.keep(
+        resolution,
+        label=f"{resolution.body.name}: {resolution.title or initiative.title}",
+        context=initiative.title,
+        district_id=trash.district_of(initiative),
+    )
     db.session.delete(resolution)
     db.session.flush()
 

@@ -12,7 +12,7 @@ from ..auth import permissions
 from ..commands import bind
 from ..errors import ServiceError, ValidationError
 from ..extensions import db
-from ..forms import apply_errors, form_version, one_button_change, submit
+from ..forms import apply_errors, confirm_delete, form_version, in_bin, one_button_change, submit
 from ..initiatives import services as initiatives
 from ..initiatives.access import get_initiative
 from ..models import Body
@@ -262,16 +262,26 @@ def edit(resolution_id: int):
     return _render(form, initiative, resolution)
 
 
-@bp.route("/resolutions/<int:resolution_id>/delete", methods=["POST"])
+@bp.route("/resolutions/<int:resolution_id>/delete", methods=["GET", "POST"])
 @login_required
 def delete(resolution_id: int):
-    """Delete a resolution and its paper."""
+    """Delete a resolution and its paper, after asking."""
     resolution = get_resolution(resolution_id, for_edit=True)
+    label = f"{resolution.body.name}: {resolution.title or resolution.initiative.title}"
+    if request.method == "GET":
+        return confirm_delete(
+            resolution,
+            label=label,
+            kind=_("Council resolution"),
+            context=resolution.initiative.title,
+            action=url_for(".delete", resolution_id=resolution_id),
+            back=url_for(".detail", resolution_id=resolution_id),
+        )
     return one_button_change(
         lambda: services.delete_resolution(
             resolution, expected_version=request.form.get("version", type=int)
         ),
-        done=_("The resolution has been deleted."),
+        done=in_bin(label),
         then=url_for("main.initiative", initiative_id=resolution.initiative_id),
         otherwise=url_for(".detail", resolution_id=resolution_id),
     )

@@ -15,7 +15,7 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from .. import messages
+from .. import messages, trash
 from .. import validation as v
 from ..auth import permissions
 from ..commands import values_of
@@ -743,6 +743,12 @@ def delete_model(model: CostModel, *, actor: User | None, expected_version=None)
         raise PermissionDenied(_("Your role does not allow this."))
     check_version(model, expected_version, detailed=False)
     initiative_id, was_primary = model.initiative_id, model.is_primary
+    trash.keep(
+        model,
+        label=model.name,
+        context=model.initiative.title,
+        district_id=trash.district_of(model.initiative),
+    )
     db.session.delete(model)
     db.session.flush()
     if was_primary:

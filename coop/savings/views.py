@@ -30,7 +30,9 @@ from ..exports import download
 from ..extensions import db
 from ..forms import (
     apply_errors,
+    confirm_delete,
     form_version,
+    in_bin,
     one_button_change,
     percent_text,
     percents_to_fractions,
@@ -270,19 +272,29 @@ def primary(initiative_id: int, model_id: int):
     )
 
 
-@bp.route("/initiatives/<int:initiative_id>/savings/<int:model_id>/delete", methods=["POST"])
+@bp.route("/initiatives/<int:initiative_id>/savings/<int:model_id>/delete", methods=["GET", "POST"])
 @login_required
 def delete(initiative_id: int, model_id: int):
-    """Delete a scenario."""
+    """Delete a scenario, after asking."""
     ini = _initiative(initiative_id)
     model = _model(ini, model_id)
     if not permissions.can_edit_cost_model(current_user, ini):
         abort(403)
+    if request.method == "GET":
+        return confirm_delete(
+            model,
+            label=model.name,
+            kind=_("Savings scenario"),
+            context=ini.title,
+            action=url_for(".delete", initiative_id=ini.id, model_id=model_id),
+            back=url_for(".initiative", initiative_id=ini.id, model=model_id),
+        )
+    label = model.name
     return one_button_change(
         lambda: services.delete_model(
             model, actor=current_user, expected_version=request.form.get("version", type=int)
         ),
-        done=_("The scenario has been deleted."),
+        done=in_bin(label),
         then=url_for(".initiative", initiative_id=ini.id),
         otherwise=url_for(".initiative", initiative_id=ini.id, model=model_id),
     )

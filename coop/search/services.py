@@ -21,6 +21,7 @@ from flask_babel import gettext as _
 from sqlalchemy import delete, func, insert, literal_column, select, text
 from sqlalchemy.orm import Session
 
+from .. import links
 from ..errors import ValidationError
 from ..extensions import db
 from ..links import external_url
@@ -420,7 +421,7 @@ def compose_alert(saved: SavedSearch, matches: list[SearchEntry]) -> tuple[str, 
     language, with a link to each match and to the search."""
     user = saved.user
     lang = language(user)
-    base = current_app.config["PUBLIC_URL"].rstrip("/")
+    base = links.base()
     bodies = {
         b.id: b.name
         for b in db.session.scalars(

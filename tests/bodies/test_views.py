@@ -80,7 +80,7 @@ def test_create_edit_delete_through_forms(client, auth, seed):
     assert entry.changes["population"] == [12659, 12700]
     assert entry.actor_label == "coordinator@test.example"
     page = client.get(f"/bodies/{steinheim.id}").get_data(as_text=True)
-    assert "12659 → 12700" in page
+    assert "12.659 → 12.700" in page  # numbers in the page's notation
     r = auth.post(f"/bodies/{steinheim.id}/delete", {"version": "99"}, f"/bodies/{steinheim.id}")
     assert db.session.get(Body, steinheim.id) is not None
     version = db.session.get(Body, steinheim.id).version

@@ -100,23 +100,62 @@ def test_an_empty_message_and_a_body_without_address(mail_app, smtp, seed):
     nieheim = f"/initiatives/{ini.id}/nudge/{seed.bodies['nieheim'].id}"
     page = client.get(nieheim).get_data(as_text=True)
     assert "keine E-Mail-Adresse hinterlegt" in page
+    # without an address: the text to copy, a mailto: link, and the reminder noted by hand
+    assert 'href="mailto:?subject=' in page and "Vermerken, dass ich erinnert habe" in page
     token, subject, message = _form(client, nieheim)
-    refused = client.post(
-        nieheim, data={"csrf_token": token, "subject": subject, "message": message}
+    noted = client.post(nieheim, data={"csrf_token": token, "subject": subject, "message": message})
+    assert noted.status_code == 302
+    assert "selbst erinnert" in client.get(noted.location).get_data(as_text=True)
+    nudge = db.session.scalar(select(Nudge))
+    assert (
+        smtp.messages == []
+        and nudge.recipients == []
+        and nudge.body_id == seed.bodies["nieheim"].id
     )
-    assert refused.status_code == 422
-    assert smtp.messages == [] and db.session.scalar(select(func.count(Nudge.id))) == 0
 
 
-def test_no_mail_server_no_log(app, seed):
+def test_without_a_mail_server_the_nudge_lands_in_the_outbox(app, seed):
+    """Issue 29: in the demo "Partner erinnern" answered 502 under "Bitte prüfen Sie Ihre
+    Eingaben". Without a mail server the form says beforehand where the mail goes, and the
+    mail is kept in the outbox, which the page of the outbox shows."""
+    from coop.models import OutboxMail
+
+    app.config["OUTBOX_OPEN"] = False
+    ini = _network(seed)
+    client = app.test_client()
+    AuthActions(client).login("coordinator@test.example")
+    path = f"/initiatives/{ini.id}/nudge/{seed.bodies['brakel'].id}"
+    assert "Postausgang" in client.get(path).get_data(as_text=True)
+    token, subject, message = _form(client, path)
+    answer = client.post(path, data={"csrf_token": token, "subject": subject, "message": message})
+    assert answer.status_code == 302
+    assert "liegt im Postausgang" in client.get(answer.location).get_data(as_text=True)
+    mail = db.session.scalar(select(OutboxMail))
+    assert mail.state == "kept" and mail.subject == subject and "brakel" in mail.recipients
+    assert db.session.scalar(select(func.count(Nudge.id))) == 1
+    # admins read the outbox; others only where it is open to all (the demo)
+    assert client.get("/reminders/outbox").status_code == 403
+    app.config["OUTBOX_OPEN"] = True
+    assert subject in client.get("/reminders/outbox").get_data(as_text=True).replace("&#34;", '"')
+
+
+def test_a_mail_server_that_fails_is_our_failure_not_the_input(app, seed):
+    import socket
+
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_TIMEOUT=5)
     ini = _network(seed)
     client = app.test_client()
     AuthActions(client).login("coordinator@test.example")
     path = f"/initiatives/{ini.id}/nudge/{seed.bodies['brakel'].id}"
     token, subject, message = _form(client, path)
     answer = client.post(path, data={"csrf_token": token, "subject": subject, "message": message})
+    text = answer.get_data(as_text=True)
     assert answer.status_code == 502
-    assert "nicht gesendet werden" in answer.get_data(as_text=True)
+    assert "Das hat nicht geklappt" in text and "Bitte prüfen Sie Ihre Eingaben" not in text
+    assert "nicht gesendet werden" in text
     assert db.session.scalar(select(func.count(Nudge.id))) == 0
 
 
