@@ -183,8 +183,7 @@ def load_demo(if_empty: bool):
 )
 def send_reminders(dry_run: bool, on):
     """Send today's reminders; each goes to each person once, however often this runs."""
-    from . import jobs
-    from .reminders import mail
+    from . import jobs, mail
 
     day = on.date() if on else None
     try:

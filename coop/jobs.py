@@ -86,7 +86,7 @@ def send_reminders(today=None, *, dry_run: bool = False):
     A failed send gives the claim back (committed), so the next run tries again."""
     from sqlalchemy.exc import IntegrityError
 
-    from .reminders import mail
+    from . import mail
     from .reminders import services as reminders
 
     summary, deliveries = reminders.due_deliveries(today)
@@ -120,8 +120,9 @@ def send_digests(today=None) -> str:
     a failed send gives the claim back."""
     from sqlalchemy import update
 
+    from . import mail
     from .models import User
-    from .reminders import digest, mail, notifications
+    from .reminders import digest, notifications
 
     today = today or clock.today()
     sent = 0
@@ -232,9 +233,9 @@ def notify_saved_searches() -> str:
 def _tell_saved_search(saved_id: int, until) -> tuple[int, int] | None:
     """Tell one saved search's owner of its new matches: (e-mails sent, proposals made), or
     None when another instance has it or it is told already."""
+    from .mail import build_message, send_all
     from .models import OParlObject, SavedSearch
     from .oparl import sync
-    from .reminders.mail import build_message, send_all
     from .search import services as search
 
     proposed = 0

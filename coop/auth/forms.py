@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, PasswordField, StringField
+from wtforms import EmailField, HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired
 
 
@@ -35,4 +35,30 @@ class ChangePasswordForm(FlaskForm):
         _l("Repeat new password"),
         validators=[DataRequired()],
         render_kw={"autocomplete": "new-password"},
+    )
+
+
+class SetPasswordForm(FlaskForm):
+    """Set one's password through a link (invitation or reset)."""
+
+    password = PasswordField(
+        _l("New password"),
+        validators=[DataRequired()],
+        description=_l("At least 12 characters, hard to guess, not your e-mail address."),
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        _l("Repeat new password"),
+        validators=[DataRequired()],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+class ForgotPasswordForm(FlaskForm):
+    """Ask for a link to set a new password."""
+
+    email = EmailField(
+        _l("E-mail address"),
+        validators=[DataRequired(_l("Please enter your e-mail address."))],
+        render_kw={"autocomplete": "email"},
     )

@@ -107,7 +107,7 @@ def login():
     account's own; repeated failures lock the login for a while."""
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
-    form = LoginForm(next=request.args.get("next", ""))
+    form = LoginForm(next=request.args.get("next", ""), email=request.args.get("email", ""))
     settings = directory.settings()
     if settings is not None:
         form.email.label.text = _("User name or e-mail address")
@@ -216,6 +216,79 @@ def sso_callback():
     db.session.commit()
     session["oidc_id_token"] = token.get("id_token")
     return _signed_in(user, session.pop("sso_next", ""), "oidc")
+
+
+@bp.route("/password/<secret>", methods=["GET", "POST"])
+def set_password(secret: str):
+    """Set one's password through the link of an invitation or a reset; then sign in."""
+    from .access import set_password as set_through
+    from .access import valid
+    from .forms import SetPasswordForm
+
+    link = valid(secret)
+    if link is None:
+        return render_template("auth/password_link.html", form=None, expired=True), 410
+    form = SetPasswordForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            user = set_through(link, form.password.data, form.confirm.data)
+            db.session.commit()
+        except ValidationError as exc:
+            db.session.rollback()
+            apply_errors(form, exc)
+            status = 422
+        else:
+            flash(_("Your password is set. Please sign in with it."), "success")
+            return redirect(url_for(".login", email=user.email))
+    elif request.method == "POST":
+        status = 422
+    return render_template(
+        "auth/password_link.html",
+        form=form,
+        expired=False,
+        email=link.user.email,
+        invited=link.purpose == "invite",
+    ), status
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+def forgot_password():
+    """Ask for a link to set a new password. The page answers the same whether the address
+    has an account or not, and a limit per address and per client holds back floods."""
+    from datetime import timedelta
+
+    from .. import ratelimit
+    from .access import resettable, send_reset
+    from .forms import ForgotPasswordForm
+
+    if not _password_sign_in():
+        abort(404)
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        email = (form.email.data or "").strip().lower()
+        hour = timedelta(hours=1)
+        allowed = ratelimit.hit(f"reset:{request.remote_addr}", 10, hour) and ratelimit.hit(
+            f"reset:{email[:150]}", 3, hour
+        )
+        db.session.commit()
+        user = resettable(email) if allowed else None
+        if user is not None:
+            try:
+                send_reset(user)
+            except OSError as exc:  # the mail server; the page says the same
+                db.session.rollback()
+                current_app.logger.error("password reset not sent: %r", exc)
+        flash(
+            _(
+                "If an account with this address exists, a link to set a new password is on "
+                "its way. It works for one hour."
+            ),
+            "success",
+        )
+        return redirect(url_for(".login"))
+    status = 422 if request.method == "POST" else 200
+    return render_template("auth/forgot.html", form=form), status
 
 
 @bp.route("/logout", methods=["POST"])

@@ -153,7 +153,7 @@ def _within_limits() -> bool:
 
 
 def _send_feedback(form: FeedbackForm) -> bool:
-    from ..reminders.mail import build_message, send_all
+    from ..mail import build_message, send_all
 
     context = _context()
     lines = [

@@ -23,8 +23,8 @@ from ..errors import ValidationError
 from ..extensions import db
 from ..i18n import fmt_date
 from ..links import external_url
+from ..mail import build_message, send_all
 from ..models import Body, Initiative, Nudge, Role, User
-from .mail import build_message, send_all
 
 MAX_MESSAGE = 5000
 # A nudge goes to at most this many addresses (the partner's editors first, then the

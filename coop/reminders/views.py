@@ -141,12 +141,12 @@ def feed(secret: str):
 @login_required
 def nudge(initiative_id: int, body_id: int):
     """ "Partner erinnern": a prefilled message to the body's contact and editors, sent now."""
+    from .. import mail
     from ..core import funding_check as fc
     from ..errors import ValidationError
     from ..forms import apply_errors
     from ..initiatives import services as initiatives
     from ..models import Body
-    from . import mail
     from .forms import NudgeForm
 
     initiative = initiatives.load_initiative(initiative_id)
@@ -350,9 +350,9 @@ def outbox():
     """Every e-mail coop sent, or kept because no mail server is set up, newest first."""
     from sqlalchemy import func
 
+    from ..mail import has_server
     from ..models import OutboxMail
     from ..pagination import paginate
-    from .mail import has_server
 
     if not _reads_outbox():
         abort(403)

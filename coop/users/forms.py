@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, EmailField, HiddenField, SelectField, StringField
 from wtforms.validators import DataRequired
 
 from ..commands import text_input
@@ -19,13 +19,6 @@ class UserForm(FlaskForm):
         choices=[],
         validate_choice=False,
         description=_l("Coordinators: their district. Partner editors: their body."),
-    )
-    password = PasswordField(
-        _l("Password"),
-        render_kw={"autocomplete": "new-password"},
-        description=_l(
-            "At least 12 characters, hard to guess. Leave empty to keep the current one."
-        ),
     )
     active = BooleanField(_l("Account active"), default=True)
     version = HiddenField()

@@ -42,7 +42,7 @@ class UserChange(Command):
     @classmethod
     def _strong(cls, password: str | None, info: ValidationInfo) -> str | None:
         """At least 12 characters, not built from the address or the name, hard to guess."""
-        if password is not None or not cls.PARTIAL:
+        if password is not None:
             problem = password_problem(password, info.data.get("email"), info.data.get("name"))
             if problem:
                 raise rule(problem)
@@ -50,11 +50,11 @@ class UserChange(Command):
 
 
 class UserCreate(UserChange):
-    """A new account."""
+    """A new account; without a password the person is invited to set their own."""
 
     PARTIAL: ClassVar[bool] = False
 
     email: Email = Field(max_length=254)
     role: Role
     active: Flag = True
-    password: str | None = Field(None, validate_default=True)
+    password: str | None = None

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from ..auth import permissions
+from ..auth.access import NO_PASSWORD_YET
 from ..commands import values_of
 from ..errors import PermissionDenied, ValidationError, check_version
 from ..extensions import db
@@ -67,7 +68,10 @@ def create_user(command: UserCreate, *, actor: User | None) -> User:
         body_id=values["body_id"],
         active=data["active"],
     )
-    user.set_password(password)
+    if password:
+        user.set_password(password)
+    else:  # invited: the person sets it through the link of their invitation
+        user.password_hash = NO_PASSWORD_YET
     db.session.add(user)
     db.session.flush()
     return user

@@ -80,11 +80,60 @@ def create():
             UserCreate,
             form.data,
             lambda command: services.create_user(command, actor=current_user),
-            done=lambda user: _("The account for %(email)s has been created.", email=user.email),
-            then=lambda user: url_for(".index"),
+            done=lambda user: _(
+                "The account for %(email)s has been created; an invitation to set a password "
+                "is on its way to that address.",
+                email=user.email,
+            ),
+            then=lambda user: _invited(user) or url_for(".index"),
         )
         return saved or (render_template("users/form.html", form=form, user=None), status)
     return render_template("users/form.html", form=form, user=None)
+
+
+def _invited(user: User) -> None:
+    """Send a new account its invitation, once the account is stored (a failing mail server
+    leaves the account, and says to send the invitation again from its page)."""
+    from ..auth import access
+
+    if not current_app.config["LOCAL_LOGIN"]:
+        return
+    try:
+        access.send_invitation(user, current_user)
+    except OSError as exc:
+        db.session.rollback()
+        current_app.logger.error("invitation not sent: %r", exc)
+        flash(
+            _(
+                "The mail server did not accept the invitation; send it again from the "
+                "account's page later."
+            ),
+            "warning",
+        )
+
+
+@bp.route("/<int:user_id>/invite", methods=["POST"])
+def invite(user_id: int):
+    """Send the person a new link to set their password (an invitation again, or a reset)."""
+    from ..auth import access
+
+    user = get_user(user_id)
+    if not permissions.can_edit_user(current_user, user) or user.erased_at is not None:
+        abort(403)
+    try:
+        if user.has_password:
+            access.send_reset(user)
+        else:
+            access.send_invitation(user, current_user)
+    except OSError as exc:
+        db.session.rollback()
+        current_app.logger.error("password link not sent: %r", exc)
+        flash(_("The mail server did not accept the mail; please try again later."), "danger")
+    else:
+        flash(
+            _("A link to set a password is on its way to %(email)s.", email=user.email), "success"
+        )
+    return redirect(url_for(".edit", user_id=user.id))
 
 
 @bp.route("/<int:user_id>/edit", methods=["GET", "POST"])

@@ -14,8 +14,8 @@ from email.utils import formatdate, make_msgid
 
 from flask import current_app
 
-from ..models.mail import KEPT, SENT
-from ..validation import line
+from .models.mail import KEPT, SENT
+from .validation import line
 
 
 class MailNotConfigured(RuntimeError):
@@ -28,8 +28,8 @@ def has_server() -> bool:
 
 
 def _keep(messages: list[EmailMessage], state: str) -> None:
-    from ..extensions import db
-    from ..models import OutboxMail
+    from .extensions import db
+    from .models import OutboxMail
 
     for msg in messages:
         body = msg.get_body(("plain",))
