@@ -221,9 +221,9 @@ def sso_callback():
 @bp.route("/password/<secret>", methods=["GET", "POST"])
 def set_password(secret: str):
     """Set one's password through the link of an invitation or a reset; then sign in."""
-    from .access import set_password as set_through
-    from .access import valid
     from .forms import SetPasswordForm
+    from .invitations import set_password as set_through
+    from .invitations import valid
 
     link = valid(secret)
     if link is None:
@@ -259,8 +259,8 @@ def forgot_password():
     from datetime import timedelta
 
     from .. import ratelimit
-    from .access import resettable, send_reset
     from .forms import ForgotPasswordForm
+    from .invitations import resettable, send_reset
 
     if not _password_sign_in():
         abort(404)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal
@@ -48,3 +48,28 @@ def day(value: date | None, lang: str = "de") -> str:
     if lang == "de":
         return value.strftime("%d.%m.%Y")
     return format_date(value, "MMM d, yyyy", locale=LOCALES.get(lang, "en"))
+
+
+def apportion(values: list[Decimal]) -> list[Decimal]:
+    """The values to the cent such that they add up to their exact sum rounded once (half up):
+    each is cut down to the cent, and the cents left over go to the values that lost most by
+    the cut (the largest remainder; the earlier on a tie). One rounding rule for a total and its
+    parts: a page shows `to_cents(sum(values))` and these, and they agree to the cent."""
+    if not values:
+        return []
+    floors = [v.quantize(CENT, rounding=ROUND_FLOOR) for v in values]
+    left = int((to_cents(sum(values, Decimal(0))) - sum(floors, Decimal(0))) / CENT)
+    order = sorted(range(len(values)), key=lambda i: (-(values[i] - floors[i]), i))
+    out = list(floors)
+    for i in order[:left]:
+        out[i] += CENT
+    return out
+
+
+def running(values: list[Decimal]) -> list[Decimal]:
+    """The running total of values (cumulative figures that agree with their rows)."""
+    out, total = [], Decimal(0)
+    for v in values:
+        total += v
+        out.append(total)
+    return out

@@ -526,7 +526,10 @@ def grant_counts(**filters) -> dict:
         select(
             func.count(Grant.id),
             func.count(Grant.id).filter(Grant.open_conditions > 0),
-            func.coalesce(func.sum(Grant.amount_requested), 0),
+            # requested: what was applied for (a planned grant has not been)
+            func.coalesce(
+                func.sum(Grant.amount_requested).filter(Grant.status != GrantStatus.PLANNED), 0
+            ),
             func.coalesce(func.sum(Grant.amount_granted), 0),
         ),
         **filters,

@@ -10,8 +10,10 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from ..core import savings_model as m
+from ..core.money import apportion, running
 from ..i18n import fmt_money, fmt_percent
 from ..labels import PHASE_LABELS, SERVICE_AREA_LABELS, label
+from ..models import GrantStatus
 from .charts import BLUE, GREEN, GREY, ORANGE, RED, Chart, bar, euro_axis, line, short, year_axis
 
 ZERO = Decimal("0")
@@ -34,8 +36,11 @@ def initiative_charts(result: m.Result, names: Mapping[int, str]) -> list[Chart]
     """The charts of one estimate: costs by year, savings by year and cumulative, by partner."""
     years = [y.year for y in result.years]
     first, last = years[0], years[-1]
-    baseline = [cents(y.baseline) for y in result.years]
-    cooperation = [cents(y.cooperation) for y in result.years]
+    # one rounding rule: each column's parts add up to its exact total rounded once
+    baseline = apportion([y.baseline for y in result.years])
+    cooperation = apportion([y.cooperation for y in result.years])
+    savings = apportion([y.savings for y in result.years])
+    cumulative = running(savings)
     costs = Chart(
         id="costs",
         title=_("Costs per year: today and in cooperation"),
@@ -46,12 +51,11 @@ def initiative_charts(result: m.Result, names: Mapping[int, str]) -> list[Chart]
             last=last,
             today=fmt_money(sum(baseline, ZERO)),
             coop=fmt_money(sum(cooperation, ZERO)),
-            saved=fmt_money(cents(result.total_savings)),
+            saved=fmt_money(sum(savings, ZERO)),
         ),
         columns=[_("Year"), _("Today"), _("In cooperation"), _("Savings"), _("Cumulative")],
         rows=[
-            [y.year, cents(y.baseline), cents(y.cooperation), cents(y.savings), cents(y.cumulative)]
-            for y in result.years
+            list(row) for row in zip(years, baseline, cooperation, savings, cumulative, strict=True)
         ],
         traces=[
             bar(_("Today"), years, baseline, GREY),
@@ -63,7 +67,6 @@ def initiative_charts(result: m.Result, names: Mapping[int, str]) -> list[Chart]
             "xaxis": year_axis(),
         },
     )
-    cumulative = [cents(y.cumulative) for y in result.years]
     shapes, notes = [], []
     if result.break_even_year is not None:
         shapes = [
@@ -97,12 +100,12 @@ def initiative_charts(result: m.Result, names: Mapping[int, str]) -> list[Chart]
         summary=_(
             "By %(last)d the savings add up to %(total)s; %(reach)s Net present value %(npv)s.",
             last=last,
-            total=fmt_money(cents(result.total_savings)),
+            total=fmt_money(cumulative[-1]),
             reach=reach,
             npv=fmt_money(cents(result.npv)),
         ),
         columns=[_("Year"), _("Savings"), _("Cumulative")],
-        rows=[[y.year, cents(y.savings), cents(y.cumulative)] for y in result.years],
+        rows=[list(row) for row in zip(years, savings, cumulative, strict=True)],
         traces=[line(_("Cumulative savings"), years, cumulative, GREEN)],
         layout={"yaxis": euro_axis(_("Cumulative")), "shapes": shapes, "annotations": notes},
     )
@@ -147,7 +150,7 @@ def body_chart(body_name: str, per_initiative: list[tuple[str, m.PartnerResult, 
         for year, saved in zip(years, partner.savings, strict=True):
             totals[year] = totals.get(year, ZERO) + saved
     years = sorted(totals)
-    values = [cents(totals[y]) for y in years]
+    values = apportion([totals[y] for y in years])  # they add up to the total, rounded once
     overall = sum(values, ZERO)
     return Chart(
         id="town",
@@ -271,7 +274,15 @@ def dashboard_charts(initiatives, summaries, grants, totals, outcomes) -> list[C
     )
     granted = sum((g.amount_granted or ZERO for g in grants), ZERO)
     received = sum((totals[g.id]["received"] for g in grants), ZERO)
-    requested = sum((g.amount_requested or ZERO for g in grants if g.amount_granted is None), ZERO)
+    # requested: applied for and not granted yet; a planned grant has not been applied for
+    requested = sum(
+        (
+            g.amount_requested or ZERO
+            for g in grants
+            if g.amount_granted is None and g.status != GrantStatus.PLANNED
+        ),
+        ZERO,
+    )
     outstanding = granted - received
     names = [_("Requested, not yet granted"), _("Granted"), _("Received"), _("Outstanding")]
     values = [requested, granted, received, outstanding]

@@ -25,6 +25,7 @@ from ..auth import permissions
 from ..cache import render_cached, request_key
 from ..commands import bind
 from ..core import clock
+from ..core.money import apportion
 from ..errors import ServiceError
 from ..exports import download
 from ..extensions import db
@@ -347,6 +348,9 @@ def _town_chart(town: Body):
         for ini, _m, outcome, partner in rows
         if partner is not None
     ]
+    # the rows' savings add up to the total the chart states, to the cent (one rounding rule)
+    shown = iter(apportion([p.savings_total for *_r, p in rows if p is not None]))
+    rows = [(*row, next(shown) if row[3] is not None else None) for row in rows]
     return rows, present.body_chart(town.name, per_initiative)
 
 

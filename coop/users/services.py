@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from ..auth import permissions
-from ..auth.access import NO_PASSWORD_YET
+from ..auth.invitations import NO_PASSWORD_YET
 from ..commands import values_of
 from ..errors import PermissionDenied, ValidationError, check_version
 from ..extensions import db

@@ -94,12 +94,12 @@ def create():
 def _invited(user: User) -> None:
     """Send a new account its invitation, once the account is stored (a failing mail server
     leaves the account, and says to send the invitation again from its page)."""
-    from ..auth import access
+    from ..auth import invitations
 
     if not current_app.config["LOCAL_LOGIN"]:
         return
     try:
-        access.send_invitation(user, current_user)
+        invitations.send_invitation(user, current_user)
     except OSError as exc:
         db.session.rollback()
         current_app.logger.error("invitation not sent: %r", exc)
@@ -115,16 +115,16 @@ def _invited(user: User) -> None:
 @bp.route("/<int:user_id>/invite", methods=["POST"])
 def invite(user_id: int):
     """Send the person a new link to set their password (an invitation again, or a reset)."""
-    from ..auth import access
+    from ..auth import invitations
 
     user = get_user(user_id)
     if not permissions.can_edit_user(current_user, user) or user.erased_at is not None:
         abort(403)
     try:
         if user.has_password:
-            access.send_reset(user)
+            invitations.send_reset(user)
         else:
-            access.send_invitation(user, current_user)
+            invitations.send_invitation(user, current_user)
     except OSError as exc:
         db.session.rollback()
         current_app.logger.error("password link not sent: %r", exc)
