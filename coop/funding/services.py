@@ -391,6 +391,7 @@ def save_grant(
                 _("You can only manage grants of initiatives you manage."),
                 {"initiative_id": _("Choose an initiative of your district.")},
             )
+    is_new = grant is None
     if grant is None:
         grant = Grant()
         db.session.add(grant)
@@ -406,6 +407,8 @@ def save_grant(
     if tranches is not None:
         _apply_tranches(grant, tranches)
     db.session.flush()
+    if is_new and actor is not None:  # who enters a grant hears of what happens on it
+        activity.follow(actor, grant=grant)
     return grant
 
 

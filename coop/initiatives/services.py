@@ -255,7 +255,10 @@ def create_initiative(command: InitiativeCreate, *, actor: User | None) -> Initi
     """Validate and add an initiative with its participants and milestones."""
     if actor is not None and not permissions.can_create_initiative(actor):
         raise PermissionDenied(_("Your role does not allow this."))
-    return _save(Initiative(), values_of(command), actor, is_new=True)
+    initiative = _save(Initiative(), values_of(command), actor, is_new=True)
+    if actor is not None:  # who creates an initiative hears of what happens on it
+        activity.follow(actor, initiative=initiative)
+    return initiative
 
 
 def update_initiative(

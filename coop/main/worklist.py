@@ -148,6 +148,11 @@ def missing_councils(user: User, today: date) -> Section:
             waiting.append((first or date.max, initiative, missing))
     waiting.sort(key=lambda row: (row[0], row[1].title.lower()))
     section.total = len(waiting)
+    held_up = (
+        _held_up([initiative.id for _f, initiative, _m in waiting[:SHOWN]])
+        if user.role == Role.PARTNER_EDITOR
+        else {}
+    )
     for first, initiative, missing in waiting[:SHOWN]:
         names = ", ".join(m.name for m in missing[:4])
         if len(missing) > 4:
@@ -158,6 +163,8 @@ def missing_councils(user: User, today: date) -> Section:
             detail = _("session of %(date)s, result not recorded", date=_on(first))
         else:
             detail = _("next session %(date)s", date=_on(first))
+        for grant in held_up.get(initiative.id, []):
+            detail += "; " + _grant_waiting(grant)
         target = url_for("main.initiative", initiative_id=initiative.id) + "#partners-heading"
         if user.role == Role.PARTNER_EDITOR:
             target = url_for("resolutions.create", initiative_id=initiative.id, body=user.body_id)
@@ -170,6 +177,48 @@ def missing_councils(user: User, today: date) -> Section:
             )
         )
     return section
+
+
+def _held_up(initiative_ids: list[int]) -> dict[int, list[Grant]]:
+    """The grants of these initiatives that are not granted yet (planned or applied for):
+    what a missing council decision holds up. One query."""
+    if not initiative_ids:
+        return {}
+    out: dict[int, list[Grant]] = {}
+    for grant in db.session.scalars(
+        select(Grant)
+        .where(
+            Grant.initiative_id.in_(initiative_ids),
+            Grant.status.in_((GrantStatus.PLANNED, GrantStatus.APPLIED)),
+        )
+        .options(joinedload(Grant.program))
+        .order_by(Grant.id)
+    ):
+        out.setdefault(grant.initiative_id, []).append(grant)
+    return out
+
+
+def _grant_waiting(grant: Grant) -> str:
+    """ "your decision holds up the grant IKZ NRW (490.000,00 €), to apply for by 31.03.2027" """
+    from ..i18n import fmt_money
+
+    amount = grant.amount_requested
+    until = grant.program.application_until
+    if amount is not None and until is not None and grant.status == GrantStatus.PLANNED:
+        return _(
+            "your decision holds up the grant “%(program)s” (%(amount)s), to apply for by "
+            "%(date)s",
+            program=grant.program.name,
+            amount=fmt_money(amount),
+            date=_on(until),
+        )
+    if amount is not None:
+        return _(
+            "your decision holds up the grant “%(program)s” (%(amount)s)",
+            program=grant.program.name,
+            amount=fmt_money(amount),
+        )
+    return _("your decision holds up the grant “%(program)s”", program=grant.program.name)
 
 
 def sessions(user: User, today: date) -> Section:

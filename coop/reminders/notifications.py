@@ -13,15 +13,14 @@ from datetime import date
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import and_, exists, func, or_, select, update
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import joinedload
-from sqlalchemy.orm.attributes import set_committed_value
 
-from ..cache import touch
+from ..activity import _latest_id, follow, is_following, mark_seen  # noqa: F401
 from ..extensions import db
 from ..i18n import fmt_date
 from ..labels import OUTCOME_LABELS, PHASE_LABELS
-from ..models import Activity, Follow, Grant, Initiative, Outcome, Phase, User
+from ..models import Activity, Follow, Grant, Outcome, Phase, User
 
 FEED = 50  # notifications listed at once
 CAP = 99  # the header counts up to this ("99+")
@@ -83,59 +82,6 @@ def feed(user: User, *, after: int = 0, limit: int = FEED) -> list[Activity]:
             .limit(limit)
         ).unique()
     )
-
-
-def mark_seen(user: User, last_id: int) -> None:
-    """Everything up to `last_id` seen. One UPDATE, outside the account's version and history:
-    reading is not a change of the account."""
-    if last_id > user.seen_activity_id:
-        db.session.execute(
-            update(User)
-            .where(User.id == user.id, User.seen_activity_id < last_id)
-            .values(seen_activity_id=last_id)
-            .execution_options(synchronize_session=False)
-        )
-        # the header's count changes: pages kept for this reader must not be sent again
-        touch(db.session)
-        set_committed_value(user, "seen_activity_id", last_id)
-
-
-def _latest_id() -> int:
-    return db.session.scalar(select(func.max(Activity.id))) or 0
-
-
-def is_following(user: User, *, initiative_id: int | None = None, grant_id: int | None = None):
-    """Whether the person follows this initiative or grant."""
-    column, value = (
-        (Follow.initiative_id, initiative_id) if initiative_id else (Follow.grant_id, grant_id)
-    )
-    return bool(
-        db.session.scalar(select(exists().where(Follow.user_id == user.id, column == value)))
-    )
-
-
-def follow(user: User, *, initiative: Initiative | None = None, grant: Grant | None = None):
-    """Follow from now on (nothing happens if already followed)."""
-    if is_following(
-        user,
-        initiative_id=initiative.id if initiative else None,
-        grant_id=grant.id if grant else None,
-    ):
-        return
-    latest = _latest_id()
-    if not db.session.scalar(select(exists().where(Follow.user_id == user.id))):
-        mark_seen(user, latest)  # the first follow: nothing before it is news
-    db.session.add(
-        Follow(
-            user_id=user.id,
-            initiative_id=initiative.id if initiative else None,
-            grant_id=grant.id if grant else None,
-            initiative=initiative,
-            grant=grant,
-            since_id=latest,
-        )
-    )
-    db.session.flush()
 
 
 def unfollow(user: User, *, initiative_id: int | None = None, grant_id: int | None = None):

@@ -25,9 +25,11 @@ from ..labels import (
 from ..models import (
     Body,
     BodyKind,
+    FundingProgram,
     Grant,
     GrantStatus,
     Initiative,
+    InitiativeDistrict,
     Participant,
 )
 from ..resolutions import services as resolutions
@@ -41,11 +43,48 @@ def districts() -> list:
     ).all()
 
 
-def _initiatives(district_id: int | None, ids: list[int] | None) -> list[Initiative]:
+def programs() -> list:
+    """Funding programmes (id and name) for the filter."""
+    return db.session.execute(
+        select(FundingProgram.id, FundingProgram.name).order_by(FundingProgram.name)
+    ).all()
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a dashboard or report covers: a district, a Land, the initiatives of a funding
+    programme, or chosen initiatives."""
+
+    district_id: int | None = None
+    state: str | None = None
+    program_id: int | None = None
+    ids: tuple[int, ...] = ()
+
+
+def _initiatives(district_id: int | None, ids: list[int] | None, scope=None) -> list[Initiative]:
     if ids:
         stmt = select(Initiative).where(Initiative.id.in_(ids))
     else:
         stmt = initiatives.initiative_query(district_id=district_id, sort="title")
+    if scope is not None and scope.state:
+        # a Land: the initiatives that touch a district of it (or a body of it leads)
+        in_land = (
+            select(InitiativeDistrict.initiative_id)
+            .join(Body, Body.id == InitiativeDistrict.district_id)
+            .where(Body.state == scope.state)
+        )
+        led = (
+            select(Initiative.id)
+            .join(Body, Body.id == Initiative.lead_body_id)
+            .where(Body.state == scope.state)
+        )
+        stmt = stmt.where(Initiative.id.in_(in_land.union(led)))
+    if scope is not None and scope.program_id:
+        stmt = stmt.where(
+            Initiative.id.in_(
+                select(Grant.initiative_id).where(Grant.program_id == scope.program_id)
+            )
+        )
     stmt = stmt.options(
         joinedload(Initiative.lead_body),
         selectinload(Initiative.participants).joinedload(Participant.body),
@@ -234,6 +273,7 @@ def district_data(district_id: int) -> DistrictData:
     return _gather(_initiatives(district_id, None))
 
 
-def report_data(district_id: int | None, ids: list[int] | None) -> DistrictData:
-    """The report's data: a district's initiatives, or the chosen ones."""
-    return _gather(_initiatives(district_id, ids))
+def scope_data(scope: Scope) -> DistrictData:
+    """The data of a dashboard or report of any scope (a district, a Land, a programme, or the
+    chosen initiatives, within those)."""
+    return _gather(_initiatives(scope.district_id, list(scope.ids) or None, scope))
