@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 export FLASK_APP := wsgi
 
-.PHONY: run test install install-test assets translations migrate demo lint bench clean scheduler worker reminders sbom
+.PHONY: run reset-demo test install install-test assets translations migrate demo lint bench clean scheduler worker reminders sbom
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -64,6 +64,10 @@ run: migrate
 	$(BIN)/flask worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
+
+# The demo as on the first start: the SQLite database of `make run` made anew and loaded.
+reset-demo: install
+	$(BIN)/flask demo reset --yes
 
 # A worker of the job queue on its own (start more for more jobs at once).
 worker: migrate

@@ -172,6 +172,33 @@ def load_demo(if_empty: bool):
         click.echo(f"  {role:16} {email:40} {password}")
 
 
+@demo_cli.command("reset")
+@click.option("--yes", is_flag=True, help="Do not ask.")
+def reset_demo(yes: bool):
+    """Put the demo back as on the first start: the SQLite database of `make run` is made anew
+    (every change, account and mail in it is gone), migrated and loaded with the demo."""
+    from pathlib import Path
+
+    from flask_migrate import upgrade
+
+    if current_app.config.get("ENV_NAME") == "production":
+        raise click.ClickException("Refusing to reset in production.")
+    url = db.engine.url
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        raise click.ClickException(
+            "Only the demo's SQLite database is reset; this one is "
+            f"{url.get_backend_name()}. Empty it yourself if you mean to."
+        )
+    if not yes:
+        click.confirm(f"Delete {url.database} and load the demo again?", abort=True)
+    db.session.remove()
+    db.engine.dispose()
+    Path(url.database).unlink(missing_ok=True)
+    upgrade()
+    ctx = click.get_current_context()
+    ctx.invoke(load_demo, if_empty=False)
+
+
 @reminders_cli.command("send")
 @click.option("--dry-run", is_flag=True, help="Only show who would get what; send nothing.")
 @click.option(

@@ -326,7 +326,9 @@ def _dataport() -> None:
                 "legal_form": "outsourcing",
                 "lead_body_id": town.id,
                 "start_date": "2024-01-01",
-                "public": True,
+                # not public: the paper does not name its town, so the demo's placeholder
+                # ("Musterstadt (Vorlage 003)") stays out of the public pages
+                "public": False,
                 "participants": [
                     {"body_id": town.id, "role": "lead"},
                     {"body_id": dataport.id, "role": "partner"},

@@ -61,6 +61,29 @@ ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 
 
+# An address in text people wrote: http(s):// up to a space or an angle bracket, without the
+# punctuation that ends a sentence.
+_URL = re.compile(r"https?://[^\s<>\"']+[^\s<>\"'.,;:!?)\]]")
+
+
+def linkify(text) -> Markup:
+    """Text people wrote, escaped, with its web addresses as links (the rest stays text)."""
+    if text is None:
+        return Markup("")
+    text = str(text)
+    out, last = [], 0
+    for found in _URL.finditer(text):
+        out.append(Markup.escape(text[last : found.start()]))
+        url = found.group(0)
+        out.append(
+            Markup('<a class="kern-link" href="{0}" rel="noopener noreferrer nofollow">{0}</a>')
+            .format(url)
+        )
+        last = found.end()
+    out.append(Markup.escape(text[last:]))
+    return Markup("").join(out)
+
+
 def audit_value(entity_type: str, field: str, value) -> str:
     """A value from the audit trail as people read it: labels, German money, dates, yes/no."""
     if value is None or value == "":
@@ -316,6 +339,7 @@ def init_template_context(app: Flask) -> None:
     """What every template may use: labels, permission questions, formatting helpers."""
     # a stylesheet's text, for a PDF (WeasyPrint fetches nothing) from the file the page links
     app.jinja_env.globals["static_text"] = lambda name: _static_text(app.static_folder, name)
+    app.jinja_env.filters["linkify"] = linkify
     app.jinja_env.globals.update(
         body_kind_label=lambda code: label(BODY_KIND_LABELS, code),
         role_label=lambda code: label(ROLE_LABELS, code),
