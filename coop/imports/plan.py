@@ -118,6 +118,9 @@ class Plan:
     problems: list[Problem] = field(default_factory=list)
     actions: list[Action] = field(default_factory=list)
     unchanged: int = 0  # rows that ask for nothing new
+    # cells left as they are because coop knows more than the file (changed since the
+    # download): explained, and the row's other cells are stored all the same
+    notes: list[Problem] = field(default_factory=list)
 
     @property
     def rows_with_errors(self) -> set[int]:
@@ -137,6 +140,7 @@ class Plan:
             "valid_rows": self.valid_rows,
             "unchanged": self.unchanged,
             **kept(self.problems, "problems"),
+            **kept(self.notes, "notes"),
             "actions": [asdict(a) for a in self.actions],
         }
 
@@ -392,6 +396,28 @@ def _status_words(status: DecisionStatus, day: date | None) -> str:
     return f"{text} ({fmt_date(day)})" if day else text
 
 
+# how far a council's decision has come: a file may only move it on
+_PROGRESS = {
+    DecisionStatus.NONE: 0,
+    DecisionStatus.SCHEDULED: 1,
+    DecisionStatus.DEFERRED: 2,
+    DecisionStatus.DECIDED: 3,
+    DecisionStatus.REJECTED: 3,
+}
+
+
+def _outdated(cell: CellReading, decision) -> bool:
+    """Whether the file shows less than coop knows: no decision, or only a session, where
+    coop has a later or further one (an export from before that change)."""
+    if decision is None or decision.status == DecisionStatus.NONE:
+        return False
+    if cell.status == DecisionStatus.NONE:
+        return True
+    if _PROGRESS[cell.status] >= _PROGRESS[decision.status]:
+        return False
+    return cell.day is None or decision.session_date is None or decision.session_date >= cell.day
+
+
 def _resolution_row(
     ctx: _Context, plan: Plan, n: int, cells: list[str], ini: Initiative, summary
 ) -> list[Action]:
@@ -408,18 +434,22 @@ def _resolution_row(
         if cell.empty or cell.role is not None:
             continue
         decision = current.get(body.id)
-        if cell.status == DecisionStatus.NONE:
-            if decision is not None and decision.status != DecisionStatus.NONE:
-                plan.problems.append(
-                    Problem(
-                        n,
-                        heading,
-                        _(
-                            "An import does not delete decisions; change or delete the "
-                            "resolution on the initiative's page."
-                        ),
-                    )
+        if _outdated(cell, decision):
+            # the file was downloaded before this decision (or asks to delete it, which an
+            # import never does): the cell stays as coop has it, the row's others count
+            plan.notes.append(
+                Problem(
+                    n,
+                    heading,
+                    _(
+                        "Changed since your download: coop has “%(now)s”; this cell is left "
+                        "as it is (an import never deletes or takes back a decision).",
+                        now=_status_words(decision.status, decision.session_date),
+                    ),
                 )
+            )
+            continue
+        if cell.status == DecisionStatus.NONE:
             continue
         if decision is not None and (decision.status, decision.session_date) == (
             cell.status,

@@ -24,7 +24,7 @@ from ..audit import acting_as
 from ..auth import permissions
 from ..errors import PermissionDenied
 from ..extensions import db
-from ..models import Body, ImportJob, Role, User
+from ..models import Body, ImportJob, ResolutionKind, Role, User
 from ..models.base import utcnow
 from . import plan as planning
 from .reading import UnreadableFile, read_table
@@ -112,10 +112,30 @@ def _check(job: ImportJob, table=None) -> None:
         confirm(job, job.user, inline=True)
 
 
-def confirm(job: ImportJob, actor: User, *, inline: bool = False) -> bool:
-    """Store the valid rows of a checked job, once: False when it was already claimed."""
+# The kinds of decision a whole file may be stored as (a status report never decides).
+FILE_KINDS = (
+    ResolutionKind.BASIC_DECISION,
+    ResolutionKind.ASSESSMENT_MANDATE,
+    ResolutionKind.ACCESSION,
+    ResolutionKind.FINANCING,
+    ResolutionKind.OTHER,
+)
+
+
+def confirm(job: ImportJob, actor: User, *, inline: bool = False, kind: str | None = None) -> bool:
+    """Store the valid rows of a checked job, once: False when it was already claimed. `kind`:
+    the kind of decision every new resolution of the file is stored as (the preview's choice;
+    a basic decision by default)."""
     if job.user_id != actor.id:
         raise PermissionDenied(_("Your role does not allow this."))
+    if kind in {k.value for k in FILE_KINDS} and job.state == "checked":
+        result = dict(job.result or {})
+        result["actions"] = [
+            {**a, "data": {**a["data"], "kind": kind}} if a.get("op") == "create_resolution" else a
+            for a in result.get("actions", [])
+        ]
+        job.result = result
+        db.session.flush()
     claimed = db.session.execute(
         update(ImportJob)
         .where(ImportJob.id == job.id, ImportJob.state == "checked")

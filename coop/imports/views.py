@@ -12,7 +12,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from ..auth import permissions
 from ..errors import PermissionDenied
 from ..extensions import db
-from ..labels import IMPORT_STATE_LABELS
+from ..labels import IMPORT_STATE_LABELS, RESOLUTION_KIND_LABELS
 from ..models import Body
 from . import services
 from .forms import ImportForm
@@ -101,6 +101,8 @@ def job(job_id: int):
         problems=services.problems(job),
         actions=result.get("actions", [])[:SHOWN],
         store_problems=services.problems(job, "store_problems"),
+        notes=services.problems(job, "notes"),
+        file_kinds=[(k.value, RESOLUTION_KIND_LABELS[k]) for k in services.FILE_KINDS],
         shown=SHOWN,
         states=IMPORT_STATE_LABELS,
     )
@@ -119,7 +121,7 @@ def progress(job_id: int):
 def confirm(job_id: int):
     """Store the valid rows of the preview (once, however often this is sent)."""
     job = _own(job_id)
-    services.confirm(job, current_user)
+    services.confirm(job, current_user, kind=request.form.get("kind"))
     return redirect(url_for("imports.job", job_id=job.id))
 
 

@@ -76,8 +76,9 @@ def linkify(text) -> Markup:
         out.append(Markup.escape(text[last : found.start()]))
         url = found.group(0)
         out.append(
-            Markup('<a class="kern-link" href="{0}" rel="noopener noreferrer nofollow">{0}</a>')
-            .format(url)
+            Markup(
+                '<a class="kern-link" href="{0}" rel="noopener noreferrer nofollow">{0}</a>'
+            ).format(url)
         )
         last = found.end()
     out.append(Markup.escape(text[last:]))

@@ -206,8 +206,7 @@ def _grant_waiting(grant: Grant) -> str:
     until = grant.program.application_until
     if amount is not None and until is not None and grant.status == GrantStatus.PLANNED:
         return _(
-            "your decision holds up the grant “%(program)s” (%(amount)s), to apply for by "
-            "%(date)s",
+            "your decision holds up the grant “%(program)s” (%(amount)s), to apply for by %(date)s",
             program=grant.program.name,
             amount=fmt_money(amount),
             date=_on(until),

@@ -221,3 +221,38 @@ def test_import_files_are_forgotten_after_two_weeks(app, seed):
     db.session.commit()
     assert "1 import files" in jobs.forget_old_records()
     assert db.session.scalar(select(func.count()).select_from(ImportJob)) == 1
+
+
+def test_an_outdated_export_keeps_what_changed_since_and_stores_the_rest(client, seed):
+    """Issue 29: a matrix downloaded before someone recorded a decision was refused row by
+    row ("Ein Import löscht keine Beschlüsse…"), dropping the valid edit of the same row."""
+    from coop.resolutions import services as resolutions
+    from coop.resolutions.schemas import ResolutionUpdate
+
+    first, _second = _initiatives(seed)
+    with acting_as(None, "test"):  # Brakel's council has the paper on its agenda
+        scheduled = factories.resolution(
+            first, seed.bodies["brakel"], outcome="scheduled", session_date="2026-11-12"
+        )
+        db.session.commit()
+    AuthActions(client).login("coordinator@test.example")
+    old = _rows(_export(client, seed))  # downloaded now …
+    assert any("terminiert (12.11.2026)" in cell for cell in old[1])
+    with acting_as(None, "test"):  # … then someone records Brakel's result
+        resolutions.update_resolution(
+            scheduled, ResolutionUpdate.model_validate({"outcome": "adopted"}), actor=None
+        )
+        db.session.commit()
+    _set(old, "Digitalnetzwerk Kreis Höxter", "Nieheim", "✔ beschlossen (12.11.2026)")
+    answer = _upload(client, seed, _csv(old))
+    job_id = int(answer.headers["Location"].rsplit("/", 1)[-1])
+    preview = client.get(f"/import/jobs/{job_id}").get_data(as_text=True)
+    assert "Seit Ihrem Download geändert" in preview
+    assert "In coop steht „beschlossen (12.11.2026)“" in preview
+    assert "1 Zeile kann gespeichert werden" in preview
+    assert "Kreistag" in preview and 'name="kind"' in preview  # what it stores, and a choice
+    token = re.search(r'name="csrf_token" value="([^"]+)"', preview).group(1)
+    client.post(f"/import/jobs/{job_id}/confirm", data={"csrf_token": token, "kind": "accession"})
+    stored = {(r.body.name, r.kind.value) for r in db.session.scalars(select(Resolution))}
+    assert ("Nieheim", "accession") in stored and len(stored) == 2  # Brakel's stays as it was
+    assert db.session.get(Resolution, scheduled.id).outcome.value == "adopted"
