@@ -69,8 +69,9 @@ MESSAGES: dict[str, str | tuple[str, str]] = {
     "council_resolutions.none": N_("The programme does not ask for council resolutions."),
     "council_resolutions.no_partners": N_("No partners recorded."),
     "council_resolutions.met": N_("All %(total)s councils have decided%(by)s."),
-    "council_resolutions.not_met": N_(
-        "%(decided)s of %(total)s councils have decided%(by)s; missing: %(missing)s."
+    "council_resolutions.not_met": ngettext(
+        "%(decided)s of %(total)s councils has decided%(by)s; missing: %(missing)s.",
+        "%(decided)s of %(total)s councils have decided%(by)s; missing: %(missing)s.",
     ),
     "council_resolutions.by": N_(" by the application date %(application_date)s"),
     "duration.none": N_("The programme asks for no minimum duration."),

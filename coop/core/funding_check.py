@@ -427,6 +427,7 @@ def _check_councils(
         ), missing
     by_id = {p.body_id: p for p in partners}
     params["missing"] = Joined([_missing_text(m, by_id) for m in missing], ", ")
+    params["n"] = params["decided"]  # the verb agrees with the councils that decided
     return (
         Condition("council_resolutions", NOT_MET, Text("council_resolutions.not_met", params)),
         missing,

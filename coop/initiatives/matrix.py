@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import exists, select
 
 from ..core.decisions import Decision, DecisionSummary
@@ -124,8 +125,12 @@ def cell_text(cell: Cell | None) -> str:
 
 def summary_line(summary: DecisionSummary) -> str:
     """ "9 of 11 councils decided; open: Nieheim (scheduled 10.03.2022), Brakel (none)" """
-    line = _(
-        "%(decided)d of %(total)d councils decided", decided=summary.decided, total=summary.total
+    line = ngettext(
+        "%(decided)d of %(total)d councils decided",
+        "%(decided)d of %(total)d councils decided",
+        summary.decided,
+        decided=summary.decided,
+        total=summary.total,
     )
     if summary.open:
         parts = []

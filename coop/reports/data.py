@@ -118,7 +118,7 @@ class Section:
     def funding_line(self) -> str:
         """Each grant: programme, status, amount and its open conditions."""
         if not self.grants:
-            return _("none")
+            return _("no grant")
         parts = []
         for g in self.grants:
             text = f"{g.program.name} – {label(GRANT_STATUS_LABELS, g.status)}"

@@ -227,10 +227,16 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 
 
 def _fts5_query(q: str) -> str | None:
-    """Every word of the query as a prefix ("E-Rechnung" → "e"* "rechnung"*): a user's
-    quotes, stars or operators never reach FTS5's own syntax."""
-    words = _WORD.findall(q.lower())
-    return " ".join(f'"{w}"*' for w in words) or None
+    """Every word of the query as a phrase of its parts, the last one a prefix (German words
+    bend: "Digitalnetzwerk" finds "Digitalnetzwerks"): "E-Rechnung" → "e rechnung"*, which
+    finds "E-Rechnung" and "E-Rechnungen" but not "Rechnungsprüfung" (the parts must stand
+    in a row). A user's quotes, stars or operators never reach FTS5's own syntax."""
+    terms = []
+    for word in q.lower().split():
+        parts = _WORD.findall(word)
+        if parts:
+            terms.append(f'"{" ".join(parts)}"*')
+    return " ".join(terms) or None
 
 
 def _matches(q: str):

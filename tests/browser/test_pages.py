@@ -421,7 +421,7 @@ def test_proposal_pages_pass_axe_and_confirm_by_keyboard(page, live):
     page.wait_for_url("**/resolutions/*")
     assert "Der Beschluss wurde erfasst." in page.inner_text("main")
     page.goto(f"/initiatives/{ini.id}")
-    assert "1 von 4 Räten haben beschlossen" in page.inner_text("main")
+    assert "1 von 4 Räten hat beschlossen" in page.inner_text("main")
 
 
 def test_search_page_passes_axe_and_keeps_a_search_by_keyboard(page, live):

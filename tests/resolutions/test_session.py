@@ -172,14 +172,14 @@ def test_a_later_status_report_leaves_the_decision_standing(client, seed):
     one = client.get(
         f"/initiatives/matrix?district={seed.bodies['hoexter'].id}&initiative={ini.id}"
     ).get_data(as_text=True)
-    assert "1 von 4 Räten haben beschlossen" in one and "Brakel (kein Beschluss)" not in one
+    assert "1 von 4 Räten hat beschlossen" in one and "Brakel (kein Beschluss)" not in one
 
     detail = client.get(f"/initiatives/{ini.id}").get_data(as_text=True)
-    assert "1 von 4 Räten haben beschlossen" in detail
+    assert "1 von 4 Räten hat beschlossen" in detail
     assert "beschlossen (01.06.2026)" in detail
     assert "26.11.2026, Rat der Stadt Brakel</a>:\n        zur Kenntnis genommen" in detail
 
     check = client.get(f"/funding/grants/{grant.id}/check").get_data(as_text=True)
-    assert "1 von 4 Räten haben beschlossen" in check
+    assert "1 von 4 Räten hat beschlossen" in check
     missing = re.search(r"es fehlen: ([^.]*)\.", check).group(1)
     assert "Brakel" not in missing and "Nieheim (kein Beschluss)" in missing

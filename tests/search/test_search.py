@@ -170,3 +170,14 @@ def test_the_api_searches_and_keeps_searches_of_the_tokens_owner(client, seed, s
     gone = f"/api/v1/saved-searches/{made.json['id']}"
     assert client.delete(gone, headers=other).status_code == 404
     assert client.delete(gone, headers=token).status_code == 204
+
+
+def test_a_hyphenated_word_is_found_as_a_whole_not_as_its_parts(app, seed):
+    """Issue 29: "E-Rechnung" found "Rechnungsprüfung" (each part a prefix of its own)."""
+    assert search._fts5_query('E-Rechnung "x" OR *') == '"e rechnung"* "x"* "or"*'
+    with acting_as(None, "test"):
+        factories.initiative(seed, title="Rechnungsprüfung gemeinsam")
+        factories.initiative(seed, title="E-Rechnungen gemeinsam annehmen")
+        db.session.commit()
+    assert titles(search.Filters(q="E-Rechnung")) == ["E-Rechnungen gemeinsam annehmen"]
+    assert titles(search.Filters(q="Rechnungsprüfung")) == ["Rechnungsprüfung gemeinsam"]
