@@ -63,6 +63,10 @@ def _pages(i: dict) -> dict[str, list[str]]:
         "/funding/",
         f"/funding/grants/{i['grant']}",
         f"/funding/programs/{i['program']}",
+        f"/initiatives/{ini}/delete",
+        "/trash/",
+        "/reminders/outbox",
+        "/dashboard/?state=05",
     ]
     if i["model"]:
         coordinator.append(f"/initiatives/{ini}/savings/{i['model']}/edit")
@@ -74,8 +78,11 @@ def _pages(i: dict) -> dict[str, list[str]]:
             "/savings/rates/",
             "/bodies/new",
             "/reminders/",
+            "/trash/",
+            "/reminders/outbox",
         ],
         "": [
+            "/password/forgot",
             "/",
             "/kommunen",
             "/initiatives/",
