@@ -116,6 +116,9 @@ def test_every_page_speaks_in_words(demo, lang):
         words = set(re.findall(r"[A-Za-z_]+", text))
         if re.search(r"\bNone\b", text):
             found.append((path, "None"))
+        # Python's own notation of a value (a list, a dict) or an internal actor's label
+        for shown in re.findall(r"\[\]|\['[^']*'|\{'[^']*'|demo loader|bench seed", text):
+            found.append((path, shown))
         for code in sorted((underscored | fields) & words):
             found.append((path, code))
         if lang == "de":
@@ -181,3 +184,24 @@ def test_a_participation_stored_by_id_is_named(app, seed):
         (row,) = audit_rows([entry])
     assert row.what == "Beteiligung „Brakel“ angelegt"
     assert ("Körperschaft", "Brakel") in row.changes
+
+
+def test_history_values_read_as_words(app):
+    """Issue 29: "Stichwörter: ['E-Rechnung', 'XRechnung']", "Merkmale …: []", "Bundesland: 05",
+    "Einwohnerzahl: 6157" and the actor "demo loader" in the change history."""
+    from coop.main.context import actor_words, audit_value
+
+    with app.test_request_context():
+        assert audit_value("Initiative", "keywords", ["E-Rechnung", "XRechnung"]) == (
+            "E-Rechnung, XRechnung"
+        )
+        assert audit_value("Body", "attributes", []) == "–"
+        assert audit_value("Body", "state", "05") == "Nordrhein-Westfalen"
+        assert audit_value("Body", "population", 6157) == "6.157"
+        assert audit_value("CostModel", "first_year", 2026) == "2026"
+        assert audit_value("Grant", "improvement_confirmed_at", "2026-12-08T14:30:00+00:00") == (
+            "08.12.2026, 15:30 Uhr"  # in Berlin time
+        )
+        assert actor_words("demo loader") == "die Demodaten"
+        assert actor_words("anna@kreis.example (API)") == "anna@kreis.example (über die API)"
+        assert actor_words("anna@kreis.example") == "anna@kreis.example"
