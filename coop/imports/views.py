@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -69,6 +71,9 @@ def upload(kind: str):
         title=str(TITLES[kind]),
         recent=services.recent(current_user),
         states=IMPORT_STATE_LABELS,
+        # the examples in the reader's language: what the export writes, and the file reads
+        example_day=date(2026, 3, 12),
+        example_later=date(2027, 1, 20),
     )
 
 

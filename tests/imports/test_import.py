@@ -256,3 +256,20 @@ def test_an_outdated_export_keeps_what_changed_since_and_stores_the_rest(client,
     stored = {(r.body.name, r.kind.value) for r in db.session.scalars(select(Resolution))}
     assert ("Nieheim", "accession") in stored and len(stored) == 2  # Brakel's stays as it was
     assert db.session.get(Resolution, scheduled.id).outcome.value == "adopted"
+
+
+def test_an_english_matrix_goes_in_as_well(client, seed):
+    """Issue 29: the import page asked English users for German column names and cells."""
+    first, _second = _initiatives(seed)
+    AuthActions(client).login("coordinator@test.example")
+    AuthActions(client).post("/language/en", {"next": "/"}, form_path="/")
+    page = client.get("/import/resolutions").get_data(as_text=True)
+    assert "beschlossen" not in page and "decided (Mar 12, 2026)" in page
+    rows = [
+        ["Initiative", "Service area", "Phase", "Brakel"],
+        ["Digitalnetzwerk Kreis Höxter", "", "", "decided (Mar 12, 2026)"],
+    ]
+    answer = _upload(client, seed, _csv(rows))
+    job_id = int(answer.headers["Location"].rsplit("/", 1)[-1])
+    preview = client.get(f"/import/jobs/{job_id}").get_data(as_text=True)
+    assert "1 row can be stored" in preview, preview[preview.find("<main") :][:2000]
