@@ -18,6 +18,7 @@ from datetime import date, datetime
 from flask import current_app, url_for
 from flask_babel import force_locale, format_date, ngettext
 from flask_babel import gettext as _
+from markupsafe import Markup
 from sqlalchemy import delete, func, insert, literal_column, select, text
 from sqlalchemy.orm import Session
 
@@ -468,3 +469,44 @@ def compose_alert(saved: SavedSearch, matches: list[SearchEntry]) -> tuple[str, 
             _("You receive this message because you saved this search in coop."),
         ]
         return str(subject), "\n".join(str(line) for line in lines)
+
+
+# Markers around the matched words in a snippet (characters no document holds), replaced by
+# <mark> after the text is escaped.
+_START, _END = "\x02", "\x03"
+
+
+def snippets(q: str, ids: list[int]) -> dict[int, Markup]:
+    """A short passage of each entry around the words searched for, the words marked: one
+    query for the page's entries (FTS5's snippet on SQLite, ts_headline on PostgreSQL)."""
+    if not q.strip() or not ids:
+        return {}
+    if db.session.get_bind().dialect.name == "postgresql":
+        stmt = select(
+            SearchEntry.id,
+            func.ts_headline(
+                literal_column("'german'"),
+                SearchEntry.document,
+                func.websearch_to_tsquery(literal_column("'german'"), q),
+                f"StartSel={_START}, StopSel={_END}, MaxWords=25, MinWords=10, MaxFragments=2, "
+                "FragmentDelimiter= … ",
+            ),
+        ).where(SearchEntry.id.in_(ids))
+        rows = db.session.execute(stmt).all()
+    else:
+        query = _fts5_query(q)
+        if query is None:
+            return {}
+        listed = ",".join(str(int(i)) for i in ids)
+        rows = db.session.execute(
+            text(
+                "SELECT rowid, snippet(search_fts, 0, :start, :end, ' … ', 16) FROM search_fts "
+                f"WHERE search_fts MATCH :q AND rowid IN ({listed})"
+            ).bindparams(q=query, start=_START, end=_END)
+        ).all()
+    out = {}
+    for entry_id, passage in rows:
+        if passage and _START in passage:
+            escaped = str(Markup.escape(passage))
+            out[entry_id] = Markup(escaped.replace(_START, "<mark>").replace(_END, "</mark>"))
+    return out

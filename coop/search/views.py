@@ -138,6 +138,7 @@ def _render(
         errors=errors,
         bodies=bodies,
         body_names=names,
+        passages=services.snippets(f.q, [e.id for e in page.items]) if page is not None else {},
         initiative=initiative,
         form=form,
         saved=services.saved_searches_of(current_user),

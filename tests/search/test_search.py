@@ -181,3 +181,19 @@ def test_a_hyphenated_word_is_found_as_a_whole_not_as_its_parts(app, seed):
         db.session.commit()
     assert titles(search.Filters(q="E-Rechnung")) == ["E-Rechnungen gemeinsam annehmen"]
     assert titles(search.Filters(q="Rechnungsprüfung")) == ["Rechnungsprüfung gemeinsam"]
+
+
+def test_a_hit_shows_a_passage_with_the_words_marked(app, seed, client):
+    from tests.conftest import AuthActions
+
+    with acting_as(None, "test"):
+        factories.initiative(
+            seed,
+            title="Gemeinsame Beschaffung",
+            description="Die Städte bündeln den Einkauf von Streusalz <b>über</b> den Kreis.",
+        )
+        db.session.commit()
+    AuthActions(client).login("coordinator@test.example")
+    page = client.get("/search/?q=Streusalz").get_data(as_text=True)
+    assert "<mark>Streusalz</mark>" in page
+    assert "&lt;b&gt;über&lt;/b&gt;" in page or "<b>" not in page.split("coop-snippet")[1][:300]
