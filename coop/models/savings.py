@@ -63,9 +63,9 @@ class CostRateTable(AuditedMixin, TimestampMixin, VersionedMixin, db.Model):
         (A), each by grade number (E9a, E9b … E15; A6 … A16)."""
 
         def key(rate: CostRate):
-            grade = rate.pay_grade.strip().upper()
+            grade = "".join(rate.pay_grade.split()).upper()  # "E 9a" as "E9A"
             digits = "".join(ch for ch in grade[1:] if ch.isdigit())
-            return (0 if grade.startswith("E") else 1, int(digits or 0), grade)
+            return (0 if grade.startswith("E") else 1, grade[:1], int(digits or 0), grade)
 
         return sorted(self.rates, key=key)
 

@@ -168,12 +168,13 @@ def _edit(ini: Initiative, model: CostModel | None):
     only_body = None if full else current_user.body_id
     tables = services.rate_tables()
     table = model.cost_rate_table if model else (tables[0] if tables else None)
-    grades = sorted(r.pay_grade for r in table.rates) if table else []
+    grades = [r.pay_grade for r in table.rates_in_order] if table else []
     partners = [p.body for p in initiatives.ordered_partners(ini)]
     form = CostModelForm()
     if request.method == "GET":
         if model is not None:
             form.fill(model)
+            form.add_blank_rows(1)
         else:
             form.first_year.data = str(clock.today().year + 1)
             form.horizon_years.data = "10"
@@ -184,7 +185,10 @@ def _edit(ini: Initiative, model: CostModel | None):
             form.allocation_key.data = "population"
             for body in partners:
                 form.partners.append_entry({"body_id": str(body.id)})
-        form.add_blank_rows(2 if model is None else 1)
+                # a row of today's costs for each partner: what every one of them spends now
+                form.baseline.append_entry({"body_id": str(body.id)})
+            form.add_blank_rows(1, only=tuple(n for n in form.SECTIONS if n != "baseline"))
+            form.add_blank_rows(1, only=form.EVENTS)
     elif "add_rows" in request.form:
         form.add_blank_rows(1)
         form.set_choices(tables, partners, grades)

@@ -448,3 +448,26 @@ def test_rate_tables_list_grades_in_their_published_order(client, auth, seed):
     grades = re.findall(r'<th class="kern-table__cell" scope="row">([AE]\d+[a-c]?)</th>', page)
     assert grades.index("E5") < grades.index("E9a") < grades.index("E13")
     assert grades.index("E15") < grades.index("A9") < grades.index("A11") < grades.index("A13")
+
+
+def test_a_new_estimate_offers_a_cost_row_per_partner_and_grades_in_table_order(
+    client, auth, seed, ini
+):
+    """Issue 29: two cost rows for four partners, and pay grades sorted as text (A11, A13,
+    A9 … E15, E5)."""
+    auth.login("coordinator@test.example")
+    page = client.get(f"/initiatives/{ini.id}/savings/new").get_data(as_text=True)
+    partners = len(re.findall(r'name="partners-\d+-body_id"', page))
+    chosen = re.findall(
+        r'<select[^>]*name="baseline-(\d+)-body_id"[^>]*>.*?<option selected value="(\d+)"',
+        page,
+        re.S,
+    ) or re.findall(r'name="baseline-(\d+)-body_id".*?value="(\d+)" selected', page, re.S)
+    assert partners >= 4 and len(set(v for _n, v in chosen)) == partners, chosen
+    select = page.split('name="baseline-0-pay_grade"')[1].split("</select>")[0]
+    grades = re.findall(r'<option value="([^"]+)"', select)
+    assert grades == sorted(
+        grades,
+        key=lambda g: (g[0] != "E", g[0], int("".join(c for c in g[1:] if c.isdigit()) or 0), g),
+    )
+    assert grades.index("E5") < grades.index("E15") if "E5" in grades else True
