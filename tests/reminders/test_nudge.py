@@ -232,3 +232,33 @@ def test_four_nudges_at_once_send_one_mail(mail_app, smtp, seed):
         assert answer.status_code == 422
         assert "heute schon erinnert" in answer.get_data(as_text=True)
     assert len(smtp.messages) == 1 and db.session.scalar(select(func.count(Nudge.id))) == 1
+
+
+def test_without_public_url_links_follow_the_address_coop_is_served_at(app, seed):
+    """Issue 29: served on another port (`PORT=5077 make run`), mails and the legal pages still
+    named http://127.0.0.1:5000. Without PUBLIC_URL (never in production) the request's own
+    address counts; only loopback names reach coop then."""
+    from coop.models import OutboxMail
+
+    app.config["PUBLIC_URL"] = ""
+    ini = _network(seed)
+    client = app.test_client()
+    base = "http://127.0.0.1:5077"
+    client.get("/login", base_url=base)
+    token = re.search(
+        r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"',
+        client.get("/login", base_url=base).get_data(as_text=True),
+    ).group(1)
+    client.post(
+        "/login",
+        data={"email": "coordinator@test.example", "password": "correct-horse-battery",
+              "csrf_token": token},
+        base_url=base,
+    )  # fmt: skip
+    path = f"/initiatives/{ini.id}/nudge/{seed.bodies['brakel'].id}"
+    page = client.get(path, base_url=base).get_data(as_text=True)
+    assert f"{base}/initiatives/{ini.id}" in page  # the link in the proposed message
+    assert "127.0.0.1:5000" not in page
+    legal = client.get("/barrierefreiheit", base_url=base).get_data(as_text=True)
+    assert "127.0.0.1:5000" not in legal
+    assert db.session.scalar(select(func.count(OutboxMail.id))) == 0
