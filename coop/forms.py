@@ -190,17 +190,23 @@ def confirm_delete(obj, *, label: str, kind: str, action: str, back: str, contex
     )
 
 
-def in_bin(label: str) -> str:
-    """What a delete says when it is done."""
+def in_bin(label: str):
+    """What a delete says when it is done, with the way to the recycle bin."""
+    from flask import url_for
     from flask_babel import gettext as _
+    from markupsafe import Markup
 
     from . import trash
 
-    return _(
+    text = _(
         "“%(label)s” is in the recycle bin now; it can be restored from there for %(days)d days.",
         label=label,
         days=trash.KEEP_DAYS,
     )
+    link = Markup(' <a class="kern-link" href="{0}">{1}</a>').format(
+        url_for("bin.index"), _("To the recycle bin")
+    )
+    return Markup.escape(text) + link
 
 
 def submit(change, command, edge: dict[str, str]):

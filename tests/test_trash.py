@@ -91,6 +91,8 @@ def test_an_initiative_is_asked_for_deleted_into_the_bin_and_restored_whole(app,
 
     answer = _post(coordinator, f"{path}/delete", {"version": str(version)}, path)
     assert answer.status_code == 302
+    said = _page(coordinator, answer.location)
+    assert "liegt jetzt im Papierkorb" in said and 'href="/trash/">Zum Papierkorb</a>' in said
     assert db.session.get(Initiative, ini_id) is None
     assert coordinator.get(path).status_code == 404
     item = db.session.scalar(select(TrashItem).where(TrashItem.entity_id == ini_id))
@@ -301,3 +303,27 @@ def test_housekeeping_removes_what_lay_30_days_in_the_bin_and_records_it(app, de
         select(AuditEntry).where(AuditEntry.action == "purge", AuditEntry.entity_id == ini.id)
     )
     assert purged is not None and purged.entity_type == "Initiative"
+
+
+def test_oparl_answers_a_tombstone_while_in_the_bin_and_the_object_after_the_restore(app, demo):
+    """Nothing deleted shows, OParl says so (soft delete), and a restore brings it back."""
+    from coop.models import Resolution
+    from coop.resolutions import services as resolutions
+
+    public = db.session.scalar(
+        select(Resolution).where(Resolution.public.is_(True)).order_by(Resolution.id)
+    )
+    rid = public.id
+    client = app.test_client()
+    assert client.get(f"/oparl/v1/consultation/{rid}").get_json().get("deleted") is not True
+    with acting_as(None, "test"):
+        resolutions.delete_resolution(public)
+        db.session.commit()
+    gone = client.get(f"/oparl/v1/consultation/{rid}").get_json()
+    assert gone.get("deleted") is True
+    item = db.session.scalar(select(TrashItem).order_by(TrashItem.id.desc()))
+    with acting_as(None, "test"):
+        trash.restore(item)
+        db.session.commit()
+    back = client.get(f"/oparl/v1/consultation/{rid}")
+    assert back.status_code == 200 and back.get_json().get("deleted") is not True
