@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..core import clock
+from ..core.money import apportion
 from ..extensions import db
 from ..funding import services as funding
 from ..i18n import fmt_money, fmt_percent
@@ -103,6 +105,8 @@ class Section:
     checks: dict
     outcome: object | None  # savings Outcome of the primary model
     next_dates: list[tuple[date, str]] = field(default_factory=list)
+    # the savings as shown: to the cent, so that the report's total is the sum of its rows
+    shown_savings: Decimal | None = None
 
     def lead_line(self) -> str:
         """ "Digitalisierung · Umsetzung · Federführung: Kreis Höxter" """
@@ -147,7 +151,9 @@ class Section:
         return _(
             "%(total)s from %(first)d to %(last)d, net present value %(npv)s, savings rate "
             "%(rate)s, break-even %(year)s.",
-            total=fmt_money(r.total_savings),
+            total=fmt_money(
+                self.shown_savings if self.shown_savings is not None else r.total_savings
+            ),
             first=r.years[0].year,
             last=r.years[-1].year,
             npv=fmt_money(r.npv),
@@ -168,6 +174,16 @@ class DistrictData:
     totals: dict
     outcomes: dict  # initiative id → Outcome
     sections: list[Section]
+
+    @property
+    def estimated(self) -> list[Section]:
+        """The sections with a savings estimate."""
+        return [s for s in self.sections if s.outcome and s.outcome.result]
+
+    @property
+    def savings_total(self) -> Decimal:
+        """The savings of every estimated initiative: the sum of the rows as shown."""
+        return sum((s.shown_savings for s in self.estimated), Decimal(0))
 
     def upcoming(self) -> tuple[list[tuple[date, str, str]], int]:
         """The next dates of all initiatives in one list (date, initiative, what), earliest
@@ -265,6 +281,13 @@ def _gather(inis: list[Initiative]) -> DistrictData:
                 next_dates=sorted(dates)[:5],
             )
         )
+    estimated = [s for s in sections if s.outcome and s.outcome.result]
+    for section, shown in zip(
+        estimated,
+        apportion([s.outcome.result.total_savings for s in estimated]),
+        strict=True,
+    ):
+        section.shown_savings = shown
     return DistrictData(inis, summaries, grants, checks, totals, outcomes, sections)
 
 

@@ -223,9 +223,9 @@ def build(district_name: str | None, data: DistrictData, today: date, lang: str)
                 [name, p(summary_line(s.summary)), p(s.funding_line()), p(s.savings_line())]
             )
         story.append(_table(rows, [width * f for f in (0.3, 0.25, 0.25, 0.2)]))
-        estimated = [s for s in data.sections if s.outcome and s.outcome.result]
+        estimated = data.estimated
         if estimated:
-            total = sum((s.outcome.result.total_savings for s in estimated), 0)
+            total = data.savings_total  # the sum of the rows as shown
             story.append(Spacer(1, 2 * mm))
             story.append(
                 p(

@@ -76,3 +76,27 @@ def test_every_savings_page_states_the_total_its_rows_add_up_to(app, client):
         if costs:
             today, coop, saved = _amounts(costs.group(1).replace("\xa0", " "))[:3]
             assert today - coop == saved, costs.group(1)
+
+
+def test_the_reports_total_is_the_sum_of_its_rows(app, client):
+    """The report (page and PDF) states the savings of every estimated initiative and their
+    total; the total is the sum of the rows as shown."""
+    from sqlalchemy import select
+
+    from coop import demo
+    from coop.audit import acting_as
+    from coop.extensions import db
+    from coop.models import Body
+    from tests.conftest import AuthActions
+
+    with acting_as(None, "demo"):
+        demo.load()
+        db.session.commit()
+    AuthActions(client).login("koordination@kreis-hoexter.example", demo.DEMO_PASSWORD)
+    kreis = db.session.scalar(select(Body).where(Body.ags == "05762000"))
+    page = client.get(f"/report/?district={kreis.id}").get_data(as_text=True).replace("\xa0", " ")
+    said = re.search(r'id="savings-total">([^<]+)<', page)
+    assert said, "the HTML report states the total as the PDF does"
+    total = _amounts(said.group(1))[-1]
+    rows = re.findall(r'data-label="Einsparungen">([^<]+)<', page)
+    assert rows and sum(_amounts(r)[0] for r in rows if "€" in r) == total
