@@ -6,16 +6,18 @@ outcomes the papers do not give are illustrative and marked so in SOURCE.md.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import select
 
+from ..core import clock
 from ..extensions import db
 from ..initiatives import services as initiatives
 from ..initiatives.schemas import InitiativeCreate
 from ..models import Body, BodyKind, Initiative
 from ..resolutions import services as resolutions
 from ..resolutions.schemas import ResolutionRecord
+from .funding import DEADLINE_AFTER_LOAD
 
 HOEXTER_TOWNS = {  # AGS: council as the town calls it
     "05762004": "Rat der Stadt Bad Driburg",
@@ -83,13 +85,22 @@ def _hoexter(ags: dict[str, Body]) -> None:
                 "public": True,
                 "participants": [{"body_id": kreis.id, "role": "lead"}]
                 + [{"body_id": t.id, "role": "partner"} for t in towns],
+                # what is still open is due from the day the demo is loaded on (as the
+                # programme's deadline, coop/demo/funding.py), so that the start pages show
+                # what comes next, not what was due in 2022
                 "milestones": [
                     {
                         "title": "Beschlüsse von Kreistag und allen Stadträten",
-                        "due_on": "2022-03-31",
+                        "due_on": clock.today() + timedelta(days=14),
                     },
-                    {"title": "Förderantrag IKZ NRW gestellt", "due_on": "2022-04-30"},
-                    {"title": "Stellen des Digitalnetzwerks besetzt", "due_on": "2022-09-30"},
+                    {
+                        "title": "Förderantrag IKZ NRW gestellt",
+                        "due_on": clock.today() + DEADLINE_AFTER_LOAD,
+                    },
+                    {
+                        "title": "Stellen des Digitalnetzwerks besetzt",
+                        "due_on": clock.today() + timedelta(days=200),
+                    },
                 ],
             }
         ),
@@ -126,12 +137,12 @@ def _hoexter(ags: dict[str, Body]) -> None:
                     "zu erzielen."
                 ),
             )
-        elif town.ags == "05762028":  # Nieheim: the vote is scheduled
+        elif town.ags == "05762028":  # Nieheim: the vote is scheduled, in ten days
             _resolve(
                 ini,
                 town,
                 organ="Rat",
-                session_date=date(2022, 3, 10),
+                session_date=clock.today() + timedelta(days=10),
                 outcome="scheduled",
                 title=paper,
             )
