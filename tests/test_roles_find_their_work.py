@@ -55,7 +55,7 @@ def test_the_partner_editor_reads_what_their_decision_holds_up(app):
     _demo(app)
     editor = _as(app, "redaktion@brakel.example")
     page = editor.get("/").get_data(as_text=True).replace("&#34;", '"')
-    assert "Ihr Beschluss fehlt für die Förderung" in page
+    assert "Ihr Beschluss fehlt für „Förderung interkommunaler Zusammenarbeit NRW" in page
 
 
 def test_who_creates_an_initiative_follows_it(app):
