@@ -6,6 +6,7 @@ it would, and people see what would have been sent and to whom."""
 
 from __future__ import annotations
 
+import re
 import smtplib
 import ssl
 from collections.abc import Iterable
@@ -27,19 +28,27 @@ def has_server() -> bool:
     return bool(current_app.config.get("MAIL_SERVER"))
 
 
-def _keep(messages: list[EmailMessage], state: str) -> None:
+# the secret part of a link to set a password
+_SECRET_LINK = re.compile(r"(/password/)[A-Za-z0-9_-]+")
+
+
+def _keep(messages: list[EmailMessage], state: str, sensitive: bool = False) -> None:
     from .extensions import db
     from .models import OutboxMail
 
     for msg in messages:
         body = msg.get_body(("plain",))
+        text = body.get_content() if body is not None else ""
+        if sensitive and state == SENT:  # it reached its person: the outbox keeps no secret
+            text = _SECRET_LINK.sub(r"\1…", text)
         db.session.add(
             OutboxMail(
                 recipients=str(msg["To"] or "")[:2000],
                 reply_to=str(msg["Reply-To"])[:254] if msg["Reply-To"] else None,
                 subject=str(msg["Subject"] or "")[:500],
-                text=body.get_content() if body is not None else "",
+                text=text,
                 state=state,
+                sensitive=sensitive,
             )
         )
     # Committed at once: every caller has committed its own change (a claim, a limit) before
@@ -64,14 +73,14 @@ def build_message(to: str, subject: str, text: str) -> EmailMessage:
     return msg
 
 
-def send_all(messages: Iterable[EmailMessage]) -> int:
+def send_all(messages: Iterable[EmailMessage], *, sensitive: bool = False) -> int:
     """Send over one SMTP connection and note each in the outbox (committed); without a mail
     server, only the outbox keeps them. Returns the number sent or kept. Raises on the first
     failure of the server (what was sent before it stays in the outbox)."""
     config = current_app.config
     messages = list(messages)
     if not config.get("MAIL_SERVER"):
-        _keep(messages, KEPT)
+        _keep(messages, KEPT, sensitive)
         return len(messages)
     host, port = config["MAIL_SERVER"], int(config["MAIL_PORT"])
     timeout = float(config["MAIL_TIMEOUT"])
@@ -88,5 +97,5 @@ def send_all(messages: Iterable[EmailMessage]) -> int:
         for msg in messages:
             smtp.send_message(msg)
             sent += 1
-            _keep([msg], SENT)
+            _keep([msg], SENT, sensitive)
     return sent

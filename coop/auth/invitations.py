@@ -126,7 +126,7 @@ def send_invitation(user: User, inviter: User | None) -> None:
                 _("Your address for signing in: %(email)s", email=user.email),
             ]
         )
-    mail.send_all([mail.build_message(user.email, subject, text)])
+    mail.send_all([mail.build_message(user.email, subject, text)], sensitive=True)
 
 
 def send_reset(user: User) -> None:
@@ -153,4 +153,4 @@ def send_reset(user: User) -> None:
                 ),
             ]
         )
-    mail.send_all([mail.build_message(user.email, subject, text)])
+    mail.send_all([mail.build_message(user.email, subject, text)], sensitive=True)

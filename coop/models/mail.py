@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import String, Text
+from sqlalchemy import Boolean, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -27,6 +27,9 @@ class OutboxMail(db.Model):
     subject: Mapped[str] = mapped_column(String(500))
     text: Mapped[str] = mapped_column(Text)
     state: Mapped[str] = mapped_column(String(10), default=KEPT)
+    # a mail with a secret (a link to set a password): only admins read it here, and once it
+    # was sent its link is not kept
+    sensitive: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 __all__ = ["KEPT", "SENT", "OutboxMail"]

@@ -356,12 +356,17 @@ def outbox():
 
     if not _reads_outbox():
         abort(403)
+    mails = select(OutboxMail)
+    if not permissions.is_admin(current_user):  # links to set a password: admins only
+        mails = mails.where(OutboxMail.sensitive.is_(False))
     page = paginate(
-        select(OutboxMail).order_by(OutboxMail.created_at.desc(), OutboxMail.id.desc()),
+        mails.order_by(OutboxMail.created_at.desc(), OutboxMail.id.desc()),
         page=request.args.get("page", 1, type=int),
         per_page=20,
     )
-    kept = db.session.scalar(select(func.count()).where(OutboxMail.state == "kept"))
+    kept = db.session.scalar(
+        select(func.count()).select_from(mails.where(OutboxMail.state == "kept").subquery())
+    )
     return render_template(
         "reminders/outbox.html",
         page=page,

@@ -42,6 +42,7 @@ def upgrade():
     sa.Column('subject', sa.String(length=500), nullable=False),
     sa.Column('text', sa.Text(), nullable=False),
     sa.Column('state', sa.String(length=10), nullable=False),
+    sa.Column('sensitive', sa.Boolean(), server_default=sa.false(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_outbox_mails')),
     sqlite_autoincrement=True
     )
