@@ -56,7 +56,7 @@ def acting_as(user_id: int | None, label: str):
         _actor.reset(token)
 
 
-def _plain(value):
+def plain(value):
     """A JSON-safe rendering of a column value."""
     if isinstance(value, enum.Enum):
         return value.value
@@ -85,7 +85,7 @@ def _changes(obj: AuditedMixin, action: AuditAction) -> dict:
                 continue
             old = hist.deleted[0] if hist.deleted else None
             new = hist.added[0] if hist.added else None
-            if _plain(old) == _plain(new):
+            if plain(old) == plain(new):
                 continue
         elif action in (AuditAction.CREATE, AuditAction.RESTORE):
             old, new = None, getattr(obj, key)
@@ -98,7 +98,7 @@ def _changes(obj: AuditedMixin, action: AuditAction) -> dict:
         if key in redact:
             changes[key] = ["***", "***"]
         else:
-            changes[key] = [_plain(old), _plain(new)]
+            changes[key] = [plain(old), plain(new)]
     return changes
 
 

@@ -26,7 +26,6 @@ audit trail records the delete, the restore and the purge.
 from __future__ import annotations
 
 import base64
-import enum
 from collections import defaultdict
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -140,13 +139,7 @@ def _plain(column, value):
         return None
     if isinstance(value, bytes):
         return base64.b64encode(value).decode("ascii")
-    if isinstance(value, enum.Enum):
-        return value.value
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    return value
+    return audit.plain(value)
 
 
 def _typed(column, value):

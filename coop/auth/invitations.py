@@ -20,7 +20,7 @@ from ..errors import ValidationError
 from ..extensions import db
 from ..models import AccessLink, User, hash_token
 from ..models.base import utcnow
-from .services import password_problem
+from .services import new_password_errors
 
 INVITE_DAYS = 7
 RESET_HOURS = 1
@@ -69,12 +69,7 @@ def valid(secret: str) -> AccessLink | None:
 def set_password(link: AccessLink, password: str, confirm: str) -> User:
     """Set the account's password through its link, which is used up (flushes)."""
     user = link.user
-    problem = password_problem(password, user.email, user.name)
-    errors = {}
-    if problem:
-        errors["password"] = problem
-    elif password != confirm:
-        errors["confirm"] = _("The two passwords differ.")
+    errors = new_password_errors(user, password, confirm, ("password", "confirm"))
     if errors:
         raise ValidationError(_("Please correct the marked fields."), errors)
     user.set_password(password)

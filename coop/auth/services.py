@@ -244,15 +244,21 @@ def change_password(user: User, current: str, new: str, confirm: str) -> None:
     errors = {}
     if not user.check_password(current or ""):
         errors["current_password"] = _("The current password is not correct.")
-    problem = password_problem(new, user.email, user.name)
-    if problem:
-        errors["new_password"] = problem
-    elif new != confirm:
-        errors["confirm_password"] = _("The two new passwords differ.")
+    errors |= new_password_errors(user, new, confirm, ("new_password", "confirm_password"))
     if errors:
         raise ValidationError(_("Please correct the marked fields."), errors)
     user.set_password(new)
     db.session.flush()
+
+
+def new_password_errors(user: User, new: str, confirm: str, fields: tuple[str, str]) -> dict:
+    """Why a new password (typed twice) cannot be the account's, by field; empty when it can."""
+    problem = password_problem(new, user.email, user.name)
+    if problem:
+        return {fields[0]: problem}
+    if new != confirm:
+        return {fields[1]: _("The two new passwords differ.")}
+    return {}
 
 
 def issue_token(user: User, name: str = "") -> tuple[ApiToken, str]:

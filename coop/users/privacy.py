@@ -14,7 +14,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, or_, select, update
 
-from ..audit import _plain
+from ..audit import plain as _plain
 from ..errors import PermissionDenied
 from ..extensions import db
 from ..models import ApiToken, AuditEntry, Follow, LoginThrottle, User

@@ -1,8 +1,11 @@
 """Initiatives, resolutions and decisions through the JSON API, on SQLite and PostgreSQL."""
 
+from datetime import timedelta
+
 from sqlalchemy import func, select
 
 from coop.audit import acting_as
+from coop.core import clock
 from coop.extensions import db
 from coop.models import AuditEntry, Initiative, Resolution
 from tests import factories
@@ -393,7 +396,9 @@ def test_demo_seeds_read_back_through_the_api(app, client):
     d = client.get(f"/api/v1/initiatives/{hoexter['id']}/decisions", headers=auth).json
     assert (d["decided"], d["total"]) == (9, 11)
     status = {p["name"]: (p["status"], p["session_date"]) for p in d["partners"]}
-    assert status["Nieheim"] == ("scheduled", "2022-03-10")
+    # the demo's open session is ten days after the day it is loaded
+    in_ten_days = (clock.today() + timedelta(days=10)).isoformat()
+    assert status["Nieheim"] == ("scheduled", in_ten_days)
     assert status["Brakel"] == ("none", None)  # only the committee's recommendation
     assert status["Marienmünster"] == ("decided", "2022-02-23")
     assert status["Steinheim"] == ("decided", "2022-03-17")  # deferred, then adopted
