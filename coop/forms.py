@@ -170,6 +170,24 @@ def one_button_change(change, *, done: str, then: str, otherwise: str):
     return redirect(then)
 
 
+def ask_then_delete(obj, delete, *, label: str, kind: str, back: str, then: str, context=None):
+    """A delete the way every page does it: GET shows the page that asks (what goes with it,
+    the recycle bin), POST runs `delete(expected_version)`, says it is in the bin and goes to
+    `then`; a refusal goes `back` with its message."""
+    from flask import request
+
+    if request.method == "GET":
+        return confirm_delete(
+            obj, label=label, kind=kind, action=request.path, back=back, context=context
+        )
+    return one_button_change(
+        lambda: delete(request.form.get("version", type=int)),
+        done=in_bin(label),
+        then=then,
+        otherwise=back,
+    )
+
+
 def confirm_delete(obj, *, label: str, kind: str, action: str, back: str, context=None):
     """The page that asks before a delete: what goes, what goes with it ("3 resolutions,
     1 grant"), and that it can be restored from the recycle bin."""

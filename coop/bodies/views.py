@@ -10,7 +10,7 @@ from ..audit import audit_entries
 from ..auth import permissions
 from ..core.attributes import BODY_ATTRIBUTES
 from ..extensions import db
-from ..forms import confirm_delete, form_version, in_bin, one_button_change, save_form
+from ..forms import ask_then_delete, form_version, save_form
 from ..models import STATES, Body, BodyKind, Participant, User
 from ..pagecache import cacheable
 from ..pagination import paginate
@@ -173,17 +173,11 @@ def delete(body_id: int):
     body = get_body(body_id)
     if not permissions.can_delete_body(current_user, body):
         abort(403)
-    if request.method == "GET":
-        return confirm_delete(
-            body,
-            label=body.name,
-            kind=_("Body"),
-            action=url_for(".delete", body_id=body_id),
-            back=url_for(".detail", body_id=body_id),
-        )
-    return one_button_change(
-        lambda: services.delete_body(body, expected_version=request.form.get("version", type=int)),
-        done=in_bin(body.name),
+    return ask_then_delete(
+        body,
+        lambda version: services.delete_body(body, expected_version=version),
+        label=body.name,
+        kind=_("Body"),
+        back=url_for(".detail", body_id=body_id),
         then=url_for(".index"),
-        otherwise=url_for(".detail", body_id=body_id),
     )

@@ -27,10 +27,8 @@ from ..exports import download
 from ..extensions import db
 from ..forms import (
     apply_errors,
-    confirm_delete,
+    ask_then_delete,
     form_version,
-    in_bin,
-    one_button_change,
     percents_to_fractions,
     save_form,
 )
@@ -237,22 +235,15 @@ def program_delete(program_id: int):
     program = _program(program_id)
     if not permissions.can_manage_programs(current_user):
         abort(403)
-    if request.method == "GET":
-        return confirm_delete(
-            program,
-            label=program.name,
-            kind=_("Funding programme"),
-            action=url_for(".program_delete", program_id=program_id),
-            back=url_for(".program_detail", program_id=program_id),
-        )
-    label = program.name
-    return one_button_change(
-        lambda: services.delete_program(
-            program, actor=current_user, expected_version=request.form.get("version", type=int)
+    return ask_then_delete(
+        program,
+        lambda version: services.delete_program(
+            program, actor=current_user, expected_version=version
         ),
-        done=in_bin(label),
+        label=program.name,
+        kind=_("Funding programme"),
+        back=url_for(".program_detail", program_id=program_id),
         then=url_for(".programs"),
-        otherwise=url_for(".program_detail", program_id=program_id),
     )
 
 
@@ -356,25 +347,16 @@ def grant_edit(grant_id: int):
 def grant_delete(grant_id: int):
     """Delete a grant, after asking; back to its initiative."""
     grant = _grant(grant_id, for_edit=True)
-    label = f"{grant.program.name}: {grant.initiative.title}"
-    if request.method == "GET":
-        if not permissions.can_delete_grant(current_user, grant):
-            abort(403)
-        return confirm_delete(
-            grant,
-            label=label,
-            kind=_("Grant"),
-            context=grant.initiative.title,
-            action=url_for(".grant_delete", grant_id=grant_id),
-            back=url_for(".grant_detail", grant_id=grant_id),
-        )
-    return one_button_change(
-        lambda: services.delete_grant(
-            grant, actor=current_user, expected_version=request.form.get("version", type=int)
-        ),
-        done=in_bin(label),
+    if request.method == "GET" and not permissions.can_delete_grant(current_user, grant):
+        abort(403)  # (the service refuses the POST itself)
+    return ask_then_delete(
+        grant,
+        lambda version: services.delete_grant(grant, actor=current_user, expected_version=version),
+        label=f"{grant.program.name}: {grant.initiative.title}",
+        kind=_("Grant"),
+        context=grant.initiative.title,
+        back=url_for(".grant_detail", grant_id=grant_id),
         then=url_for("main.initiative", initiative_id=grant.initiative_id),
-        otherwise=url_for(".grant_detail", grant_id=grant_id),
     )
 
 

@@ -20,7 +20,7 @@ from ..cache import cached, request_key
 from ..core import clock
 from ..exports import download
 from ..extensions import db
-from ..forms import confirm_delete, form_version, in_bin, one_button_change, save_form
+from ..forms import ask_then_delete, form_version, save_form
 from ..models import Body, BodyKind, Phase, ServiceArea
 from ..pagecache import cacheable
 from ..pagination import paginate
@@ -249,22 +249,13 @@ def delete(initiative_id: int):
     initiative = get_initiative(initiative_id)
     if not permissions.can_delete_initiative(current_user, initiative):
         abort(403)
-    title = initiative.title
-    if request.method == "GET":
-        return confirm_delete(
-            initiative,
-            label=title,
-            kind=_("Initiative"),
-            action=url_for(".delete", initiative_id=initiative_id),
-            back=url_for("main.initiative", initiative_id=initiative_id),
-        )
-    return one_button_change(
-        lambda: services.delete_initiative(
-            initiative, expected_version=request.form.get("version", type=int)
-        ),
-        done=in_bin(title),
+    return ask_then_delete(
+        initiative,
+        lambda version: services.delete_initiative(initiative, expected_version=version),
+        label=initiative.title,
+        kind=_("Initiative"),
+        back=url_for("main.initiative", initiative_id=initiative_id),
         then=url_for(".index"),
-        otherwise=url_for("main.initiative", initiative_id=initiative_id),
     )
 
 

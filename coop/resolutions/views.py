@@ -12,7 +12,7 @@ from ..auth import permissions
 from ..commands import bind
 from ..errors import ServiceError, ValidationError
 from ..extensions import db
-from ..forms import apply_errors, confirm_delete, form_version, in_bin, one_button_change, submit
+from ..forms import apply_errors, ask_then_delete, form_version, submit
 from ..initiatives import services as initiatives
 from ..initiatives.access import get_initiative
 from ..models import Body
@@ -267,23 +267,14 @@ def edit(resolution_id: int):
 def delete(resolution_id: int):
     """Delete a resolution and its paper, after asking."""
     resolution = get_resolution(resolution_id, for_edit=True)
-    label = f"{resolution.body.name}: {resolution.title or resolution.initiative.title}"
-    if request.method == "GET":
-        return confirm_delete(
-            resolution,
-            label=label,
-            kind=_("Council resolution"),
-            context=resolution.initiative.title,
-            action=url_for(".delete", resolution_id=resolution_id),
-            back=url_for(".detail", resolution_id=resolution_id),
-        )
-    return one_button_change(
-        lambda: services.delete_resolution(
-            resolution, expected_version=request.form.get("version", type=int)
-        ),
-        done=in_bin(label),
+    return ask_then_delete(
+        resolution,
+        lambda version: services.delete_resolution(resolution, expected_version=version),
+        label=f"{resolution.body.name}: {resolution.title or resolution.initiative.title}",
+        kind=_("Council resolution"),
+        context=resolution.initiative.title,
+        back=url_for(".detail", resolution_id=resolution_id),
         then=url_for("main.initiative", initiative_id=resolution.initiative_id),
-        otherwise=url_for(".detail", resolution_id=resolution_id),
     )
 
 

@@ -31,10 +31,8 @@ from ..exports import download
 from ..extensions import db
 from ..forms import (
     apply_errors,
-    confirm_delete,
+    ask_then_delete,
     form_version,
-    in_bin,
-    one_button_change,
     percent_text,
     percents_to_fractions,
     submit,
@@ -285,23 +283,14 @@ def delete(initiative_id: int, model_id: int):
     model = _model(ini, model_id)
     if not permissions.can_edit_cost_model(current_user, ini):
         abort(403)
-    if request.method == "GET":
-        return confirm_delete(
-            model,
-            label=model.name,
-            kind=_("Savings scenario"),
-            context=ini.title,
-            action=url_for(".delete", initiative_id=ini.id, model_id=model_id),
-            back=url_for(".initiative", initiative_id=ini.id, model=model_id),
-        )
-    label = model.name
-    return one_button_change(
-        lambda: services.delete_model(
-            model, actor=current_user, expected_version=request.form.get("version", type=int)
-        ),
-        done=in_bin(label),
+    return ask_then_delete(
+        model,
+        lambda version: services.delete_model(model, actor=current_user, expected_version=version),
+        label=model.name,
+        kind=_("Savings scenario"),
+        context=ini.title,
+        back=url_for(".initiative", initiative_id=ini.id, model=model_id),
         then=url_for(".initiative", initiative_id=ini.id),
-        otherwise=url_for(".initiative", initiative_id=ini.id, model=model_id),
     )
 
 
