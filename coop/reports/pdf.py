@@ -47,9 +47,19 @@ def _fonts() -> tuple[str, str]:
     raise RuntimeError("DejaVu Sans is missing (Debian package fonts-dejavu-core)")
 
 
-def _styles() -> dict[str, ParagraphStyle]:
+def _styles(lang: str = "de") -> dict[str, ParagraphStyle]:
     regular, bold = _fonts()
-    base = ParagraphStyle("cell", fontName=regular, fontSize=8.5, leading=10.5, textColor=INK)
+    # long words are hyphenated by the language's rules (pyphen), never cut without a hyphen
+    # ("Wirtschaft lichkeitsbetrachtung")
+    base = ParagraphStyle(
+        "cell",
+        fontName=regular,
+        fontSize=8.5,
+        leading=10.5,
+        textColor=INK,
+        hyphenationLang="de_DE" if lang == "de" else "en_GB",
+        embeddedHyphenation=1,
+    )
     return {
         "title": ParagraphStyle("title", parent=base, fontName=bold, fontSize=16, leading=20),
         "meta": ParagraphStyle("meta", parent=base, fontSize=9.5, leading=12, spaceAfter=6),
@@ -184,11 +194,12 @@ def build(district_name: str | None, data: DistrictData, today: date, lang: str)
     in total, a chart of the councils' decisions, the next dates."""
     from flask import current_app
 
-    st = _styles()
+    st = _styles(lang)
     operator = current_app.config.get("OPERATOR_NAME") or ""
 
     def p(text: str, style: str = "cell") -> Paragraph:
-        return Paragraph(escape(str(text)), st[style])
+        # a number and its unit stay on one line ("15,98 %")
+        return Paragraph(escape(str(text)).replace(" %", "\xa0%"), st[style])
 
     title = _("Report for the mayors' conference")
     meta = [district_name] if district_name else []
