@@ -129,7 +129,7 @@ class Section:
             if g.amount_granted is not None:
                 text += ", " + _("granted %(amount)s", amount=fmt_money(g.amount_granted))
             elif g.amount_requested is not None and g.status == GrantStatus.PLANNED:
-                text += ", " + _("%(amount)s planned", amount=fmt_money(g.amount_requested))
+                text += ", " + _("for %(amount)s", amount=fmt_money(g.amount_requested))
             elif g.amount_requested is not None:
                 text += ", " + _("requested %(amount)s", amount=fmt_money(g.amount_requested))
             check = self.checks[g.id]

@@ -146,8 +146,10 @@ def report_page():
 
     def compute() -> bytes:
         data = data_.scope_data(scope)
+        charts = present.dashboard_charts(**data.chart_inputs()) if data.sections else []
         return render_template(
             "reports/report.html",
+            decisions=present.chart_by_id(charts, "decisions") if charts else None,
             district=names["district"],
             title=_title(names),
             scope_args=_scope_args(names),

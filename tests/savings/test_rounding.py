@@ -100,3 +100,23 @@ def test_the_reports_total_is_the_sum_of_its_rows(app, client):
     total = _amounts(said.group(1))[-1]
     rows = re.findall(r'data-label="Einsparungen">([^<]+)<', page)
     assert rows and sum(_amounts(r)[0] for r in rows if "€" in r) == total
+
+
+def test_the_html_report_has_the_decisions_chart_with_its_data(app, client):
+    from sqlalchemy import select
+
+    from coop import demo
+    from coop.audit import acting_as
+    from coop.extensions import db
+    from coop.models import Body
+    from tests.conftest import AuthActions
+
+    with acting_as(None, "demo"):
+        demo.load()
+        db.session.commit()
+    AuthActions(client).login("koordination@kreis-hoexter.example", demo.DEMO_PASSWORD)
+    kreis = db.session.scalar(select(Body).where(Body.ags == "05762000"))
+    page = client.get(f"/report/?district={kreis.id}").get_data(as_text=True)
+    assert 'id="decisions-plot"' in page and "Daten als Tabelle" in page
+    assert "plotly.min.js" in page
+    assert "geplant, über 490.000,00" in page.replace("\xa0", " ")
