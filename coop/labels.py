@@ -494,3 +494,21 @@ QUEUE_STATE_LABELS = {
     "aborting": _l("being stopped"),
     "aborted": _l("stopped"),
 }
+
+
+def grant_amount(grant) -> str:
+    """A grant's amount as people read it after its status: granted, or what a planned grant
+    is for, or what was requested ("" when no amount is known). A planned grant has not been
+    applied for, so its amount is never "requested"."""
+    from flask_babel import gettext as _
+
+    from .core.enums import GrantStatus
+    from .i18n import fmt_money
+
+    if grant.amount_granted is not None:
+        return _("granted %(amount)s", amount=fmt_money(grant.amount_granted))
+    if grant.amount_requested is None:
+        return ""
+    if grant.status == GrantStatus.PLANNED:
+        return _("for %(amount)s", amount=fmt_money(grant.amount_requested))
+    return _("requested %(amount)s", amount=fmt_money(grant.amount_requested))

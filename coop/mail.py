@@ -99,3 +99,16 @@ def send_all(messages: Iterable[EmailMessage], *, sensitive: bool = False) -> in
             sent += 1
             _keep([msg], SENT, sensitive)
     return sent
+
+
+def outbox_query(*, with_secrets: bool):
+    """The outbox, newest first; without `with_secrets` (anyone but an admin) the mails that
+    carry a link to set a password are left out."""
+    from sqlalchemy import select
+
+    from .models import OutboxMail
+
+    stmt = select(OutboxMail)
+    if not with_secrets:
+        stmt = stmt.where(OutboxMail.sensitive.is_(False))
+    return stmt.order_by(OutboxMail.created_at.desc(), OutboxMail.id.desc())

@@ -99,11 +99,16 @@ def _pk(table: Table):
     return column
 
 
-def _mapper_of(table: Table):
+def _mapper(*, table: str | None = None, model: str | None = None):
+    """The mapped class of a table (by its name) or of a model (by its class name)."""
     for mapper in db.Model.registry.mappers:
-        if mapper.local_table is table:
+        if mapper.local_table.name == table or mapper.class_.__name__ == model:
             return mapper
-    raise LookupError(table.name)
+    raise LookupError(table or model)
+
+
+def _mapper_of(table: Table):
+    return _mapper(table=table.name)
 
 
 def _collect(obj) -> dict[Table, set[int]]:
@@ -228,28 +233,25 @@ def keep(obj, *, label: str, context: str | None = None, district_id: int | None
 
 def goes_with(item: TrashItem) -> list[str]:
     """What came into the bin with the record, in words."""
-    own = _tables()[_own_table(item)].name
-    return _phrases(item.counts or {}, own)
+    return _phrases(item.counts or {}, _own_table(item))
 
 
 def _own_table(item: TrashItem) -> str:
-    for mapper in db.Model.registry.mappers:
-        if mapper.class_.__name__ == item.entity_type:
-            return mapper.local_table.name
-    raise LookupError(item.entity_type)
+    return _mapper(model=item.entity_type).local_table.name
 
 
 def _in_bin(table: str, ref: int) -> TrashItem | None:
     """The newest bin item that holds this row as its own record."""
-    for mapper in db.Model.registry.mappers:
-        if mapper.local_table.name == table:
-            return db.session.scalar(
-                select(TrashItem)
-                .where(TrashItem.entity_type == mapper.class_.__name__, TrashItem.entity_id == ref)
-                .order_by(TrashItem.id.desc())
-                .limit(1)
-            )
-    return None
+    try:
+        model = _mapper(table=table).class_.__name__
+    except LookupError:
+        return None
+    return db.session.scalar(
+        select(TrashItem)
+        .where(TrashItem.entity_type == model, TrashItem.entity_id == ref)
+        .order_by(TrashItem.id.desc())
+        .limit(1)
+    )
 
 
 def restore(item: TrashItem):

@@ -124,6 +124,15 @@ def send_invitation(user: User, inviter: User | None) -> None:
     mail.send_all([mail.build_message(user.email, subject, text)], sensitive=True)
 
 
+def send_link(user: User, sender: User | None) -> None:
+    """Send the account the link it needs: an invitation while it has no password yet, else a
+    reset (an administrator's or coordinator's "send a link")."""
+    if user.has_password:
+        send_reset(user)
+    else:
+        send_invitation(user, sender)
+
+
 def send_reset(user: User) -> None:
     """Send `user` a link to set a new password (commits with the outbox)."""
     from flask_babel import force_locale

@@ -53,6 +53,7 @@ from ..labels import (
     ROLE_LABELS,
     SERVICE_AREA_LABELS,
     TRANCHE_STATE_LABELS,
+    grant_amount,
     label,
 )
 from ..models import STATES
@@ -366,6 +367,7 @@ def init_template_context(app: Flask) -> None:
         audit_value=audit_value,
         audit_rows=audit_rows,
         actor_words=actor_words,
+        grant_amount=grant_amount,
         votes_text=votes_text,
         session_text=session_text,
         chart_value=chart_value,

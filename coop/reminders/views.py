@@ -350,22 +350,22 @@ def outbox():
     """Every e-mail coop sent, or kept because no mail server is set up, newest first."""
     from sqlalchemy import func
 
-    from ..mail import has_server
+    from ..mail import has_server, outbox_query
     from ..models import OutboxMail
     from ..pagination import paginate
 
     if not _reads_outbox():
         abort(403)
-    mails = select(OutboxMail)
-    if not permissions.is_admin(current_user):  # links to set a password: admins only
-        mails = mails.where(OutboxMail.sensitive.is_(False))
+    mails = outbox_query(with_secrets=permissions.is_admin(current_user))
     page = paginate(
-        mails.order_by(OutboxMail.created_at.desc(), OutboxMail.id.desc()),
+        mails,
         page=request.args.get("page", 1, type=int),
         per_page=20,
     )
     kept = db.session.scalar(
-        select(func.count()).select_from(mails.where(OutboxMail.state == "kept").subquery())
+        select(func.count()).select_from(
+            mails.order_by(None).where(OutboxMail.state == "kept").subquery()
+        )
     )
     return render_template(
         "reminders/outbox.html",

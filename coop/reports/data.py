@@ -22,6 +22,7 @@ from ..labels import (
     GRANT_STATUS_LABELS,
     PHASE_LABELS,
     SERVICE_AREA_LABELS,
+    grant_amount,
     label,
 )
 from ..models import (
@@ -126,12 +127,9 @@ class Section:
         parts = []
         for g in self.grants:
             text = f"{g.program.name} – {label(GRANT_STATUS_LABELS, g.status)}"
-            if g.amount_granted is not None:
-                text += ", " + _("granted %(amount)s", amount=fmt_money(g.amount_granted))
-            elif g.amount_requested is not None and g.status == GrantStatus.PLANNED:
-                text += ", " + _("for %(amount)s", amount=fmt_money(g.amount_requested))
-            elif g.amount_requested is not None:
-                text += ", " + _("requested %(amount)s", amount=fmt_money(g.amount_requested))
+            amount = grant_amount(g)
+            if amount:
+                text += ", " + amount
             check = self.checks[g.id]
             if check.eligible:
                 text += ": " + _("all conditions met")

@@ -121,10 +121,7 @@ def invite(user_id: int):
     if not permissions.can_edit_user(current_user, user) or user.erased_at is not None:
         abort(403)
     try:
-        if user.has_password:
-            invitations.send_reset(user)
-        else:
-            invitations.send_invitation(user, current_user)
+        invitations.send_link(user, current_user)
     except OSError as exc:
         db.session.rollback()
         current_app.logger.error("password link not sent: %r", exc)
